@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
+	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/generate"
+	"github.com/synbols-gpu/synbols-gpu/spec"
+)
+
+func listPresets(w io.Writer) {
+	fmt.Fprintln(w, "Presets (--dataset):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, p := range spec.Presets() {
+		fmt.Fprintf(tw, "  %s\t%s\n", p.Name, p.Description)
+	}
+	tw.Flush()
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// common are the flags shared by generate and bench.
+type common struct {
+	resolution  string
+	workers     int
+	fontDirs    stringList
+	systemFonts bool
+	embedded    bool
+	cacheDir    string
+	backend     string
+	batch       int
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.resolution, "resolution", "", "image size WxH, e.g. 64x64 (default: the preset's)")
+	fs.IntVar(&c.workers, "workers", 0, "CPU goroutines for sampling and painting (default: all cores)")
+	fs.Var(&c.fontDirs, "font-dir", "folder of .ttf/.otf/.ttc fonts to add (repeatable)")
+	fs.BoolVar(&c.systemFonts, "system-fonts", true, "also use the fonts installed on this machine")
+	fs.BoolVar(&c.embedded, "embedded-fonts", true, "use the fonts compiled into the binary")
+	fs.StringVar(&c.cacheDir, "cache-dir", defaultCacheDir(), "glyph atlas cache folder (\"\" = none)")
+	fs.StringVar(&c.backend, "backend", envOr("SYNBOLS_BACKEND", "auto"), "painting backend: auto, cpu or gpu (env SYNBOLS_BACKEND)")
+	fs.IntVar(&c.batch, "batch", 0, "samples per painted batch (default 4096)")
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func defaultCacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "synbols-gpu", "atlas")
+}
+
+// parseResolution reads WxH (or a single N for N×N).
+func parseResolution(s string) (w, h int, err error) {
+	a, b, found := strings.Cut(strings.ToLower(s), "x")
+	if !found {
+		b = a
+	}
+	w, err1 := strconv.Atoi(a)
+	h, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || w <= 0 || h <= 0 || w > 4096 || h > 4096 {
+		return 0, 0, fmt.Errorf("%w: --resolution %q: want WxH with 1 ≤ W, H ≤ 4096, e.g. 32x32", errUsage, s)
+	}
+	return w, h, nil
+}
+
+// setup is what both generate and bench need before painting.
+type setup struct {
+	spec    *spec.Spec
+	fonts   *fonts.Library
+	atlas   *atlas.Atlas
+	backend engine.Backend
+}
+
+func (c *common) load(sp *spec.Spec, stderr io.Writer) (*setup, error) {
+	if c.resolution != "" {
+		w, h, err := parseResolution(c.resolution)
+		if err != nil {
+			return nil, err
+		}
+		if err := sp.SetResolution(w, h); err != nil {
+			return nil, err
+		}
+	}
+	if c.workers < 0 {
+		return nil, fmt.Errorf("%w: --workers must be ≥ 0, got %d", errUsage, c.workers)
+	}
+	if c.batch < 0 {
+		return nil, fmt.Errorf("%w: --batch must be ≥ 0, got %d", errUsage, c.batch)
+	}
+	for _, d := range c.fontDirs {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("%w: --font-dir %q is not a readable folder", errUsage, d)
+		}
+	}
+	be, err := selectBackend(c.backend, c.workers)
+	if err != nil {
+		return nil, err
+	}
+	lib, err := fonts.Load(fonts.Options{
+		Embedded: c.embedded,
+		System:   c.systemFonts,
+		Dirs:     c.fontDirs,
+		Warn:     func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
+	})
+	if err != nil {
+		be.Close()
+		return nil, err
+	}
+	at, err := atlas.New(atlas.DefaultParams(), c.cacheDir)
+	if err != nil {
+		be.Close()
+		return nil, err
+	}
+	return &setup{spec: sp, fonts: lib, atlas: at, backend: be}, nil
+}
+
+// selectBackend maps --backend to a painter. An unknown name is an error,
+// never silently replaced.
+func selectBackend(name string, workers int) (engine.Backend, error) {
+	switch name {
+	case "auto", "cpu":
+		// auto: no hardware GPU backend is built yet, so the CPU paints.
+		return cpu.New(workers), nil
+	case "gpu":
+		return nil, fmt.Errorf("--backend gpu: no GPU backend in this build (tried: none); use --backend cpu or auto")
+	default:
+		return nil, fmt.Errorf("%w: --backend %q: want auto, cpu or gpu", errUsage, name)
+	}
+}
+
+func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		c        common
+		dataset  = fs.String("dataset", "", "predefined dataset (see below); default \"default\" unless --spec is given")
+		specFile = fs.String("spec", "", "YAML spec file in the distribution language (instead of --dataset)")
+		n        = fs.Int("n_samples", 10000, "number of samples")
+		seed     = fs.Uint64("seed", 42, "dataset seed: sample i depends only on (spec, seed, i)")
+		out      = fs.String("out", "", "output file (default <dataset>.h5py in the current folder)")
+		preview  = fs.Bool("preview", true, "write <out>_preview.png, the first 100 images")
+		quiet    = fs.Bool("quiet", false, "no progress bar")
+	)
+	c.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: synbols-gpu generate [--dataset NAME | --spec FILE] --n_samples N [flags]")
+		fmt.Fprintln(stderr)
+		fs.PrintDefaults()
+		fmt.Fprintln(stderr)
+		listPresets(stderr)
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if *n <= 0 {
+		return fmt.Errorf("%w: --n_samples must be > 0, got %d", errUsage, *n)
+	}
+	var sp *spec.Spec
+	var err error
+	name := *dataset
+	switch {
+	case *specFile != "" && *dataset != "":
+		return fmt.Errorf("%w: give --dataset or --spec, not both", errUsage)
+	case *specFile != "":
+		sp, err = spec.Load(*specFile)
+		name = strings.TrimSuffix(filepath.Base(*specFile), filepath.Ext(*specFile))
+	default:
+		if name == "" {
+			name = "default"
+		}
+		sp, err = spec.Preset(name)
+		if err != nil {
+			err = fmt.Errorf("%w: --dataset: %v", errUsage, err)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	path := *out
+	if path == "" {
+		path = name + ".h5py"
+	}
+	if err := checkOutDir(path); err != nil {
+		return err
+	}
+	st, err := c.load(sp, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.backend.Close()
+
+	bar := newProgress(stderr, *n, !*quiet)
+	res, err := generate.Run(ctx, generate.Config{
+		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview,
+		Fonts: st.fonts, Atlas: st.atlas, Backend: st.backend,
+		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
+	})
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	secs := res.Elapsed.Seconds()
+	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s, %s %s, backend %s (%s)\n",
+		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, path, humanBytes(res.Bytes), res.Backend, res.Device)
+	return nil
+}
+
+// checkOutDir fails early, before any work, when the output folder is
+// missing or not a folder.
+func checkOutDir(path string) error {
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("output folder %q: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("output folder %q is not a folder", dir)
+	}
+	return nil
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%d B", n)
+	}
+}
+
+// progress draws a one-line bar with rate and ETA on a terminal.
+type progress struct {
+	w     io.Writer
+	total int
+	on    bool
+	start time.Time
+	last  time.Time
+	drawn bool
+}
+
+func newProgress(w io.Writer, total int, want bool) *progress {
+	on := false
+	if f, ok := w.(*os.File); ok && want {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			on = true
+		}
+	}
+	return &progress{w: w, total: total, on: on, start: time.Now()}
+}
+
+func (p *progress) update(done int) {
+	if !p.on {
+		return
+	}
+	now := time.Now()
+	if done < p.total && now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	el := now.Sub(p.start).Seconds()
+	rate := float64(done) / max(el, 1e-9)
+	eta := time.Duration(float64(p.total-done) / max(rate, 1e-9) * float64(time.Second))
+	const width = 30
+	fill := width * done / p.total
+	fmt.Fprintf(p.w, "\r[%s%s] %3d%% %d/%d  %.0f images/s  ETA %s ",
+		strings.Repeat("#", fill), strings.Repeat("-", width-fill), 100*done/p.total, done, p.total, rate, eta.Round(time.Second))
+	p.drawn = true
+}
+
+func (p *progress) finish() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the tests run the real command, exit status included: a
+// child process re-executes this test binary with SYNBOLS_GPU_MAIN=1.
+func TestMain(m *testing.M) {
+	if os.Getenv("SYNBOLS_GPU_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// command runs synbols-gpu with args in dir and returns its exit status,
+// stdout and stderr.
+func command(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "SYNBOLS_GPU_MAIN=1", "XDG_CACHE_HOME="+filepath.Join(dir, ".cache"))
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String(), errb.String()
+}
+
+// outputs lists the dataset files (and temporaries) in dir.
+func outputs(t *testing.T, dir string) []string {
+	t.Helper()
+	var names []string
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if n := e.Name(); strings.Contains(n, ".h5py") || strings.HasSuffix(n, ".png") {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+func TestGenerateSmall(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := command(t, dir, "generate", "--dataset", "default", "--n_samples", "200", "--seed", "1", "--system-fonts=false", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"default: 200 samples", "images/s", "default.h5py", "backend cpu"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary %q lacks %q", out, want)
+		}
+	}
+	if got := outputs(t, dir); len(got) != 2 {
+		t.Errorf("outputs %v, want default.h5py and default_preview.png", got)
+	}
+}
+
+// TestBadInput: each mistake gives a one-line error naming what is wrong,
+// a non-zero exit status, and no file in the output folder.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	notDir := filepath.Join(dir, "afile")
+	if err := os.WriteFile(notDir, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	emptyFonts := t.TempDir()
+	badSpec := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(badSpec, []byte("symbol:\n  rotaton: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"generate", "--n_samples", "50", "--system-fonts=false", "--quiet"}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown preset", []string{"--dataset", "nope"}, "nope"},
+		{"zero samples", []string{"--n_samples", "0"}, "n_samples"},
+		{"negative samples", []string{"--n_samples", "-3"}, "n_samples"},
+		{"bad resolution", []string{"--resolution", "32by32"}, "resolution"},
+		{"zero resolution", []string{"--resolution", "0x32"}, "resolution"},
+		{"unwritable folder", []string{"--out", filepath.Join(notDir, "x.h5py")}, "afile"},
+		{"missing folder", []string{"--out", filepath.Join(dir, "no", "x.h5py")}, "no"},
+		{"no usable font", []string{"--embedded-fonts=false", "--font-dir", emptyFonts}, "font"},
+		{"unknown backend", []string{"--backend", "vulkan"}, "vulkan"},
+		{"gpu absent", []string{"--backend", "gpu"}, "gpu"},
+		{"bad spec", []string{"--spec", badSpec}, "rotaton"},
+		{"unknown flag", []string{"--colour", "red"}, "colour"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errs := command(t, dir, append(append([]string{}, base...), c.args...)...)
+			if code == 0 {
+				t.Fatalf("exit 0, want non-zero")
+			}
+			msg := strings.TrimSpace(errs)
+			last := msg[strings.LastIndex(msg, "\n")+1:]
+			if !strings.Contains(last, c.want) || !strings.HasPrefix(last, "synbols-gpu:") {
+				t.Errorf("error %q does not name %q", last, c.want)
+			}
+			if got := outputs(t, dir); len(got) != 0 {
+				t.Errorf("files left behind: %v", got)
+			}
+		})
+	}
+}
+
+// TestCorruptFontSkipped: a broken file in --font-dir is skipped with a
+// warning that names it, and the run succeeds with the other fonts.
+func TestCorruptFontSkipped(t *testing.T) {
+	dir, fontDir := t.TempDir(), t.TempDir()
+	bad := filepath.Join(fontDir, "broken.ttf")
+	if err := os.WriteFile(bad, bytes.Repeat([]byte("not a font "), 100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := command(t, dir, "generate", "--n_samples", "20", "--system-fonts=false", "--quiet", "--font-dir", fontDir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "warning") || !strings.Contains(errs, "broken.ttf") {
+		t.Errorf("stderr %q does not warn about broken.ttf", errs)
+	}
+}
+
+func TestHelpListsPresets(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"generate", "--help"}} {
+		var out, errb bytes.Buffer
+		_ = run(context.Background(), args, &out, &errb)
+		text := out.String() + errb.String()
+		for _, p := range []string{"default", "default-bw", "plain", "tiny"} {
+			if !strings.Contains(text, "  "+p+" ") {
+				t.Errorf("%v: help does not list preset %q:\n%s", args, p, text)
+			}
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package fonts
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// embeddedFS holds the default font set, so the binary can generate
+// datasets on a machine with no fonts installed and so that a default run
+// is the same everywhere. Files come from Debian packages; each folder
+// keeps the package's copyright file (see embedded/README.md).
+//
+//go:embed embedded
+var embeddedFS embed.FS
+
+// embeddedLicenses gives the licence of each embedded folder, taken from
+// its Debian copyright file (authoritative, unlike guessLicense).
+var embeddedLicenses = map[string]string{
+	"dejavu":      "Bitstream-Vera",
+	"open-sans":   "Apache-2.0",
+	"caladea":     "OFL-1.1",
+	"liberation":  "OFL-1.1",
+	"urw-base35":  "AGPL-3.0-with-font-exception",
+	"comic-neue":  "OFL-1.1",
+	"inconsolata": "OFL-1.0",
+}
+
+// EmbeddedFiles lists the font files of the embedded set, as paths below
+// fonts/embedded (the part after "embedded:" in Face.Source).
+func EmbeddedFiles() []string {
+	var out []string
+	_ = fs.WalkDir(embeddedFS, "embedded", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && fontExt(p) {
+			out = append(out, strings.TrimPrefix(p, "embedded/"))
+		}
+		return nil
+	})
+	return out
+}
+
+func embeddedFaces(seen map[[32]byte]bool, warn func(string)) []*Face {
+	var faces []*Face
+	for _, rel := range EmbeddedFiles() {
+		data, err := embeddedFS.ReadFile(path.Join("embedded", rel))
+		if err != nil {
+			warn(fmt.Sprintf("fonts: skipping embedded:%s: %v", rel, err))
+			continue
+		}
+		dir, _, _ := strings.Cut(rel, "/")
+		faces = append(faces, parseData(data, "embedded:"+rel, embeddedLicenses[dir], seen, warn)...)
+	}
+	return faces
+}

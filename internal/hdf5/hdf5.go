@@ -1,0 +1,718 @@
+// Package hdf5 is a deliberately tiny cgo binding to libhdf5: just what the
+// dataset writer needs to produce files that h5py (and so every existing
+// Synbols loader) reads unchanged.
+//
+// It is the only package of the module that links libhdf5, so the rest of
+// the project stays pure Go. No C type appears in its exported API.
+//
+// # Concurrency
+//
+// libhdf5 is built thread-safe here, which only means that it serialises
+// every call behind one global lock: parallel calls gain nothing and the
+// handles of this package carry no locking of their own. None of the types
+// is safe for concurrent use; let one goroutine own a File and every object
+// created in it, and do expensive work (compression) elsewhere — see
+// Dataset.WriteChunk.
+//
+// Every exported function disables libhdf5's automatic error printing for
+// the calling OS thread (the setting is per thread in a thread-safe build)
+// and, on failure, reads the library's error stack within the same C call,
+// so that messages are neither printed to stderr nor lost when the goroutine
+// moves to another thread.
+//
+// # Errors
+//
+// Every failure of libhdf5 is reported as an error wrapping ErrHDF5 that
+// names the failing libhdf5 function and carries the library's own error
+// stack; misuse detected before calling the library wraps ErrInvalid or
+// ErrClosed.
+package hdf5
+
+/*
+#cgo pkg-config: hdf5
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <hdf5.h>
+
+typedef struct { char *p; size_t cap; size_t len; } synb_ebuf;
+
+static void synb_append(synb_ebuf *b, const char *s) {
+	size_t n;
+	if (s == NULL || b->len + 1 >= b->cap) return;
+	n = strlen(s);
+	if (n > b->cap - b->len - 1) n = b->cap - b->len - 1;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static herr_t synb_walk(unsigned n, const H5E_error2_t *e, void *data) {
+	synb_ebuf *b = (synb_ebuf *)data;
+	char min[256];
+	if (n > 0) synb_append(b, "; ");
+	synb_append(b, e->func_name ? e->func_name : "?");
+	synb_append(b, "(): ");
+	synb_append(b, e->desc ? e->desc : "");
+	min[0] = 0;
+	if (H5Eget_msg(e->min_num, NULL, min, sizeof min) > 0 && min[0]) {
+		synb_append(b, " [");
+		synb_append(b, min);
+		synb_append(b, "]");
+	}
+	return 0;
+}
+
+// synb_capture writes "<fn>: <error stack>" into eb and clears the stack. It
+// must run before any other API call, since API calls clear the stack.
+static void synb_capture(char *eb, size_t cap, const char *fn) {
+	synb_ebuf b = { eb, cap, 0 };
+	size_t mark;
+	eb[0] = 0;
+	synb_append(&b, fn);
+	synb_append(&b, ": ");
+	mark = b.len;
+	H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, synb_walk, &b);
+	if (b.len == mark) synb_append(&b, "failed (empty error stack)");
+	H5Eclear2(H5E_DEFAULT);
+}
+
+#define SYNB_FAIL(fn) do { synb_capture(eb, ebcap, fn); goto fail; } while (0)
+
+static void synb_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+static void synb_version(unsigned *maj, unsigned *min, unsigned *rel) {
+	synb_quiet();
+	H5get_libversion(maj, min, rel);
+}
+
+static hid_t synb_fcreate(const char *path, char *eb, size_t ebcap) {
+	hid_t fapl = -1, f = -1;
+	synb_quiet();
+	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0) SYNB_FAIL("H5Pcreate");
+	if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) SYNB_FAIL("H5Pset_fclose_degree");
+	if ((f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) SYNB_FAIL("H5Fcreate");
+	H5Pclose(fapl);
+	return f;
+fail:
+	if (fapl >= 0) H5Pclose(fapl);
+	return -1;
+}
+
+static herr_t synb_fclose(hid_t f, char *eb, size_t ebcap) {
+	synb_quiet();
+	if (H5Fclose(f) < 0) SYNB_FAIL("H5Fclose");
+	return 0;
+fail:
+	return -1;
+}
+
+static herr_t synb_fflush(hid_t f, char *eb, size_t ebcap) {
+	synb_quiet();
+	if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0) SYNB_FAIL("H5Fflush");
+	return 0;
+fail:
+	return -1;
+}
+
+static herr_t synb_oclose(hid_t o, char *eb, size_t ebcap) {
+	synb_quiet();
+	if (H5Oclose(o) < 0) SYNB_FAIL("H5Oclose");
+	return 0;
+fail:
+	return -1;
+}
+
+static hid_t synb_gcreate(hid_t loc, const char *name, char *eb, size_t ebcap) {
+	hid_t gcpl = -1, g = -1;
+	synb_quiet();
+	if ((gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
+	if (H5Pset_obj_track_times(gcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
+	if ((g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Gcreate2");
+	H5Pclose(gcpl);
+	return g;
+fail:
+	if (gcpl >= 0) H5Pclose(gcpl);
+	return -1;
+}
+
+// synb_dcreate_u8 creates a fixed-shape chunked uint8 dataset with the
+// deflate filter in its pipeline (level is recorded in the file as h5py's
+// compression_opts).
+static hid_t synb_dcreate_u8(hid_t loc, const char *name, int rank, const hsize_t *dims,
+		const hsize_t *chunk, int level, char *eb, size_t ebcap) {
+	hid_t space = -1, dcpl = -1, d = -1;
+	synb_quiet();
+	if ((space = H5Screate_simple(rank, dims, dims)) < 0) SYNB_FAIL("H5Screate_simple");
+	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
+	if (H5Pset_chunk(dcpl, rank, chunk) < 0) SYNB_FAIL("H5Pset_chunk");
+	if (H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
+	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
+	if ((d = H5Dcreate2(loc, name, H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
+		SYNB_FAIL("H5Dcreate2");
+	H5Pclose(dcpl);
+	H5Sclose(space);
+	return d;
+fail:
+	if (dcpl >= 0) H5Pclose(dcpl);
+	if (space >= 0) H5Sclose(space);
+	return -1;
+}
+
+static herr_t synb_write_chunk(hid_t d, const hsize_t *off, const void *buf, size_t n,
+		char *eb, size_t ebcap) {
+	synb_quiet();
+	if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, off, n, buf) < 0) SYNB_FAIL("H5Dwrite_chunk");
+	return 0;
+fail:
+	return -1;
+}
+
+// synb_vlstr returns a new variable-length string type with the given
+// character set, the type h5py maps to its string dtypes.
+static hid_t synb_vlstr(H5T_cset_t cset, char *eb, size_t ebcap) {
+	hid_t t = -1;
+	if ((t = H5Tcopy(H5T_C_S1)) < 0) SYNB_FAIL("H5Tcopy");
+	if (H5Tset_size(t, H5T_VARIABLE) < 0) SYNB_FAIL("H5Tset_size");
+	if (H5Tset_cset(t, cset) < 0) SYNB_FAIL("H5Tset_cset");
+	if (H5Tset_strpad(t, H5T_STR_NULLTERM) < 0) SYNB_FAIL("H5Tset_strpad");
+	return t;
+fail:
+	if (t >= 0) H5Tclose(t);
+	return -1;
+}
+
+static hid_t synb_dcreate_vlstr(hid_t loc, const char *name, hsize_t n, hsize_t chunk, int level,
+		char *eb, size_t ebcap) {
+	hid_t t = -1, space = -1, dcpl = -1, d = -1;
+	synb_quiet();
+	if ((t = synb_vlstr(H5T_CSET_ASCII, eb, ebcap)) < 0) return -1;
+	if ((space = H5Screate_simple(1, &n, &n)) < 0) SYNB_FAIL("H5Screate_simple");
+	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
+	if (H5Pset_chunk(dcpl, 1, &chunk) < 0) SYNB_FAIL("H5Pset_chunk");
+	if (H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
+	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
+	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
+	H5Pclose(dcpl);
+	H5Sclose(space);
+	H5Tclose(t);
+	return d;
+fail:
+	if (dcpl >= 0) H5Pclose(dcpl);
+	if (space >= 0) H5Sclose(space);
+	if (t >= 0) H5Tclose(t);
+	return -1;
+}
+
+static herr_t synb_write_vlstr(hid_t d, hsize_t start, hsize_t n, const char **strs,
+		char *eb, size_t ebcap) {
+	hid_t t = -1, fs = -1, ms = -1;
+	synb_quiet();
+	if ((t = synb_vlstr(H5T_CSET_ASCII, eb, ebcap)) < 0) return -1;
+	if ((fs = H5Dget_space(d)) < 0) SYNB_FAIL("H5Dget_space");
+	if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &n, NULL) < 0) SYNB_FAIL("H5Sselect_hyperslab");
+	if ((ms = H5Screate_simple(1, &n, NULL)) < 0) SYNB_FAIL("H5Screate_simple");
+	if (H5Dwrite(d, t, ms, fs, H5P_DEFAULT, strs) < 0) SYNB_FAIL("H5Dwrite");
+	H5Sclose(ms);
+	H5Sclose(fs);
+	H5Tclose(t);
+	return 0;
+fail:
+	if (ms >= 0) H5Sclose(ms);
+	if (fs >= 0) H5Sclose(fs);
+	if (t >= 0) H5Tclose(t);
+	return -1;
+}
+
+// synb_dcreate_bool creates and fills a contiguous dataset of the type h5py
+// uses for numpy.bool_: an enum over native int8 with FALSE=0 and TRUE=1.
+static hid_t synb_dcreate_bool(hid_t loc, const char *name, int rank, const hsize_t *dims,
+		const int8_t *data, char *eb, size_t ebcap) {
+	hid_t t = -1, space = -1, dcpl = -1, d = -1;
+	int8_t v;
+	synb_quiet();
+	if ((t = H5Tenum_create(H5T_NATIVE_INT8)) < 0) SYNB_FAIL("H5Tenum_create");
+	v = 0;
+	if (H5Tenum_insert(t, "FALSE", &v) < 0) SYNB_FAIL("H5Tenum_insert");
+	v = 1;
+	if (H5Tenum_insert(t, "TRUE", &v) < 0) SYNB_FAIL("H5Tenum_insert");
+	if ((space = H5Screate_simple(rank, dims, dims)) < 0) SYNB_FAIL("H5Screate_simple");
+	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
+	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
+	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
+	if (H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) SYNB_FAIL("H5Dwrite");
+	H5Pclose(dcpl);
+	H5Sclose(space);
+	H5Tclose(t);
+	return d;
+fail:
+	if (d >= 0) H5Dclose(d);
+	if (dcpl >= 0) H5Pclose(dcpl);
+	if (space >= 0) H5Sclose(space);
+	if (t >= 0) H5Tclose(t);
+	return -1;
+}
+
+// synb_attr_open replaces any attribute called name on obj by a new scalar
+// one of type t.
+static hid_t synb_attr_open(hid_t obj, const char *name, hid_t t, char *eb, size_t ebcap) {
+	hid_t space = -1, a = -1;
+	htri_t ex;
+	if ((ex = H5Aexists(obj, name)) < 0) SYNB_FAIL("H5Aexists");
+	if (ex > 0 && H5Adelete(obj, name) < 0) SYNB_FAIL("H5Adelete");
+	if ((space = H5Screate(H5S_SCALAR)) < 0) SYNB_FAIL("H5Screate");
+	if ((a = H5Acreate2(obj, name, t, space, H5P_DEFAULT, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Acreate2");
+	H5Sclose(space);
+	return a;
+fail:
+	if (space >= 0) H5Sclose(space);
+	return -1;
+}
+
+static herr_t synb_attr_i64(hid_t obj, const char *name, int64_t v, char *eb, size_t ebcap) {
+	hid_t a = -1;
+	synb_quiet();
+	if ((a = synb_attr_open(obj, name, H5T_STD_I64LE, eb, ebcap)) < 0) return -1;
+	if (H5Awrite(a, H5T_NATIVE_INT64, &v) < 0) SYNB_FAIL("H5Awrite");
+	if (H5Aclose(a) < 0) { a = -1; SYNB_FAIL("H5Aclose"); }
+	return 0;
+fail:
+	if (a >= 0) H5Aclose(a);
+	return -1;
+}
+
+// synb_attr_str writes a variable-length UTF-8 string attribute: what h5py
+// writes for a Python str, and reads back as str.
+static herr_t synb_attr_str(hid_t obj, const char *name, const char *v, char *eb, size_t ebcap) {
+	hid_t t = -1, a = -1;
+	synb_quiet();
+	if ((t = synb_vlstr(H5T_CSET_UTF8, eb, ebcap)) < 0) return -1;
+	if ((a = synb_attr_open(obj, name, t, eb, ebcap)) < 0) { H5Tclose(t); return -1; }
+	if (H5Awrite(a, t, &v) < 0) SYNB_FAIL("H5Awrite");
+	if (H5Aclose(a) < 0) { a = -1; SYNB_FAIL("H5Aclose"); }
+	H5Tclose(t);
+	return 0;
+fail:
+	if (a >= 0) H5Aclose(a);
+	if (t >= 0) H5Tclose(t);
+	return -1;
+}
+*/
+import "C"
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unsafe"
+)
+
+var (
+	// ErrHDF5 is wrapped by every error that libhdf5 reported.
+	ErrHDF5 = errors.New("hdf5: library call failed")
+	// ErrInvalid is wrapped by errors for arguments rejected before any
+	// library call (bad shapes, offsets, NUL bytes in strings…).
+	ErrInvalid = errors.New("hdf5: invalid argument")
+	// ErrClosed is wrapped by errors for use of a closed handle.
+	ErrClosed = errors.New("hdf5: use of closed handle")
+)
+
+// ebufSize bounds the text kept from libhdf5's error stack.
+const ebufSize = 4096
+
+// ebuf is a buffer for the C side to write an error message into. It is Go
+// memory without pointers, which cgo lets C write during the call.
+type ebuf [ebufSize]byte
+
+func (b *ebuf) c() (*C.char, C.size_t) { return (*C.char)(unsafe.Pointer(&b[0])), ebufSize }
+
+// err returns the error for a failed operation op on the object named obj.
+func (b *ebuf) err(op, obj string) error {
+	msg := b[:]
+	if i := bytes.IndexByte(msg, 0); i >= 0 {
+		msg = msg[:i]
+	}
+	// libhdf5 puts ctime() output, newline included, into some messages.
+	text := strings.Join(strings.Fields(string(msg)), " ")
+	return fmt.Errorf("%w: %s %q: %s", ErrHDF5, op, obj, text)
+}
+
+// Version returns the version of the linked libhdf5.
+func Version() (major, minor, release uint) {
+	var a, b, c C.uint
+	C.synb_version(&a, &b, &c)
+	return uint(a), uint(b), uint(c)
+}
+
+// object is what files, groups and datasets share: an identifier and the
+// name used in error messages.
+type object struct {
+	id   C.hid_t // -1 once closed
+	name string
+}
+
+func (o *object) open(op string) error {
+	if o == nil || o.id < 0 {
+		return fmt.Errorf("%w: %s on %q", ErrClosed, op, o.display())
+	}
+	return nil
+}
+
+func (o *object) display() string {
+	if o == nil {
+		return "<nil>"
+	}
+	return o.name
+}
+
+// SetAttrInt64 sets the scalar 64-bit integer attribute name, replacing any
+// attribute of that name. h5py reads it back as a numpy.int64 scalar, as it
+// does for an attribute it wrote from a Python int.
+func (o *object) SetAttrInt64(name string, v int64) error {
+	if err := o.open("SetAttrInt64"); err != nil {
+		return err
+	}
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	var eb ebuf
+	p, n := eb.c()
+	if C.synb_attr_i64(o.id, cn, C.int64_t(v), p, n) < 0 {
+		return eb.err("set attribute "+name+" on", o.name)
+	}
+	return nil
+}
+
+// SetAttrString sets the scalar variable-length string attribute name
+// (UTF-8, which is what h5py writes for a Python str and reads back as str),
+// replacing any attribute of that name. v must not contain NUL bytes, since
+// libhdf5 stores C strings.
+func (o *object) SetAttrString(name, v string) error {
+	if err := o.open("SetAttrString"); err != nil {
+		return err
+	}
+	if i := bytes.IndexByte([]byte(v), 0); i >= 0 {
+		return fmt.Errorf("%w: attribute %q of %q contains a NUL byte at %d", ErrInvalid, name, o.name, i)
+	}
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	cv := C.CString(v)
+	defer C.free(unsafe.Pointer(cv))
+	var eb ebuf
+	p, n := eb.c()
+	if C.synb_attr_str(o.id, cn, cv, p, n) < 0 {
+		return eb.err("set attribute "+name+" on", o.name)
+	}
+	return nil
+}
+
+// closeObj closes a group or dataset; closing twice is a no-op.
+func (o *object) closeObj() error {
+	if o == nil || o.id < 0 {
+		return nil
+	}
+	var eb ebuf
+	p, n := eb.c()
+	r := C.synb_oclose(o.id, p, n)
+	o.id = -1
+	if r < 0 {
+		return eb.err("close", o.name)
+	}
+	return nil
+}
+
+// File is an HDF5 file open for writing. Its attribute methods set
+// attributes on the root group. A File is not safe for concurrent use: one
+// goroutine should own it and every Group and Dataset created in it.
+type File struct {
+	object
+}
+
+// Create creates the file at path, truncating any existing file. The file
+// is opened with the "strong" close degree, so Close also closes whatever
+// groups and datasets are still open.
+func Create(path string) (*File, error) {
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	var eb ebuf
+	p, n := eb.c()
+	id := C.synb_fcreate(cp, p, n)
+	if id < 0 {
+		return nil, eb.err("create file", path)
+	}
+	return &File{object{id: id, name: path}}, nil
+}
+
+// Close flushes and closes the file, and every object still open in it.
+// Closing a closed File is a no-op. Errors from the final flush (a full
+// disk, say) are reported here.
+func (f *File) Close() error {
+	if f == nil || f.id < 0 {
+		return nil
+	}
+	var eb ebuf
+	p, n := eb.c()
+	r := C.synb_fclose(f.id, p, n)
+	f.id = -1
+	if r < 0 {
+		return eb.err("close file", f.name)
+	}
+	return nil
+}
+
+// Flush writes libhdf5's buffers for the file to the operating system.
+func (f *File) Flush() error {
+	if err := f.open("Flush"); err != nil {
+		return err
+	}
+	var eb ebuf
+	p, n := eb.c()
+	if C.synb_fflush(f.id, p, n) < 0 {
+		return eb.err("flush file", f.name)
+	}
+	return nil
+}
+
+// Group is a group of an open File. Not safe for concurrent use (see File).
+type Group struct {
+	object
+}
+
+// CreateGroup creates the group at path (relative to the root; its parent
+// must exist) without modification times, so that identical content gives
+// identical files.
+func (f *File) CreateGroup(path string) (*Group, error) {
+	if err := f.open("CreateGroup"); err != nil {
+		return nil, err
+	}
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	var eb ebuf
+	p, n := eb.c()
+	id := C.synb_gcreate(f.id, cp, p, n)
+	if id < 0 {
+		return nil, eb.err("create group", path)
+	}
+	return &Group{object{id: id, name: path}}, nil
+}
+
+// Close closes the group; closing twice is a no-op.
+func (g *Group) Close() error { return g.closeObj() }
+
+// Dataset is a dataset of an open File. Not safe for concurrent use (see
+// File).
+type Dataset struct {
+	object
+	dims, chunk []uint64 // chunk is nil for contiguous datasets
+	strings     bool
+}
+
+// Dims returns the dataset's shape.
+func (d *Dataset) Dims() []uint64 { return append([]uint64(nil), d.dims...) }
+
+// Chunk returns the dataset's chunk shape, nil for a contiguous dataset.
+func (d *Dataset) Chunk() []uint64 { return append([]uint64(nil), d.chunk...) }
+
+// Close closes the dataset; closing twice is a no-op.
+func (d *Dataset) Close() error { return d.closeObj() }
+
+func checkShape(what string, dims, chunk []uint64) error {
+	if len(dims) == 0 || len(dims) > 32 {
+		return fmt.Errorf("%w: %s: rank %d", ErrInvalid, what, len(dims))
+	}
+	if chunk != nil && len(chunk) != len(dims) {
+		return fmt.Errorf("%w: %s: chunk rank %d != rank %d", ErrInvalid, what, len(chunk), len(dims))
+	}
+	for i, d := range dims {
+		if d == 0 {
+			return fmt.Errorf("%w: %s: dimension %d is 0", ErrInvalid, what, i)
+		}
+		if chunk != nil && (chunk[i] == 0 || chunk[i] > d) {
+			return fmt.Errorf("%w: %s: chunk dimension %d is %d, want 1..%d", ErrInvalid, what, i, chunk[i], d)
+		}
+	}
+	return nil
+}
+
+func hsizes(v []uint64) []C.hsize_t {
+	h := make([]C.hsize_t, len(v))
+	for i, x := range v {
+		h[i] = C.hsize_t(x)
+	}
+	return h
+}
+
+// CreateChunkedUint8 creates a fixed-shape uint8 dataset of shape dims,
+// stored in chunks of shape chunk with the deflate filter at level (1–9,
+// recorded in the file, so h5py reports compression "gzip" with that
+// level). Fill it with WriteChunk. Chunks never written read back as 0.
+func (f *File) CreateChunkedUint8(path string, dims, chunk []uint64, level int) (*Dataset, error) {
+	if err := f.open("CreateChunkedUint8"); err != nil {
+		return nil, err
+	}
+	if err := checkShape(path, dims, chunk); err != nil {
+		return nil, err
+	}
+	if level < 0 || level > 9 {
+		return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9", ErrInvalid, path, level)
+	}
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	hd, hc := hsizes(dims), hsizes(chunk)
+	var eb ebuf
+	p, n := eb.c()
+	id := C.synb_dcreate_u8(f.id, cp, C.int(len(dims)), &hd[0], &hc[0], C.int(level), p, n)
+	if id < 0 {
+		return nil, eb.err("create dataset", path)
+	}
+	return &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...), chunk: append([]uint64(nil), chunk...)}, nil
+}
+
+// WriteChunk stores data as the chunk whose first element is at offset,
+// bypassing libhdf5's filter pipeline (H5Dwrite_chunk with filter mask 0:
+// every filter counts as applied). For a deflate dataset data must therefore
+// be a complete zlib stream (compress/zlib, which is what the deflate filter
+// produces) of the full chunk — edge chunks included, padded to the chunk
+// shape. This is what lets callers compress on many goroutines and only
+// write here. offset must be a multiple of the chunk shape inside the
+// dataset. data is not retained.
+func (d *Dataset) WriteChunk(offset []uint64, data []byte) error {
+	if err := d.open("WriteChunk"); err != nil {
+		return err
+	}
+	if d.chunk == nil || d.strings {
+		return fmt.Errorf("%w: %s: WriteChunk needs a chunked numeric dataset", ErrInvalid, d.name)
+	}
+	if len(offset) != len(d.dims) {
+		return fmt.Errorf("%w: %s: offset rank %d != rank %d", ErrInvalid, d.name, len(offset), len(d.dims))
+	}
+	for i, o := range offset {
+		if o >= d.dims[i] || o%d.chunk[i] != 0 {
+			return fmt.Errorf("%w: %s: offset %v is not a chunk origin inside %v (chunk %v)", ErrInvalid, d.name, offset, d.dims, d.chunk)
+		}
+	}
+	if len(data) == 0 {
+		return fmt.Errorf("%w: %s: empty chunk", ErrInvalid, d.name)
+	}
+	ho := hsizes(offset)
+	var eb ebuf
+	p, n := eb.c()
+	if C.synb_write_chunk(d.id, &ho[0], unsafe.Pointer(&data[0]), C.size_t(len(data)), p, n) < 0 {
+		return eb.err(fmt.Sprintf("write chunk %v of", offset), d.name)
+	}
+	return nil
+}
+
+// CreateStrings creates a one-dimensional dataset of n variable-length
+// ASCII strings (h5py returns each element as bytes), chunked by chunk
+// elements and deflate-compressed by the library at level. Note that
+// libhdf5 compresses only the chunks of references; the string bytes live
+// in the file's global heap, uncompressed, exactly as in files h5py writes.
+func (f *File) CreateStrings(path string, n, chunk uint64, level int) (*Dataset, error) {
+	if err := f.open("CreateStrings"); err != nil {
+		return nil, err
+	}
+	if err := checkShape(path, []uint64{n}, []uint64{chunk}); err != nil {
+		return nil, err
+	}
+	if level < 0 || level > 9 {
+		return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9", ErrInvalid, path, level)
+	}
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	var eb ebuf
+	p, en := eb.c()
+	id := C.synb_dcreate_vlstr(f.id, cp, C.hsize_t(n), C.hsize_t(chunk), C.int(level), p, en)
+	if id < 0 {
+		return nil, eb.err("create dataset", path)
+	}
+	return &Dataset{object: object{id: id, name: path}, dims: []uint64{n}, chunk: []uint64{chunk}, strings: true}, nil
+}
+
+// WriteStrings writes s as elements [start, start+len(s)) of a dataset made
+// by CreateStrings. Strings must not contain NUL bytes (libhdf5 stores C
+// strings). Writes that cover whole chunks avoid libhdf5 re-reading and
+// re-compressing partly written chunks. s is not retained.
+func (d *Dataset) WriteStrings(start uint64, s [][]byte) error {
+	if err := d.open("WriteStrings"); err != nil {
+		return err
+	}
+	if !d.strings {
+		return fmt.Errorf("%w: %s: WriteStrings needs a string dataset", ErrInvalid, d.name)
+	}
+	if len(s) == 0 {
+		return nil
+	}
+	if start > d.dims[0] || uint64(len(s)) > d.dims[0]-start {
+		return fmt.Errorf("%w: %s: strings [%d, %d) outside [0, %d)", ErrInvalid, d.name, start, start+uint64(len(s)), d.dims[0])
+	}
+	total := 0
+	for i, b := range s {
+		if j := bytes.IndexByte(b, 0); j >= 0 {
+			return fmt.Errorf("%w: %s: string %d contains a NUL byte at %d", ErrInvalid, d.name, start+uint64(i), j)
+		}
+		total += len(b) + 1
+	}
+	// The strings and the pointer array must live in C memory: cgo forbids
+	// handing C Go memory that holds Go pointers.
+	blob := C.malloc(C.size_t(total))
+	if blob == nil {
+		return fmt.Errorf("%w: %s: out of memory for %d bytes of strings", ErrHDF5, d.name, total)
+	}
+	defer C.free(blob)
+	ptrs := C.malloc(C.size_t(len(s)) * C.size_t(unsafe.Sizeof(uintptr(0))))
+	if ptrs == nil {
+		return fmt.Errorf("%w: %s: out of memory for %d string pointers", ErrHDF5, d.name, len(s))
+	}
+	defer C.free(ptrs)
+	mem := unsafe.Slice((*byte)(blob), total)
+	pv := unsafe.Slice((**C.char)(ptrs), len(s))
+	off := 0
+	for i, b := range s {
+		copy(mem[off:], b)
+		mem[off+len(b)] = 0
+		pv[i] = (*C.char)(unsafe.Add(blob, off))
+		off += len(b) + 1
+	}
+	var eb ebuf
+	p, n := eb.c()
+	if C.synb_write_vlstr(d.id, C.hsize_t(start), C.hsize_t(len(s)), (**C.char)(ptrs), p, n) < 0 {
+		return eb.err(fmt.Sprintf("write strings [%d, %d) of", start, start+uint64(len(s))), d.name)
+	}
+	return nil
+}
+
+// CreateBool creates a contiguous dataset of shape dims holding data (in
+// row-major order), stored as h5py stores numpy.bool_ — an enum over int8
+// with members FALSE=0 and TRUE=1 — so that h5py reads dtype bool.
+func (f *File) CreateBool(path string, dims []uint64, data []bool) (*Dataset, error) {
+	if err := f.open("CreateBool"); err != nil {
+		return nil, err
+	}
+	if err := checkShape(path, dims, nil); err != nil {
+		return nil, err
+	}
+	size := uint64(1)
+	for _, d := range dims {
+		size *= d
+	}
+	if uint64(len(data)) != size {
+		return nil, fmt.Errorf("%w: %s: %d values for shape %v", ErrInvalid, path, len(data), dims)
+	}
+	buf := make([]C.int8_t, len(data))
+	for i, b := range data {
+		if b {
+			buf[i] = 1
+		}
+	}
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	hd := hsizes(dims)
+	var eb ebuf
+	p, n := eb.c()
+	id := C.synb_dcreate_bool(f.id, cp, C.int(len(dims)), &hd[0], &buf[0], p, n)
+	if id < 0 {
+		return nil, eb.err("create dataset", path)
+	}
+	return &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...)}, nil
+}

@@ -1,0 +1,756 @@
+// Package output writes generated datasets in the layout the original
+// Synbols wrote (SPEC.md §5), so that existing loaders built on h5py read
+// them unchanged:
+//
+//	x             (N, H, W, C) uint8, chunked along N only, deflate
+//	mask          (N, H, W, K) uint8, chunked along N only, deflate
+//	y             (N,) variable-length ASCII strings (JSON records), chunked, deflate
+//	split/<name>  (N, 3) bool, one-hot (train, valid, test), attrs seed (int) and timestamp (str)
+//
+// plus root string attributes (the resolved spec, the channel order…), and
+// a PNG preview grid of the first images.
+//
+// libhdf5's own deflate filter runs at about 30 MB/s on one thread, so the
+// Writer compresses chunks itself on several goroutines (compress/zlib,
+// the stream format of HDF5's deflate filter) and hands libhdf5 finished
+// chunks (direct chunk write). All cgo lives in internal/hdf5.
+package output
+
+import (
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
+)
+
+var (
+	// ErrOptions is wrapped by Create's errors for unusable Options.
+	ErrOptions = errors.New("output: invalid options")
+	// ErrDir is wrapped when the output directory is missing or not
+	// writable; Create checks this before doing any work.
+	ErrDir = errors.New("output: cannot write to the output directory")
+	// ErrIO is wrapped by failures to write the file (libhdf5 or the
+	// operating system: disk full, short write, rename…). Such errors also
+	// wrap the underlying error (hdf5.ErrHDF5, *os.PathError…).
+	ErrIO = errors.New("output: writing failed")
+	// ErrInput is wrapped when Write, WriteSplits or WritePreviewPNG get
+	// data of the wrong size or content.
+	ErrInput = errors.New("output: invalid input")
+	// ErrCount is wrapped when more samples than Options.N are written, or
+	// fewer by the time of Close.
+	ErrCount = errors.New("output: wrong number of samples")
+	// ErrClosed is wrapped by calls on a Writer after Close or Abort.
+	ErrClosed = errors.New("output: writer is closed")
+)
+
+// Options describe the dataset file to write.
+type Options struct {
+	Path          string // final path, e.g. out/default.h5py; its directory must exist
+	N, H, W, C, K int    // samples, height, width, image channels, mask channels
+	// ChunkSamples is the number of samples per chunk of x and mask; 0
+	// chooses about 256 KiB of x per chunk (at least 1 sample, at most N).
+	ChunkSamples int
+	// Level is the deflate level, 1 (fastest, the default when 0) to 9.
+	Level int
+	// Workers is the number of compression goroutines; 0 means
+	// runtime.NumCPU().
+	Workers int
+	// Attrs are string attributes of the root group, e.g. "spec" (the
+	// resolved YAML), "channel_order" ("RGB" or "L"), "generator".
+	Attrs map[string]string
+}
+
+// targetChunkBytes is the size of x aimed at per chunk: large enough that
+// per-chunk overheads (one libhdf5 call, a B-tree entry, zlib headers)
+// vanish, small enough that a loader reading a few samples decompresses
+// little and that many chunks are in flight across the workers.
+const targetChunkBytes = 256 << 10
+
+// minYChunk is the least number of records per chunk of y. Each element of
+// y is a 16-byte reference into the global heap; tiny chunks would make
+// the chunk index of a million-sample file needlessly large.
+const minYChunk = 1024
+
+func (o Options) normalize() (Options, error) {
+	bad := func(format string, a ...any) (Options, error) {
+		return o, fmt.Errorf("%w: %s", ErrOptions, fmt.Sprintf(format, a...))
+	}
+	if o.Path == "" {
+		return bad("empty Path")
+	}
+	if o.N < 1 || o.H < 1 || o.W < 1 || o.C < 1 || o.K < 1 {
+		return bad("%s: N, H, W, C, K must be >= 1, got N=%d H=%d W=%d C=%d K=%d", o.Path, o.N, o.H, o.W, o.C, o.K)
+	}
+	const maxDim = 1 << 20
+	if o.H > maxDim || o.W > maxDim || o.C > 4096 || o.K > 4096 {
+		return bad("%s: implausible sample shape %dx%dx%d (mask %d)", o.Path, o.H, o.W, o.C, o.K)
+	}
+	if o.ChunkSamples < 0 || o.Workers < 0 {
+		return bad("%s: negative ChunkSamples (%d) or Workers (%d)", o.Path, o.ChunkSamples, o.Workers)
+	}
+	if o.Level == 0 {
+		o.Level = 1
+	}
+	if o.Level < 1 || o.Level > 9 {
+		return bad("%s: deflate Level %d, want 1..9 (0 = 1)", o.Path, o.Level)
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.ChunkSamples == 0 {
+		o.ChunkSamples = max(1, targetChunkBytes/(o.H*o.W*o.C))
+	}
+	o.ChunkSamples = min(o.ChunkSamples, o.N)
+	// libhdf5 refuses chunks of 4 GiB or more.
+	if uint64(o.ChunkSamples)*uint64(o.H)*uint64(o.W)*uint64(max(o.C, o.K)) >= 1<<32 {
+		return bad("%s: chunks of %d samples exceed libhdf5's 4 GiB chunk limit", o.Path, o.ChunkSamples)
+	}
+	for k, v := range o.Attrs {
+		if k == "" || strings.IndexByte(k, 0) >= 0 || strings.IndexByte(v, 0) >= 0 {
+			return bad("%s: attribute %q: empty name or NUL byte", o.Path, k)
+		}
+	}
+	return o, nil
+}
+
+// A Writer writes one dataset file. It is created by Create, fed samples in
+// order by Write, given its partitions by WriteSplits, and finished by
+// Close — or dropped by Abort. Until Close succeeds the data lives in a
+// temporary file beside Path (".<name>.tmp-<random>"), so an interrupted
+// run never leaves a file that looks complete.
+//
+// Concurrency: a Writer is not safe for concurrent use; one goroutine calls
+// its methods. Internally, Write copies the samples into chunk buffers and
+// returns; Workers goroutines compress full chunks in parallel, and a single
+// goroutine started by Create owns libhdf5 from then on and writes the
+// compressed chunks in order, so compression of chunk k+1 overlaps the
+// write of chunk k, and both overlap the caller producing the next batch.
+// At most 2·Workers+2 chunks are in flight; beyond that Write blocks, which
+// bounds memory. Errors of the background goroutines are reported by the
+// next Write, WriteSplits or Close.
+//
+// Always end with Close or Abort: both stop the goroutines. The usual
+// pattern is
+//
+//	w, err := output.Create(opts)
+//	if err != nil { … }
+//	defer w.Abort() // no-op after a successful Close
+//	… w.Write(…) …
+//	return w.Close()
+type Writer struct {
+	o                Options
+	tmp              string
+	sampleX, sampleM int // bytes per sample
+	yChunk           int
+
+	// Owned by the libhdf5 goroutine once Create has returned.
+	f          *hdf5.File
+	dx, dm, dy *hdf5.Dataset
+
+	// Caller side.
+	closed     bool
+	renamed    bool
+	cur        *job // chunk being filled, nil if none
+	curN       int  // samples in cur
+	nChunks    int  // chunks submitted
+	written    int  // samples accepted
+	yArena     []byte
+	yEnds      []int // end offsets in yArena of the pending records
+	yStart     int   // sample index of the first pending record
+	splitNames map[string]bool
+
+	jobs      chan *job // to the compressors
+	order     chan task // to the libhdf5 goroutine, in file order
+	free      chan *job // recycled chunk buffers
+	workersWG sync.WaitGroup
+	ownerDone chan struct{}
+	aborting  atomic.Bool
+
+	mu       sync.Mutex
+	err      error // first failure in the background, sticky
+	closeErr error // from closing the HDF5 file; read after ownerDone
+}
+
+// job is one chunk of x and mask on its way to the file.
+type job struct {
+	idx    int    // chunk index along N
+	x, m   []byte // raw samples, padded with zeros to the full chunk
+	cx, cm []byte // zlib streams of x and m
+	err    error
+	done   chan struct{} // one value when cx, cm, err are set
+}
+
+// task is one step of the libhdf5 goroutine: write a chunk once it is
+// compressed, or run fn. If reply is not nil it receives the Writer's
+// error state after the step.
+type task struct {
+	job   *job
+	fn    func() error
+	reply chan error
+}
+
+// Create checks the options and the output directory, creates the
+// temporary file with the datasets x, mask, y and the group split, sets
+// the root attributes, and starts the compression and libhdf5 goroutines.
+// An existing file at o.Path is replaced only by a successful Close.
+func Create(o Options) (*Writer, error) {
+	o, err := o.normalize()
+	if err != nil {
+		return nil, err
+	}
+	dir, base := filepath.Dir(o.Path), filepath.Base(o.Path)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrDir, o.Path, err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s: %s is not a directory", ErrDir, o.Path, dir)
+	}
+	if fi, err := os.Stat(o.Path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory", ErrOptions, o.Path)
+	}
+	// Creating the temporary file is the writability check: it fails on
+	// permissions and read-only file systems alike, as root too.
+	tf, err := createTemp(dir, "."+base+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrDir, o.Path, err)
+	}
+	tmp := tf.Name()
+	if err := tf.Close(); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("%w: %s: %w", ErrDir, o.Path, err)
+	}
+
+	w := &Writer{
+		o:          o,
+		tmp:        tmp,
+		sampleX:    o.H * o.W * o.C,
+		sampleM:    o.H * o.W * o.K,
+		yChunk:     min(o.N, max(o.ChunkSamples, minYChunk)),
+		splitNames: map[string]bool{},
+	}
+	if err := w.createFile(); err != nil {
+		if w.f != nil {
+			w.f.Close()
+		}
+		os.Remove(tmp)
+		return nil, err
+	}
+
+	inFlight := 2*o.Workers + 2
+	w.jobs = make(chan *job, inFlight)
+	w.order = make(chan task, inFlight+16)
+	w.free = make(chan *job, inFlight)
+	for range inFlight {
+		w.free <- &job{done: make(chan struct{}, 1)}
+	}
+	w.ownerDone = make(chan struct{})
+	w.workersWG.Add(o.Workers)
+	for range o.Workers {
+		go w.compressor()
+	}
+	go w.owner()
+	return w, nil
+}
+
+func (w *Writer) ioErr(what string, err error) error {
+	return fmt.Errorf("%w: %s: %s: %w", ErrIO, w.o.Path, what, err)
+}
+
+// createFile makes the file's skeleton. Root attribute names are sorted so
+// that equal inputs give equal files.
+func (w *Writer) createFile() error {
+	o := w.o
+	f, err := hdf5.Create(w.tmp)
+	if err != nil {
+		return w.ioErr("create", err)
+	}
+	w.f = f
+	n, cs := uint64(o.N), uint64(o.ChunkSamples)
+	h, wd := uint64(o.H), uint64(o.W)
+	if w.dx, err = f.CreateChunkedUint8("x", []uint64{n, h, wd, uint64(o.C)}, []uint64{cs, h, wd, uint64(o.C)}, o.Level); err != nil {
+		return w.ioErr("create x", err)
+	}
+	if w.dm, err = f.CreateChunkedUint8("mask", []uint64{n, h, wd, uint64(o.K)}, []uint64{cs, h, wd, uint64(o.K)}, o.Level); err != nil {
+		return w.ioErr("create mask", err)
+	}
+	if w.dy, err = f.CreateStrings("y", n, uint64(w.yChunk), o.Level); err != nil {
+		return w.ioErr("create y", err)
+	}
+	// The group exists even without splits, so that loaders iterating
+	// fd['split'] work.
+	g, err := f.CreateGroup("split")
+	if err != nil {
+		return w.ioErr("create split", err)
+	}
+	if err := g.Close(); err != nil {
+		return w.ioErr("create split", err)
+	}
+	keys := make([]string, 0, len(o.Attrs))
+	for k := range o.Attrs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := f.SetAttrString(k, o.Attrs[k]); err != nil {
+			return w.ioErr("set attribute "+k, err)
+		}
+	}
+	return nil
+}
+
+func (w *Writer) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+}
+
+func (w *Writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// compressor turns raw chunks into zlib streams; Workers of them run.
+func (w *Writer) compressor() {
+	defer w.workersWG.Done()
+	var zw *zlib.Writer
+	var sw sliceWriter
+	deflate := func(dst, src []byte) ([]byte, error) {
+		sw.b = dst[:0]
+		if zw == nil {
+			var err error
+			if zw, err = zlib.NewWriterLevel(&sw, w.o.Level); err != nil {
+				return dst, err
+			}
+		} else {
+			zw.Reset(&sw)
+		}
+		if _, err := zw.Write(src); err != nil {
+			return dst, err
+		}
+		if err := zw.Close(); err != nil {
+			return dst, err
+		}
+		return sw.b, nil
+	}
+	for j := range w.jobs {
+		j.err = nil
+		if !w.aborting.Load() {
+			j.cx, j.err = deflate(j.cx, j.x)
+			if j.err == nil {
+				j.cm, j.err = deflate(j.cm, j.m)
+			}
+		}
+		j.done <- struct{}{}
+	}
+}
+
+// sliceWriter appends what is written to b, so that compressed chunks
+// reuse their buffers.
+type sliceWriter struct{ b []byte }
+
+func (s *sliceWriter) Write(p []byte) (int, error) {
+	s.b = append(s.b, p...)
+	return len(p), nil
+}
+
+// owner is the goroutine that makes every libhdf5 call after Create. It
+// runs the tasks in order and, when the order channel is closed, closes the
+// file.
+func (w *Writer) owner() {
+	defer close(w.ownerDone)
+	for t := range w.order {
+		skip := w.failed() != nil || w.aborting.Load()
+		if t.job != nil {
+			j := t.job
+			<-j.done
+			if !skip {
+				if j.err != nil {
+					w.fail(w.ioErr(fmt.Sprintf("compress chunk %d", j.idx), j.err))
+				} else if err := w.writeChunk(j); err != nil {
+					w.fail(err)
+				}
+			}
+			w.free <- j // never blocks: free holds every job
+		} else if !skip {
+			if err := t.fn(); err != nil {
+				w.fail(err)
+			}
+		}
+		if t.reply != nil {
+			t.reply <- w.failed()
+		}
+	}
+	var errs []error
+	for _, d := range []*hdf5.Dataset{w.dx, w.dm, w.dy} {
+		errs = append(errs, d.Close())
+	}
+	errs = append(errs, w.f.Close())
+	if err := errors.Join(errs...); err != nil {
+		w.closeErr = w.ioErr("close", err)
+	}
+}
+
+func (w *Writer) writeChunk(j *job) error {
+	off := []uint64{uint64(j.idx * w.o.ChunkSamples), 0, 0, 0}
+	if err := w.dx.WriteChunk(off, j.cx); err != nil {
+		return w.ioErr("write x", err)
+	}
+	if err := w.dm.WriteChunk(off, j.cm); err != nil {
+		return w.ioErr("write mask", err)
+	}
+	return nil
+}
+
+// Write appends the next n = len(y) samples: x holds n·H·W·C bytes (sample,
+// row, column, channel), mask n·H·W·K, and y one JSON record per sample.
+// Any n is accepted, not only multiples of the chunk size. Write copies
+// what it keeps: x, mask and y may be reused as soon as it returns.
+//
+// Records are stored as ASCII, as Python's json.dumps writes them: a
+// non-ASCII character (valid JSON has them only inside strings) is written
+// as a \uXXXX escape, so the record decodes to the same value. Records with
+// invalid UTF-8 or NUL bytes are rejected. A rejected call writes nothing.
+//
+// An error from the background (a failed write, a full disk) is returned
+// by the next call; after one, the Writer only accepts Abort or Close,
+// which returns the error again.
+func (w *Writer) Write(x, mask []byte, y [][]byte) error {
+	if w.closed {
+		return fmt.Errorf("%w: Write to %s", ErrClosed, w.o.Path)
+	}
+	if err := w.failed(); err != nil {
+		return err
+	}
+	n := len(y)
+	if len(x) != n*w.sampleX || len(mask) != n*w.sampleM {
+		return fmt.Errorf("%w: %s: %d records need %d bytes of x and %d of mask, got %d and %d",
+			ErrInput, w.o.Path, n, n*w.sampleX, n*w.sampleM, len(x), len(mask))
+	}
+	if n > w.o.N-w.written {
+		return fmt.Errorf("%w: %s: writing %d samples after %d exceeds N=%d", ErrCount, w.o.Path, n, w.written, w.o.N)
+	}
+	mark := len(w.yArena)
+	for i, r := range y {
+		var err error
+		if w.yArena, err = appendASCII(w.yArena, r); err != nil {
+			w.yArena = w.yArena[:mark]
+			w.yEnds = w.yEnds[:len(w.yEnds)-i]
+			return fmt.Errorf("%w: %s: record of sample %d: %w", ErrInput, w.o.Path, w.written+i, err)
+		}
+		w.yEnds = append(w.yEnds, len(w.yArena))
+	}
+
+	cs := w.o.ChunkSamples
+	for i := 0; i < n; {
+		if w.cur == nil {
+			w.cur = <-w.free
+			if cap(w.cur.x) < cs*w.sampleX {
+				w.cur.x = make([]byte, cs*w.sampleX)
+				w.cur.m = make([]byte, cs*w.sampleM)
+			}
+			w.cur.x, w.cur.m = w.cur.x[:cs*w.sampleX], w.cur.m[:cs*w.sampleM]
+		}
+		k := min(n-i, cs-w.curN)
+		copy(w.cur.x[w.curN*w.sampleX:], x[i*w.sampleX:(i+k)*w.sampleX])
+		copy(w.cur.m[w.curN*w.sampleM:], mask[i*w.sampleM:(i+k)*w.sampleM])
+		w.curN += k
+		i += k
+		if w.curN == cs {
+			w.submit()
+		}
+	}
+	w.written += n
+	if len(w.yEnds) >= w.yChunk {
+		w.flushY(false)
+	}
+	return w.failed()
+}
+
+// submit sends the current chunk to the compressors and reserves its place
+// in the file order. A partial (last) chunk is padded with zeros: direct
+// chunk writes store whole chunks, edge chunks included.
+func (w *Writer) submit() {
+	j := w.cur
+	w.cur = nil
+	j.idx = w.nChunks
+	w.nChunks++
+	if w.curN < w.o.ChunkSamples {
+		clear(j.x[w.curN*w.sampleX:])
+		clear(j.m[w.curN*w.sampleM:])
+	}
+	w.curN = 0
+	w.jobs <- j
+	w.order <- task{job: j}
+}
+
+// flushY hands the pending records to the libhdf5 goroutine: whole chunks
+// of y only, unless all is set, so that libhdf5 never has to re-read and
+// re-compress a partly written chunk.
+func (w *Writer) flushY(all bool) {
+	k := len(w.yEnds)
+	if !all {
+		k -= k % w.yChunk
+	}
+	if k == 0 {
+		return
+	}
+	arena, ends := w.yArena, w.yEnds
+	recs := make([][]byte, k)
+	prev := 0
+	for i := range k {
+		recs[i] = arena[prev:ends[i]:ends[i]]
+		prev = ends[i]
+	}
+	// The remainder moves to a fresh arena; the old one now belongs to
+	// the task.
+	w.yArena = append([]byte(nil), arena[prev:]...)
+	w.yEnds = w.yEnds[:0:0]
+	for _, e := range ends[k:] {
+		w.yEnds = append(w.yEnds, e-prev)
+	}
+	start := w.yStart
+	w.yStart += k
+	w.order <- task{fn: func() error {
+		if err := w.dy.WriteStrings(uint64(start), recs); err != nil {
+			return w.ioErr("write y", err)
+		}
+		return nil
+	}}
+}
+
+// appendASCII appends the JSON record r to dst, escaping non-ASCII
+// characters as json.dumps does (\uXXXX, UTF-16 surrogate pairs beyond the
+// BMP, lower-case hex).
+func appendASCII(dst, r []byte) ([]byte, error) {
+	ascii := true
+	for _, c := range r {
+		if c == 0 {
+			return dst, errors.New("NUL byte")
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	if ascii {
+		return append(dst, r...), nil
+	}
+	const hex = "0123456789abcdef"
+	esc := func(dst []byte, u rune) []byte {
+		return append(dst, '\\', 'u', hex[u>>12&15], hex[u>>8&15], hex[u>>4&15], hex[u&15])
+	}
+	for i := 0; i < len(r); {
+		c := r[i]
+		if c < utf8.RuneSelf {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		u, size := utf8.DecodeRune(r[i:])
+		if u == utf8.RuneError && size <= 1 {
+			return dst, fmt.Errorf("invalid UTF-8 at byte %d", i)
+		}
+		if u > 0xFFFF {
+			hi, lo := utf16.EncodeRune(u)
+			dst = esc(esc(dst, hi), lo)
+		} else {
+			dst = esc(dst, u)
+		}
+		i += size
+	}
+	return dst, nil
+}
+
+// Split is one partition of the samples, stored as split/<Name>.
+type Split struct {
+	Name string
+	// Part is the partition of each sample: 0 train, 1 valid, 2 test;
+	// len(Part) must be Options.N.
+	Part []uint8
+	// Seed and Timestamp are stored as the attributes seed (int64) and
+	// timestamp (str). An empty Timestamp is replaced by the current local
+	// time in the original's format, e.g. "2026-Nov-27_04:59:19".
+	Seed      int64
+	Timestamp string
+}
+
+// TimestampFormat is the time layout of the original's split timestamps.
+const TimestampFormat = "2006-Jan-02_15:04:05"
+
+// WriteSplits stores each split as split/<name>, an (N, 3) boolean one-hot
+// array (column j true where Part is j), with its seed and timestamp
+// attributes. It may be called before or after the samples are written,
+// more than once, but each name only once. It is checked entirely before
+// anything is stored, and waits for libhdf5 to finish, so the error it
+// returns is the real outcome.
+func (w *Writer) WriteSplits(s []Split) error {
+	if w.closed {
+		return fmt.Errorf("%w: WriteSplits to %s", ErrClosed, w.o.Path)
+	}
+	if err := w.failed(); err != nil {
+		return err
+	}
+	type ready struct {
+		name, stamp string
+		seed        int64
+		data        []bool
+	}
+	batch := make([]ready, 0, len(s))
+	seen := map[string]bool{}
+	for _, sp := range s {
+		if sp.Name == "" || sp.Name == "." || sp.Name == ".." || strings.ContainsAny(sp.Name, "/\x00") {
+			return fmt.Errorf("%w: %s: invalid split name %q", ErrInput, w.o.Path, sp.Name)
+		}
+		if w.splitNames[sp.Name] || seen[sp.Name] {
+			return fmt.Errorf("%w: %s: split %q written twice", ErrInput, w.o.Path, sp.Name)
+		}
+		seen[sp.Name] = true
+		if len(sp.Part) != w.o.N {
+			return fmt.Errorf("%w: %s: split %q has %d entries, want N=%d", ErrInput, w.o.Path, sp.Name, len(sp.Part), w.o.N)
+		}
+		data := make([]bool, 3*w.o.N)
+		for i, p := range sp.Part {
+			if p > 2 {
+				return fmt.Errorf("%w: %s: split %q: sample %d in partition %d, want 0..2", ErrInput, w.o.Path, sp.Name, i, p)
+			}
+			data[3*i+int(p)] = true
+		}
+		stamp := sp.Timestamp
+		if stamp == "" {
+			stamp = time.Now().Format(TimestampFormat)
+		}
+		if strings.IndexByte(stamp, 0) >= 0 {
+			return fmt.Errorf("%w: %s: split %q: NUL byte in timestamp", ErrInput, w.o.Path, sp.Name)
+		}
+		batch = append(batch, ready{sp.Name, stamp, sp.Seed, data})
+	}
+	for name := range seen {
+		w.splitNames[name] = true
+	}
+	reply := make(chan error, 1)
+	w.order <- task{fn: func() error {
+		for _, r := range batch {
+			path := "split/" + r.name
+			d, err := w.f.CreateBool(path, []uint64{uint64(w.o.N), 3}, r.data)
+			if err != nil {
+				return w.ioErr("create "+path, err)
+			}
+			err = errors.Join(d.SetAttrInt64("seed", r.seed), d.SetAttrString("timestamp", r.stamp), d.Close())
+			if err != nil {
+				return w.ioErr("write "+path, err)
+			}
+		}
+		return nil
+	}, reply: reply}
+	return <-reply
+}
+
+// shutdown stops the goroutines and waits for the file to be closed.
+func (w *Writer) shutdown() {
+	close(w.jobs)
+	close(w.order)
+	<-w.ownerDone
+	w.workersWG.Wait()
+}
+
+// Close writes what is still buffered, closes the file, flushes it to disk
+// (fsync), and renames it to Options.Path. It fails if fewer than N samples
+// were written, or if any write failed; then the temporary file is removed
+// and nothing is left behind. Calling Close again returns ErrClosed.
+func (w *Writer) Close() error {
+	if w.closed {
+		return fmt.Errorf("%w: Close of %s", ErrClosed, w.o.Path)
+	}
+	w.closed = true
+	short := w.written < w.o.N
+	if short {
+		w.aborting.Store(true) // nothing worth writing any more
+	} else if w.failed() == nil {
+		if w.curN > 0 {
+			w.submit()
+		}
+		w.flushY(true)
+	}
+	w.shutdown()
+	err := w.failed()
+	if err == nil && short {
+		err = fmt.Errorf("%w: %s: %d of N=%d samples written", ErrCount, w.o.Path, w.written, w.o.N)
+	}
+	if err == nil {
+		err = w.closeErr
+	}
+	if err == nil {
+		err = w.commit()
+	}
+	if err != nil {
+		os.Remove(w.tmp)
+		return err
+	}
+	return nil
+}
+
+// commit makes the closed temporary file durable and gives it its name.
+func (w *Writer) commit() error {
+	f, err := os.Open(w.tmp)
+	if err != nil {
+		return w.ioErr("sync", err)
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return w.ioErr("sync", err)
+	}
+	if err := os.Rename(w.tmp, w.o.Path); err != nil {
+		return w.ioErr("rename", err)
+	}
+	w.renamed = true
+	// Best effort: make the rename itself durable. The file is complete
+	// and in place either way, so a failure here is not reported.
+	if d, err := os.Open(filepath.Dir(w.o.Path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Abort stops the Writer and removes its temporary file. It is safe to call
+// at any time from the goroutine that uses the Writer: after errors, after
+// a failed Close, twice, and after a successful Close (then it does
+// nothing: the finished file stays).
+func (w *Writer) Abort() {
+	if w == nil {
+		return
+	}
+	if !w.closed {
+		w.closed = true
+		w.aborting.Store(true)
+		w.shutdown()
+	}
+	if !w.renamed {
+		os.Remove(w.tmp)
+	}
+}
+
+// TempPath returns the temporary file the Writer writes until Close
+// renames it to Options.Path.
+func (w *Writer) TempPath() string { return w.tmp }
+
+// Options returns the options in effect, defaults resolved (ChunkSamples,
+// Level, Workers).
+func (w *Writer) Options() Options { return w.o }

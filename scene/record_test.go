@@ -1,0 +1,124 @@
+package scene
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
+)
+
+func testSamples() []Sample {
+	sym := Symbol{Alphabet: "english", Char: "f", Font: "Open Sans", Bold: true, Scale: 0.7594125197014407,
+		Translation: [2]float64{-0.8613594457025092, 0.3925571371045581}, Rotation: -0.00579993524832577,
+		Foreground: Pattern{Style: Gradient, Seed: 1119786704}}
+	odd := Symbol{Alphabet: "korean", Char: "가\"\\\n😀", Font: "Noto \u00e9", Scale: 1, Translation: [2]float64{1e-05, 123456789012345678},
+		Rotation: 0, Foreground: Pattern{Style: SolidColor}}
+	return []Sample{
+		{Seed: 1570198172, Width: 32, Height: 32, NoiseScale: 0.01, Background: Pattern{Style: Gradient, Seed: 478168918}, Symbols: []Symbol{sym}},
+		{Seed: 0, Width: 8, Height: 8, NoiseScale: 0, Background: Pattern{Style: NoPattern}, Symbols: []Symbol{odd, sym}},
+		{Seed: math.MaxUint32, Width: 128, Height: 64, NoiseScale: 0.3, Background: Pattern{Style: SolidColor}},
+	}
+}
+
+// TestRecordMatchesPython checks the record byte for byte against Python's
+// own json.dumps of the parsed record: same keys, order, separators,
+// escaping and float spelling as the original implementation wrote.
+func TestRecordMatchesPython(t *testing.T) {
+	var lines []string
+	for _, s := range testSamples() {
+		rec := s.AppendRecord(nil)
+		if !json.Valid(rec) {
+			t.Fatalf("invalid JSON: %s", rec)
+		}
+		for _, c := range rec {
+			if c >= 0x80 {
+				t.Fatalf("non-ASCII byte in record %s", rec)
+			}
+		}
+		lines = append(lines, string(rec))
+	}
+	py := pytest.Python(t)
+	file := filepath.Join(t.TempDir(), "records.txt")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := pytest.Run(t, py, `
+import json, sys
+for line in open(sys.argv[1]).read().split("\n"):
+    obj = json.loads(line)
+    print(json.dumps(obj))
+`, file)
+	got := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(got) != len(lines) {
+		t.Fatalf("python printed %d records, want %d", len(got), len(lines))
+	}
+	for i := range lines {
+		if got[i] != lines[i] {
+			t.Errorf("record %d differs from Python's json.dumps:\n ours:   %s\n python: %s", i, lines[i], got[i])
+		}
+	}
+}
+
+func TestRecordKeys(t *testing.T) {
+	s := testSamples()[0]
+	var m map[string]any
+	if err := json.Unmarshal(s.AppendRecord(nil), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"resolution", "pixel_noise_scale", "seed", "background", "alphabet", "char", "font",
+		"is_bold", "is_slant", "scale", "translation", "rotation", "foreground", "symbols"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("missing key %q", k)
+		}
+	}
+	if len(m) != 14 {
+		t.Errorf("record has %d keys, want 14: %v", len(m), m)
+	}
+	if m["is_bold"] != "True" || m["is_slant"] != "False" {
+		t.Errorf("is_bold/is_slant = %v/%v, want the strings True/False", m["is_bold"], m["is_slant"])
+	}
+}
+
+func TestGradientFromSeed(t *testing.T) {
+	p := Pattern{Style: Gradient, Seed: 7}
+	a, b := p.Gradient(), p.Gradient()
+	if a != b {
+		t.Fatal("same seed gave different gradients")
+	}
+	if c := (Pattern{Style: Gradient, Seed: 8}).Gradient(); c == a {
+		t.Fatal("different seeds gave the same gradient")
+	}
+	// Over many seeds: both types, colours in [0,1), radial radii 2 → 0.1.
+	radial := 0
+	const n = 4000
+	for s := range uint32(n) {
+		g := Pattern{Style: Gradient, Seed: s}.Gradient()
+		if g.Radial {
+			radial++
+			if g.R0 != 2 || g.R1 != 0.1 {
+				t.Fatalf("radii %v %v", g.R0, g.R1)
+			}
+		}
+		for _, c := range g.Stops {
+			for _, v := range c {
+				if v < 0 || v >= 1 {
+					t.Fatalf("colour %v outside [0,1)", v)
+				}
+			}
+		}
+		if g.Alpha != 1 {
+			t.Fatalf("alpha %v, want 1", g.Alpha)
+		}
+	}
+	// Binomial(4000, ½): σ ≈ 31.6; allow 4σ.
+	if math.Abs(float64(radial)-n/2) > 4*math.Sqrt(n/4) {
+		t.Errorf("radial %d of %d, want about half", radial, n)
+	}
+	if g := (Pattern{Style: Gradient, Seed: 3, Types: Linear}).Gradient(); g.Radial {
+		t.Error("Types=Linear gave a radial gradient")
+	}
+}

@@ -1,0 +1,210 @@
+package spec
+
+import (
+	"embed"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/synbols-gpu/synbols-gpu/scene"
+)
+
+// Limits that keep a spec drawable: they bound what a spec file (user input)
+// can make the generator allocate.
+const (
+	// MaxResolution is the largest width or height.
+	MaxResolution = 4096
+	// MaxSymbolsLimit is the largest n_symbols: flattened masks label symbol
+	// i with the byte i+1.
+	MaxSymbolsLimit = 255
+)
+
+// Spec is a parsed, validated distribution over scenes: what a preset or a
+// user's spec file says. Build one with Parse, Load or Preset; turn it into
+// samples with Sampler. A Spec is not modified by sampling; SetResolution is
+// its only mutator and must not race with other uses.
+type Spec struct {
+	name, description    string
+	width, height        int
+	gray                 bool
+	language, letterCase string
+	requireBold          bool
+	nSymbols             dist[int]
+	symbol               symbolAttrs
+	background           dist[scene.Pattern]
+	inverse, maxContrast dist[bool]
+	pixelNoise           dist[float64]
+}
+
+// symbolAttrs are the per-symbol attributes: each symbol of a scene draws
+// all of them again. A later mixture of partial specs overrides some of
+// them per component.
+type symbolAttrs struct {
+	char, font      universeAttr
+	bold, slant     dist[bool]
+	rotation, scale dist[float64]
+	translation     translationAttr
+	foreground      dist[scene.Pattern]
+}
+
+// universeAttr is char or font: a value from a list only the universe knows
+// (the alphabet's symbols, the usable families), so "uniform" is kept
+// symbolic here and bound to the list by Sampler.
+type universeAttr struct {
+	uniform bool
+	d       dist[string] // constant or choice, when !uniform
+}
+
+// uniformKeyword is how "uniform over the universe" is written.
+const uniformKeyword = "uniform"
+
+// translationAttr holds one distribution per axis. shared records that the
+// file gave one distribution for both axes, so YAML() writes it back so.
+type translationAttr struct {
+	x, y   dist[float64]
+	shared bool
+}
+
+// Name is the dataset name (output files are named after it).
+func (s *Spec) Name() string { return s.name }
+
+// Description is the spec's one-line description.
+func (s *Spec) Description() string { return s.description }
+
+// Resolution returns the image width and height in pixels.
+func (s *Spec) Resolution() (w, h int) { return s.width, s.height }
+
+// SetResolution overrides the resolution (the command line's --resolution).
+func (s *Spec) SetResolution(w, h int) error {
+	if w < 1 || h < 1 || w > MaxResolution || h > MaxResolution {
+		return &Error{Err: ErrInvalid, File: s.name, Path: "resolution",
+			Msg: fmt.Sprintf("must be in [1, %d], got [%d, %d]", MaxResolution, w, h)}
+	}
+	s.width, s.height = w, h
+	return nil
+}
+
+// Gray reports whether images are stored with one grey channel.
+func (s *Spec) Gray() bool { return s.gray }
+
+// Language returns the alphabet's language (as the fonts package names it,
+// e.g. "english") and case: "lower", "upper" or "both".
+func (s *Spec) Language() (language, letterCase string) { return s.language, s.letterCase }
+
+// RequireBoldFace reports whether only families with a bold face are usable.
+// When false every family is, and the painter synthesises bold for the
+// families without a bold face.
+func (s *Spec) RequireBoldFace() bool { return s.requireBold }
+
+// MaxSymbols is the largest n_symbols the spec can draw: the number of mask
+// channels a dataset needs.
+func (s *Spec) MaxSymbols() int {
+	_, hi := intSupport(s.nSymbols)
+	return hi
+}
+
+// Load reads and parses a spec file. Errors name the path as given.
+func Load(file string) (*Spec, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	return Parse(file, data)
+}
+
+// Parse parses a spec written in the language (see the package doc). name is
+// the file name: errors quote it, and a spec without a name: field is named
+// after it (without directory and extension).
+func Parse(name string, data []byte) (*Spec, error) {
+	p := &parser{file: name}
+	return p.parse(data)
+}
+
+//go:embed presets/*.yaml
+var presetFS embed.FS
+
+//go:embed defaults.yaml
+var defaultsYAML []byte
+
+// PresetInfo describes an embedded preset (for --help).
+type PresetInfo struct {
+	Name        string
+	Description string
+}
+
+// Presets lists the embedded presets, sorted by name. A preset that fails to
+// parse (a bug the tests catch) is listed with the error as description.
+func Presets() []PresetInfo {
+	var out []PresetInfo
+	for _, name := range presetNames() {
+		info := PresetInfo{Name: name}
+		if s, err := Preset(name); err != nil {
+			info.Description = err.Error()
+		} else {
+			info.Description = s.description
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+// Preset returns a fresh copy of the named preset.
+func Preset(name string) (*Spec, error) {
+	p := &parser{file: name + ".yaml"}
+	return p.preset(name)
+}
+
+func presetNames() []string {
+	entries, _ := presetFS.ReadDir("presets")
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+func presetData(name string) ([]byte, error) {
+	if slices.Contains(presetNames(), name) {
+		return presetFS.ReadFile(path.Join("presets", name+".yaml"))
+	}
+	return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownPreset, name, strings.Join(presetNames(), ", "))
+}
+
+// validName reports whether name can name a dataset: it becomes a file
+// name, so no separators and no leading dot.
+func validName(name string) bool {
+	if name == "" || name[0] == '.' || len(name) > 200 {
+		return false
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-+", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameFromFile derives a dataset name from a file name: "cfg/my-set.yaml"
+// gives "my-set"; characters a name cannot hold become '_'.
+func nameFromFile(file string) string {
+	base := filepath.Base(file)
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-+", r) {
+			return r
+		}
+		return '_'
+	}, base)
+	name = strings.TrimLeft(name, ".")
+	if !validName(name) {
+		return "synbols"
+	}
+	return name
+}
