@@ -32,6 +32,7 @@ type Segment struct {
 // (0, 0): the same representation as sfnt.Segments, scaled to size 1.
 // Each MoveTo starts a new contour; contours are implicitly closed.
 // Filling uses the nonzero winding rule (TrueType and CFF agree on it).
+// A Path is plain data: safe to read from several goroutines.
 type Path []Segment
 
 // Outline returns r's glyph outline in f (see Path). It fails with an

@@ -30,5 +30,11 @@ var NoiseTable = func() []float32 {
 // Noise returns the standard normal deviate of value index in the noise
 // sequence keyed by seed.
 func Noise(seed, index uint32) float32 {
-	return NoiseTable[rng.Hash(seed, index)>>(32-NoiseBits)]
+	return NoiseKeyed(rng.Key(seed), index)
+}
+
+// NoiseKeyed is Noise(seed, index) given key = rng.Key(seed), computed once
+// per image.
+func NoiseKeyed(key, index uint32) float32 {
+	return NoiseTable[rng.HashKeyed(key, index)>>(32-NoiseBits)]
 }

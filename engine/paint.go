@@ -101,10 +101,25 @@ func SampleSDF(tile []uint8, size int, spread, u, v float32) (sd float32, ok boo
 	if !(u >= 0 && v >= 0 && u <= fs && v <= fs) {
 		return 0, false
 	}
-	x, y := u-0.5, v-0.5
-	x0f, y0f := float32(math.Floor(float64(x))), float32(math.Floor(float64(y)))
-	fx, fy := x-x0f, y-y0f
-	x0, y0 := int(x0f), int(y0f)
+	if u >= 1 && v >= 1 && u < fs-1 && v < fs-1 {
+		// Interior: no clamping can happen, skip it (same result).
+		x0, y0 := int(u+0.5)-1, int(v+0.5)-1
+		fx, fy := (u-0.5)-float32(x0), (v-0.5)-float32(y0)
+		k := spread / 127.5
+		i := y0*size + x0
+		d00 := (float32(tile[i]) - 127.5) * k
+		d10 := (float32(tile[i+1]) - 127.5) * k
+		d01 := (float32(tile[i+size]) - 127.5) * k
+		d11 := (float32(tile[i+size+1]) - 127.5) * k
+		top := d00 + (d10-d00)*fx
+		bot := d01 + (d11-d01)*fx
+		return top + (bot-top)*fy, true
+	}
+	// floor(u − ½) as int(u + ½) − 1: u + ½ > 0, so the conversion's
+	// truncation is a floor, without a math.Floor call per sample. The
+	// shaders use the same expression.
+	x0, y0 := int(u+0.5)-1, int(v+0.5)-1
+	fx, fy := (u-0.5)-float32(x0), (v-0.5)-float32(y0)
 	x1, y1 := x0+1, y0+1
 	x0, x1 = clampIndex(x0, size), clampIndex(x1, size)
 	y0, y1 = clampIndex(y0, size), clampIndex(y1, size)

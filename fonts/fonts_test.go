@@ -208,6 +208,20 @@ func TestNoFonts(t *testing.T) {
 	}
 }
 
+// The system folders are optional: whatever this machine has, loading
+// them with the embedded set works and keeps every embedded family name.
+func TestSystemAndEmbedded(t *testing.T) {
+	lib, err := Load(Options{System: true, Embedded: true, Warn: func(m string) { t.Log(m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fam := range loadEmbedded(t).Families {
+		if _, ok := lib.Family(fam.Name); !ok {
+			t.Errorf("family %q lost when system fonts are added", fam.Name)
+		}
+	}
+}
+
 func TestMissingUserDir(t *testing.T) {
 	_, err := Load(Options{Dirs: []string{filepath.Join(t.TempDir(), "nope")}, Embedded: true})
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {

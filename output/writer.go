@@ -11,13 +11,12 @@
 // a PNG preview grid of the first images.
 //
 // libhdf5's own deflate filter runs at about 30 MB/s on one thread, so the
-// Writer compresses chunks itself on several goroutines (compress/zlib,
+// Writer compresses chunks itself on several goroutines (klauspost zlib,
 // the stream format of HDF5's deflate filter) and hands libhdf5 finished
 // chunks (direct chunk write). All cgo lives in internal/hdf5.
 package output
 
 import (
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"os"
@@ -31,6 +30,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/zlib"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
 )
 

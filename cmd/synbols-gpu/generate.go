@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -164,6 +165,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		out      = fs.String("out", "", "output file (default <dataset>.h5py in the current folder)")
 		preview  = fs.Bool("preview", true, "write <out>_preview.png, the first 100 images")
 		quiet    = fs.Bool("quiet", false, "no progress bar")
+		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 	)
 	c.register(fs)
 	fs.Usage = func() {
@@ -219,6 +221,17 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer st.backend.Close()
 
+	if *cpuProf != "" {
+		f, err := os.Create(*cpuProf)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	bar := newProgress(stderr, *n, !*quiet)
 	res, err := generate.Run(ctx, generate.Config{
 		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview,

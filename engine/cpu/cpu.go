@@ -10,6 +10,7 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 )
 
 // Backend paints on the host's cores. Each image is painted by exactly one
@@ -118,8 +119,8 @@ func (p *painter) image(i int, out engine.Output) {
 func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 	b := p.b
 	w, h, k := b.Width, b.Height, b.MaskChannels
-	tile := p.glyphs[sym.Glyph].Tile
-	x0, y0, x1, y1, ok := tileBounds(sym, p.tile, w, h)
+	g := p.glyphs[sym.Glyph]
+	x0, y0, x1, y1, ok := inkBounds(sym, g, p.tile, w, h)
 	if !ok {
 		return
 	}
@@ -131,7 +132,7 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 			px := float32(x) + 0.5
 			u := a[0]*px + a[1]*py + a[2]
 			v := a[3]*px + a[4]*py + a[5]
-			sd, in := engine.SampleSDF(tile, p.tile, p.spread, u, v)
+			sd, in := engine.SampleSDF(g.Tile, p.tile, p.spread, u, v)
 			if !in {
 				continue
 			}
@@ -151,26 +152,36 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 	}
 }
 
-// tileBounds returns the pixel rectangle [x0, x1)×[y0, y1) that can see the
-// symbol's tile: the tile square mapped back through the inverse affine.
-func tileBounds(sym *engine.Symbol, size, w, h int) (x0, y0, x1, y1 int, ok bool) {
+// inkBounds returns the pixel rectangle [x0, x1)×[y0, y1) where the symbol
+// can have coverage: the glyph's ink box in texels, grown by the distance at
+// which coverage reaches zero (half a pixel, plus the bold bias, plus a
+// texel for bilinear reach), clipped to the tile, mapped back through the
+// inverse affine. Pixels outside it would sample coverage 0 anyway; skipping
+// them is only faster.
+func inkBounds(sym *engine.Symbol, g *atlas.Glyph, size, w, h int) (x0, y0, x1, y1 int, ok bool) {
 	a := sym.Affine
 	det := float64(a[0])*float64(a[4]) - float64(a[1])*float64(a[3])
-	if det == 0 || math.IsNaN(det) {
+	if det == 0 || math.IsNaN(det) || sym.DistScale <= 0 {
 		return 0, 0, 0, 0, false
 	}
+	k := float64(g.TexelsPerEm)
+	m := 0.5/float64(sym.DistScale) + math.Max(float64(sym.Bias), 0) + 1
+	s := float64(size)
+	u0 := math.Max((float64(g.Ink[0])-float64(g.Origin[0]))*k-m, 0)
+	v0 := math.Max((float64(g.Ink[1])-float64(g.Origin[1]))*k-m, 0)
+	u1 := math.Min((float64(g.Ink[2])-float64(g.Origin[0]))*k+m, s)
+	v1 := math.Min((float64(g.Ink[3])-float64(g.Origin[1]))*k+m, s)
 	minX, minY := math.Inf(1), math.Inf(1)
 	maxX, maxY := math.Inf(-1), math.Inf(-1)
-	s := float64(size)
-	for _, c := range [4][2]float64{{0, 0}, {s, 0}, {0, s}, {s, s}} {
+	for _, c := range [4][2]float64{{u0, v0}, {u1, v0}, {u0, v1}, {u1, v1}} {
 		du, dv := c[0]-float64(a[2]), c[1]-float64(a[5])
 		x := (float64(a[4])*du - float64(a[1])*dv) / det
 		y := (-float64(a[3])*du + float64(a[0])*dv) / det
 		minX, maxX = math.Min(minX, x), math.Max(maxX, x)
 		minY, maxY = math.Min(minY, y), math.Max(maxY, y)
 	}
-	// Pixel centres at x + ½ inside [minX, maxX], with a one-pixel margin
-	// against float32 rounding of the affine (SampleSDF rejects the rest).
+	// Pixel centres x + ½ within [minX, maxX], with a pixel of margin
+	// against float32 rounding of the affine.
 	x0 = max(int(math.Floor(minX))-1, 0)
 	y0 = max(int(math.Floor(minY))-1, 0)
 	x1 = min(int(math.Ceil(maxX))+1, w)
@@ -179,7 +190,10 @@ func tileBounds(sym *engine.Symbol, size, w, h int) (x0, y0, x1, y1 int, ok bool
 }
 
 // post applies SPEC §1.3 in order: grey, inverse, max-contrast, noise,
-// clip, quantise.
+// clip, quantise. Inverse and max-contrast are folded into one pass: the
+// extremes of 1 − v are 1 − max and 1 − min exactly (float subtraction from
+// 1 is monotone), so the per-value work is one fused loop. The shaders do the
+// same operations in the same order.
 func (p *painter) post(im *engine.Image, x []byte) {
 	nc := p.b.Channels
 	n := p.b.Width * p.b.Height
@@ -199,35 +213,58 @@ func (p *painter) post(im *engine.Image, x []byte) {
 		}
 		vals = buf[:n*3]
 	}
-	if im.Flags&engine.FlagInverse != 0 {
-		for i, v := range vals {
-			vals[i] = 1 - v
-		}
-	}
+	inverse := im.Flags&engine.FlagInverse != 0
+	var lo, scale float32 = 0, 1
+	stretch := false
 	if im.Flags&engine.FlagMaxContrast != 0 {
-		lo, hi := vals[0], vals[0]
+		l, h := vals[0], vals[0]
+		// Plain comparisons: the min/max builtins handle NaN and signed
+		// zeros with branches that cost more than the rest of post.
 		for _, v := range vals[1:] {
-			lo = min(lo, v)
-			hi = max(hi, v)
-		}
-		if hi > lo {
-			d := hi - lo
-			for i, v := range vals {
-				vals[i] = (v - lo) / d
+			if v < l {
+				l = v
 			}
+			if v > h {
+				h = v
+			}
+		}
+		if inverse {
+			l, h = 1-h, 1-l
+		}
+		if h > l {
+			lo, scale, stretch = l, 1/(h-l), true
 		}
 	}
 	sigma := im.NoiseScale
-	seed := im.NoiseSeed
+	key := rng.Key(im.NoiseSeed)
 	for i, v := range vals {
+		if inverse {
+			v = 1 - v
+		}
+		if stretch {
+			v = (v - lo) * scale
+		}
 		if sigma != 0 {
-			v += sigma * engine.Noise(seed, uint32(i))
+			v += sigma * engine.NoiseKeyed(key, uint32(i))
 		}
-		if !(v > 0) {
-			v = 0
-		} else if v > 1 {
-			v = 1
-		}
-		x[i] = uint8(v * 255)
+		x[i] = quantize(v)
 	}
+}
+
+// quantize clips v to [0, 1] and stores ⌊255·v⌋, branch-free: truncating
+// 255·v first and clamping the integer gives the same byte (negative and NaN
+// give 0, anything at or above 1 gives 255) without the mispredicted float
+// compares of a clip on noisy values near 0 and 1.
+func quantize(v float32) uint8 {
+	f := v * 255
+	if !(f < 1<<30 && f > -(1<<30)) { // outside int32 (and NaN): rare
+		if f > 0 {
+			return 255
+		}
+		return 0
+	}
+	q := int32(f)
+	q &^= q >> 31        // negative → 0
+	q |= (255 - q) >> 31 // above 255 → all ones
+	return uint8(q)
 }

@@ -89,8 +89,15 @@ func (r *Stream) Bernoulli(p float64) bool { return r.Float64() < p }
 // Hash is lowbias32 (Chris Wellons' hash-prospector), keyed: the stateless
 // per-element hash used inside painters. The GLSL twin lives in shaders/.
 func Hash(seed, index uint32) uint32 {
-	return lowbias32(index ^ lowbias32(seed^0x9e3779b9))
+	return HashKeyed(Key(seed), index)
 }
+
+// Key is the part of Hash that depends on the seed alone: painters compute
+// it once per image and call HashKeyed per value.
+func Key(seed uint32) uint32 { return lowbias32(seed ^ 0x9e3779b9) }
+
+// HashKeyed is Hash(seed, index) given Key(seed).
+func HashKeyed(key, index uint32) uint32 { return lowbias32(index ^ key) }
 
 func lowbias32(x uint32) uint32 {
 	x ^= x >> 16
