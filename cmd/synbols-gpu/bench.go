@@ -60,7 +60,6 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.2f\t\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
 			row.PaintRate, row.EndToEndRate, float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20))
-		tw.Flush()
 	}
-	return nil
+	return tw.Flush()
 }

@@ -149,3 +149,32 @@ func TestHelpListsPresets(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecFile runs the README's example spec file end to end.
+func TestSpecFile(t *testing.T) {
+	dir := t.TempDir()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "```yaml\n")
+	end := strings.Index(text[start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("README has no yaml example")
+	}
+	specPath := filepath.Join(dir, "rotated-serif.yaml")
+	if err := os.WriteFile(specPath, []byte(text[start+8:start+8+end]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := command(t, dir, "generate", "--spec", specPath, "--n_samples", "30", "--system-fonts=false", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "rotated-serif: 30 samples") {
+		t.Errorf("summary %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rotated-serif.h5py")); err != nil {
+		t.Error(err)
+	}
+}
