@@ -17,24 +17,12 @@ import (
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
+	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
 )
 
-// python returns Debian's interpreter, which has h5py and numpy (the python3
-// on PATH may not). Without them the test fails under CI and skips
-// elsewhere.
-func python(t testing.TB) string {
-	t.Helper()
-	const py = "/usr/bin/python3"
-	out, err := exec.Command(py, "-c", "import h5py, numpy").CombinedOutput()
-	if err != nil {
-		msg := "need " + py + " with h5py and numpy (apt-get install python3-h5py): " + err.Error() + ": " + string(out)
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return py
-}
+// python returns the interpreter that has h5py and numpy; without it the
+// test fails under CI and skips elsewhere.
+func python(t testing.TB) string { return pytest.Python(t) }
 
 // sample makes a dataset of n samples: random x and mask bytes and JSON
 // records like the generator's, one with non-ASCII text.

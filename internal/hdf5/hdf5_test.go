@@ -11,24 +11,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
 )
 
-// python returns the interpreter that has h5py and numpy (Debian's, not the
-// pyenv one on PATH). Without it the test fails under CI and skips
-// elsewhere.
-func python(t *testing.T) string {
-	t.Helper()
-	const py = "/usr/bin/python3"
-	out, err := exec.Command(py, "-c", "import h5py, numpy").CombinedOutput()
-	if err != nil {
-		msg := "need " + py + " with h5py and numpy (apt-get install python3-h5py): " + err.Error() + ": " + string(out)
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return py
-}
+// python returns the interpreter that has h5py and numpy; without it the
+// test fails under CI and skips elsewhere.
+func python(t testing.TB) string { return pytest.Python(t) }
 
 func runPython(t *testing.T, script string, args ...string) string {
 	t.Helper()
