@@ -143,11 +143,12 @@ func (c *common) load(sp *spec.Spec, stderr io.Writer) (*setup, error) {
 // never silently replaced.
 func selectBackend(name string, workers int) (engine.Backend, error) {
 	switch name {
-	case "auto", "cpu":
-		// auto: no hardware GPU backend is built yet, so the CPU paints.
+	case "cpu":
 		return cpu.New(workers), nil
+	case "auto":
+		return autoBackend(workers), nil
 	case "gpu":
-		return nil, fmt.Errorf("--backend gpu: no GPU backend in this build (tried: none); use --backend cpu or auto")
+		return gpuBackend()
 	default:
 		return nil, fmt.Errorf("%w: --backend %q: want auto, cpu or gpu", errUsage, name)
 	}

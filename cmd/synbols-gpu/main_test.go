@@ -99,11 +99,15 @@ func TestBadInput(t *testing.T) {
 		{"missing folder", []string{"--out", filepath.Join(dir, "no", "x.h5py")}, "no"},
 		{"no usable font", []string{"--embedded-fonts=false", "--font-dir", emptyFonts}, "font"},
 		{"unknown backend", []string{"--backend", "vulkan"}, "vulkan"},
-		{"gpu absent", []string{"--backend", "gpu"}, "gpu"},
+		// SYNBOLS_EGL_LIBRARY (set below) simulates a machine without libEGL.
+		{"gpu absent", []string{"--backend", "gpu"}, "libEGL"},
 		{"bad spec", []string{"--spec", badSpec}, "rotaton"},
 		{"unknown flag", []string{"--colour", "red"}, "colour"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.name == "gpu absent" {
+				t.Setenv("SYNBOLS_EGL_LIBRARY", "/nonexistent/libEGL.so.1")
+			}
 			code, _, errs := command(t, dir, append(append([]string{}, base...), c.args...)...)
 			if code == 0 {
 				t.Fatalf("exit 0, want non-zero")

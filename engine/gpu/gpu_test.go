@@ -1,0 +1,387 @@
+package gpu
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
+	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/generate"
+	"github.com/synbols-gpu/synbols-gpu/spec"
+)
+
+var (
+	envOnce sync.Once
+	envLib  *fonts.Library
+	envAt   *atlas.Atlas
+	envErr  error
+
+	beOnce sync.Once
+	be     *Backend
+	beErr  error
+)
+
+// env loads the embedded fonts and an atlas without disk cache.
+func env(t testing.TB) (*fonts.Library, *atlas.Atlas) {
+	t.Helper()
+	envOnce.Do(func() {
+		envLib, envErr = fonts.Load(fonts.Options{Embedded: true})
+		if envErr == nil {
+			envAt, envErr = atlas.New(atlas.DefaultParams(), "")
+		}
+	})
+	if envErr != nil {
+		t.Fatal(envErr)
+	}
+	return envLib, envAt
+}
+
+// backend returns the shared GPU backend (any device, llvmpipe included).
+// Without EGL it skips, unless CI is set: CI must run the real shaders.
+func backend(t testing.TB) *Backend {
+	t.Helper()
+	beOnce.Do(func() { be, beErr = New(Options{}) })
+	if beErr != nil {
+		if os.Getenv("CI") == "" && (errors.Is(beErr, ErrNoEGL) || errors.Is(beErr, ErrNoGL43)) {
+			t.Skipf("no EGL/GL 4.3 here (CI unset): %v", beErr)
+		}
+		t.Fatal(beErr)
+	}
+	return be
+}
+
+// plan samples n samples of a preset at res×res into one batch, as the
+// generator does.
+func plan(t testing.TB, preset string, res, n int, seed uint64) *engine.Batch {
+	t.Helper()
+	lib, at := env(t)
+	sp, err := spec.Preset(preset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sp.SetResolution(res, res); err != nil {
+		t.Fatal(err)
+	}
+	u, err := generate.Universe(sp, lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := sp.Sampler(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := 3
+	if sp.Gray() {
+		c = 1
+	}
+	b := &engine.Batch{Width: res, Height: res, Channels: c, MaskChannels: sp.MaxSymbols(), Atlas: at}
+	pl := &engine.Planner{Fonts: lib, Atlas: at}
+	for i := range n {
+		s := sm.Sample(seed, i)
+		b.Images, b.Symbols, err = pl.Plan(&s, b.Images, b.Symbols)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
+}
+
+func newOutput(b *engine.Batch) engine.Output {
+	n := len(b.Images)
+	return engine.Output{X: make([]byte, n*b.Width*b.Height*b.Channels), Mask: make([]byte, n*b.Width*b.Height*b.MaskChannels)}
+}
+
+// compare returns the largest difference in levels and the number of
+// differing values.
+func compare(a, b []byte) (worst, differ int) {
+	for i := range a {
+		d := int(a[i]) - int(b[i])
+		if d != 0 {
+			differ++
+			worst = max(worst, d, -d)
+		}
+	}
+	return worst, differ
+}
+
+// TestLayout: the records the shader reads as 32-bit words are made of
+// 4-byte fields at the offsets withDefines announces (std430 of scalars and
+// scalar arrays packs exactly like Go here: no vec3/vec4 members).
+func TestLayout(t *testing.T) {
+	var im engine.Image
+	var sy engine.Symbol
+	var pa engine.Pattern
+	for _, c := range []struct {
+		what      string
+		got, want uintptr
+	}{
+		{"Sizeof(Pattern)", unsafe.Sizeof(pa), 96},
+		{"Pattern.Kind", unsafe.Offsetof(pa.Kind), 0},
+		{"Pattern.Geom", unsafe.Offsetof(pa.Geom), 16},
+		{"Pattern.Stops", unsafe.Offsetof(pa.Stops), 48},
+		{"Sizeof(Image)", unsafe.Sizeof(im), 128},
+		{"Image.FirstSymbol", unsafe.Offsetof(im.FirstSymbol), 0},
+		{"Image.NumSymbols", unsafe.Offsetof(im.NumSymbols), 4},
+		{"Image.Flags", unsafe.Offsetof(im.Flags), 8},
+		{"Image.NoiseSeed", unsafe.Offsetof(im.NoiseSeed), 12},
+		{"Image.NoiseScale", unsafe.Offsetof(im.NoiseScale), 16},
+		{"Image.Bg", unsafe.Offsetof(im.Bg), 32},
+		{"Sizeof(Symbol)", unsafe.Sizeof(sy), 136},
+		{"Symbol.Glyph", unsafe.Offsetof(sy.Glyph), 0},
+		{"Symbol.Affine", unsafe.Offsetof(sy.Affine), 8},
+		{"Symbol.DistScale", unsafe.Offsetof(sy.DistScale), 32},
+		{"Symbol.Bias", unsafe.Offsetof(sy.Bias), 36},
+		{"Symbol.Fg", unsafe.Offsetof(sy.Fg), 40},
+		{"Alignof(Symbol)", unsafe.Alignof(sy), 4},
+		{"Alignof(Image)", unsafe.Alignof(im), 4},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %d, want %d (update the test and check the shader's reads)", c.what, c.got, c.want)
+		}
+	}
+	src := withDefines(paintSource)
+	for _, d := range []string{"#define IMAGE_WORDS 32u", "#define IMG_BG 8u", "#define SYMBOL_WORDS 34u",
+		"#define SYM_AFFINE 2u", "#define SYM_FG 10u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
+		if !strings.Contains(src, d+"\n") {
+			t.Errorf("shader source lacks %q", d)
+		}
+	}
+	if !strings.HasPrefix(src, "#version 430\n") {
+		t.Errorf("defines inserted before #version")
+	}
+}
+
+// TestParity paints ≥ 1,000 samples of each preset at 32×32 and 128×128
+// (and tiny at its own 8×8) on the GPU and the CPU backend. Bound: identical
+// bytes, images and masks (measured on llvmpipe: 0 values differ). The
+// shader mirrors the Go float32 operations one for one, with `precise`,
+// correctly rounded division and square root, and Go-computed decode tables,
+// so any difference is a bug, not rounding.
+func TestParity(t *testing.T) {
+	g := backend(t)
+	n := 1000
+	for _, preset := range []string{"default", "default-bw", "plain", "tiny"} {
+		for _, res := range []int{32, 128, 8} {
+			if res == 8 && preset != "tiny" {
+				continue
+			}
+			b := plan(t, preset, res, n, 7)
+			want, got := newOutput(b), newOutput(b)
+			if err := cpu.New(0).Paint(b, want); err != nil {
+				t.Fatal(err)
+			}
+			if err := g.Paint(b, got); err != nil {
+				t.Fatal(err)
+			}
+			wx, dx := compare(want.X, got.X)
+			wm, dm := compare(want.Mask, got.Mask)
+			t.Logf("%s %dx%d, %d samples on %s: X %d of %d values differ (worst %d levels); mask %d of %d (worst %d)",
+				preset, res, res, n, g.Device(), dx, len(want.X), wx, dm, len(want.Mask), wm)
+			if dx != 0 || dm != 0 {
+				t.Errorf("%s %dx%d: GPU differs from CPU: X %d values (worst %d levels), mask %d values (worst %d)", preset, res, res, dx, wx, dm, wm)
+			}
+		}
+	}
+}
+
+// TestOddSizes: resolutions whose pixel count is not a multiple of 4 use
+// padded GPU strides, compacted on read-back.
+func TestOddSizes(t *testing.T) {
+	g := backend(t)
+	for _, res := range []int{17, 9, 33} {
+		for _, preset := range []string{"default", "tiny"} {
+			b := plan(t, preset, res, 100, 3)
+			want, got := newOutput(b), newOutput(b)
+			if err := cpu.New(0).Paint(b, want); err != nil {
+				t.Fatal(err)
+			}
+			if err := g.Paint(b, got); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(want.X, got.X) || !bytes.Equal(want.Mask, got.Mask) {
+				t.Errorf("%s %dx%d: GPU differs from CPU", preset, res, res)
+			}
+		}
+	}
+}
+
+// TestChunkingDoesNotChangeBytes: the same batch painted whole, in chunks
+// forced by a small buffer cap, and as separate sub-batches gives the same
+// bytes.
+func TestChunkingDoesNotChangeBytes(t *testing.T) {
+	g := backend(t)
+	b := plan(t, "default", 32, 300, 11)
+	ref := newOutput(b)
+	if err := g.Paint(b, ref); err != nil {
+		t.Fatal(err)
+	}
+	small, err := New(Options{MaxBufferBytes: 64 << 10}) // 5 images of 32×32 per chunk
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close()
+	got := newOutput(b)
+	if err := small.Paint(b, got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ref.X, got.X) || !bytes.Equal(ref.Mask, got.Mask) {
+		t.Errorf("chunks of 5 images paint different bytes than one dispatch")
+	}
+	px := b.Width * b.Height
+	for _, size := range []int{1, 7, 64} {
+		for start := 0; start < len(b.Images); start += size {
+			end := min(start+size, len(b.Images))
+			sub := *b
+			sub.Images = b.Images[start:end]
+			out := engine.Output{X: got.X[start*px*3 : end*px*3], Mask: got.Mask[start*px : end*px]}
+			clear(out.X)
+			if err := g.Paint(&sub, out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(ref.X, got.X) || !bytes.Equal(ref.Mask, got.Mask) {
+			t.Errorf("batches of %d paint different bytes than one batch of %d", size, len(b.Images))
+		}
+	}
+}
+
+// TestHugeBatch: more images than one dispatch may have workgroups
+// (65,535 on llvmpipe) are split cleanly; allocating far more than the
+// device has reports ErrOutOfMemory instead of crashing.
+func TestHugeBatch(t *testing.T) {
+	g := backend(t)
+	base := plan(t, "tiny", 8, 1000, 5)
+	b := *base
+	b.Images = nil
+	for range 70 {
+		b.Images = append(b.Images, base.Images...)
+	}
+	want, got := newOutput(&b), newOutput(&b)
+	if err := cpu.New(0).Paint(&b, want); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Paint(&b, got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want.X, got.X) || !bytes.Equal(want.Mask, got.Mask) {
+		t.Errorf("%d images: GPU differs from CPU", len(b.Images))
+	}
+	err := g.ctx.Do(func() error {
+		var huge buffer
+		err := huge.ensure(1<<42, 0x88E8) // 4 TiB
+		if huge.b != 0 {
+			huge.b.Delete()
+		}
+		return err
+	})
+	if !errors.Is(err, ErrOutOfMemory) || !strings.Contains(err.Error(), "GL_OUT_OF_MEMORY") {
+		t.Errorf("4 TiB buffer: got %v, want ErrOutOfMemory naming GL_OUT_OF_MEMORY", err)
+	}
+	// The context still works afterwards.
+	small := plan(t, "default", 32, 10, 9)
+	want, got = newOutput(small), newOutput(small)
+	if err := cpu.New(1).Paint(small, want); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Paint(small, got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want.X, got.X) {
+		t.Errorf("after an out-of-memory error the backend paints different bytes")
+	}
+}
+
+// TestBrokenShader: a shader that does not compile gives ErrShader with
+// the GLSL info log.
+func TestBrokenShader(t *testing.T) {
+	backend(t) // skip without EGL
+	saved := paintSource
+	defer func() { paintSource = saved }()
+	paintSource = strings.Replace(saved, "uint key = lowbias32(", "uint key = no_such_function(", 1)
+	g, err := New(Options{})
+	if err == nil {
+		g.Close()
+		t.Fatal("broken shader compiled")
+	}
+	if !errors.Is(err, ErrShader) || !strings.Contains(err.Error(), "no_such_function") {
+		t.Errorf("got %v, want ErrShader with the info log naming no_such_function", err)
+	}
+}
+
+// TestNoEGL: a missing libEGL or no platform gives ErrNoEGL naming what
+// was tried.
+func TestNoEGL(t *testing.T) {
+	_, err := New(Options{EGLLibrary: "/nonexistent/libEGL.so.1"})
+	if !errors.Is(err, ErrNoEGL) || !strings.Contains(err.Error(), "/nonexistent/libEGL.so.1") {
+		t.Errorf("missing library: got %v, want ErrNoEGL naming the library", err)
+	}
+	backend(t)
+	_, err = New(Options{EGLPlatform: "none"})
+	if !errors.Is(err, ErrNoEGL) {
+		t.Errorf("no platform: got %v, want ErrNoEGL", err)
+	}
+}
+
+// TestNewAtlas: a second atlas (other parameters) replaces the uploaded
+// tiles and tables.
+func TestNewAtlas(t *testing.T) {
+	g := backend(t)
+	lib, _ := env(t)
+	at, err := atlas.New(atlas.Params{TileSize: 31, Pad: 6, Spread: 6}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := plan(t, "default", 32, 100, 13)
+	b2 := *b
+	b2.Atlas = at
+	b2.Symbols = append([]engine.Symbol(nil), b.Symbols...)
+	// Glyph ids of the old atlas may not exist in the new one: point every
+	// symbol at one glyph of the new atlas ('a' of the first family),
+	// enough to exercise the re-upload and the odd tile stride (31² bytes).
+	fam := lib.Usable([]rune("a"), false)[0]
+	id, err := at.Glyph(fam.Regular, 'a')
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range b2.Symbols {
+		b2.Symbols[i].Glyph = id
+	}
+	for _, bb := range []*engine.Batch{b, &b2, b} {
+		want, got := newOutput(bb), newOutput(bb)
+		if err := cpu.New(0).Paint(bb, want); err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Paint(bb, got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(want.X, got.X) || !bytes.Equal(want.Mask, got.Mask) {
+			t.Errorf("tile size %d: GPU differs from CPU", bb.Atlas.Params().TileSize)
+		}
+	}
+}
+
+// BenchmarkPaintDefault32 paints 4,096 planned default 32×32 samples per
+// iteration and reports images/s (painted and read back to host memory).
+func BenchmarkPaintDefault32(b *testing.B) {
+	g := backend(b)
+	batch := plan(b, "default", 32, 4096, 1)
+	out := newOutput(batch)
+	if err := g.Paint(batch, out); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := g.Paint(batch, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch.Images))/b.Elapsed().Seconds(), "images/s")
+	b.ReportMetric(0, "ns/op")
+}

@@ -1,0 +1,468 @@
+#version 430
+// paint.comp: one workgroup paints one image of a batch. It mirrors
+// engine/paint.go (patterns, SDF sampling, coverage) and engine/cpu/cpu.go
+// (background, OVER compositing in symbol order, masks, post-processing)
+// operation for operation in float32, so that both backends write the same
+// bytes. Rules that keep it so:
+//   - every float temporary is `precise`: no fused multiply-adds, no
+//     reassociation (the Go code on amd64 rounds after every operation);
+//   - division and square root go through divRN and sqrtRN, which correct
+//     the GPU's approximations to IEEE round-to-nearest with exact double
+//     residuals (GLSL only promises 2.5 ulp for x/y and sqrt);
+//   - SDF and noise decoding use tables computed in Go and uploaded.
+//
+// The host prepends, after the #version line: the record layout as word
+// offsets (IMAGE_WORDS, IMG_*, SYMBOL_WORDS, SYM_*, PAT_*, taken from
+// unsafe.Offsetof of engine.Image, engine.Symbol and engine.Pattern),
+// NOISE_N, LOCAL_SIZE and the flag and pattern constants.
+//
+// Work split: an image's pixels are padded to a multiple of 4 (uPixels4) and
+// handled by quads: invocation l owns quads l, l + LOCAL_SIZE, ... in every
+// phase, so it owns whole 32-bit words of X (4·C bytes per quad) and of the
+// mask (4·K bytes per quad), and it is the only one to read and write its
+// pixels' float RGB in the scratch buffer: no barriers are needed except for
+// the min/max reduction in shared memory.
+
+layout(local_size_x = LOCAL_SIZE) in;
+
+layout(std430, binding = 0) readonly buffer Images { uint images[]; };
+layout(std430, binding = 1) readonly buffer Symbols { uint symbols[]; };
+layout(std430, binding = 2) readonly buffer Tiles { uint tiles[]; };
+layout(std430, binding = 3) readonly buffer Tables { float noiseTable[NOISE_N]; float sdfTable[256]; };
+layout(std430, binding = 4) buffer Scratch { float scratch[]; };
+layout(std430, binding = 5) writeonly buffer OutX { uint outX[]; };
+layout(std430, binding = 6) buffer OutMask { uint outMask[]; };
+
+uniform uint uSymbolBase;   // index of symbols[0] in the batch's symbol slice
+uniform uint uWidth;
+uniform uint uHeight;
+uniform uint uChannels;     // 1 or 3
+uniform uint uMaskChannels; // K
+uniform uint uPixels4;      // W·H rounded up to a multiple of 4
+uniform uint uTileSize;     // atlas tile side in texels
+uniform uint uTileStride;   // bytes between tiles (multiple of 4)
+uniform float uInv;         // 1/min(W, H), computed in Go in float32
+
+shared float sMin[LOCAL_SIZE];
+shared float sMax[LOCAL_SIZE];
+
+// ---- IEEE round-to-nearest division and square root ----
+
+float nextUp(float x) {
+	uint u = floatBitsToUint(x);
+	return uintBitsToFloat(x > 0.0 ? u + 1u : u - 1u);
+}
+
+float nextDown(float x) {
+	uint u = floatBitsToUint(x);
+	return uintBitsToFloat(x > 0.0 ? u - 1u : u + 1u);
+}
+
+// divRN returns a/b correctly rounded. The candidate's neighbours'
+// midpoints have 25 significant bits, so m·b (49 bits) is exact in double
+// and comparing it with a decides the rounding exactly (no ties exist
+// between normal floats).
+float divRN(float a, float b) {
+	precise float q = a / b;
+	if (a == 0.0 || q == 0.0 || isinf(q) || isnan(q) || isinf(b)) {
+		return q;
+	}
+	if (b < 0.0) {
+		a = -a;
+		b = -b;
+	}
+	precise double da = double(a);
+	precise double db = double(b);
+	for (int i = 0; i < 3; i++) {
+		precise double mu = (double(q) + double(nextUp(q))) * 0.5lf;
+		precise double md = (double(q) + double(nextDown(q))) * 0.5lf;
+		if (da > mu * db) {
+			q = nextUp(q);
+		} else if (da < md * db) {
+			q = nextDown(q);
+		} else {
+			break;
+		}
+	}
+	return q;
+}
+
+// sqrtRN returns sqrt(x) correctly rounded (as Go's
+// float32(math.Sqrt(float64(x)))), by the same midpoint test.
+float sqrtRN(float x) {
+	precise float s = sqrt(x);
+	if (!(x > 0.0) || isinf(x)) {
+		return s;
+	}
+	precise double dx = double(x);
+	for (int i = 0; i < 3; i++) {
+		precise double mu = (double(s) + double(nextUp(s))) * 0.5lf;
+		precise double md = (double(s) + double(nextDown(s))) * 0.5lf;
+		if (dx > mu * mu) {
+			s = nextUp(s);
+		} else if (dx < md * md) {
+			s = nextDown(s);
+		} else {
+			break;
+		}
+	}
+	return s;
+}
+
+// ---- patterns (engine.PatternColor / engine.Fill) ----
+
+struct Pat {
+	uint kind;
+	float g[8];
+	vec4 s0, s1, s2;
+};
+
+Pat loadImagePat(uint w) {
+	Pat p;
+	p.kind = images[w + PAT_KIND];
+	for (int i = 0; i < 8; i++) {
+		p.g[i] = uintBitsToFloat(images[w + PAT_GEOM + uint(i)]);
+	}
+	uint s = w + PAT_STOPS;
+	p.s0 = vec4(uintBitsToFloat(images[s + 0u]), uintBitsToFloat(images[s + 1u]), uintBitsToFloat(images[s + 2u]), uintBitsToFloat(images[s + 3u]));
+	p.s1 = vec4(uintBitsToFloat(images[s + 4u]), uintBitsToFloat(images[s + 5u]), uintBitsToFloat(images[s + 6u]), uintBitsToFloat(images[s + 7u]));
+	p.s2 = vec4(uintBitsToFloat(images[s + 8u]), uintBitsToFloat(images[s + 9u]), uintBitsToFloat(images[s + 10u]), uintBitsToFloat(images[s + 11u]));
+	return p;
+}
+
+Pat loadSymbolPat(uint w) {
+	Pat p;
+	p.kind = symbols[w + PAT_KIND];
+	for (int i = 0; i < 8; i++) {
+		p.g[i] = uintBitsToFloat(symbols[w + PAT_GEOM + uint(i)]);
+	}
+	uint s = w + PAT_STOPS;
+	p.s0 = vec4(uintBitsToFloat(symbols[s + 0u]), uintBitsToFloat(symbols[s + 1u]), uintBitsToFloat(symbols[s + 2u]), uintBitsToFloat(symbols[s + 3u]));
+	p.s1 = vec4(uintBitsToFloat(symbols[s + 4u]), uintBitsToFloat(symbols[s + 5u]), uintBitsToFloat(symbols[s + 6u]), uintBitsToFloat(symbols[s + 7u]));
+	p.s2 = vec4(uintBitsToFloat(symbols[s + 8u]), uintBitsToFloat(symbols[s + 9u]), uintBitsToFloat(symbols[s + 10u]), uintBitsToFloat(symbols[s + 11u]));
+	return p;
+}
+
+// ramp is Fill.Ramp: three stops at 0, ½, 1, padded; NaN takes stop 0.
+vec4 ramp(Pat p, float t) {
+	if (!(t > 0.0)) {
+		return p.s0;
+	}
+	if (t >= 1.0) {
+		return p.s2;
+	}
+	precise vec4 c;
+	if (t <= 0.5) {
+		precise float tt = t * 2.0;
+		precise vec4 d = p.s1 - p.s0;
+		c = p.s0 + d * tt;
+	} else {
+		precise float tt = (t - 0.5) * 2.0;
+		precise vec4 d = p.s2 - p.s1;
+		c = p.s1 + d * tt;
+	}
+	return c;
+}
+
+// patternColor is engine.PatternColor: colour and alpha, not premultiplied.
+vec4 patternColor(Pat p, float x, float y) {
+	if (p.kind == PATTERN_SOLID) {
+		return p.s0;
+	}
+	if (p.kind == PATTERN_LINEAR) {
+		precise float dx = p.g[2] - p.g[0];
+		precise float dy = p.g[3] - p.g[1];
+		precise float den = dx * dx + dy * dy;
+		precise float t = 0.0;
+		if (den != 0.0) {
+			precise float num = (x - p.g[0]) * dx + (y - p.g[1]) * dy;
+			t = divRN(num, den);
+		}
+		return ramp(p, t);
+	}
+	if (p.kind == PATTERN_RADIAL) {
+		precise float x0 = p.g[0];
+		precise float y0 = p.g[1];
+		precise float r0 = p.g[2];
+		precise float dx = p.g[3] - x0;
+		precise float dy = p.g[4] - y0;
+		precise float dr = p.g[5] - r0;
+		precise float a = dx * dx + dy * dy - dr * dr;
+		precise float r0dr = r0 * dr;
+		precise float r0r0 = r0 * r0;
+		precise float pdx = x - x0;
+		precise float pdy = y - y0;
+		precise float b = pdx * dx + pdy * dy + r0dr;
+		precise float c = pdx * pdx + pdy * pdy - r0r0;
+		if (a == 0.0) {
+			if (b == 0.0) {
+				return vec4(0.0);
+			}
+			precise float t = divRN(c, 2.0 * b);
+			precise float rt = r0 + t * dr;
+			if (rt >= 0.0) {
+				return ramp(p, t);
+			}
+			return vec4(0.0);
+		}
+		precise float disc = b * b - a * c;
+		if (disc < 0.0) {
+			return vec4(0.0);
+		}
+		precise float sq = sqrtRN(disc);
+		precise float hi = b + sq;
+		precise float lo = b - sq;
+		if (a < 0.0) {
+			precise float tmp = hi;
+			hi = lo;
+			lo = tmp;
+		}
+		precise float t1 = divRN(hi, a);
+		precise float r1 = r0 + t1 * dr;
+		if (r1 >= 0.0) {
+			return ramp(p, t1);
+		}
+		precise float t2 = divRN(lo, a);
+		precise float r2 = r0 + t2 * dr;
+		if (r2 >= 0.0) {
+			return ramp(p, t2);
+		}
+		return vec4(0.0);
+	}
+	return vec4(0.0);
+}
+
+// ---- SDF ----
+
+float texel(uint base, int x, int y) {
+	uint i = base + uint(y) * uTileSize + uint(x);
+	uint v = (tiles[i >> 2] >> ((i & 3u) * 8u)) & 0xFFu;
+	return sdfTable[v];
+}
+
+// ---- noise (internal/rng lowbias32, engine.NoiseKeyed) ----
+
+uint lowbias32(uint x) {
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
+}
+
+// quantize is cpu.quantize: clip to [0, 1], then ⌊255·v⌋; NaN gives 0.
+uint quantize(float v) {
+	precise float f = v * 255.0;
+	if (!(f < 1073741824.0 && f > -1073741824.0)) {
+		return f > 0.0 ? 255u : 0u;
+	}
+	return uint(clamp(int(f), 0, 255));
+}
+
+void main() {
+	uint img = gl_WorkGroupID.x;
+	uint lid = gl_LocalInvocationID.x;
+	uint ib = img * IMAGE_WORDS;
+	uint firstSym = images[ib + IMG_FIRST] - uSymbolBase;
+	uint numSym = images[ib + IMG_NUM];
+	uint flags = images[ib + IMG_FLAGS];
+	uint seed = images[ib + IMG_SEED];
+	float sigma = uintBitsToFloat(images[ib + IMG_NOISE]);
+	uint W = uWidth;
+	uint npix = W * uHeight;
+	uint nquads = uPixels4 / 4u;
+	uint K = uMaskChannels;
+	uint C = uChannels;
+	uint sb = img * uPixels4 * 3u;
+	uint xb = img * (uPixels4 * C / 4u);
+	uint mb = img * (uPixels4 * K / 4u);
+	float inv = uInv;
+
+	// Background over transparent black; clear the mask.
+	Pat bg = loadImagePat(ib + IMG_BG);
+	for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+		for (uint k = 0u; k < K; k++) {
+			outMask[mb + q * K + k] = 0u;
+		}
+		for (uint j = 0u; j < 4u; j++) {
+			uint p = 4u * q + j;
+			if (p >= npix) {
+				break;
+			}
+			uint x = p % W;
+			uint y = p / W;
+			precise float ux = (float(x) + 0.5) * inv;
+			precise float uy = (float(y) + 0.5) * inv;
+			vec4 c = patternColor(bg, ux, uy);
+			precise vec3 pm = c.rgb * c.a;
+			scratch[sb + 3u * p] = pm.r;
+			scratch[sb + 3u * p + 1u] = pm.g;
+			scratch[sb + 3u * p + 2u] = pm.b;
+		}
+	}
+
+	// Symbols OVER, in order; mask channel s is symbol s.
+	int T = int(uTileSize);
+	float fs = float(uTileSize);
+	for (uint s = 0u; s < numSym; s++) {
+		uint sw = (firstSym + s) * SYMBOL_WORDS;
+		uint tileBase = symbols[sw + SYM_GLYPH] * uTileStride;
+		float a0 = uintBitsToFloat(symbols[sw + SYM_AFFINE + 0u]);
+		float a1 = uintBitsToFloat(symbols[sw + SYM_AFFINE + 1u]);
+		float a2 = uintBitsToFloat(symbols[sw + SYM_AFFINE + 2u]);
+		float a3 = uintBitsToFloat(symbols[sw + SYM_AFFINE + 3u]);
+		float a4 = uintBitsToFloat(symbols[sw + SYM_AFFINE + 4u]);
+		float a5 = uintBitsToFloat(symbols[sw + SYM_AFFINE + 5u]);
+		float distScale = uintBitsToFloat(symbols[sw + SYM_DISTSCALE]);
+		float bias = uintBitsToFloat(symbols[sw + SYM_BIAS]);
+		Pat fg = loadSymbolPat(sw + SYM_FG);
+		for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+			for (uint j = 0u; j < 4u; j++) {
+				uint p = 4u * q + j;
+				if (p >= npix) {
+					break;
+				}
+				uint x = p % W;
+				uint y = p / W;
+				precise float px = float(x) + 0.5;
+				precise float py = float(y) + 0.5;
+				precise float u = a0 * px + a1 * py + a2;
+				precise float v = a3 * px + a4 * py + a5;
+				if (!(u >= 0.0 && v >= 0.0 && u <= fs && v <= fs)) {
+					continue;
+				}
+				// floor(u − ½) as int(u + ½) − 1, as in engine.SampleSDF.
+				int x0 = int(u + 0.5) - 1;
+				int y0 = int(v + 0.5) - 1;
+				precise float fx = (u - 0.5) - float(x0);
+				precise float fy = (v - 0.5) - float(y0);
+				int x1 = clamp(x0 + 1, 0, T - 1);
+				int y1 = clamp(y0 + 1, 0, T - 1);
+				x0 = clamp(x0, 0, T - 1);
+				y0 = clamp(y0, 0, T - 1);
+				precise float d00 = texel(tileBase, x0, y0);
+				precise float d10 = texel(tileBase, x1, y0);
+				precise float d01 = texel(tileBase, x0, y1);
+				precise float d11 = texel(tileBase, x1, y1);
+				precise float top = d00 + (d10 - d00) * fx;
+				precise float bot = d01 + (d11 - d01) * fx;
+				precise float sd = top + (bot - top) * fy;
+				precise float cov = 0.5 + (sd + bias) * distScale;
+				if (cov <= 0.0) {
+					continue;
+				}
+				if (cov >= 1.0) {
+					cov = 1.0;
+				}
+				precise float m = cov * 255.0 + 0.5;
+				uint mi = p * K + s;
+				uint mw = mb + (mi >> 2);
+				uint sh = (mi & 3u) * 8u;
+				outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
+				vec4 c = patternColor(fg, px * inv, py * inv);
+				precise float f = c.a * cov;
+				precise float g = 1.0 - f;
+				uint o = sb + 3u * p;
+				precise float r0 = c.r * f + scratch[o] * g;
+				precise float r1 = c.g * f + scratch[o + 1u] * g;
+				precise float r2 = c.b * f + scratch[o + 2u] * g;
+				scratch[o] = r0;
+				scratch[o + 1u] = r1;
+				scratch[o + 2u] = r2;
+			}
+		}
+	}
+
+	// Values: grey (r + g + b)/3 when the image or the output is grey, kept
+	// in the pixel's first scratch slot; extremes of this invocation's values.
+	bool grey = (flags & FLAG_GRAY) != 0u || C == 1u;
+	float lo = uintBitsToFloat(0x7f800000u);  // +inf
+	float hi = uintBitsToFloat(0xff800000u);  // −inf
+	for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+		for (uint j = 0u; j < 4u; j++) {
+			uint p = 4u * q + j;
+			if (p >= npix) {
+				break;
+			}
+			uint o = sb + 3u * p;
+			if (grey) {
+				precise float sum = scratch[o] + scratch[o + 1u] + scratch[o + 2u];
+				float gv = divRN(sum, 3.0);
+				scratch[o] = gv;
+				if (gv < lo) lo = gv;
+				if (gv > hi) hi = gv;
+			} else {
+				for (uint c = 0u; c < 3u; c++) {
+					float v = scratch[o + c];
+					if (v < lo) lo = v;
+					if (v > hi) hi = v;
+				}
+			}
+		}
+	}
+	sMin[lid] = lo;
+	sMax[lid] = hi;
+	memoryBarrierShared();
+	barrier();
+	for (uint n = LOCAL_SIZE / 2u; n > 0u; n /= 2u) {
+		if (lid < n) {
+			float a = sMin[lid + n];
+			if (a < sMin[lid]) sMin[lid] = a;
+			float b = sMax[lid + n];
+			if (b > sMax[lid]) sMax[lid] = b;
+		}
+		memoryBarrierShared();
+		barrier();
+	}
+
+	bool inverse = (flags & FLAG_INVERSE) != 0u;
+	precise float vlo = 0.0;
+	precise float scale = 1.0;
+	bool stretch = false;
+	if ((flags & FLAG_MAX_CONTRAST) != 0u) {
+		precise float l = sMin[0];
+		precise float h = sMax[0];
+		if (inverse) {
+			precise float nl = 1.0 - h;
+			precise float nh = 1.0 - l;
+			l = nl;
+			h = nh;
+		}
+		if (h > l) {
+			vlo = l;
+			precise float range = h - l;
+			scale = divRN(1.0, range);
+			stretch = true;
+		}
+	}
+	uint key = lowbias32(seed ^ 0x9e3779b9u);
+
+	// Post-process and pack 4 bytes per word; padding pixels write 0.
+	for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+		for (uint wi = q * C; wi < (q + 1u) * C; wi++) {
+			uint word = 0u;
+			for (uint j = 0u; j < 4u; j++) {
+				uint i = wi * 4u + j; // value index: pixel·C + channel
+				uint p = i / C;
+				if (p >= npix) {
+					break;
+				}
+				uint o = sb + 3u * p;
+				precise float v = grey ? scratch[o] : scratch[o + (i % C)];
+				if (inverse) {
+					v = 1.0 - v;
+				}
+				if (stretch) {
+					v = (v - vlo) * scale;
+				}
+				if (sigma != 0.0) {
+					precise float nz = sigma * noiseTable[lowbias32(i ^ key) >> (32u - NOISE_BITS)];
+					v = v + nz;
+				}
+				word |= quantize(v) << (8u * j);
+			}
+			outX[xb + wi] = word;
+		}
+	}
+}
