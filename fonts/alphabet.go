@@ -2,38 +2,32 @@ package fonts
 
 import (
 	"errors"
-	"fmt"
-	"strings"
+	"unicode/utf8"
 )
 
 // ErrUnknownAlphabet is returned by Alphabet for a language or letter case
 // it has no data for.
 var ErrUnknownAlphabet = errors.New("fonts: unknown alphabet")
 
-// Alphabet returns the symbols of a language in a letter case: "lower"
-// (the Synbols default), "upper" or "both" (lower then upper). Only
-// English ("english" or "en") is known for now; the CLDR exemplar sets of
-// the other Synbols locales come later (SPEC.md §3). The runes are in a
-// fixed order, so sampling "uniform over the alphabet" is reproducible.
+// Alphabet returns the single-character symbols of a language's alphabet
+// in a letter case: "lower" (or "", the Synbols default), "upper" or
+// "both". It is Symbols without the multi-character symbols, for callers
+// that draw one rune per symbol (Russian loses its auxiliary stressed
+// vowels, Bengali its few conjuncts and nukta forms, Khmer two clusters);
+// the order is Symbols' order. The language is a name from Languages
+// ("english", "korean", ...) or its CLDR code ("en", "ko", ...); English
+// is the 26 letters a-z (SPEC.md §3), the others CLDR's standard and
+// auxiliary exemplar sets, before the coverage filter (FilterAlphabet).
 func Alphabet(language, letterCase string) ([]rune, error) {
-	switch strings.ToLower(language) {
-	case "english", "en":
-	default:
-		return nil, fmt.Errorf("%w: language %q (known: english)", ErrUnknownAlphabet, language)
+	syms, err := Symbols(language, letterCase)
+	if err != nil {
+		return nil, err
 	}
-	lower := make([]rune, 0, 26)
-	upper := make([]rune, 0, 26)
-	for r := 'a'; r <= 'z'; r++ {
-		lower = append(lower, r)
-		upper = append(upper, r-'a'+'A')
+	out := make([]rune, 0, len(syms))
+	for _, s := range syms {
+		if r, n := utf8.DecodeRuneInString(s); n == len(s) {
+			out = append(out, r)
+		}
 	}
-	switch strings.ToLower(letterCase) {
-	case "lower", "":
-		return lower, nil
-	case "upper":
-		return upper, nil
-	case "both":
-		return append(lower, upper...), nil
-	}
-	return nil, fmt.Errorf("%w: letter case %q for %s (want lower, upper or both)", ErrUnknownAlphabet, letterCase, language)
+	return out, nil
 }
