@@ -9,10 +9,12 @@ package generate
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -63,25 +65,163 @@ type Result struct {
 	Universe spec.Universe
 }
 
-// Universe resolves the spec's alphabet and the families that cover it.
+// Universe resolves the spec's alphabet and the families that draw it.
+//
+// English keeps the rule the default datasets were made with: a family is
+// usable only if it draws all of a-z (Library.Usable), so the English
+// alphabet is always exactly 26 letters. Every other language gets the
+// original Synbols' coverage filter (fonts.FilterAlphabet, SPEC.md §3):
+// real pools cover those scripts only in part, and the filter trades a
+// few rare symbols for keeping most fonts. The symbols are fonts.Alphabet,
+// the single-rune ones: the painter draws one rune per symbol, so CLDR's
+// few multi-rune symbols (Russian stressed vowels, Bengali conjuncts, two
+// Khmer clusters) are dropped before filtering. alphabet.first (korean-1k)
+// then keeps the first N symbols of the filtered alphabet, in its order.
+// The recorded alphabet name is the language name, e.g. "korean".
 func Universe(s *spec.Spec, lib *fonts.Library) (spec.Universe, error) {
 	lang, letterCase := s.Language()
 	runes, err := fonts.Alphabet(lang, letterCase)
 	if err != nil {
 		return spec.Universe{}, err
 	}
-	fams := lib.Usable(runes, s.RequireBoldFace())
-	if len(fams) == 0 {
-		return spec.Universe{}, fmt.Errorf("%w: no font covers the %s alphabet (%d symbols)", fonts.ErrNoFonts, lang, len(runes))
-	}
 	u := spec.Universe{Alphabet: lang}
-	for _, r := range runes {
-		u.Chars = append(u.Chars, string(r))
+	var fams []*fonts.Family
+	// "en" and "latin" are fonts' other names for English.
+	if english := lang == "english" || lang == "en" || lang == "latin"; english {
+		fams = lib.Usable(runes, s.RequireBoldFace())
+		for _, r := range runes {
+			u.Chars = append(u.Chars, string(r))
+		}
+	} else {
+		symbols := make([]string, len(runes))
+		for i, r := range runes {
+			symbols[i] = string(r)
+		}
+		fams, u.Chars = fonts.FilterAlphabet(lib.Families, symbols, s.RequireBoldFace())
+	}
+	if len(fams) == 0 || len(u.Chars) == 0 {
+		bold := ""
+		if s.RequireBoldFace() {
+			bold = " with a bold face"
+		}
+		return spec.Universe{}, fmt.Errorf("%w: no font%s covers the %s alphabet (%d symbols)", fonts.ErrNoFonts, bold, lang, len(runes))
+	}
+	if n := s.FirstSymbols(); n > 0 && n < len(u.Chars) {
+		u.Chars = u.Chars[:n]
 	}
 	for _, f := range fams {
 		u.Fonts = append(u.Fonts, f.Name)
 	}
 	return u, nil
+}
+
+// ErrMissingFont is wrapped by FontsFrom when a font of the manifest is not
+// among the loaded ones.
+var ErrMissingFont = errors.New("generate: a font of the manifest is not installed")
+
+// FontManifest lists every face (regular, then bold when the family has a
+// real one) of the named families, for the dataset's "fonts" attribute.
+// Names not in lib are skipped (Universe only returns names from lib).
+func FontManifest(lib *fonts.Library, families []string) []output.FontRecord {
+	var recs []output.FontRecord
+	for _, name := range families {
+		fam, ok := lib.Family(name)
+		if !ok {
+			continue
+		}
+		for _, f := range []*fonts.Face{fam.Regular, fam.Bold} {
+			if f == nil {
+				continue
+			}
+			recs = append(recs, output.FontRecord{
+				Family: fam.Name, Style: f.Style, Bold: f == fam.Bold,
+				File: faceFile(f.Source), Index: f.Index, Source: f.Source,
+				SHA256: hex.EncodeToString(f.SHA256[:]), License: f.License,
+			})
+		}
+	}
+	return recs
+}
+
+// faceFile is the base name of a Face.Source ("embedded:dejavu/x.ttf" or a
+// path).
+func faceFile(source string) string {
+	source = strings.TrimPrefix(source, "embedded:")
+	return filepath.Base(filepath.FromSlash(source))
+}
+
+// FontsFrom restricts lib to exactly the fonts of an earlier dataset's
+// manifest (generate --fonts-from), so a dataset can be made again with
+// the same fonts even on a machine with more installed. Each family of
+// the manifest must be loaded with the same faces: a regular face with
+// the recorded SHA-256 (and collection index), and a bold face with the
+// recorded SHA-256 if the manifest has one. A loaded bold face that the
+// manifest lacks is dropped (the earlier dataset synthesised bold for that
+// family, so this one must too). Matching is by content hash, not by path:
+// the files may live anywhere. The first mismatch is reported as a
+// one-line error wrapping ErrMissingFont that names the family and face.
+func FontsFrom(lib *fonts.Library, recs []output.FontRecord) (*fonts.Library, error) {
+	type want struct{ regular, bold *output.FontRecord }
+	wants := map[string]*want{}
+	for i := range recs {
+		r := &recs[i]
+		w := wants[r.Family]
+		if w == nil {
+			w = &want{}
+			wants[r.Family] = w
+		}
+		if r.Bold {
+			w.bold = r
+		} else {
+			w.regular = r
+		}
+	}
+	describe := func(r *output.FontRecord) string {
+		return fmt.Sprintf("family %q face %q (file %s, sha256 %.16s…)", r.Family, r.Style, r.File, r.SHA256)
+	}
+	match := func(f *fonts.Face, r *output.FontRecord) bool {
+		return f != nil && hex.EncodeToString(f.SHA256[:]) == r.SHA256 && f.Index == r.Index
+	}
+	out := &fonts.Library{}
+	// Walk the manifest in a fixed order so the error names the same
+	// font every time; build the result in lib's (sorted) order.
+	names := make([]string, 0, len(wants))
+	for name := range wants {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	found := map[string]*fonts.Family{}
+	for _, name := range names {
+		w := wants[name]
+		if w.regular == nil {
+			return nil, fmt.Errorf("%w: the manifest lists a bold face but no regular face for family %q", ErrMissingFont, name)
+		}
+		fam, ok := lib.Family(name)
+		if !ok || fam.Name != name {
+			return nil, fmt.Errorf("%w: %s: no family of that name is loaded (install it, or add its folder with --font-dir)", ErrMissingFont, describe(w.regular))
+		}
+		if !match(fam.Regular, w.regular) {
+			return nil, fmt.Errorf("%w: %s: the loaded regular face differs (%s)", ErrMissingFont, describe(w.regular), fam.Regular)
+		}
+		keep := &fonts.Family{Name: fam.Name, Regular: fam.Regular}
+		if w.bold != nil {
+			if !match(fam.Bold, w.bold) {
+				got := "none"
+				if fam.Bold != nil {
+					got = fam.Bold.String()
+				}
+				return nil, fmt.Errorf("%w: %s: the loaded bold face differs (%s)", ErrMissingFont, describe(w.bold), got)
+			}
+			keep.Bold = fam.Bold
+		}
+		found[name] = keep
+	}
+	for _, fam := range lib.Families {
+		if f, ok := found[fam.Name]; ok {
+			out.Families = append(out.Families, f)
+		}
+	}
+	return out, nil
 }
 
 // batch is one unit travelling down the pipeline.
@@ -105,6 +245,10 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		return res, fmt.Errorf("%w: spec, fonts, atlas and backend are required", ErrConfig)
 	}
 	u, err := Universe(cfg.Spec, cfg.Fonts)
+	if err != nil {
+		return res, err
+	}
+	manifest, err := output.EncodeFontManifest(FontManifest(cfg.Fonts, u.Fonts))
 	if err != nil {
 		return res, err
 	}
@@ -138,10 +282,11 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		wr, err = output.Create(output.Options{
 			Path: cfg.Out, N: cfg.N, H: h, W: w, C: channels, K: k,
 			Attrs: map[string]string{
-				"spec":          string(specYAML),
-				"channel_order": map[int]string{1: "L", 3: "RGB"}[channels],
-				"generator":     "synbols-gpu",
-				"dataset":       cfg.Name,
+				"spec":                  string(specYAML),
+				"channel_order":         map[int]string{1: "L", 3: "RGB"}[channels],
+				"generator":             "synbols-gpu",
+				"dataset":               cfg.Name,
+				output.FontManifestAttr: manifest,
 			},
 		})
 		if err != nil {

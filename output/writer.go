@@ -7,8 +7,9 @@
 //	y             (N,) variable-length ASCII strings (JSON records), chunked, deflate
 //	split/<name>  (N, 3) bool, one-hot (train, valid, test), attrs seed (int) and timestamp (str)
 //
-// plus root string attributes (the resolved spec, the channel order…), and
-// a PNG preview grid of the first images.
+// plus root string attributes (the resolved spec, the channel order, the
+// font manifest "fonts": JSON, see FontManifestAttr…), and a PNG preview
+// grid of the first images.
 //
 // libhdf5's own deflate filter runs at about 30 MB/s on one thread, so the
 // Writer compresses chunks itself on several goroutines (klauspost zlib,

@@ -14,6 +14,8 @@
 //	resolution: [32, 32]           # [width, height]
 //	gray: false
 //	alphabet: {language: english, case: lower}   # case: lower, upper or both
+//	                               # optional first: N — only the first N symbols of the
+//	                               # alphabet after the font filter (korean-1k: 1000)
 //	fonts: {require_bold_face: false}            # false: every family (synthetic bold)
 //	n_symbols: 1                   # or {randint: [3, 9]}, {choice: …}; at most 255
 //	symbol:                        # drawn again for each symbol

@@ -34,7 +34,7 @@ func (s *Spec) YAML() ([]byte, error) {
 		"description", strNode(s.description),
 		"resolution", seqNode(intNode(s.width), intNode(s.height)),
 		"gray", boolNode(s.gray),
-		"alphabet", mapNode(true, "language", strNode(s.language), "case", strNode(s.letterCase)),
+		"alphabet", s.alphabetYAML(),
 		"fonts", mapNode(true, "require_bold_face", boolNode(s.requireBold)),
 		"n_symbols", s.nSymbols.yaml(),
 		"symbol", sym,
@@ -53,6 +53,17 @@ func (s *Spec) YAML() ([]byte, error) {
 		return nil, fmt.Errorf("spec: %s: writing YAML: %w", s.name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// alphabetYAML writes first: only when it is set, so the specs of the
+// whole-alphabet presets (and the files written before first: existed)
+// read the same.
+func (s *Spec) alphabetYAML() *node {
+	kv := []any{"language", strNode(s.language), "case", strNode(s.letterCase)}
+	if s.firstSymbols > 0 {
+		kv = append(kv, "first", intNode(s.firstSymbols))
+	}
+	return mapNode(true, kv...)
 }
 
 // mapNode builds a mapping from alternating keys and values. Distributions

@@ -26,7 +26,7 @@ type parser struct {
 var (
 	topFields      = []string{"name", "description", "base", "resolution", "gray", "alphabet", "fonts", "n_symbols", "symbol", "background", "inverse", "max_contrast", "pixel_noise"}
 	symbolFields   = []string{"char", "font", "bold", "slant", "rotation", "scale", "translation", "foreground"}
-	alphabetFields = []string{"language", "case"}
+	alphabetFields = []string{"language", "case", "first"}
 	fontsFields    = []string{"require_bold_face"}
 	floatKinds     = []string{"uniform", "normal", "lognormal", "choice", "randint"}
 	intKinds       = []string{"randint", "choice"}
@@ -99,12 +99,17 @@ func (p *parser) parse(data []byte) (*Spec, error) {
 		case "alphabet":
 			err = p.fields(v, path, alphabetFields, nil, func(key string, v *yaml.Node, path string) error {
 				var err error
-				if key == "language" {
+				switch key {
+				case "language":
 					s.language, err = p.str(v, path)
 					if err == nil && !validLanguage(s.language) {
 						err = p.fail(v, path, "must be a language name in lower case (english, korean, …), got %q", s.language)
 					}
-				} else {
+				case "first":
+					if s.firstSymbols, err = p.integer(v, path); err == nil && (s.firstSymbols < 1 || s.firstSymbols > MaxFirstSymbols) {
+						err = p.fail(v, path, "must be in [1, %d] (leave it out for the whole alphabet), got %d", MaxFirstSymbols, s.firstSymbols)
+					}
+				default:
 					s.letterCase, err = p.keyword(v, path, letterCases)
 				}
 				return err

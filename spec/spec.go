@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 )
 
@@ -21,6 +22,9 @@ const (
 	// MaxSymbolsLimit is the largest n_symbols: flattened masks label symbol
 	// i with the byte i+1.
 	MaxSymbolsLimit = 255
+	// MaxFirstSymbols bounds alphabet.first; the largest alphabet
+	// (Korean, both cases) has about 12,000 symbols.
+	MaxFirstSymbols = 1 << 20
 )
 
 // Spec is a parsed, validated distribution over scenes: what a preset or a
@@ -32,6 +36,7 @@ type Spec struct {
 	width, height        int
 	gray                 bool
 	language, letterCase string
+	firstSymbols         int // alphabet.first; 0 = the whole alphabet
 	requireBold          bool
 	nSymbols             dist[int]
 	symbol               symbolAttrs
@@ -94,6 +99,27 @@ func (s *Spec) Gray() bool { return s.gray }
 // Language returns the alphabet's language (as the fonts package names it,
 // e.g. "english") and case: "lower", "upper" or "both".
 func (s *Spec) Language() (language, letterCase string) { return s.language, s.letterCase }
+
+// FirstSymbols is alphabet.first: how many symbols of the filtered
+// alphabet (in its order) the dataset draws from, e.g. 1,000 for
+// korean-1k (SPEC.md §4: "the first 1,000 Hangul syllables"); 0 means the
+// whole alphabet. It applies after the font filter, as in the original,
+// whose presets sliced an already filtered alphabet.
+func (s *Spec) FirstSymbols() int { return s.firstSymbols }
+
+// SetLanguage overrides alphabet.language (the command line's
+// --language), keeping the case and alphabet.first. lang must be one of
+// fonts.Languages(), in any letter case; it is stored in lower case, the
+// name datasets record.
+func (s *Spec) SetLanguage(lang string) error {
+	want := strings.ToLower(strings.TrimSpace(lang))
+	if !slices.Contains(fonts.Languages(), want) {
+		return &Error{Err: ErrInvalid, File: s.name, Path: "alphabet.language",
+			Msg: fmt.Sprintf("unknown language %q (known: %s)", lang, strings.Join(fonts.Languages(), ", "))}
+	}
+	s.language = want
+	return nil
+}
 
 // RequireBoldFace reports whether only families with a bold face are usable.
 // When false every family is, and the painter synthesises bold for the

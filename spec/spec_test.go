@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-var presetList = []string{"default", "default-bw", "plain", "tiny"}
+var presetList = []string{"default", "default-bw", "korean-1k", "plain", "tiny"}
 
 func TestPresets(t *testing.T) {
 	var names []string
@@ -88,7 +88,7 @@ func TestPresetCopies(t *testing.T) {
 
 func TestUnknownPreset(t *testing.T) {
 	_, err := Preset("defualt")
-	if !errors.Is(err, ErrUnknownPreset) || !strings.Contains(err.Error(), "default, default-bw, plain, tiny") {
+	if !errors.Is(err, ErrUnknownPreset) || !strings.Contains(err.Error(), "default, default-bw, korean-1k, plain, tiny") {
 		t.Errorf("error %v, want ErrUnknownPreset listing the presets", err)
 	}
 }
@@ -99,7 +99,7 @@ name: all-kinds
 description: "every kind: 'quoted', ünïcode, #hash"
 resolution: [17, 5]
 gray: true
-alphabet: {language: korean, case: both}
+alphabet: {language: korean, case: both, first: 7}
 fonts: {require_bold_face: true}
 n_symbols: {choice: {values: [1, 3, 30], weights: [0.5, 0.25, 0.25]}}
 symbol:
@@ -237,9 +237,12 @@ func TestParseErrors(t *testing.T) {
 		{"pixel_noise: {uniform: [-0.1, 0.1]}", "pixel_noise: must be ≥ 0, got -0.1"},
 		{"alphabet: {case: Title}", `alphabet.case: must be one of lower, upper, both, got string "Title"`},
 		{"alphabet: {language: English}", `alphabet.language: must be a language name in lower case`},
+		{"alphabet: {first: 0}", "alphabet.first: must be in [1, 1048576] (leave it out for the whole alphabet), got 0"},
+		{"alphabet: {first: -3}", "alphabet.first: must be in [1, 1048576]"},
+		{"alphabet: {first: ten}", `alphabet.first: must be an integer, got string "ten"`},
 		{"fonts: {require_bold_face: 1}", "fonts.require_bold_face: must be true or false, got 1"},
 		{"gray: true\ngray: false", "gray: field given twice (line 2)"},
-		{"base: defualt", `base: unknown preset "defualt" (known: default, default-bw, plain, tiny)`},
+		{"base: defualt", `base: unknown preset "defualt" (known: default, default-bw, korean-1k, plain, tiny)`},
 		{"name: ../x", `name: must be letters, digits`},
 		{"description: \"two\\nlines\"", "description: must be one line"},
 		{"inverse: {bernoulli: 0.5, p: 1}", "inverse: a distribution is a mapping with one key (bernoulli), got 2 keys"},
@@ -306,4 +309,52 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestKorean1k checks the korean-1k preset of SPEC.md §4 and that first:
+// is written back only when set (the stored specs of whole-alphabet
+// datasets must not change).
+func TestKorean1k(t *testing.T) {
+	s := mustPreset(t, "korean-1k")
+	if lang, c := s.Language(); lang != "korean" || c != "lower" || s.FirstSymbols() != 1000 || !s.RequireBoldFace() {
+		t.Fatalf("korean-1k: language %q case %q first %d bold %v", lang, c, s.FirstSymbols(), s.RequireBoldFace())
+	}
+	y, err := s.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(y), "alphabet: {language: korean, case: lower, first: 1000}") {
+		t.Errorf("korean-1k YAML lacks first: 1000:\n%s", y)
+	}
+	d := mustPreset(t, "default")
+	if y, _ := d.YAML(); strings.Contains(string(y), "first") || d.FirstSymbols() != 0 {
+		t.Errorf("default writes first: or has FirstSymbols %d:\n%s", d.FirstSymbols(), y)
+	}
+	found := false
+	for _, p := range Presets() {
+		found = found || p.Name == "korean-1k" && strings.Contains(p.Description, "Hangul")
+	}
+	if !found {
+		t.Errorf("Presets() does not list korean-1k: %v", Presets())
+	}
+}
+
+// TestSetLanguage checks the --language override: names are checked
+// against fonts.Languages(), case and first: are kept.
+func TestSetLanguage(t *testing.T) {
+	s := mustPreset(t, "korean-1k")
+	if err := s.SetLanguage("Russian"); err != nil {
+		t.Fatal(err)
+	}
+	if lang, c := s.Language(); lang != "russian" || c != "lower" || s.FirstSymbols() != 1000 {
+		t.Errorf("after SetLanguage: %q %q first %d", lang, c, s.FirstSymbols())
+	}
+	err := s.SetLanguage("klingon")
+	if err == nil || !errors.Is(err, ErrInvalid) || strings.Contains(err.Error(), "\n") ||
+		!strings.Contains(err.Error(), `unknown language "klingon" (known: english, telugu,`) {
+		t.Errorf("SetLanguage(klingon): %v", err)
+	}
+	if lang, _ := s.Language(); lang != "russian" {
+		t.Errorf("a failed SetLanguage changed the language to %q", lang)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/generate"
+	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
@@ -121,6 +122,22 @@ func (c *common) load(sp *spec.Spec, stderr io.Writer) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
+	lib, at, err := c.assets(stderr)
+	if err != nil {
+		be.Close()
+		return nil, err
+	}
+	return &setup{spec: sp, fonts: lib, atlas: at, backend: be}, nil
+}
+
+// assets loads the fonts and opens the atlas: what every backend and
+// resolution shares, so bench loads them once.
+func (c *common) assets(stderr io.Writer) (*fonts.Library, *atlas.Atlas, error) {
+	for _, d := range c.fontDirs {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return nil, nil, fmt.Errorf("%w: --font-dir %q is not a readable folder", errUsage, d)
+		}
+	}
 	lib, err := fonts.Load(fonts.Options{
 		Embedded: c.embedded,
 		System:   c.systemFonts,
@@ -128,15 +145,13 @@ func (c *common) load(sp *spec.Spec, stderr io.Writer) (*setup, error) {
 		Warn:     func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
 	})
 	if err != nil {
-		be.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	at, err := atlas.New(atlas.DefaultParams(), c.cacheDir)
 	if err != nil {
-		be.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return &setup{spec: sp, fonts: lib, atlas: at, backend: be}, nil
+	return lib, at, nil
 }
 
 // selectBackend maps --backend to a painter. An unknown name is an error,
@@ -167,6 +182,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		preview  = fs.Bool("preview", true, "write <out>_preview.png, the first 100 images")
 		quiet    = fs.Bool("quiet", false, "no progress bar")
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
+		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(fonts.Languages(), ", "))
+		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
 	)
 	c.register(fs)
 	fs.Usage = func() {
@@ -209,6 +226,19 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	if *language != "" {
+		if err := sp.SetLanguage(*language); err != nil {
+			return fmt.Errorf("%w: --language: %w", errUsage, err)
+		}
+	}
+	// Read the manifest before loading fonts and backend: a bad file is
+	// reported at once.
+	var manifest []output.FontRecord
+	if *from != "" {
+		if manifest, err = output.ReadFontManifest(*from); err != nil {
+			return fmt.Errorf("--fonts-from: %w", err)
+		}
+	}
 	path := *out
 	if path == "" {
 		path = name + ".h5py"
@@ -221,6 +251,11 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.backend.Close()
+	if manifest != nil {
+		if st.fonts, err = generate.FontsFrom(st.fonts, manifest); err != nil {
+			return fmt.Errorf("--fonts-from %s: %w", *from, err)
+		}
+	}
 
 	if *cpuProf != "" {
 		f, err := os.Create(*cpuProf)

@@ -297,6 +297,77 @@ fail:
 	if (t >= 0) H5Tclose(t);
 	return -1;
 }
+
+// synb_fopen_ro opens an existing file read-only, with the strong close
+// degree like synb_fcreate.
+static hid_t synb_fopen_ro(const char *path, char *eb, size_t ebcap) {
+	hid_t fapl = -1, f = -1;
+	synb_quiet();
+	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0) SYNB_FAIL("H5Pcreate");
+	if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) SYNB_FAIL("H5Pset_fclose_degree");
+	if ((f = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0) SYNB_FAIL("H5Fopen");
+	H5Pclose(fapl);
+	return f;
+fail:
+	if (fapl >= 0) H5Pclose(fapl);
+	return -1;
+}
+
+// synb_attr_read_str reads the scalar string attribute name of obj, fixed
+// or variable length, into a malloc'd NUL-terminated copy (*out, *outlen;
+// the caller frees it). Returns 1 when read, 0 when there is no such
+// attribute, -2 when it is not a scalar string, -1 on a library error.
+static int synb_attr_read_str(hid_t obj, const char *name, char **out, size_t *outlen, char *eb, size_t ebcap) {
+	hid_t a = -1, ft = -1, mt = -1, space = -1;
+	htri_t ex, isvl;
+	hssize_t npts;
+	char *vl = NULL, *buf = NULL;
+	size_t size;
+	int ret = -1;
+	synb_quiet();
+	*out = NULL;
+	*outlen = 0;
+	if ((ex = H5Aexists(obj, name)) < 0) SYNB_FAIL("H5Aexists");
+	if (ex == 0) return 0;
+	if ((a = H5Aopen(obj, name, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Aopen");
+	if ((ft = H5Aget_type(a)) < 0) SYNB_FAIL("H5Aget_type");
+	if ((space = H5Aget_space(a)) < 0) SYNB_FAIL("H5Aget_space");
+	if ((npts = H5Sget_simple_extent_npoints(space)) < 0) SYNB_FAIL("H5Sget_simple_extent_npoints");
+	if (H5Tget_class(ft) != H5T_STRING || npts != 1) { ret = -2; goto fail; }
+	if ((isvl = H5Tis_variable_str(ft)) < 0) SYNB_FAIL("H5Tis_variable_str");
+	if (isvl) {
+		if ((mt = H5Tcopy(H5T_C_S1)) < 0) SYNB_FAIL("H5Tcopy");
+		if (H5Tset_size(mt, H5T_VARIABLE) < 0) SYNB_FAIL("H5Tset_size");
+		if (H5Tset_cset(mt, H5Tget_cset(ft)) < 0) SYNB_FAIL("H5Tset_cset");
+		if (H5Aread(a, mt, &vl) < 0) SYNB_FAIL("H5Aread");
+		size = vl ? strlen(vl) : 0;
+		if ((buf = malloc(size + 1)) == NULL) { synb_ebuf b = { eb, ebcap, 0 }; eb[0] = 0; synb_append(&b, "malloc: out of memory"); goto fail; }
+		if (size) memcpy(buf, vl, size);
+		buf[size] = 0;
+		if (vl) H5free_memory(vl);
+		vl = NULL;
+	} else {
+		if ((size = H5Tget_size(ft)) == 0) SYNB_FAIL("H5Tget_size");
+		if ((buf = calloc(size + 1, 1)) == NULL) { synb_ebuf b = { eb, ebcap, 0 }; eb[0] = 0; synb_append(&b, "calloc: out of memory"); goto fail; }
+		if (H5Aread(a, ft, buf) < 0) SYNB_FAIL("H5Aread");
+		size = strnlen(buf, size);
+	}
+	if (mt >= 0) H5Tclose(mt);
+	H5Sclose(space);
+	H5Tclose(ft);
+	H5Aclose(a);
+	*out = buf;
+	*outlen = size;
+	return 1;
+fail:
+	if (vl) H5free_memory(vl);
+	free(buf);
+	if (mt >= 0) H5Tclose(mt);
+	if (space >= 0) H5Sclose(space);
+	if (ft >= 0) H5Tclose(ft);
+	if (a >= 0) H5Aclose(a);
+	return ret;
+}
 */
 import "C"
 
@@ -316,6 +387,9 @@ var (
 	ErrInvalid = errors.New("hdf5: invalid argument")
 	// ErrClosed is wrapped by errors for use of a closed handle.
 	ErrClosed = errors.New("hdf5: use of closed handle")
+	// ErrNotFound is wrapped by errors for an attribute that does not
+	// exist (AttrString), so callers can tell "not written" from "broken".
+	ErrNotFound = errors.New("hdf5: not found")
 )
 
 // ebufSize bounds the text kept from libhdf5's error stack.
@@ -406,6 +480,34 @@ func (o *object) SetAttrString(name, v string) error {
 	return nil
 }
 
+// AttrString reads the scalar string attribute name, fixed or variable
+// length (h5py writes a Python str as a variable-length UTF-8 string, a
+// numpy.bytes_ as a fixed-length one). It fails with ErrNotFound when the
+// attribute does not exist and with ErrInvalid when it is not a scalar
+// string. Works on a File opened by Open or Create.
+func (o *object) AttrString(name string) (string, error) {
+	if err := o.open("AttrString"); err != nil {
+		return "", err
+	}
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	var eb ebuf
+	p, n := eb.c()
+	var out *C.char
+	var size C.size_t
+	switch C.synb_attr_read_str(o.id, cn, &out, &size, p, n) {
+	case 1:
+		defer C.free(unsafe.Pointer(out))
+		return C.GoStringN(out, C.int(size)), nil
+	case 0:
+		return "", fmt.Errorf("%w: attribute %q of %q", ErrNotFound, name, o.name)
+	case -2:
+		return "", fmt.Errorf("%w: attribute %q of %q is not a scalar string", ErrInvalid, name, o.name)
+	default:
+		return "", eb.err("read attribute "+name+" of", o.name)
+	}
+}
+
 // closeObj closes a group or dataset; closing twice is a no-op.
 func (o *object) closeObj() error {
 	if o == nil || o.id < 0 {
@@ -439,6 +541,21 @@ func Create(path string) (*File, error) {
 	id := C.synb_fcreate(cp, p, n)
 	if id < 0 {
 		return nil, eb.err("create file", path)
+	}
+	return &File{object{id: id, name: path}}, nil
+}
+
+// Open opens an existing file read-only, e.g. to read the root attributes
+// of an earlier dataset (generate --fonts-from). Close it like a created
+// File; the write methods fail on it with ErrHDF5.
+func Open(path string) (*File, error) {
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	var eb ebuf
+	p, n := eb.c()
+	id := C.synb_fopen_ro(cp, p, n)
+	if id < 0 {
+		return nil, eb.err("open file", path)
 	}
 	return &File{object{id: id, name: path}}, nil
 }
