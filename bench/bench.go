@@ -6,9 +6,13 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
@@ -69,7 +73,7 @@ func NewOutput(b *engine.Batch) engine.Output {
 // runs the whole pipeline for samples samples into a file under dir.
 func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.Library, at *atlas.Atlas, batch, samples int, minTime time.Duration, dir string) (Row, error) {
 	w, h := sp.Resolution()
-	row := Row{Backend: be.Name(), Device: be.Device(), Width: w, Height: h, Batch: batch, Samples: samples}
+	row := Row{Backend: be.Name(), Device: DeviceLabel(be), Width: w, Height: h, Batch: batch, Samples: samples}
 	b, err := Plan(sp, lib, at, 1, batch)
 	if err != nil {
 		return row, err
@@ -101,3 +105,91 @@ func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.L
 	row.FileBytes = res.Bytes
 	return row, nil
 }
+
+// DeviceLabel is be.Device(), marked "(software)" when the backend reports
+// a CPU rasteriser (llvmpipe), so that a table never passes software
+// rendering off as a GPU's figures.
+func DeviceLabel(be engine.Backend) string {
+	d := be.Device()
+	if s, ok := be.(interface{ Software() bool }); ok && s.Software() {
+		d += " (software)"
+	}
+	return d
+}
+
+// Opener names a backend for Table and opens it.
+type Opener struct {
+	Name string
+	Open func() (engine.Backend, error)
+}
+
+// TableConfig is what Table measures: every backend at every size.
+type TableConfig struct {
+	Dataset  string // preset name
+	Sizes    []int  // square resolutions
+	Backends []Opener
+	Batch    int           // samples per painted batch
+	Samples  int           // samples of each end-to-end run
+	MinTime  time.Duration // painting time per row
+	Dir      string        // where end-to-end files go (removed after)
+	Fonts    *fonts.Library
+	Atlas    *atlas.Atlas
+}
+
+// Table opens each backend once, measures it at each size (backends side
+// by side per size) and prints the table to w. A backend that does not
+// open is left out with one line saying why, since a machine without a
+// usable GPU should still get its CPU figures; a measurement that fails
+// is reported the same way and returned, joined, after the table.
+func Table(ctx context.Context, cfg TableConfig, w io.Writer) ([]Row, error) {
+	var open []engine.Backend
+	for _, o := range cfg.Backends {
+		be, err := o.Open()
+		if err != nil {
+			fmt.Fprintf(w, "%s: not measured: %v\n", o.Name, oneLine(err))
+			continue
+		}
+		defer be.Close()
+		open = append(open, be)
+	}
+	var (
+		rows  []Row
+		errs  []error
+		notes []string
+	)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "backend\tdevice\tresolution\tbatch\tpainted images/s\tend-to-end images/s\tfile MiB/1k\t")
+	for _, size := range cfg.Sizes {
+		for _, be := range open {
+			sp, err := spec.Preset(cfg.Dataset)
+			if err != nil {
+				return rows, err
+			}
+			if err := sp.SetResolution(size, size); err != nil {
+				return rows, err
+			}
+			row, err := Measure(ctx, be, sp, cfg.Fonts, cfg.Atlas, cfg.Batch, cfg.Samples, cfg.MinTime, cfg.Dir)
+			if err != nil {
+				err = fmt.Errorf("%s %dx%d: %w", be.Name(), size, size, err)
+				errs = append(errs, err)
+				notes = append(notes, "failed: "+oneLine(err))
+				if ctx.Err() != nil {
+					break
+				}
+				continue
+			}
+			rows = append(rows, row)
+			fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.2f\t\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
+				row.PaintRate, row.EndToEndRate, float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20))
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return rows, err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
+	}
+	return rows, errors.Join(errs...)
+}
+
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }

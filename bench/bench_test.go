@@ -1,13 +1,19 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
+	"github.com/synbols-gpu/synbols-gpu/engine/gpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/internal/gl"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
@@ -79,5 +85,78 @@ func TestMeasure(t *testing.T) {
 	// between 1 and 5 MB whatever the compression does.
 	if row.FileBytes < 1e6 || row.FileBytes > 5e6 {
 		t.Errorf("file of %d bytes for 1000 samples", row.FileBytes)
+	}
+}
+
+// gpuOpener opens the GPU backend on any device (llvmpipe included).
+var gpuOpener = Opener{Name: "gpu", Open: func() (engine.Backend, error) { return gpu.New(gpu.Options{}) }}
+
+// TestTableGPU prints the CPU and GPU rows side by side on tiny sizes: on
+// llvmpipe (CI) the GPU row is there and marked software. Without EGL the
+// GPU's absence is one line and the CPU rows still come (CI must have EGL).
+func TestTableGPU(t *testing.T) {
+	_, lib, at := load(t, 16)
+	var buf bytes.Buffer
+	rows, err := Table(context.Background(), TableConfig{
+		Dataset: "default", Sizes: []int{8, 16}, Batch: 64, Samples: 150, MinTime: 5 * time.Millisecond,
+		Dir: t.TempDir(), Fonts: lib, Atlas: at,
+		Backends: []Opener{{Name: "cpu", Open: func() (engine.Backend, error) { return cpu.New(2), nil }}, gpuOpener},
+	}, &buf)
+	t.Logf("\n%s", buf.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "gpu: not measured:") {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI without a GPU row:\n%s", buf.String())
+		}
+		if len(rows) != 2 {
+			t.Fatalf("%d rows without a GPU, want the 2 CPU rows", len(rows))
+		}
+		t.Skip("no EGL here: GPU row absent, reported in one line")
+	}
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want 4 (cpu and gpu at 8 and 16)", len(rows))
+	}
+	for i, want := range []struct {
+		backend string
+		size    int
+	}{{"cpu", 8}, {"gpu", 8}, {"cpu", 16}, {"gpu", 16}} {
+		r := rows[i]
+		if r.Backend != want.backend || r.Width != want.size || r.PaintRate <= 0 || r.EndToEndRate <= 0 || r.Batch != 64 {
+			t.Errorf("row %d: %+v, want %s at %d with positive rates", i, r, want.backend, want.size)
+		}
+	}
+	if g := rows[1]; gl.IsSoftwareRenderer(g.Device) != strings.HasSuffix(g.Device, " (software)") {
+		t.Errorf("device %q: a software renderer must be marked (software), a GPU not", g.Device)
+	}
+	// Same seed, same bytes: both backends wrote files of the same size
+	// (identical pixels compress identically).
+	if rows[0].FileBytes != rows[1].FileBytes {
+		t.Errorf("8x8 files: cpu %d bytes, gpu %d bytes", rows[0].FileBytes, rows[1].FileBytes)
+	}
+}
+
+// TestTableMissingBackend: a backend that does not open is one line, not a
+// failed bench.
+func TestTableMissingBackend(t *testing.T) {
+	_, lib, at := load(t, 8)
+	var buf bytes.Buffer
+	rows, err := Table(context.Background(), TableConfig{
+		Dataset: "default", Sizes: []int{8}, Batch: 32, Samples: 50, MinTime: time.Millisecond,
+		Dir: t.TempDir(), Fonts: lib, Atlas: at,
+		Backends: []Opener{
+			{Name: "gpu", Open: func() (engine.Backend, error) {
+				return gpu.New(gpu.Options{EGLLibrary: "/nonexistent/libEGL.so.1"})
+			}},
+			{Name: "cpu", Open: func() (engine.Backend, error) { return cpu.New(1), nil }},
+		},
+	}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(rows) != 1 || len(lines) != 3 || !strings.HasPrefix(lines[0], "gpu: not measured: gl: no usable EGL") {
+		t.Errorf("got %d rows and output:\n%s", len(rows), buf.String())
 	}
 }

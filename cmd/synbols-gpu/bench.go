@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/bench"
+	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/gpu"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
@@ -20,6 +22,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var c common
 	c.register(fs)
 	dataset := fs.String("dataset", "default", "preset to measure")
+	backends := fs.String("backends", "cpu,gpu", "comma-separated backends to measure side by side: cpu, gpu (any device, llvmpipe included), auto")
 	sizes := fs.String("sizes", "32,64,128", "comma-separated square resolutions")
 	samples := fs.Int("n_samples", 20000, "samples for the end-to-end run at each size")
 	minTime := fs.Duration("time", 2*time.Second, "minimum painting time per row")
@@ -32,34 +35,58 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *samples <= 0 {
 		return fmt.Errorf("%w: --n_samples must be > 0", errUsage)
 	}
-	batch := c.batch
-	if batch == 0 {
-		batch = 4096
+	var bad string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "backend" || f.Name == "resolution" {
+			bad = f.Name
+		}
+	})
+	if bad != "" {
+		return fmt.Errorf("%w: bench takes --backends and --sizes, not --%s", errUsage, bad)
 	}
+	if _, err := spec.Preset(*dataset); err != nil {
+		return fmt.Errorf("%w: --dataset: %v", errUsage, err)
+	}
+	cfg := bench.TableConfig{Dataset: *dataset, Batch: c.batch, Samples: *samples, MinTime: *minTime}
+	if cfg.Batch == 0 {
+		cfg.Batch = 4096
+	}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 || n > 4096 {
+			return fmt.Errorf("%w: --sizes %q: want comma-separated sizes in 1..4096, e.g. 32,64,128", errUsage, *sizes)
+		}
+		cfg.Sizes = append(cfg.Sizes, n)
+	}
+	for _, name := range strings.Split(*backends, ",") {
+		name = strings.TrimSpace(name)
+		var open func() (engine.Backend, error)
+		switch name {
+		case "cpu", "auto":
+			open = func() (engine.Backend, error) { return selectBackend(name, c.workers) }
+		case "gpu":
+			// Whatever device opens, llvmpipe included (marked as
+			// software in the table); the error, if any, is one line.
+			open = func() (engine.Backend, error) { return gpu.New(gpu.Options{}) }
+		default:
+			return fmt.Errorf("%w: --backends %q: want a comma-separated list of cpu, gpu, auto", errUsage, *backends)
+		}
+		cfg.Backends = append(cfg.Backends, bench.Opener{Name: name, Open: open})
+	}
+	if c.batch < 0 || c.workers < 0 {
+		return fmt.Errorf("%w: --batch and --workers must be ≥ 0", errUsage)
+	}
+	lib, at, err := c.assets(stderr)
+	if err != nil {
+		return err
+	}
+	cfg.Fonts, cfg.Atlas = lib, at
 	dir, err := os.MkdirTemp("", "synbols-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "backend\tdevice\tresolution\tbatch\tpainted images/s\tend-to-end images/s\tfile MiB/1k\t")
-	for _, s := range strings.Split(*sizes, ",") {
-		sp, err := spec.Preset(*dataset)
-		if err != nil {
-			return fmt.Errorf("%w: --dataset: %v", errUsage, err)
-		}
-		c.resolution = strings.TrimSpace(s)
-		st, err := c.load(sp, stderr)
-		if err != nil {
-			return err
-		}
-		row, err := bench.Measure(ctx, st.backend, st.spec, st.fonts, st.atlas, batch, *samples, *minTime, dir)
-		st.backend.Close()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.2f\t\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
-			row.PaintRate, row.EndToEndRate, float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20))
-	}
-	return tw.Flush()
+	cfg.Dir = dir
+	_, err = bench.Table(ctx, cfg, stdout)
+	return err
 }

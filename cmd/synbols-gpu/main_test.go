@@ -182,3 +182,22 @@ func TestSpecFile(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestBenchBackends: bench prints a CPU row and either a GPU row or one
+// line saying why there is none; bad lists are usage errors.
+func TestBenchBackends(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := command(t, dir, "bench", "--backends", "cpu,gpu", "--sizes", "8", "--n_samples", "40",
+		"--time", "1ms", "--batch", "16", "--system-fonts=false", "--cache-dir", "")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, " cpu ") || !(strings.Contains(out, " gpu ") || strings.Contains(out, "gpu: not measured: ")) {
+		t.Errorf("want a cpu row and a gpu row or note:\n%s", out)
+	}
+	for _, args := range [][]string{{"--backends", "cpu,tpu"}, {"--sizes", "32,x"}, {"--backend", "gpu"}} {
+		if code, _, errs := command(t, dir, append([]string{"bench"}, args...)...); code != 2 {
+			t.Errorf("bench %v: exit %d (%s), want 2", args, code, errs)
+		}
+	}
+}

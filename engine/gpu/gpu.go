@@ -6,10 +6,17 @@
 // A batch is painted in chunks sized from the device's limits: every
 // storage buffer a chunk binds stays within GL_MAX_SHADER_STORAGE_BLOCK_SIZE
 // (and Options.MaxBufferBytes), and a chunk is one dispatch of at most
-// GL_MAX_COMPUTE_WORK_GROUP_COUNT[0] workgroups, one per image. Results are
-// read back with glGetBufferSubData after each dispatch; the pipelined
-// read-back of the issue (persistently mapped buffers, fences, triple
-// buffering) is still to come.
+// GL_MAX_COMPUTE_WORK_GROUP_COUNT[0] workgroups, one per image.
+//
+// Read-back (ring.go): where the device has glBufferStorage, sub-batches go
+// round a ring of slots (three by default), each with its own device
+// buffers and persistently mapped host buffers; a fence follows each
+// sub-batch, so the device paints sub-batch k+1 while goroutines copy
+// sub-batch k out of mapped memory (one goroutine's memcpy out of mapped
+// memory caps at about 6 GB/s, see ../shared/GPU.md; several reach the bus
+// limit). Without glBufferStorage (or with Options.ReadBack =
+// ReadBackSimple) each sub-batch is read with glGetBufferSubData after its
+// dispatch, nothing overlapping. Both give the same bytes.
 //
 // GPU buffer layout: an image's pixels are padded to a multiple of 4
 // (P4 = ⌈W·H/4⌉·4), so that each image of X (P4·C bytes) and of the mask
@@ -20,8 +27,10 @@
 package gpu
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"unsafe"
@@ -55,6 +64,59 @@ type Options struct {
 	// EGLLibrary and EGLPlatform override SYNBOLS_EGL_LIBRARY and
 	// SYNBOLS_EGL_PLATFORM (see internal/gl).
 	EGLLibrary, EGLPlatform string
+
+	// ReadBack chooses the read-back path (default ReadBackAuto).
+	ReadBack ReadBack
+	// NoBufferStorage behaves as if the device lacked glBufferStorage, so
+	// every path falls back to ReadBackSimple: how tests reach the
+	// fallback on a device that has it, and an escape hatch for a driver
+	// whose persistent mapping misbehaves.
+	NoBufferStorage bool
+	// RingSlots is the number of sub-batches in flight (0: 3, so that one
+	// is painted while one is copied out and one is being set up).
+	RingSlots int
+	// SubBatch caps the images per sub-batch of the pipelined paths (0:
+	// derived from the batch and the device limits; tests force small
+	// values to wrap the ring many times).
+	SubBatch int
+	// CopyGoroutines is how many goroutines copy a sub-batch out of mapped
+	// memory (0: GOMAXPROCS, at most 16).
+	CopyGoroutines int
+}
+
+// ReadBack is how painted images come back to host memory.
+type ReadBack int
+
+const (
+	// ReadBackAuto is ReadBackCopy, or ReadBackSimple without
+	// glBufferStorage.
+	ReadBackAuto ReadBack = iota
+	// ReadBackSimple dispatches a sub-batch, reads it with
+	// glGetBufferSubData, then goes on: nothing overlaps.
+	ReadBackSimple
+	// ReadBackCopy: the shader writes device buffers, glCopyBufferSubData
+	// moves them into persistently mapped client-storage buffers (a DMA
+	// at bus speed on a discrete GPU), fences, a ring of slots.
+	ReadBackCopy
+	// ReadBackMapped: the shader writes straight into the persistently
+	// mapped buffers, saving the device-side copy; on a discrete GPU the
+	// mask's read-modify-writes then cross the bus, and on llvmpipe it
+	// measured no faster than ReadBackCopy.
+	ReadBackMapped
+)
+
+func (r ReadBack) String() string {
+	switch r {
+	case ReadBackAuto:
+		return "auto"
+	case ReadBackSimple:
+		return "simple"
+	case ReadBackCopy:
+		return "copy"
+	case ReadBackMapped:
+		return "mapped"
+	}
+	return fmt.Sprintf("ReadBack(%d)", int(r))
 }
 
 // paintSource is the shader compiled by New: a test hook for injecting a
@@ -80,10 +142,13 @@ type Backend struct {
 	lim  int64 // the device's storage block limit (atlas tiles)
 	wg   int   // max workgroups per dispatch
 
-	// Device buffers, grown on demand; caps in bytes.
-	images, symbols, scratch, outX, outMask buffer
-	tables                                  gl.Buffer
-	tiles                                   buffer
+	readBack ReadBack // resolved: never ReadBackAuto
+	sub      int      // Options.SubBatch
+	copiers  int      // goroutines per copy-out
+	// slots are the ring's buffers; the simple path uses slots[0].
+	slots  []*slot
+	tables gl.Buffer
+	tiles  buffer
 	// Atlas state: what is uploaded, for which atlas parameters.
 	atlas     *atlas.Atlas
 	params    atlas.Params
@@ -129,6 +194,27 @@ func New(opts Options) (*Backend, error) {
 		g.max = min(g.max, defaultMaxBuffer)
 	}
 	g.wg = lim.MaxWorkGroupCountX
+	g.readBack = opts.ReadBack
+	if !ctx.BufferStorage() || opts.NoBufferStorage {
+		g.readBack = ReadBackSimple
+	} else if g.readBack == ReadBackAuto {
+		// Also on llvmpipe, where the mapped path measured no faster:
+		// CI then runs the path that hardware runs.
+		g.readBack = ReadBackCopy
+	}
+	nslots := 1
+	if g.readBack != ReadBackSimple {
+		nslots = cmp.Or(max(opts.RingSlots, 0), 3)
+		nslots = max(nslots, 2)
+	}
+	for range nslots {
+		g.slots = append(g.slots, &slot{})
+	}
+	g.sub = max(opts.SubBatch, 0)
+	g.copiers = opts.CopyGoroutines
+	if g.copiers <= 0 {
+		g.copiers = min(runtime.GOMAXPROCS(0), 16)
+	}
 	err = ctx.Do(func() error {
 		p, err := gl.CompileCompute(withDefines(paintSource))
 		if err != nil {
@@ -209,6 +295,9 @@ func (g *Backend) Device() string { return g.ctx.Renderer() }
 // Software reports a CPU rasteriser such as llvmpipe.
 func (g *Backend) Software() bool { return g.ctx.Software() }
 
+// ReadBack reports the read-back path in use (after any fallback).
+func (g *Backend) ReadBack() ReadBack { return g.readBack }
+
 // Close implements engine.Backend.
 func (g *Backend) Close() error {
 	g.mu.Lock()
@@ -217,10 +306,11 @@ func (g *Backend) Close() error {
 		return nil
 	}
 	g.ctx.Do(func() error {
-		for _, b := range []*buffer{&g.images, &g.symbols, &g.scratch, &g.outX, &g.outMask, &g.tiles} {
-			if b.b != 0 {
-				b.b.Delete()
-			}
+		for _, s := range g.slots {
+			s.delete()
+		}
+		if g.tiles.b != 0 {
+			g.tiles.b.Delete()
 		}
 		g.tables.Delete()
 		g.prog.Delete()
@@ -309,30 +399,53 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	if perImage > g.max {
 		return fmt.Errorf("%w: a %dx%d image needs %d bytes per buffer, the limit is %d", ErrTooLarge, w, h, perImage, g.max)
 	}
-	chunk := int(min(g.max/perImage, int64(g.wg), int64(n)))
+	limit := int(min(g.max/perImage, int64(g.wg)))
+	if g.readBack != ReadBackSimple {
+		limit = min(limit, g.subBatch(n, p4, nc, k))
+	}
+	chunks, err := split(b, limit, g.max)
+	if err != nil {
+		return err
+	}
 	return g.ctx.Do(func() error {
 		if err := g.syncAtlas(b.Atlas, glyphs); err != nil {
 			return err
 		}
-		for start := 0; start < n; {
-			end := min(start+chunk, n)
-			// The chunk's symbol range; halve the chunk while it is
-			// over the buffer cap.
-			lo, hi := symbolRange(b.Images[start:end])
-			for int64(hi-lo)*int64(unsafe.Sizeof(engine.Symbol{})) > g.max {
-				if end-start == 1 {
-					return fmt.Errorf("%w: image %d's symbols span %d records", ErrTooLarge, start, hi-lo)
-				}
-				end = start + (end-start)/2
-				lo, hi = symbolRange(b.Images[start:end])
-			}
-			if err := g.paintChunk(b, out, start, end, lo, hi, p4); err != nil {
+		if g.readBack != ReadBackSimple {
+			return g.paintRing(b, out, chunks, p4)
+		}
+		for _, c := range chunks {
+			if err := g.paintChunk(b, out, c, p4); err != nil {
 				return err
 			}
-			start = end
 		}
 		return nil
 	})
+}
+
+// chunk is one dispatch: images [start, end), whose symbols lie in
+// [lo, hi) of the batch's symbol slice.
+type chunk struct{ start, end, lo, hi int }
+
+// split cuts the batch into dispatches of at most limit images whose
+// symbol range fits maxBytes, halving a chunk while it does not.
+func split(b *engine.Batch, limit int, maxBytes int64) ([]chunk, error) {
+	var cs []chunk
+	n := len(b.Images)
+	for start := 0; start < n; {
+		end := min(start+limit, n)
+		lo, hi := symbolRange(b.Images[start:end])
+		for int64(hi-lo)*int64(unsafe.Sizeof(engine.Symbol{})) > maxBytes {
+			if end-start == 1 {
+				return nil, fmt.Errorf("%w: image %d's symbols span %d records", ErrTooLarge, start, hi-lo)
+			}
+			end = start + (end-start)/2
+			lo, hi = symbolRange(b.Images[start:end])
+		}
+		cs = append(cs, chunk{start, end, lo, hi})
+		start = end
+	}
+	return cs, nil
 }
 
 func symbolRange(ims []engine.Image) (lo, hi int) {
@@ -350,37 +463,32 @@ func symbolRange(ims []engine.Image) (lo, hi int) {
 	return lo, hi
 }
 
-// paintChunk paints images [start, end) in one dispatch and reads them
-// back. It runs on the context goroutine.
-func (g *Backend) paintChunk(b *engine.Batch, out engine.Output, start, end, symLo, symHi, p4 int) error {
-	m := end - start
+// dispatch uploads chunk c's records into slot s and paints it into the
+// buffers outX and outMask. It runs on the context goroutine.
+func (g *Backend) dispatch(b *engine.Batch, c chunk, p4 int, s *slot, outX, outMask gl.Buffer) error {
+	m := c.end - c.start
 	w, h, nc, k := b.Width, b.Height, b.Channels, b.MaskChannels
-	px := w * h
-	ims := asBytes(b.Images[start:end])
-	syms := asBytes(b.Symbols[symLo:symHi])
-	xBytes, mBytes := int64(m*p4*nc), int64(m*p4*k)
+	ims := asBytes(b.Images[c.start:c.end])
+	syms := asBytes(b.Symbols[c.lo:c.hi])
 	for _, a := range []struct {
-		b     *buffer
-		n     int64
-		usage uint32
+		b *buffer
+		n int64
 	}{
-		{&g.images, int64(len(ims)), gl.DynamicDraw},
-		{&g.symbols, max(int64(len(syms)), 4), gl.DynamicDraw},
-		{&g.scratch, int64(m * p4 * 3 * 4), gl.DynamicDraw},
-		{&g.outX, xBytes, gl.StreamRead},
-		{&g.outMask, mBytes, gl.StreamRead},
+		{&s.images, int64(len(ims))},
+		{&s.symbols, max(int64(len(syms)), 4)},
+		{&s.scratch, int64(m * p4 * 3 * 4)},
 	} {
-		if err := a.b.ensure(a.n, a.usage); err != nil {
+		if err := a.b.ensure(a.n, gl.DynamicDraw); err != nil {
 			return err
 		}
 	}
-	g.images.b.Upload(0, ims)
-	g.symbols.b.Upload(0, syms)
-	for i, bb := range []gl.Buffer{g.images.b, g.symbols.b, g.tiles.b, g.tables, g.scratch.b, g.outX.b, g.outMask.b} {
+	s.images.b.Upload(0, ims)
+	s.symbols.b.Upload(0, syms)
+	for i, bb := range []gl.Buffer{s.images.b, s.symbols.b, g.tiles.b, g.tables, s.scratch.b, outX, outMask} {
 		bb.Bind(uint32(i))
 	}
 	g.prog.Use()
-	gl.SetUint(g.loc["uSymbolBase"], uint32(symLo))
+	gl.SetUint(g.loc["uSymbolBase"], uint32(c.lo))
 	gl.SetUint(g.loc["uWidth"], uint32(w))
 	gl.SetUint(g.loc["uHeight"], uint32(h))
 	gl.SetUint(g.loc["uChannels"], uint32(nc))
@@ -390,15 +498,32 @@ func (g *Backend) paintChunk(b *engine.Batch, out engine.Output, start, end, sym
 	gl.SetUint(g.loc["uTileStride"], uint32(g.tileBytes))
 	gl.SetFloat(g.loc["uInv"], 1/float32(min(w, h)))
 	gl.Dispatch(uint32(m))
-	gl.MemoryBarrier(gl.BarrierBufferUpdate)
-	if err := gl.CheckError("dispatch"); err != nil {
+	return gl.CheckError("dispatch")
+}
+
+// paintChunk is the simple path: it paints chunk c in one dispatch and
+// reads it back with glGetBufferSubData, which waits for the dispatch. It
+// runs on the context goroutine.
+func (g *Backend) paintChunk(b *engine.Batch, out engine.Output, c chunk, p4 int) error {
+	m := c.end - c.start
+	px, nc, k := b.Width*b.Height, b.Channels, b.MaskChannels
+	s := g.slots[0]
+	xBytes, mBytes := int64(m*p4*nc), int64(m*p4*k)
+	if err := s.outX.ensure(xBytes, gl.StreamRead); err != nil {
 		return err
 	}
-	x := out.X[start*px*nc : end*px*nc]
-	mk := out.Mask[start*px*k : end*px*k]
+	if err := s.outMask.ensure(mBytes, gl.StreamRead); err != nil {
+		return err
+	}
+	if err := g.dispatch(b, c, p4, s, s.outX.b, s.outMask.b); err != nil {
+		return err
+	}
+	gl.MemoryBarrier(gl.BarrierBufferUpdate)
+	x := out.X[c.start*px*nc : c.end*px*nc]
+	mk := out.Mask[c.start*px*k : c.end*px*k]
 	if p4 == px {
-		g.outX.b.Download(0, x)
-		g.outMask.b.Download(0, mk)
+		s.outX.b.Download(0, x)
+		s.outMask.b.Download(0, mk)
 	} else {
 		// Drop each image's padding.
 		tmp := make([]byte, max(xBytes, mBytes))
@@ -407,7 +532,7 @@ func (g *Backend) paintChunk(b *engine.Batch, out engine.Output, start, end, sym
 			dst  []byte
 			c    int
 			size int64
-		}{{g.outX.b, x, nc, xBytes}, {g.outMask.b, mk, k, mBytes}} {
+		}{{s.outX.b, x, nc, xBytes}, {s.outMask.b, mk, k, mBytes}} {
 			o.b.Download(0, tmp[:o.size])
 			for i := range m {
 				copy(o.dst[i*px*o.c:(i+1)*px*o.c], tmp[i*p4*o.c:])

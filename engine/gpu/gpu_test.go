@@ -385,3 +385,140 @@ func BenchmarkPaintDefault32(b *testing.B) {
 	b.ReportMetric(float64(b.N*len(batch.Images))/b.Elapsed().Seconds(), "images/s")
 	b.ReportMetric(0, "ns/op")
 }
+
+// paintWith paints b on a fresh backend with opts and returns the bytes.
+func paintWith(t *testing.T, opts Options, b *engine.Batch) (engine.Output, *Backend) {
+	t.Helper()
+	backend(t) // skip without EGL
+	g, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	out := newOutput(b)
+	if err := g.Paint(b, out); err != nil {
+		t.Fatal(err)
+	}
+	return out, g
+}
+
+// TestPipelinedMatchesSimple: both pipelined read-backs (device copy into
+// mapped memory, shader writing mapped memory) give the simple path's
+// bytes, for padded and unpadded strides, grey and RGB, several masks.
+func TestPipelinedMatchesSimple(t *testing.T) {
+	g := backend(t)
+	if !g.ctx.BufferStorage() {
+		t.Skipf("%s lacks glBufferStorage: only the simple path runs", g.Device())
+	}
+	for _, c := range []struct {
+		preset string
+		res, n int
+	}{{"default", 32, 400}, {"default-bw", 32, 200}, {"tiny", 9, 300}, {"default", 128, 60}, {"plain", 33, 50}} {
+		b := plan(t, c.preset, c.res, c.n, 21)
+		ref, _ := paintWith(t, Options{ReadBack: ReadBackSimple}, b)
+		for _, mode := range []ReadBack{ReadBackCopy, ReadBackMapped} {
+			got, pg := paintWith(t, Options{ReadBack: mode, SubBatch: 23}, b)
+			if pg.ReadBack() != mode {
+				t.Fatalf("asked for %v, got %v", mode, pg.ReadBack())
+			}
+			if !bytes.Equal(ref.X, got.X) || !bytes.Equal(ref.Mask, got.Mask) {
+				t.Errorf("%s %dx%d: %v read-back differs from simple", c.preset, c.res, c.res, mode)
+			}
+		}
+	}
+}
+
+// TestBatchLargerThanRing: a batch of many more sub-batches than ring
+// slots wraps the ring repeatedly, reusing each slot's buffers only after
+// its copy-out, and still paints the CPU backend's bytes; a second, larger
+// batch grows the persistent buffers (new immutable stores).
+func TestBatchLargerThanRing(t *testing.T) {
+	backend(t)
+	for _, slots := range []int{2, 3} {
+		g, err := New(Options{RingSlots: slots, SubBatch: 16, CopyGoroutines: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer g.Close()
+		if g.ReadBack() == ReadBackSimple {
+			t.Skip("no glBufferStorage here")
+		}
+		if len(g.slots) != slots {
+			t.Fatalf("%d slots, want %d", len(g.slots), slots)
+		}
+		small := plan(t, "default", 32, 20, 4)
+		for _, b := range []*engine.Batch{small, plan(t, "default", 32, 500, 4)} {
+			want, got := newOutput(b), newOutput(b)
+			if err := cpu.New(0).Paint(b, want); err != nil {
+				t.Fatal(err)
+			}
+			if err := g.Paint(b, got); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(want.X, got.X) || !bytes.Equal(want.Mask, got.Mask) {
+				t.Errorf("%d slots, %d images in sub-batches of 16: GPU differs from CPU", slots, len(b.Images))
+			}
+		}
+		// The sub-batch option is a cap: a larger one grows the mapped
+		// buffers of a used ring.
+		g.sub = 200
+		b := plan(t, "default", 32, 450, 8)
+		want, got := newOutput(b), newOutput(b)
+		cpu.New(0).Paint(b, want)
+		if err := g.Paint(b, got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(want.X, got.X) || !bytes.Equal(want.Mask, got.Mask) {
+			t.Errorf("%d slots after growing to sub-batches of 200: GPU differs from CPU", slots)
+		}
+	}
+}
+
+// TestReadBackFallback: without glBufferStorage (simulated through
+// Options.NoBufferStorage) every mode falls back to the simple path, with
+// the same bytes; with it, auto picks the device copy into mapped memory,
+// on llvmpipe too, so that CI runs the path hardware runs.
+func TestReadBackFallback(t *testing.T) {
+	g := backend(t)
+	t.Logf("%s (%s): glBufferStorage %v, auto read-back %v", g.Device(), g.ctx.Version(), g.ctx.BufferStorage(), g.ReadBack())
+	want := ReadBackCopy
+	if !g.ctx.BufferStorage() {
+		want = ReadBackSimple
+	}
+	if g.ReadBack() != want {
+		t.Errorf("auto read-back on %s is %v, want %v", g.Device(), g.ReadBack(), want)
+	}
+	b := plan(t, "default", 32, 100, 2)
+	ref := newOutput(b)
+	if err := g.Paint(b, ref); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []ReadBack{ReadBackAuto, ReadBackCopy, ReadBackMapped} {
+		got, fg := paintWith(t, Options{ReadBack: mode, NoBufferStorage: true}, b)
+		if fg.ReadBack() != ReadBackSimple || len(fg.slots) != 1 {
+			t.Errorf("%v without buffer storage: read-back %v with %d slots, want simple with 1", mode, fg.ReadBack(), len(fg.slots))
+		}
+		if !bytes.Equal(ref.X, got.X) || !bytes.Equal(ref.Mask, got.Mask) {
+			t.Errorf("%v fallback: different bytes", mode)
+		}
+	}
+}
+
+// TestCopyOut: the split copy covers every byte, across segment
+// boundaries, whatever the number of goroutines.
+func TestCopyOut(t *testing.T) {
+	src := make([]byte, 3<<20+17)
+	for i := range src {
+		src[i] = byte(i*7 + i>>11)
+	}
+	for _, k := range []int{1, 2, 5, 16} {
+		dst := make([]byte, len(src))
+		segs := []segment{{dst[:100], src[:100]}, {dst[100 : 2<<20], src[100 : 2<<20]}, {dst[2<<20:], src[2<<20:]}}
+		var wg sync.WaitGroup
+		copyOut(segs, k, &wg)
+		wg.Wait()
+		if !bytes.Equal(dst, src) {
+			t.Errorf("k=%d: copy differs", k)
+		}
+	}
+}

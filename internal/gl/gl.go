@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -82,6 +83,7 @@ type Context struct {
 	renderer, vendor, version string
 	platform                  string
 	software                  bool
+	bufferStorage             bool
 	limits                    Limits
 }
 
@@ -249,6 +251,18 @@ func (c *Context) probe(software, hardwareOnly bool) error {
 		MaxWorkGroupCountX:  int(C.synGetIntegeri(0x91BE, 0)),
 		MaxSharedMemory:     int(C.synGetInteger(0x8262)),
 	}
+	// Persistent mapping needs glBufferStorage: core in 4.4, an extension
+	// before (NVIDIA gives a 4.3 context that has it). Checked by name,
+	// since glvnd resolves any entry point.
+	c.bufferStorage = major > 4 || minor >= 4
+	if !c.bufferStorage {
+		for i := range int(C.synGetInteger(0x821D)) { // GL_NUM_EXTENSIONS
+			if C.GoString(C.synGetStringi(0x1F03, C.GLuint(i))) == "GL_ARB_buffer_storage" {
+				c.bufferStorage = true
+				break
+			}
+		}
+	}
 	if err := CheckError("querying limits"); err != nil {
 		return err
 	}
@@ -287,6 +301,11 @@ func (c *Context) Platform() string { return c.platform }
 
 // Software reports a CPU rasteriser.
 func (c *Context) Software() bool { return c.software }
+
+// BufferStorage reports glBufferStorage (GL 4.4 or GL_ARB_buffer_storage):
+// buffers that stay mapped while the GPU writes them, which the pipelined
+// read-back needs.
+func (c *Context) BufferStorage() bool { return c.bufferStorage }
 
 // Limits returns the device limits queried at Open.
 func (c *Context) Limits() Limits { return c.limits }
@@ -450,6 +469,93 @@ func MemoryBarrier(bits uint32) { C.synMemoryBarrier(C.GLbitfield(bits)) }
 
 // Finish waits for all commands.
 func Finish() { C.synFinish() }
+
+// Flush submits the queued commands without waiting, so that the device
+// starts on them while the caller does other work.
+func Flush() { C.synFlush() }
+
+// BarrierClientMapped (GL_CLIENT_MAPPED_BUFFER_BARRIER_BIT) makes shader
+// writes to persistently mapped buffers visible to the host once a later
+// fence signals.
+const BarrierClientMapped = 0x4000
+
+// Buffer storage flags for NewMapped.
+const (
+	mapRead       = 0x0001 // GL_MAP_READ_BIT
+	mapPersistent = 0x0040 // GL_MAP_PERSISTENT_BIT
+	mapCoherent   = 0x0080 // GL_MAP_COHERENT_BIT
+	clientStorage = 0x0200 // GL_CLIENT_STORAGE_BIT
+)
+
+// NewMapped creates an immutable buffer of size bytes, mapped for reading
+// for its whole life (persistent, coherent: after a fence signals, the
+// host sees what the device wrote before it). clientStorage asks for host
+// memory, the target of device-side copies; without it the driver may
+// place the store in device memory. The slice is valid until Delete, and
+// may be read from any goroutine. Requires Context.BufferStorage.
+func NewMapped(size int64, client bool) (Buffer, []byte, error) {
+	CheckError("before allocation") // drop stale flags
+	b := NewBuffer()
+	flags := C.GLbitfield(mapRead | mapPersistent | mapCoherent)
+	if client {
+		flags |= clientStorage
+	}
+	var code C.GLenum
+	p := C.synMapStorage(C.GLuint(b), C.GLsizeiptr(size), flags, C.GLbitfield(mapRead|mapPersistent|mapCoherent), &code)
+	if p == nil {
+		b.Delete()
+		what := fmt.Sprintf("mapping %d bytes", size)
+		if code == 0x0505 {
+			return 0, nil, fmt.Errorf("%w: %s: GL_OUT_OF_MEMORY", ErrOutOfMemory, what)
+		}
+		return 0, nil, fmt.Errorf("%w: %s: %s", ErrGL, what, glError(code))
+	}
+	return b, unsafe.Slice((*byte)(p), size), nil
+}
+
+// Fence marks a point in the command stream (glFenceSync).
+type Fence struct{ s C.GLsync }
+
+// NewFence inserts a fence after the commands issued so far and flushes,
+// so that the device works on them while the caller goes on.
+func NewFence() Fence {
+	f := Fence{C.synFenceSync()}
+	C.synFlush()
+	return f
+}
+
+// Valid reports whether f is a fence that has not been deleted.
+func (f Fence) Valid() bool { return f.s != nil }
+
+// ErrTimeout: a fence did not signal in time (a hung or lost device).
+var ErrTimeout = errors.New("gl: fence timed out")
+
+// Wait blocks until the commands before f have completed, up to timeout.
+func (f Fence) Wait(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		// GL_SYNC_FLUSH_COMMANDS_BIT; waits of 100 ms so that the
+		// deadline is checked.
+		switch r := C.synClientWaitSync(f.s, 1, C.GLuint64(100*time.Millisecond)); r {
+		case 0x911A, 0x911C: // GL_ALREADY_SIGNALED, GL_CONDITION_SATISFIED
+			return nil
+		case 0x911B: // GL_TIMEOUT_EXPIRED
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%w after %v", ErrTimeout, timeout)
+			}
+		default: // GL_WAIT_FAILED
+			return fmt.Errorf("%w: glClientWaitSync returned GL_WAIT_FAILED (%v)", ErrGL, CheckError("waiting for a fence"))
+		}
+	}
+}
+
+// Delete frees the fence (a no-op on a zero Fence).
+func (f *Fence) Delete() {
+	if f.s != nil {
+		C.synDeleteSync(f.s)
+		f.s = nil
+	}
+}
 
 func eglError(code C.EGLint) string {
 	names := map[C.EGLint]string{

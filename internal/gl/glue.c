@@ -164,6 +164,13 @@ static void (*glBindBufferBase_)(GLenum, GLuint, GLuint);
 static void (*glDispatchCompute_)(GLuint, GLuint, GLuint);
 static void (*glMemoryBarrier_)(GLbitfield);
 static void (*glFinish_)(void);
+static void (*glFlush_)(void);
+static const GLubyte *(*glGetStringi_)(GLenum, GLuint);
+static void (*glBufferStorage_)(GLenum, GLsizeiptr, const void *, GLbitfield);
+static void *(*glMapBufferRange_)(GLenum, GLintptr, GLsizeiptr, GLbitfield);
+static GLsync (*glFenceSync_)(GLenum, GLbitfield);
+static GLenum (*glClientWaitSync_)(GLsync, GLbitfield, GLuint64);
+static void (*glDeleteSync_)(GLsync);
 
 #define GL_SHADER_STORAGE_BUFFER 0x90D2
 #define GL_COPY_READ_BUFFER 0x8F36
@@ -207,7 +214,15 @@ const char *synLoadGL(void) {
 	L(glDispatchCompute_, "glDispatchCompute")
 	L(glMemoryBarrier_, "glMemoryBarrier")
 	L(glFinish_, "glFinish")
+	L(glFlush_, "glFlush")
+	L(glGetStringi_, "glGetStringi")
+	L(glFenceSync_, "glFenceSync")
+	L(glClientWaitSync_, "glClientWaitSync")
+	L(glDeleteSync_, "glDeleteSync")
 #undef L
+	// Optional (GL 4.4): checked by the caller before use.
+	glBufferStorage_ = (void *)pGetProcAddress("glBufferStorage");
+	glMapBufferRange_ = (void *)pGetProcAddress("glMapBufferRange");
 	return NULL;
 }
 
@@ -283,3 +298,20 @@ void synBindBufferBase(GLuint index, GLuint b) { glBindBufferBase_(GL_SHADER_STO
 void synDispatchCompute(GLuint x, GLuint y, GLuint z) { glDispatchCompute_(x, y, z); }
 void synMemoryBarrier(GLbitfield bits) { glMemoryBarrier_(bits); }
 void synFinish(void) { glFinish_(); }
+void synFlush(void) { glFlush_(); }
+const char *synGetStringi(GLenum name, GLuint i) { return (const char *)glGetStringi_(name, i); }
+
+void *synMapStorage(GLuint b, GLsizeiptr size, GLbitfield flags, GLbitfield access, GLenum *err) {
+	*err = 0;
+	if (!glBufferStorage_ || !glMapBufferRange_) return NULL;
+	glBindBuffer_(GL_SHADER_STORAGE_BUFFER, b);
+	glBufferStorage_(GL_SHADER_STORAGE_BUFFER, size, NULL, flags);
+	if ((*err = glGetError_()) != 0) return NULL;
+	void *p = glMapBufferRange_(GL_SHADER_STORAGE_BUFFER, 0, size, access);
+	if (!p) *err = glGetError_();
+	return p;
+}
+
+GLsync synFenceSync(void) { return glFenceSync_(0x9117 /* GL_SYNC_GPU_COMMANDS_COMPLETE */, 0); }
+GLenum synClientWaitSync(GLsync s, GLbitfield flags, GLuint64 timeout) { return glClientWaitSync_(s, flags, timeout); }
+void synDeleteSync(GLsync s) { glDeleteSync_(s); }

@@ -72,5 +72,18 @@ void synBindBufferBase(GLuint index, GLuint b);
 void synDispatchCompute(GLuint x, GLuint y, GLuint z);
 void synMemoryBarrier(GLbitfield bits);
 void synFinish(void);
+void synFlush(void);
+const char *synGetStringi(GLenum name, GLuint i);
+
+// Buffer storage (GL 4.4 / ARB_buffer_storage) and fences. The storage
+// entry points are resolved but optional: callers check the version or
+// extension first (glvnd hands out stubs for any name).
+// synMapStorage creates an immutable store of size bytes with flags and
+// maps all of it with access; NULL when either fails, with the GL error
+// in *err.
+void *synMapStorage(GLuint b, GLsizeiptr size, GLbitfield flags, GLbitfield access, GLenum *err);
+GLsync synFenceSync(void);
+GLenum synClientWaitSync(GLsync s, GLbitfield flags, GLuint64 timeout);
+void synDeleteSync(GLsync s);
 
 #endif
