@@ -205,7 +205,7 @@ func walkDir(root string, seen map[[32]byte]bool, warn func(string)) []*Face {
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		data, err := os.ReadFile(p)
+		data, err := readFontFile(p)
 		if err != nil {
 			warn(fmt.Sprintf("fonts: skipping %s: %v", p, err))
 			return nil

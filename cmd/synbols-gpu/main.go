@@ -47,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdGenerate(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args[1:], stdout, stderr)
+	case "fonts":
+		return cmdFonts(ctx, args[1:], stdout, stderr)
 	case "presets":
 		listPresets(stdout)
 		return nil
@@ -67,6 +69,7 @@ Usage:
   synbols-gpu generate --spec FILE.yaml --n_samples N [flags]
   synbols-gpu bench [flags]     images/s of the painting backends and of the whole pipeline
   synbols-gpu presets           the predefined datasets
+  synbols-gpu fonts list|check|show|install   the font pool (run 'synbols-gpu fonts help')
 
 Run 'synbols-gpu generate --help' for every flag.
 

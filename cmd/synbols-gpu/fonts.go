@@ -1,0 +1,417 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/vector"
+
+	"github.com/synbols-gpu/synbols-gpu/fonts"
+)
+
+// cmdFonts is "synbols-gpu fonts": the font pool's catalogue (list,
+// check), a family's contact sheet (show) and the Debian installer
+// (install).
+func cmdFonts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fontsUsage(stderr)
+		return fmt.Errorf("%w: fonts: no sub-command given", errUsage)
+	}
+	switch args[0] {
+	case "list":
+		return cmdFontsList(args[1:], stdout, stderr, false)
+	case "check":
+		return cmdFontsList(args[1:], stdout, stderr, true)
+	case "show":
+		return cmdFontsShow(args[1:], stdout, stderr)
+	case "install":
+		return cmdFontsInstall(ctx, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fontsUsage(stdout)
+		return nil
+	}
+	fontsUsage(stderr)
+	return fmt.Errorf("%w: fonts: unknown sub-command %q", errUsage, args[0])
+}
+
+func fontsUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage:
+  synbols-gpu fonts list [--language L] [--bold] [--font-dir DIR]... [--system-fonts=false] [--block-list FILE] [--verbose]
+  synbols-gpu fonts check [same flags]    the filter report: every dropped family and why
+  synbols-gpu fonts show FAMILY [--language L] [--out FILE.png] [source flags]
+  synbols-gpu fonts install [--tier small|full] [--dry-run]
+`)
+}
+
+// sourceFlags are the flags that say where fonts come from, shared by the
+// fonts sub-commands (the same names as generate's).
+type sourceFlags struct {
+	fontDirs    stringList
+	systemFonts bool
+	embedded    bool
+	blockList   string
+	rebuild     bool
+}
+
+func (s *sourceFlags) register(fs *flag.FlagSet) {
+	fs.Var(&s.fontDirs, "font-dir", "folder of .ttf/.otf/.ttc fonts to add (repeatable)")
+	fs.BoolVar(&s.systemFonts, "system-fonts", true, "also use the fonts installed on this machine")
+	fs.BoolVar(&s.embedded, "embedded-fonts", true, "also use the fonts compiled into the binary")
+	fs.StringVar(&s.blockList, "block-list", "", "file of family names to drop, one per line (# comments)")
+	fs.BoolVar(&s.rebuild, "rebuild", false, "rebuild the catalogue even if the cached one is current")
+}
+
+func (s *sourceFlags) options(stderr io.Writer) (fonts.CatalogOptions, error) {
+	o := fonts.CatalogOptions{
+		Sources: fonts.Options{
+			Embedded: s.embedded,
+			System:   s.systemFonts,
+			Dirs:     s.fontDirs,
+			Warn:     func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
+		},
+		Rebuild: s.rebuild,
+	}
+	for _, d := range s.fontDirs {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return o, fmt.Errorf("%w: --font-dir %q is not a readable folder", errUsage, d)
+		}
+	}
+	if s.blockList != "" {
+		bl, err := fonts.ReadBlockList(s.blockList)
+		if err != nil {
+			return o, err
+		}
+		o.BlockList = bl
+	}
+	return o, nil
+}
+
+// parseFlags parses a sub-command's flags, allowing positional arguments
+// before the flags (fonts show FAMILY --out x.png).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func cmdFontsList(args []string, stdout, stderr io.Writer, check bool) error {
+	fs := flag.NewFlagSet("fonts list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fs)
+	lang := fs.String("language", "", "list the families of this language (name or CLDR code)")
+	bold := fs.Bool("bold", false, "count only families with a real bold face")
+	verbose := fs.Bool("verbose", false, "also print the filter report (as fonts check)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: fonts list: unexpected argument %q", errUsage, pos[0])
+	}
+	o, err := src.options(stderr)
+	if err != nil {
+		return err
+	}
+	cat, err := fonts.OpenCatalog(o)
+	if err != nil {
+		return err
+	}
+	printCatalog(stdout, cat, *lang, *bold, check || *verbose)
+	return nil
+}
+
+// printCatalog prints the per-language counts like the original ("Language
+// korean contains 19 fonts and 11,172 symbols"), a language's families
+// when one is named, and the filter report when report is true.
+func printCatalog(w io.Writer, cat *fonts.Catalog, lang string, bold, report bool) {
+	langs := cat.Languages
+	if lang != "" {
+		lc, ok := cat.Language(lang)
+		if !ok {
+			fmt.Fprintf(w, "Language %s is not known (known: %s)\n", lang, strings.Join(fonts.Languages(), ", "))
+			return
+		}
+		langs = []fonts.LanguageCatalog{*lc}
+	}
+	src := "built"
+	if cat.FromCache {
+		src = "cached"
+	}
+	fmt.Fprintf(w, "Catalogue of %s font files (%s %s)\n", thousands(cat.Files), src, cat.Built.Local().Format(time.DateTime))
+	for _, lc := range langs {
+		nf, ns := len(lc.Families), lc.Symbols
+		what := ""
+		if bold {
+			nf, ns, what = lc.BoldFamilies, lc.BoldSymbols, " with a bold face"
+		}
+		fmt.Fprintf(w, "Language %s contains %s fonts%s and %s symbols\n", lc.Language, thousands(nf), what, thousands(ns))
+	}
+	if lang != "" {
+		lc := langs[0]
+		for _, f := range lc.Families {
+			if bold && !f.InBold {
+				continue
+			}
+			note := ""
+			switch f.Bold {
+			case fonts.BoldSynthetic:
+				note = "  (synthetic bold)"
+			case fonts.BoldIdentical:
+				note = "  (synthetic bold: its bold face renders as the regular)"
+			}
+			fmt.Fprintf(w, "  %s%s\n", f.Name, note)
+		}
+		for _, f := range lc.Dropped {
+			if f.Reasons[0].Check == fonts.CheckCoverage && !report {
+				continue
+			}
+			fmt.Fprintf(w, "  dropped %s: %s\n", f.Name, reasonText(f.Reasons))
+		}
+	}
+	if report {
+		fmt.Fprintln(w, "Filter report:")
+		for _, lc := range langs {
+			for _, f := range lc.Dropped {
+				fmt.Fprintf(w, "  %s: dropped %s: %s\n", lc.Language, f.Name, reasonText(f.Reasons))
+			}
+			for _, d := range lc.Duplicates {
+				fmt.Fprintf(w, "  %s: kept %s, dropped %s, distance %.4f\n", lc.Language, d.Kept, d.Dropped, d.Distance)
+			}
+		}
+		if len(cat.Warnings) > 0 {
+			fmt.Fprintf(w, "%d font files could not be read:\n", len(cat.Warnings))
+			for _, m := range cat.Warnings {
+				fmt.Fprintln(w, "  "+m)
+			}
+		}
+	}
+}
+
+func reasonText(rs []fonts.Reason) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, r.Check+" ("+r.Detail+")")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// thousands formats n with comma separators, as the original's counts.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func cmdFontsShow(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fonts show", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fs)
+	lang := fs.String("language", "english", "the alphabet to draw")
+	out := fs.String("out", "", "PNG file to write (default: FAMILY.png, spaces as _)")
+	maxSyms := fs.Int("max", 120, "draw at most this many symbols")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: fonts show: want one FAMILY (quote names with spaces)", errUsage)
+	}
+	o, err := src.options(stderr)
+	if err != nil {
+		return err
+	}
+	lib, err := fonts.Load(o.Sources)
+	if err != nil {
+		return err
+	}
+	fam, ok := lib.Family(pos[0])
+	if !ok {
+		return fmt.Errorf("%w: fonts show: no family %q", errUsage, pos[0])
+	}
+	syms, err := fonts.Symbols(*lang, "lower")
+	if err != nil {
+		return err
+	}
+	var rs []rune
+	for _, s := range syms {
+		if r, n := utf8.DecodeRuneInString(s); n == len(s) && fam.Regular.Covers(r) {
+			rs = append(rs, r)
+			if len(rs) == *maxSyms {
+				break
+			}
+		}
+	}
+	if len(rs) == 0 {
+		return fmt.Errorf("%w: fonts show: %s draws no symbol of %s", errUsage, fam.Name, *lang)
+	}
+	img := contactSheet(fam, rs)
+	path := *out
+	if path == "" {
+		path = strings.ReplaceAll(fam.Name, " ", "_") + ".png"
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	bold := "real bold face"
+	if fam.Bold == nil {
+		bold = "synthetic bold"
+	}
+	fmt.Fprintf(stdout, "%s: %d symbols of %s, regular and bold rows (%s), written to %s\n", fam.Name, len(rs), *lang, bold, path)
+	return nil
+}
+
+// contactSheet draws each rune in a 40-pixel cell, in blocks of up to 20
+// columns: a regular row, then a bold row below it (the bold face, or the
+// regular glyph dilated by one pixel when the family has none, which is
+// roughly what synthetic bold looks like).
+func contactSheet(fam *fonts.Family, rs []rune) *image.Gray {
+	const cell, cols = 40, 20
+	blocks := (len(rs) + cols - 1) / cols
+	w := cell * min(cols, len(rs))
+	img := image.NewGray(image.Rect(0, 0, w, blocks*2*cell))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	for i, r := range rs {
+		x, y := (i%cols)*cell, (i/cols)*2*cell
+		drawCell(img, fam.Regular, r, x, y, cell, false)
+		if fam.Bold != nil {
+			drawCell(img, fam.Bold, r, x, y+cell, cell, false)
+		} else {
+			drawCell(img, fam.Regular, r, x, y+cell, cell, true)
+		}
+	}
+	return img
+}
+
+func drawCell(img *image.Gray, face *fonts.Face, r rune, x0, y0, cell int, dilate bool) {
+	segs, err := face.Outline(r)
+	if err != nil {
+		return
+	}
+	s := float32(cell) * 0.7 / float32(face.UnitsPerEm())
+	ox, oy := float32(cell)*0.15, float32(cell)*0.8
+	z := vector.NewRasterizer(cell, cell)
+	m := func(p sfnt.Segment, i int) (float32, float32) {
+		return float32(p.Args[i].X)*s + ox, float32(p.Args[i].Y)*s + oy
+	}
+	open := false
+	for _, sg := range segs {
+		switch sg.Op {
+		case sfnt.SegmentOpMoveTo:
+			if open {
+				z.ClosePath()
+			}
+			z.MoveTo(m(sg, 0))
+			open = true
+		case sfnt.SegmentOpLineTo:
+			z.LineTo(m(sg, 0))
+		case sfnt.SegmentOpQuadTo:
+			a, b := m(sg, 0)
+			c, d := m(sg, 1)
+			z.QuadTo(a, b, c, d)
+		case sfnt.SegmentOpCubeTo:
+			a, b := m(sg, 0)
+			c, d := m(sg, 1)
+			e, f := m(sg, 2)
+			z.CubeTo(a, b, c, d, e, f)
+		}
+	}
+	if open {
+		z.ClosePath()
+	}
+	mask := image.NewAlpha(image.Rect(0, 0, cell, cell))
+	z.Draw(mask, mask.Bounds(), image.Opaque, image.Point{})
+	for y := range cell {
+		for x := range cell {
+			a := mask.AlphaAt(x, y).A
+			if dilate {
+				for _, d := range [][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+					a = max(a, mask.AlphaAt(x+d[0], y+d[1]).A)
+				}
+			}
+			img.SetGray(x0+x, y0+y, color.Gray{255 - a})
+		}
+	}
+}
+
+func cmdFontsInstall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fonts install", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fs)
+	tier := fs.String("tier", "small", "small (~45 MB download) or full (~1.1 GB, 3 GB installed)")
+	dryRun := fs.Bool("dry-run", false, "print the apt-get command without running it")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: fonts install: unexpected argument %q", errUsage, pos[0])
+	}
+	if _, err := fonts.TierPackages(*tier); err != nil {
+		return fmt.Errorf("%w: --tier: %v", errUsage, err)
+	}
+	start := time.Now()
+	pkgs, err := fonts.InstallPackages(ctx, *tier, fonts.InstallOptions{
+		DryRun: *dryRun,
+		Out:    stderr,
+		Warn:   func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
+	})
+	if err != nil {
+		return err
+	}
+	if *dryRun {
+		fmt.Fprintf(stdout, "dry run: would install %d packages of tier %s\n", len(pkgs), *tier)
+		return nil
+	}
+	fmt.Fprintf(stdout, "installed %d packages of tier %s in %s; building the catalogue\n", len(pkgs), *tier, time.Since(start).Round(time.Second))
+	o, err := src.options(stderr)
+	if err != nil {
+		return err
+	}
+	o.Sources.Warn = nil // one line per unreadable file is in fonts check
+	cat, err := fonts.OpenCatalog(o)
+	if err != nil {
+		return err
+	}
+	printCatalog(stdout, cat, "", false, false)
+	return nil
+}

@@ -1,0 +1,575 @@
+package fonts
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// CatalogFormat is the version of the catalogue's JSON layout and of the
+// rules that fill it; a cached catalogue of another format is rebuilt.
+// Bump it whenever a check or a threshold changes meaning.
+const CatalogFormat = 1
+
+var (
+	// ErrBlockList reports an unreadable block-list file.
+	ErrBlockList = errors.New("fonts: block-list")
+	// ErrCatalog reports a catalogue that cannot be built or read.
+	ErrCatalog = errors.New("fonts: catalogue")
+)
+
+// CatalogOptions says which fonts a catalogue describes and how they are
+// judged.
+type CatalogOptions struct {
+	// Sources are the places fonts are loaded from (see Load). Its Warn
+	// also receives the catalogue's own warnings (a cache that cannot be
+	// written).
+	Sources Options
+	// BlockList names families to drop everywhere (ReadBlockList), e.g.
+	// fonts found wrong by error analysis, as the original did by hand.
+	BlockList []string
+	// Checks are the thresholds; the zero value means DefaultCheckConfig.
+	Checks CheckConfig
+	// CacheDir is where catalogues are cached: "" means
+	// os.UserCacheDir()/synbols-gpu; NoCache disables the cache.
+	CacheDir string
+	NoCache  bool
+	// Rebuild ignores a cached catalogue (it is still rewritten).
+	Rebuild bool
+}
+
+// Catalog describes a font pool per language: which families draw each
+// alphabet, which were dropped and why, and each family's bold
+// capability. It is plain data, cached as JSON (OpenCatalog).
+type Catalog struct {
+	Format int `json:"format"`
+	// Key is the fingerprint the cache is validated with: the font files
+	// (path, size, modification time), the options, the block-list, the
+	// thresholds and the alphabet data.
+	Key       string            `json:"key"`
+	Built     time.Time         `json:"built"`
+	Files     int               `json:"files"`
+	Checks    CheckConfig       `json:"checks"`
+	Families  []FamilyInfo      `json:"families"`
+	Languages []LanguageCatalog `json:"languages"`
+	// Warnings are the parse warnings of the load the catalogue was
+	// built from (files skipped), kept so a cached catalogue still says.
+	Warnings []string `json:"warnings,omitempty"`
+	// FromCache reports that OpenCatalog read the catalogue from disk.
+	FromCache bool `json:"-"`
+}
+
+// FamilyInfo is one family of the pool.
+type FamilyInfo struct {
+	Name    string `json:"name"`
+	Regular string `json:"regular"`        // face source#index
+	Bold    string `json:"bold,omitempty"` // "" without a bold face
+	License string `json:"license,omitempty"`
+}
+
+// LanguageCatalog is the pool judged for one language's alphabet.
+type LanguageCatalog struct {
+	Language string `json:"language"`
+	// Exemplars is the size of the alphabet before filtering; Symbols
+	// the number of symbols every kept family draws.
+	Exemplars int `json:"exemplars"`
+	Symbols   int `json:"symbols"`
+	// BoldFamilies and BoldSymbols are the same counts when only
+	// families with a real bold face are used (--bold).
+	BoldFamilies int              `json:"bold_families"`
+	BoldSymbols  int              `json:"bold_symbols"`
+	Families     []LanguageFamily `json:"families"`
+	Dropped      []LanguageFamily `json:"dropped,omitempty"`
+	Duplicates   []Duplicate      `json:"duplicates,omitempty"`
+}
+
+// LanguageFamily is one family's verdict for one language.
+type LanguageFamily struct {
+	Name string `json:"name"`
+	// Bold is BoldReal, BoldSynthetic or BoldIdentical.
+	Bold string `json:"bold,omitempty"`
+	// InBold says the family is kept when only real bold faces are
+	// used (it draws the bold alphabet).
+	InBold  bool        `json:"in_bold,omitempty"`
+	Stats   *ShapeStats `json:"stats,omitempty"`
+	Reasons []Reason    `json:"reasons,omitempty"`
+}
+
+// Language returns the catalogue of a language, by name, CLDR code or
+// alias.
+func (c *Catalog) Language(name string) (*LanguageCatalog, bool) {
+	l, err := lookupLanguage(name)
+	if err != nil {
+		return nil, false
+	}
+	for i := range c.Languages {
+		if c.Languages[i].Language == l.name {
+			return &c.Languages[i], true
+		}
+	}
+	return nil, false
+}
+
+// ReadBlockList reads a block-list: one family name per line; blank
+// lines and everything after '#' are ignored; surrounding spaces are
+// trimmed.
+func ReadBlockList(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBlockList, err)
+	}
+	defer f.Close()
+	return parseBlockList(f)
+}
+
+func parseBlockList(r io.Reader) ([]string, error) {
+	var out []string
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBlockList, err)
+	}
+	return out, nil
+}
+
+// DefaultCacheDir is where catalogues are cached by default.
+func DefaultCacheDir() (string, error) {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("%w: no cache folder: %v", ErrCatalog, err)
+	}
+	return filepath.Join(d, "synbols-gpu"), nil
+}
+
+// OpenCatalog returns the catalogue of the fonts o describes: the cached
+// one when its key still matches (no font file added, removed, resized
+// or touched; same options, block-list, thresholds and format), else a
+// new one built from a fresh Load and written back to the cache. A
+// cache that cannot be written is reported through o.Sources.Warn only.
+func OpenCatalog(o CatalogOptions) (*Catalog, error) {
+	if o.Checks == (CheckConfig{}) {
+		o.Checks = DefaultCheckConfig()
+	}
+	warn := o.Sources.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
+	key, nfiles, err := catalogKey(o)
+	if err != nil {
+		return nil, err
+	}
+	var path string
+	if !o.NoCache {
+		dir := o.CacheDir
+		if dir == "" {
+			if dir, err = DefaultCacheDir(); err != nil {
+				warn(err.Error())
+			}
+		}
+		if dir != "" {
+			path = filepath.Join(dir, "catalog-"+sourcesHash(o)+".json")
+		}
+	}
+	if path != "" && !o.Rebuild {
+		if c, err := readCatalog(path); err == nil && c.Format == CatalogFormat && c.Key == key {
+			c.FromCache = true
+			return c, nil
+		}
+	}
+	var warnings []string
+	src := o.Sources
+	src.Warn = func(m string) {
+		warnings = append(warnings, m)
+		warn(m)
+	}
+	lib, err := Load(src)
+	if err != nil {
+		return nil, err
+	}
+	c := BuildCatalog(lib, o.BlockList, o.Checks)
+	c.Key, c.Files, c.Warnings = key, nfiles, warnings
+	if path != "" {
+		if err := writeCatalog(path, c); err != nil {
+			warn(err.Error())
+		}
+	}
+	return c, nil
+}
+
+func readCatalog(path string) (*Catalog, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c := new(Catalog)
+	if err := json.Unmarshal(data, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// writeCatalog writes atomically (temporary file, then rename), so a
+// reader never sees half a catalogue.
+func writeCatalog(path string, c *Catalog) error {
+	data, err := json.MarshalIndent(c, "", " ")
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrCatalog, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("%w: cache: %v", ErrCatalog, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".catalog-*")
+	if err != nil {
+		return fmt.Errorf("%w: cache: %v", ErrCatalog, err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%w: cache: %v", ErrCatalog, werr)
+	}
+	return nil
+}
+
+// sourcesHash names the cache file after the sources, so that catalogues
+// of different option sets (with and without system fonts, say) do not
+// evict each other.
+func sourcesHash(o CatalogOptions) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%v %v\n", o.Sources.Embedded, o.Sources.System)
+	for _, d := range o.Sources.Dirs {
+		if a, err := filepath.Abs(d); err == nil {
+			d = a
+		}
+		fmt.Fprintln(h, d)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// catalogKey fingerprints everything a catalogue depends on without
+// parsing a font: each font file's path, size and modification time, in
+// the walk order of Load.
+func catalogKey(o CatalogOptions) (string, int, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "format %d\ncldr %s\nembedded %v system %v\n", CatalogFormat, CLDRVersion(), o.Sources.Embedded, o.Sources.System)
+	cfg, _ := json.Marshal(o.Checks)
+	h.Write(cfg)
+	fmt.Fprintf(h, "\nblock %q\n", o.BlockList)
+	n := 0
+	stamp := func(root string) {
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !fontExt(p) {
+				return nil
+			}
+			st, err := os.Stat(p) // follows symlinked files, as Load does
+			if err != nil || !st.Mode().IsRegular() {
+				return nil
+			}
+			n++
+			fmt.Fprintf(h, "%s %d %d\n", p, st.Size(), st.ModTime().UnixNano())
+			return nil
+		})
+	}
+	for _, d := range o.Sources.Dirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return "", 0, fmt.Errorf("fonts: font dir: %w", err)
+		}
+		if !st.IsDir() {
+			return "", 0, fmt.Errorf("fonts: font dir %s: not a directory", d)
+		}
+		stamp(d)
+	}
+	if o.Sources.System {
+		for _, d := range SystemDirs() {
+			if st, err := os.Stat(d); err == nil && st.IsDir() {
+				stamp(d)
+			}
+		}
+	}
+	if o.Sources.Embedded {
+		for _, rel := range EmbeddedFiles() {
+			n++
+			size := int64(-1)
+			if st, err := fs.Stat(embeddedFS, "embedded/"+rel); err == nil {
+				size = st.Size()
+			}
+			fmt.Fprintf(h, "embedded:%s %d\n", rel, size)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], n, nil
+}
+
+// referenceLibrary is the embedded set, loaded once: its families are the
+// references the recognition check compares glyphs with (known-good
+// designs of every script of Languages()).
+var referenceLibrary = sync.OnceValue(func() *Library {
+	lib, err := Load(Options{Embedded: true})
+	if err != nil {
+		return &Library{}
+	}
+	return lib
+})
+
+// BuildCatalog judges every family of lib for every language of
+// Languages(). Per language:
+//
+//  1. Candidates: families not block-listed whose regular face draws at
+//     least half of an evenly spread sample of up to 64 symbols (a cheap
+//     pre-filter before exact coverage of 11,172 Korean syllables).
+//  2. Coverage: English keeps the families that draw all of a-z
+//     (Library.Usable); other languages apply FilterAlphabet. Candidates
+//     dropped here are recorded with what they miss (CheckCoverage).
+//  3. Rendering checks on the first cfg.SampleSize symbols (single-rune
+//     ones) of the alphabet: same-shape, boxes, recognition against the
+//     embedded reference fonts (shapeChecks).
+//  4. Near-duplicates (dedupe), families with a real bold face first,
+//     then by name: so the kept one of a pair is the bold-capable one,
+//     else the alphabetically first.
+//  5. The survivors are filtered again by FilterAlphabet (dropping
+//     families can only enlarge the alphabet), with and without
+//     requiring a real bold face.
+func BuildCatalog(lib *Library, blockList []string, cfg CheckConfig) *Catalog {
+	if cfg == (CheckConfig{}) {
+		cfg = DefaultCheckConfig()
+	}
+	c := &Catalog{Format: CatalogFormat, Built: time.Now().UTC().Truncate(time.Second), Checks: cfg}
+	for _, f := range lib.Families {
+		fi := FamilyInfo{Name: f.Name, Regular: faceRef(f.Regular), License: f.Regular.License}
+		if f.Bold != nil {
+			fi.Bold = faceRef(f.Bold)
+		}
+		c.Families = append(c.Families, fi)
+	}
+	blocked := map[string]bool{}
+	for _, b := range blockList {
+		blocked[strings.ToLower(b)] = true
+	}
+	for _, lang := range Languages() {
+		c.Languages = append(c.Languages, buildLanguage(lib, lang, blocked, cfg))
+	}
+	return c
+}
+
+func faceRef(f *Face) string {
+	if f.Index == 0 {
+		return f.Source
+	}
+	return fmt.Sprintf("%s#%d", f.Source, f.Index)
+}
+
+func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg CheckConfig) LanguageCatalog {
+	lc := LanguageCatalog{Language: lang}
+	symbols, err := Symbols(lang, "lower")
+	if err != nil || len(symbols) == 0 {
+		return lc
+	}
+	lc.Exemplars = len(symbols)
+	english := lang == "english"
+	var runes []rune // the single-rune symbols, for sampling
+	for _, s := range symbols {
+		if r, n := utf8.DecodeRuneInString(s); n == len(s) {
+			runes = append(runes, r)
+		}
+	}
+	// 1. Candidates.
+	var spread []string
+	step := max(1, len(symbols)/64)
+	for i := 0; i < len(symbols) && len(spread) < 64; i += step {
+		spread = append(spread, symbols[i])
+	}
+	var cands []*Family
+	for _, f := range lib.Families {
+		if _, n := familyCoverage(&Family{Regular: f.Regular}, spread); 2*n < len(spread) {
+			continue
+		}
+		if blocked[strings.ToLower(f.Name)] {
+			lc.Dropped = append(lc.Dropped, LanguageFamily{Name: f.Name, Reasons: []Reason{{CheckBlocked, "in the block-list"}}})
+			continue
+		}
+		cands = append(cands, f)
+	}
+	// 2. Coverage.
+	var kept []*Family
+	var keptSyms []string
+	if english {
+		keptSyms = symbols
+		for _, f := range cands {
+			if f.Regular.CoversAll(runes) && (f.Bold == nil || f.Bold.CoversAll(runes)) {
+				kept = append(kept, f)
+			}
+		}
+	} else {
+		kept, keptSyms = FilterAlphabet(cands, symbols, false)
+	}
+	isKept := map[*Family]bool{}
+	for _, f := range kept {
+		isKept[f] = true
+	}
+	for _, f := range cands {
+		if isKept[f] {
+			continue
+		}
+		face := f.Regular
+		detail := glyphProblem(face, runes)
+		if f.Regular.CoversAll(runes) && f.Bold != nil {
+			detail = "bold face: " + glyphProblem(f.Bold, runes)
+		}
+		if !english {
+			_, n := familyCoverage(f, symbols)
+			detail = fmt.Sprintf("draws %d of %d symbols, below 80%% of the best; %s", n, len(symbols), detail)
+		}
+		lc.Dropped = append(lc.Dropped, LanguageFamily{Name: f.Name, Reasons: []Reason{{CheckCoverage, detail}}})
+	}
+	if len(kept) == 0 {
+		sortDropped(lc.Dropped)
+		return lc
+	}
+	// 3. Rendering checks.
+	var sample []rune
+	for _, s := range keptSyms {
+		if r, n := utf8.DecodeRuneInString(s); n == len(s) {
+			sample = append(sample, r)
+			if len(sample) == cfg.SampleSize {
+				break
+			}
+		}
+	}
+	rd := newRenderer()
+	var refs []familySample
+	refRunes, refOf := referenceRunes(sample)
+	for _, f := range referenceLibrary().Families {
+		if f.Regular.CoversAll(refRunes) {
+			if s := rd.renderSample(f, refRunes); s.err == nil {
+				refs = append(refs, s)
+			}
+		}
+	}
+	type verdict struct {
+		sample  familySample
+		stats   ShapeStats
+		reasons []Reason
+		bold    string
+	}
+	verdicts := make([]verdict, len(kept))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(kept)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				v := &verdicts[i]
+				v.sample = rd.renderSample(kept[i], sample)
+				v.stats, v.reasons = rd.shapeChecks(v.sample, sample, refs, refOf, cfg)
+				v.bold = rd.boldCapability(kept[i], sample, cfg)
+			}
+		}()
+	}
+	for i := range kept {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var passed []int
+	for i, v := range verdicts {
+		if len(v.reasons) > 0 {
+			st := v.stats
+			lc.Dropped = append(lc.Dropped, LanguageFamily{Name: kept[i].Name, Bold: v.bold, Stats: &st, Reasons: v.reasons})
+			continue
+		}
+		passed = append(passed, i)
+	}
+	// 4. Near-duplicates: real bold first, then by name.
+	sort.SliceStable(passed, func(a, b int) bool {
+		ra, rb := verdicts[passed[a]].bold == BoldReal, verdicts[passed[b]].bold == BoldReal
+		if ra != rb {
+			return ra
+		}
+		return kept[passed[a]].Name < kept[passed[b]].Name
+	})
+	samples := make([]familySample, len(passed))
+	for j, i := range passed {
+		samples[j] = verdicts[i].sample
+	}
+	survivors, dups := dedupe(samples, cfg)
+	lc.Duplicates = dups
+	byFam := map[*Family]int{}
+	for i, f := range kept {
+		byFam[f] = i
+	}
+	for _, d := range dups {
+		fam, _ := lib.Family(d.Dropped)
+		v := verdicts[byFam[fam]]
+		st := v.stats
+		lc.Dropped = append(lc.Dropped, LanguageFamily{Name: d.Dropped, Bold: v.bold, Stats: &st,
+			Reasons: []Reason{{CheckDuplicate, fmt.Sprintf("similar to %s, distance %.4f", d.Kept, d.Distance)}}})
+	}
+	// 5. Final alphabet, with and without a real bold face.
+	var final []*Family
+	for _, s := range survivors {
+		final = append(final, s.fam)
+	}
+	sort.Slice(final, func(a, b int) bool { return final[a].Name < final[b].Name })
+	var boldFams []*Family
+	for _, f := range final {
+		if verdicts[byFam[f]].bold == BoldReal {
+			boldFams = append(boldFams, f)
+		}
+	}
+	var finalSyms, boldSyms []string
+	var boldKept []*Family
+	if english {
+		finalSyms = symbols
+		boldKept, boldSyms = boldFams, symbols
+		if len(boldFams) == 0 {
+			boldSyms = nil
+		}
+	} else {
+		final, finalSyms = FilterAlphabet(final, symbols, false)
+		boldKept, boldSyms = FilterAlphabet(boldFams, symbols, true)
+	}
+	inBold := map[*Family]bool{}
+	for _, f := range boldKept {
+		inBold[f] = true
+	}
+	lc.Symbols, lc.BoldSymbols, lc.BoldFamilies = len(finalSyms), len(boldSyms), len(boldKept)
+	for _, f := range final {
+		v := verdicts[byFam[f]]
+		st := v.stats
+		lc.Families = append(lc.Families, LanguageFamily{Name: f.Name, Bold: v.bold, InBold: inBold[f], Stats: &st})
+	}
+	sortDropped(lc.Dropped)
+	return lc
+}
+
+func sortDropped(d []LanguageFamily) {
+	sort.SliceStable(d, func(i, j int) bool { return d[i].Name < d[j].Name })
+}

@@ -1,0 +1,163 @@
+package fonts
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// The tiers of InstallPackages are data: one Debian package per line, so
+// the lists can be reviewed and changed without touching code.
+var (
+	//go:embed install-small.txt
+	installSmall string
+	//go:embed install-full.txt
+	installFull string
+)
+
+var (
+	// ErrUnknownTier reports a tier other than "small" or "full".
+	ErrUnknownTier = errors.New("fonts: unknown install tier")
+	// ErrNoApt reports a system without apt-get (not Debian/Ubuntu).
+	ErrNoApt = errors.New("fonts: apt-get not found (fonts install supports Debian and Ubuntu; elsewhere pass --font-dir FOLDER)")
+	// ErrNotRoot reports that installing packages needs root.
+	ErrNotRoot = errors.New("fonts: installing packages needs root: run it again with sudo")
+	// ErrInstall reports a failed apt-get run.
+	ErrInstall = errors.New("fonts: apt-get failed")
+)
+
+// TierPackages returns the packages of an install tier, in file order.
+func TierPackages(tier string) ([]string, error) {
+	var text string
+	switch tier {
+	case "small", "":
+		text = installSmall
+	case "full":
+		text = installFull
+	default:
+		return nil, fmt.Errorf("%w: %q (want small or full)", ErrUnknownTier, tier)
+	}
+	return parseBlockList(strings.NewReader(text))
+}
+
+// InstallOptions configures InstallPackages.
+type InstallOptions struct {
+	// DryRun checks the packages and prints the apt-get command without
+	// running it (needs no root).
+	DryRun bool
+	// NoUpdate skips "apt-get update" (CI images that just ran it).
+	NoUpdate bool
+	// Out receives apt-get's output and the command lines; Warn one line
+	// per package apt does not know. nil discards.
+	Out  io.Writer
+	Warn func(string)
+	// Run runs a command and returns its standard output; nil means
+	// os/exec with stderr (and, for apt-get install, stdout) sent to
+	// Out. Tests replace it.
+	Run func(ctx context.Context, name string, args ...string) ([]byte, error)
+	// IsRoot reports whether the process may install; nil means
+	// euid == 0.
+	IsRoot func() bool
+}
+
+// InstallPackages installs a tier's font packages with apt-get on
+// Debian/Ubuntu and returns the packages it asked apt to install (those
+// apt knows: apt-get refuses a whole install when one name is unknown,
+// so each name is first checked with apt-cache policy, and the unknown
+// ones are skipped with one warning each). Already installed packages
+// are passed too; apt leaves them as they are.
+func InstallPackages(ctx context.Context, tier string, o InstallOptions) ([]string, error) {
+	pkgs, err := TierPackages(tier)
+	if err != nil {
+		return nil, err
+	}
+	out := o.Out
+	if out == nil {
+		out = io.Discard
+	}
+	warn := o.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
+	run := o.Run
+	if run == nil {
+		run = func(ctx context.Context, name string, args ...string) ([]byte, error) {
+			cmd := exec.CommandContext(ctx, name, args...)
+			cmd.Stderr = out
+			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+			if len(args) > 0 && args[0] != "policy" {
+				cmd.Stdout = out
+				return nil, cmd.Run()
+			}
+			return cmd.Output()
+		}
+		if _, err := exec.LookPath("apt-get"); err != nil {
+			return nil, ErrNoApt
+		}
+	}
+	isRoot := o.IsRoot
+	if isRoot == nil {
+		isRoot = func() bool { return os.Geteuid() == 0 }
+	}
+	if !o.DryRun && !isRoot() {
+		return nil, ErrNotRoot
+	}
+	if !o.DryRun && !o.NoUpdate {
+		fmt.Fprintln(out, "+ apt-get update")
+		if _, err := run(ctx, "apt-get", "update", "-q"); err != nil {
+			return nil, fmt.Errorf("%w: apt-get update: %v", ErrInstall, err)
+		}
+	}
+	policy, err := run(ctx, "apt-cache", append([]string{"policy"}, pkgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: apt-cache policy: %v", ErrInstall, err)
+	}
+	known := installable(policy)
+	var ok []string
+	for _, p := range pkgs {
+		if known[p] {
+			ok = append(ok, p)
+		} else {
+			warn(fmt.Sprintf("fonts: skipping package %s: apt has no installation candidate", p))
+		}
+	}
+	if len(ok) == 0 {
+		return nil, fmt.Errorf("%w: none of the %d packages of tier %s is known to apt (run apt-get update?)", ErrInstall, len(pkgs), tier)
+	}
+	args := append([]string{"install", "-y", "--no-install-recommends"}, ok...)
+	fmt.Fprintf(out, "+ apt-get %s\n", strings.Join(args, " "))
+	if o.DryRun {
+		return ok, nil
+	}
+	if _, err := run(ctx, "apt-get", args...); err != nil {
+		return nil, fmt.Errorf("%w: apt-get install: %v", ErrInstall, err)
+	}
+	return ok, nil
+}
+
+// installable parses apt-cache policy output: a package is installable
+// when it has a "Candidate:" other than "(none)". Unknown names print
+// nothing at all.
+func installable(policy []byte) map[string]bool {
+	known := map[string]bool{}
+	pkg := ""
+	sc := bufio.NewScanner(bytes.NewReader(policy))
+	for sc.Scan() {
+		line := sc.Text()
+		if line != "" && line[0] != ' ' && strings.HasSuffix(line, ":") {
+			pkg = strings.TrimSuffix(line, ":")
+			continue
+		}
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "Candidate:" && pkg != "" {
+			known[pkg] = f[1] != "(none)"
+		}
+	}
+	return known
+}
