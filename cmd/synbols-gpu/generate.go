@@ -39,22 +39,18 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // common are the flags shared by generate and bench.
 type common struct {
-	resolution  string
-	workers     int
-	fontDirs    stringList
-	systemFonts bool
-	embedded    bool
-	cacheDir    string
-	backend     string
-	batch       int
+	resolution string
+	workers    int
+	src        sourceFlags
+	cacheDir   string
+	backend    string
+	batch      int
 }
 
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.resolution, "resolution", "", "image size WxH, e.g. 64x64 (default: the preset's)")
 	fs.IntVar(&c.workers, "workers", 0, "CPU goroutines for sampling and painting (default: all cores)")
-	fs.Var(&c.fontDirs, "font-dir", "folder of .ttf/.otf/.ttc fonts to add (repeatable)")
-	fs.BoolVar(&c.systemFonts, "system-fonts", true, "also use the fonts installed on this machine")
-	fs.BoolVar(&c.embedded, "embedded-fonts", true, "use the fonts compiled into the binary")
+	c.src.register(fs)
 	fs.StringVar(&c.cacheDir, "cache-dir", defaultCacheDir(), "glyph atlas cache folder (\"\" = none)")
 	fs.StringVar(&c.backend, "backend", envOr("SYNBOLS_BACKEND", "auto"), "painting backend: auto, cpu or gpu (env SYNBOLS_BACKEND)")
 	fs.IntVar(&c.batch, "batch", 0, "samples per painted batch (default 4096)")
@@ -113,11 +109,6 @@ func (c *common) load(sp *spec.Spec, stderr io.Writer) (*setup, error) {
 	if c.batch < 0 {
 		return nil, fmt.Errorf("%w: --batch must be ≥ 0, got %d", errUsage, c.batch)
 	}
-	for _, d := range c.fontDirs {
-		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("%w: --font-dir %q is not a readable folder", errUsage, d)
-		}
-	}
 	be, err := selectBackend(c.backend, c.workers)
 	if err != nil {
 		return nil, err
@@ -133,17 +124,11 @@ func (c *common) load(sp *spec.Spec, stderr io.Writer) (*setup, error) {
 // assets loads the fonts and opens the atlas: what every backend and
 // resolution shares, so bench loads them once.
 func (c *common) assets(stderr io.Writer) (*fonts.Library, *atlas.Atlas, error) {
-	for _, d := range c.fontDirs {
-		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
-			return nil, nil, fmt.Errorf("%w: --font-dir %q is not a readable folder", errUsage, d)
-		}
+	o, err := c.src.options(stderr)
+	if err != nil {
+		return nil, nil, err
 	}
-	lib, err := fonts.Load(fonts.Options{
-		Embedded: c.embedded,
-		System:   c.systemFonts,
-		Dirs:     c.fontDirs,
-		Warn:     func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
-	})
+	lib, err := fonts.Load(o.Sources)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -152,6 +137,39 @@ func (c *common) assets(stderr io.Writer) (*fonts.Library, *atlas.Atlas, error) 
 		return nil, nil, err
 	}
 	return lib, at, nil
+}
+
+// checked keeps the families of lib that the font catalogue accepts for
+// the spec's language: the original's filters (boxes, dingbats,
+// near-duplicates, the block-list…) applied to what a dataset draws, not
+// only to what `fonts list` prints. The catalogue is cached, so this costs
+// a stat of every font file after the first run.
+func (c *common) checked(lib *fonts.Library, sp *spec.Spec) (*fonts.Library, error) {
+	o, err := c.src.options(io.Discard) // assets already printed the load warnings
+	if err != nil {
+		return nil, err
+	}
+	o.Sources.Warn = nil
+	cat, err := fonts.OpenCatalog(o)
+	if err != nil {
+		return nil, err
+	}
+	lang, _ := sp.Language()
+	lc, ok := cat.Language(lang)
+	if !ok {
+		return nil, fmt.Errorf("font catalogue has no language %q", lang)
+	}
+	keep := make(map[string]bool, len(lc.Families))
+	for _, f := range lc.Families {
+		keep[f.Name] = true
+	}
+	out := &fonts.Library{}
+	for _, f := range lib.Families {
+		if keep[f.Name] {
+			out.Families = append(out.Families, f)
+		}
+	}
+	return out, nil
 }
 
 // selectBackend maps --backend to a painter. An unknown name is an error,
@@ -184,6 +202,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(fonts.Languages(), ", "))
 		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
+		checks   = fs.Bool("font-checks", true, "drop the families the font catalogue rejects (see 'synbols-gpu fonts check')")
 	)
 	c.register(fs)
 	fs.Usage = func() {
@@ -251,9 +270,14 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.backend.Close()
-	if manifest != nil {
+	switch {
+	case manifest != nil: // exactly the earlier dataset's fonts, no new judgement
 		if st.fonts, err = generate.FontsFrom(st.fonts, manifest); err != nil {
 			return fmt.Errorf("--fonts-from %s: %w", *from, err)
+		}
+	case *checks:
+		if st.fonts, err = c.checked(st.fonts, st.spec); err != nil {
+			return err
 		}
 	}
 
