@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
@@ -51,8 +52,6 @@ func (c *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	if n == 0 {
 		return nil
 	}
-	glyphs := b.Atlas.Glyphs()
-	params := b.Atlas.Params()
 	workers := min(c.workers, n)
 	// Contiguous image ranges per worker: cache friendly, no shared writes.
 	var wg sync.WaitGroup
@@ -61,8 +60,7 @@ func (c *Backend) Paint(b *engine.Batch, out engine.Output) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := painter{b: b, glyphs: glyphs, tile: params.TileSize, spread: params.Spread}
-			p.buf = make([]float32, b.Width*b.Height*3)
+			p := newPainter(b)
 			for i := lo; i < hi; i++ {
 				p.image(i, out)
 			}
@@ -77,17 +75,37 @@ type painter struct {
 	b      *engine.Batch
 	glyphs []*atlas.Glyph
 	tile   int
+	sdf    *engine.SDFTable // the atlas's decode table
 	spread float32
 	buf    []float32 // premultiplied RGB of the image being painted
+	ux     []float32 // unit x of each column's pixel centre
+	// covered lists the pixels a symbol covers, in scan order.
+	covered []coveredPixel
+}
+
+func newPainter(b *engine.Batch) *painter {
+	params := b.Atlas.Params()
+	p := &painter{
+		b:       b,
+		glyphs:  b.Atlas.Glyphs(),
+		tile:    params.TileSize,
+		sdf:     engine.NewSDFTable(params.Spread),
+		spread:  params.Spread,
+		buf:     make([]float32, b.Width*b.Height*3),
+		ux:      make([]float32, b.Width),
+		covered: make([]coveredPixel, b.Width*b.Height),
+	}
+	inv := 1 / float32(min(b.Width, b.Height))
+	for x := range p.ux {
+		p.ux[x] = (float32(x) + 0.5) * inv
+	}
+	return p
 }
 
 // PaintImage paints image i of b into out on the calling goroutine, the
 // reference path used by other backends' parity tests.
 func PaintImage(b *engine.Batch, i int, out engine.Output) {
-	params := b.Atlas.Params()
-	p := painter{b: b, glyphs: b.Atlas.Glyphs(), tile: params.TileSize, spread: params.Spread}
-	p.buf = make([]float32, b.Width*b.Height*3)
-	p.image(i, out)
+	newPainter(b).image(i, out)
 }
 
 func (p *painter) image(i int, out engine.Output) {
@@ -95,18 +113,7 @@ func (p *painter) image(i int, out engine.Output) {
 	im := &b.Images[i]
 	w, h, nc, k := b.Width, b.Height, b.Channels, b.MaskChannels
 	inv := 1 / float32(min(w, h))
-	buf := p.buf
-
-	// Background over transparent black.
-	for y := range h {
-		uy := (float32(y) + 0.5) * inv
-		row := buf[y*w*3 : (y+1)*w*3]
-		for x := range w {
-			r, g, bl, a := engine.PatternColor(&im.Bg, (float32(x)+0.5)*inv, uy)
-			row[3*x], row[3*x+1], row[3*x+2] = r*a, g*a, bl*a
-		}
-	}
-
+	p.background(&im.Bg, inv)
 	mask := out.Mask[i*w*h*k : (i+1)*w*h*k]
 	clear(mask)
 	for s := range int(im.NumSymbols) {
@@ -115,7 +122,55 @@ func (p *painter) image(i int, out engine.Output) {
 	p.post(im, out.X[i*w*h*nc:(i+1)*w*h*nc])
 }
 
+// background paints pattern bg, premultiplied, over transparent black: a
+// loop per pattern kind, so that the per-pixel work is the gradient alone.
+func (p *painter) background(bg *engine.Pattern, inv float32) {
+	w, h := p.b.Width, p.b.Height
+	buf := p.buf[:w*h*3]
+	f := engine.NewFill(bg)
+	switch f.Kind {
+	case engine.PatternLinear:
+		for y := range h {
+			uy := (float32(y) + 0.5) * inv
+			row := buf[y*w*3 : (y+1)*w*3]
+			for x, ux := range p.ux {
+				// f.Ramp, in two calls that inline.
+				seg, t := f.RampPiece(f.LinearT(ux, uy))
+				r, g, bl, a := seg.At(t)
+				d := (*[3]float32)(row[3*x:])
+				d[0], d[1], d[2] = r*a, g*a, bl*a
+			}
+		}
+	case engine.PatternRadial:
+		for y := range h {
+			uy := (float32(y) + 0.5) * inv
+			row := buf[y*w*3 : (y+1)*w*3]
+			for x, ux := range p.ux {
+				var r, g, bl, a float32
+				if t, ok := f.RadialT(ux, uy); ok {
+					seg, t := f.RampPiece(t)
+					r, g, bl, a = seg.At(t)
+				}
+				d := (*[3]float32)(row[3*x:])
+				d[0], d[1], d[2] = r*a, g*a, bl*a
+			}
+		}
+	default:
+		// Solid or none: one colour everywhere.
+		r, g, bl, a := f.Color(0, 0)
+		c := [3]float32{r * a, g * a, bl * a}
+		for i := 0; i < len(buf); i += 3 {
+			*(*[3]float32)(buf[i:]) = c
+		}
+	}
+}
+
 // symbol composites one glyph OVER the image and writes its mask channel.
+// A first pass samples the coverage of every pixel of the ink bounds and
+// lists the covered ones; a second blends the foreground over those. Most
+// pixels of the bounds have coverage 0, scattered along the strokes, and a
+// branch on it per pixel mispredicts; appending to the list does not
+// branch.
 func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 	b := p.b
 	w, h, k := b.Width, b.Height, b.MaskChannels
@@ -125,31 +180,78 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 		return
 	}
 	a := &sym.Affine
+	sdf, tile, size := p.sdf, g.Tile, p.tile
+	bias, distScale := sym.Bias, sym.DistScale
+	// Coverage clamps c = CoverageRamp(…) to [0, 1]. Where |c| is small
+	// for any distance the atlas holds (every symbol the Planner makes),
+	// the loop leaves c as it is: the mask byte is clamped as an integer
+	// and the blend, which only sees c > 0, clamps it above. Less work,
+	// the same bytes; otherwise c is clamped as Coverage does.
+	small := (float64(p.spread)+math.Abs(float64(bias)))*float64(distScale) < 1<<20
+	covered := p.covered[:(x1-x0)*(y1-y0)]
+	n := 0
 	for y := y0; y < y1; y++ {
 		py := float32(y) + 0.5
-		uy := py * inv
 		for x := x0; x < x1; x++ {
 			px := float32(x) + 0.5
 			u := a[0]*px + a[1]*py + a[2]
 			v := a[3]*px + a[4]*py + a[5]
-			sd, in := engine.SampleSDF(g.Tile, p.tile, p.spread, u, v)
-			if !in {
-				continue
+			var sd float32
+			if engine.Interior(size, u, v) {
+				// sdf.SampleInterior, inlined: a call here spills
+				// all of the loop's registers.
+				tx, fx := engine.TexelCell(u)
+				ty, fy := engine.TexelCell(v)
+				q := tile[ty*size+tx:][:size+2]
+				sd = engine.Bilerp(sdf[q[0]], sdf[q[1]], sdf[q[size]], sdf[q[size+1]], fx, fy)
+			} else {
+				var in bool
+				if sd, in = sdf.SampleEdge(tile, size, u, v); !in {
+					continue
+				}
 			}
-			cov := engine.Coverage(sd, sym.Bias, sym.DistScale)
-			if cov == 0 {
-				continue
+			c := engine.CoverageRamp(sd, bias, distScale)
+			if !small {
+				c = min(max(c, 0), 1) // engine.Coverage
 			}
 			pix := y*w + x
-			mask[pix*k+ch] = uint8(cov*255 + 0.5)
-			r, g, bl, al := engine.PatternColor(&sym.Fg, px*inv, uy)
-			f := al * cov
-			d := p.buf[3*pix : 3*pix+3]
-			d[0] = r*f + d[0]*(1-f)
-			d[1] = g*f + d[1]*(1-f)
-			d[2] = bl*f + d[2]*(1-f)
+			// The mask byte uint8(cov·255 + ½) of cov = clamp(c, 0, 1):
+			// with c small, clamping the integer gives the same byte.
+			// Coverage 0 writes the 0 the mask was cleared to.
+			mask[pix*k+ch] = uint8(min(max(int32(c*255+0.5), 0), 255))
+			// Always written, kept (n advances) where cov ≠ 0, NaN
+			// included.
+			covered[n] = coveredPixel{x: int32(x), y: int32(y), c: c}
+			if !(c <= 0) {
+				n++
+			}
 		}
 	}
+	fg := engine.NewFill(&sym.Fg)
+	for _, c := range covered[:n] {
+		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // engine.Coverage, as c > 0 or NaN
+		ux, uy := p.ux[x], (float32(y)+0.5)*inv
+		var r, g, bl, al float32
+		if fg.Kind == engine.PatternLinear {
+			// fg.Color, inlined for a linear gradient.
+			seg, t := fg.RampPiece(fg.LinearT(ux, uy))
+			r, g, bl, al = seg.At(t)
+		} else {
+			r, g, bl, al = fg.Color(ux, uy)
+		}
+		f := al * cov
+		d := (*[3]float32)(p.buf[3*(y*w+x):])
+		d[0] = r*f + d[0]*(1-f)
+		d[1] = g*f + d[1]*(1-f)
+		d[2] = bl*f + d[2]*(1-f)
+	}
+}
+
+// coveredPixel is a pixel a symbol paints: c is its CoverageRamp, > 0
+// (or NaN), possibly above 1.
+type coveredPixel struct {
+	x, y int32
+	c    float32
 }
 
 // inkBounds returns the pixel rectangle [x0, x1)×[y0, y1) where the symbol
@@ -215,56 +317,137 @@ func (p *painter) post(im *engine.Image, x []byte) {
 	}
 	inverse := im.Flags&engine.FlagInverse != 0
 	var lo, scale float32 = 0, 1
-	stretch := false
+	stretch, bounded := false, false
 	if im.Flags&engine.FlagMaxContrast != 0 {
-		l, h := vals[0], vals[0]
-		// Plain comparisons: the min/max builtins handle NaN and signed
-		// zeros with branches that cost more than the rest of post.
-		for _, v := range vals[1:] {
-			if v < l {
-				l = v
-			}
-			if v > h {
-				h = v
-			}
-		}
+		l, h, plain := minMax(vals)
 		if inverse {
 			l, h = 1-h, 1-l
 		}
 		if h > l {
 			lo, scale, stretch = l, 1/(h-l), true
+			// With no NaN and finite extremes, every value is
+			// stretched into [0, 1 + 2⁻²³] (rounding is monotone, and
+			// the largest gives (h − l)·(1/(h − l))), so with noise of
+			// at most 4σ quantize's range check cannot fail.
+			bounded = plain && h-l < math.MaxFloat32 && scale < math.MaxFloat32
 		}
 	}
 	sigma := im.NoiseScale
 	key := rng.Key(im.NoiseSeed)
+	x = x[:len(vals)]
+	if sigma == 0 || len(vals) > 1<<16 {
+		for i, v := range vals {
+			if inverse {
+				v = 1 - v
+			}
+			if stretch {
+				v = (v - lo) * scale
+			}
+			if sigma != 0 {
+				v += sigma * engine.NoiseKeyed(key, uint32(i))
+			}
+			x[i] = quantize(v)
+		}
+		return
+	}
+	// The same loop with engine.NoiseKeyed folded (noiseIndex), for the
+	// usual image of at most 2¹⁶ values.
+	noise := (*[1 << engine.NoiseBits]float32)(engine.NoiseTable)
+	k := foldKey(key)
+	// Branch-free inverse and stretch: 1 − v is 1 + (−1)·v exactly, and
+	// without them a + s·v = 0 + 1·v and (v − 0)·1 give v back (a −0 may
+	// become +0, which nothing downstream can tell from it).
+	var a, sv float32 = 0, 1
+	if inverse {
+		a, sv = 1, -1
+	}
+	if bounded && sigma >= -1<<16 && sigma <= 1<<16 {
+		// 255·(1 + 2⁻²³ + 4·2¹⁶) < 2³⁰.
+		for i, v := range vals {
+			v = (a + sv*v - lo) * scale
+			v += sigma * noise[noiseIndex(k, uint32(i))]
+			x[i] = quantizeSmall(v)
+		}
+		return
+	}
 	for i, v := range vals {
-		if inverse {
-			v = 1 - v
-		}
-		if stretch {
-			v = (v - lo) * scale
-		}
-		if sigma != 0 {
-			v += sigma * engine.NoiseKeyed(key, uint32(i))
-		}
+		v = (a + sv*v - lo) * scale
+		v += sigma * noise[noiseIndex(k, uint32(i))]
 		x[i] = quantize(v)
 	}
 }
 
-// quantize clips v to [0, 1] and stores ⌊255·v⌋, branch-free: truncating
-// 255·v first and clamping the integer gives the same byte (negative and NaN
-// give 0, anything at or above 1 gives 255) without the mispredicted float
-// compares of a clip on noisy values near 0 and 1.
+// minMax returns the least and the greatest of vals, ignoring NaNs unless
+// vals[0] is one (then both are NaN).
+//
+// Painted values are non-negative: those order as their bit patterns do
+// as integers, whose min and max compile to conditional moves, where float
+// compares are branches (the builtins' float min and max handle NaN and
+// signed zeros with more work still). Two independent lanes halve the
+// chains. A value with the sign bit set, or a NaN, puts the integer
+// extremes outside [0, bits(+Inf)]: then the floats are scanned instead.
+// plain reports the first case: no value is negative, −0 or NaN.
+func minMax(vals []float32) (lo, hi float32, plain bool) {
+	bits := unsafe.Slice((*int32)(unsafe.Pointer(&vals[0])), len(vals))
+	l0, h0 := bits[0], bits[0]
+	l1, h1 := l0, h0
+	for len(bits) >= 2 {
+		a, b := bits[0], bits[1]
+		l0, h0 = min(l0, a), max(h0, a)
+		l1, h1 = min(l1, b), max(h1, b)
+		bits = bits[2:]
+	}
+	if len(bits) == 1 {
+		l0, h0 = min(l0, bits[0]), max(h0, bits[0])
+	}
+	if l, h := min(l0, l1), max(h0, h1); l >= 0 && h <= 0x7f800000 {
+		return math.Float32frombits(uint32(l)), math.Float32frombits(uint32(h)), true
+	}
+	l, h := vals[0], vals[0]
+	for _, v := range vals[1:] {
+		if v < l {
+			l = v
+		}
+		if v > h {
+			h = v
+		}
+	}
+	return l, h, false
+}
+
+// foldKey and noiseIndex compute the table index of engine.NoiseKeyed,
+// rng.HashKeyed(key, i) >> (32 − NoiseBits), in fewer steps for i < 2¹⁶:
+// the hash (lowbias32 of i ^ key) starts with x ^= x >> 16, where the high
+// half of i ^ key is the key's own, so that step is folded into the key
+// once per image; and it ends with x ^= x >> 16, which leaves the top 16
+// bits, and so the index, unchanged. TestNoiseIndex checks the identity.
+func foldKey(key uint32) uint32 { return key ^ key>>16 }
+
+func noiseIndex(k, i uint32) uint32 {
+	x := (i ^ k) * 0x7feb352d
+	x ^= x >> 15
+	x *= 0x846ca68b
+	return x >> (32 - engine.NoiseBits)
+}
+
+// quantizeSmall is quantize for |255·v| < 2³⁰: int32(255·v) truncates,
+// and the clamps compile to conditional moves.
+func quantizeSmall(v float32) uint8 {
+	return uint8(min(max(int32(v*255), 0), 255))
+}
+
+// quantize clips v to [0, 1] and stores ⌊255·v⌋: truncating 255·v first
+// and clamping the integer gives the same byte (negative and NaN give 0,
+// anything at or above 1 gives 255) without the mispredicted float
+// compares of a clip on noisy values near 0 and 1. Only |255·v| ≥ 2³⁰, or
+// NaN (rare), branches away, found by one integer compare on the bits.
 func quantize(v float32) uint8 {
 	f := v * 255
-	if !(f < 1<<30 && f > -(1<<30)) { // outside int32 (and NaN): rare
-		if f > 0 {
-			return 255
-		}
-		return 0
+	if math.Float32bits(f)&0x7fffffff < 0x4e800000 {
+		return quantizeSmall(v)
 	}
-	q := int32(f)
-	q &^= q >> 31        // negative → 0
-	q |= (255 - q) >> 31 // above 255 → all ones
-	return uint8(q)
+	if f > 0 {
+		return 255
+	}
+	return 0
 }
