@@ -64,6 +64,10 @@ type Options struct {
 	// EGLLibrary and EGLPlatform override SYNBOLS_EGL_LIBRARY and
 	// SYNBOLS_EGL_PLATFORM (see internal/gl).
 	EGLLibrary, EGLPlatform string
+	// MinGLVersion is the OpenGL version required, {major, minor}; zero
+	// means 4.3 (compute shaders, std430). Tests raise it to reach the
+	// "no GL 4.3" error on a working driver.
+	MinGLVersion [2]int
 
 	// ReadBack chooses the read-back path (default ReadBackAuto).
 	ReadBack ReadBack
@@ -180,7 +184,7 @@ func (b *buffer) ensure(n int64, usage uint32) error {
 
 // New opens a GL context and compiles the painting shader.
 func New(opts Options) (*Backend, error) {
-	ctx, err := gl.Open(gl.Options{Library: opts.EGLLibrary, Platform: opts.EGLPlatform, HardwareOnly: opts.HardwareOnly})
+	ctx, err := gl.Open(gl.Options{Library: opts.EGLLibrary, Platform: opts.EGLPlatform, HardwareOnly: opts.HardwareOnly, MinVersion: opts.MinGLVersion})
 	if err != nil {
 		return nil, err
 	}

@@ -329,6 +329,17 @@ func TestNoEGL(t *testing.T) {
 	}
 }
 
+// TestNoGL43: a driver whose contexts are older than required gives
+// ErrNoGL43 naming the version it got (asked here as 9.9 of a working
+// llvmpipe, which reports 4.5).
+func TestNoGL43(t *testing.T) {
+	backend(t)
+	_, err := New(Options{MinGLVersion: [2]int{9, 9}})
+	if !errors.Is(err, ErrNoGL43) || !strings.Contains(err.Error(), "need 9.9") {
+		t.Errorf("got %v, want ErrNoGL43 naming the versions", err)
+	}
+}
+
 // TestNewAtlas: a second atlas (other parameters) replaces the uploaded
 // tiles and tables.
 func TestNewAtlas(t *testing.T) {

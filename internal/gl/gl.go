@@ -60,6 +60,10 @@ type Options struct {
 	// automatic backend selection: they are correct but no faster than the
 	// CPU backend.
 	HardwareOnly bool
+	// MinVersion is the OpenGL version a context must report, {major,
+	// minor}; zero means {4, 3}, what the compute shaders need. Tests ask
+	// for an impossible version to reach ErrNoGL43 on a working driver.
+	MinVersion [2]int
 }
 
 // Limits are the device limits that size batches.
@@ -158,7 +162,7 @@ func (c *Context) open(opts Options) (C.EGLDisplay, C.EGLContext, error) {
 			return nil, false
 		}
 		displays++
-		if err := c.probe(software, opts.HardwareOnly); err != nil {
+		if err := c.probe(software, opts.HardwareOnly, opts.MinVersion); err != nil {
 			C.synDestroy(dpy, ctx)
 			if errors.Is(err, ErrSoftwareOnly) {
 				skipped++
@@ -231,13 +235,16 @@ func (c *Context) open(opts Options) (C.EGLDisplay, C.EGLContext, error) {
 // probe loads the GL functions into the current context and checks its
 // version and renderer. glvnd hands out a stub for any name, so the
 // version check, not the loader, is what proves GL 4.3.
-func (c *Context) probe(software, hardwareOnly bool) error {
+func (c *Context) probe(software, hardwareOnly bool, need [2]int) error {
+	if need == ([2]int{}) {
+		need = [2]int{4, 3}
+	}
 	if name := C.synLoadGL(); name != nil {
 		return fmt.Errorf("%w: %s not found", ErrNoGL43, C.GoString(name))
 	}
 	major, minor := int(C.synGetInteger(0x821B)), int(C.synGetInteger(0x821C))
-	if major < 4 || major == 4 && minor < 3 {
-		return fmt.Errorf("%w: context is OpenGL %d.%d", ErrNoGL43, major, minor)
+	if major < need[0] || major == need[0] && minor < need[1] {
+		return fmt.Errorf("%w: context is OpenGL %d.%d, need %d.%d", ErrNoGL43, major, minor, need[0], need[1])
 	}
 	c.vendor = C.GoString(C.synGetString(0x1F00))
 	c.renderer = C.GoString(C.synGetString(0x1F01))
