@@ -6,36 +6,18 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
-var (
-	envOnce sync.Once
-	envLib  *fonts.Library
-	envAt   *atlas.Atlas
-	envErr  error
-)
-
-func env(t testing.TB) (*fonts.Library, *atlas.Atlas) {
-	t.Helper()
-	envOnce.Do(func() {
-		envLib, envErr = fonts.Load(fonts.Options{Embedded: true})
-		if envErr == nil {
-			envAt, envErr = atlas.New(atlas.DefaultParams(), "")
-		}
-	})
-	if envErr != nil {
-		t.Fatal(envErr)
-	}
-	return envLib, envAt
-}
+// env is the embedded fonts and a shared atlas.
+func env(t testing.TB) (*fonts.Library, *atlas.Atlas) { return testenv.Embedded(t) }
 
 func gen(t testing.TB, preset string, n, workers, batch int, seed uint64, out string) Result {
 	t.Helper()

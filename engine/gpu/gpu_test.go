@@ -14,34 +14,18 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/generate"
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
 var (
-	envOnce sync.Once
-	envLib  *fonts.Library
-	envAt   *atlas.Atlas
-	envErr  error
-
 	beOnce sync.Once
 	be     *Backend
 	beErr  error
 )
 
-// env loads the embedded fonts and an atlas without disk cache.
-func env(t testing.TB) (*fonts.Library, *atlas.Atlas) {
-	t.Helper()
-	envOnce.Do(func() {
-		envLib, envErr = fonts.Load(fonts.Options{Embedded: true})
-		if envErr == nil {
-			envAt, envErr = atlas.New(atlas.DefaultParams(), "")
-		}
-	})
-	if envErr != nil {
-		t.Fatal(envErr)
-	}
-	return envLib, envAt
-}
+// env is the embedded fonts and a shared atlas.
+func env(t testing.TB) (*fonts.Library, *atlas.Atlas) { return testenv.Embedded(t) }
 
 // backend returns the shared GPU backend (any device, llvmpipe included).
 // Without EGL it skips, unless CI is set: CI must run the real shaders.
