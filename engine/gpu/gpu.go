@@ -18,6 +18,16 @@
 // ReadBackSimple) each sub-batch is read with glGetBufferSubData after its
 // dispatch, nothing overlapping. Both give the same bytes.
 //
+// The atlas is a storage buffer of tiles (4 texels per 32-bit word), read
+// with integer loads and interpolated by hand, not a texture array as
+// DESIGN.md first planned: hardware bilinear filtering quantises its weights
+// to 8 bits (5–6 grey levels off the CPU, GPU.md), so the shader would
+// fetch texels one by one either way; a buffer has no 2,048-layer limit
+// (llvmpipe) and grows by a device-side copy as the atlas grows; and tiles
+// of any size pack without page bookkeeping. On NVIDIA, storage-buffer loads
+// go through the same L1/L2 caches as texel fetches (not yet measured on
+// the H100: bench/device.sh does).
+//
 // GPU buffer layout: an image's pixels are padded to a multiple of 4
 // (P4 = ⌈W·H/4⌉·4), so that each image of X (P4·C bytes) and of the mask
 // (P4·K bytes) starts on a 32-bit word and every shader invocation owns the
