@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMain lets the tests run the real command, exit status included: a
@@ -199,5 +200,27 @@ func TestBenchBackends(t *testing.T) {
 		if code, _, errs := command(t, dir, append([]string{"bench"}, args...)...); code != 2 {
 			t.Errorf("bench %v: exit %d (%s), want 2", args, code, errs)
 		}
+	}
+}
+
+// TestProgressLine: the bar shows the fraction, the rate and an ETA, and
+// finish ends the line.
+func TestProgressLine(t *testing.T) {
+	var buf bytes.Buffer
+	p := &progress{w: &buf, total: 1000, on: true, start: time.Now().Add(-2 * time.Second)}
+	p.update(500)
+	p.finish()
+	line := buf.String()
+	for _, want := range []string{"\r[", "50%", "500/1000", "images/s", "ETA 2s", "\n"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("progress %q lacks %q", line, want)
+		}
+	}
+	var off bytes.Buffer
+	q := newProgress(&off, 10, true) // a bytes.Buffer is no terminal
+	q.update(5)
+	q.finish()
+	if off.Len() != 0 {
+		t.Errorf("progress drawn on a non-terminal: %q", off.String())
 	}
 }
