@@ -65,6 +65,39 @@ type InstallOptions struct {
 	// IsRoot reports whether the process may install; nil means
 	// euid == 0.
 	IsRoot func() bool
+	// NoNPM skips the npm step of Install (offline machines, or no wish
+	// to run npm); NPMDir is where that step installs, "" meaning
+	// NPMFontDir().
+	NoNPM  bool
+	NPMDir string
+}
+
+// InstallResult says what Install installed (or, on a dry run, would).
+type InstallResult struct {
+	Apt []string // Debian packages passed to apt-get install
+	NPM []string // npm packages whose fonts were extracted
+}
+
+// Install installs a tier: its Debian packages (InstallPackages), then,
+// for the full tier and unless o.NoNPM, the Google Fonts packages of
+// NPMPackages from npm (InstallNPM), which Debian does not package. The
+// npm step runs only after apt succeeded, and its per-package failures
+// are warnings: the Debian fonts alone are still a usable catalogue.
+func Install(ctx context.Context, tier string, o InstallOptions) (InstallResult, error) {
+	var res InstallResult
+	var err error
+	if res.Apt, err = InstallPackages(ctx, tier, o); err != nil {
+		return res, err
+	}
+	if tier != "full" || o.NoNPM {
+		return res, nil
+	}
+	pkgs, err := NPMPackages()
+	if err != nil {
+		return res, err
+	}
+	res.NPM, err = InstallNPM(ctx, pkgs, NPMOptions{DryRun: o.DryRun, Dir: o.NPMDir, Out: o.Out, Warn: o.Warn})
+	return res, err
 }
 
 // InstallPackages installs a tier's font packages with apt-get on

@@ -51,7 +51,7 @@ func fontsUsage(w io.Writer) {
   synbols-gpu fonts list [--language L] [--bold] [--font-dir DIR]... [--system-fonts=false] [--block-list FILE] [--verbose]
   synbols-gpu fonts check [same flags]    the filter report: every dropped family and why
   synbols-gpu fonts show FAMILY [--language L] [--out FILE.png] [source flags]
-  synbols-gpu fonts install [--tier small|full] [--dry-run]
+  synbols-gpu fonts install [--tier small|full] [--dry-run] [--no-npm]
 `)
 }
 
@@ -378,7 +378,8 @@ func cmdFontsInstall(ctx context.Context, args []string, stdout, stderr io.Write
 	var src sourceFlags
 	src.register(fs)
 	tier := fs.String("tier", "small", "small (~45 MB download) or full (~1.1 GB, 3 GB installed)")
-	dryRun := fs.Bool("dry-run", false, "print the apt-get command without running it")
+	dryRun := fs.Bool("dry-run", false, "print the apt-get (and, for --tier full, npm) commands without running them")
+	noNPM := fs.Bool("no-npm", false, "--tier full: skip the Google Fonts packages fetched with npm after apt")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -390,19 +391,24 @@ func cmdFontsInstall(ctx context.Context, args []string, stdout, stderr io.Write
 		return fmt.Errorf("%w: --tier: %v", errUsage, err)
 	}
 	start := time.Now()
-	pkgs, err := fonts.InstallPackages(ctx, *tier, fonts.InstallOptions{
+	res, err := fonts.Install(ctx, *tier, fonts.InstallOptions{
 		DryRun: *dryRun,
+		NoNPM:  *noNPM,
 		Out:    stderr,
 		Warn:   func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
 	})
 	if err != nil {
 		return err
 	}
+	npm := ""
+	if len(res.NPM) > 0 {
+		npm = fmt.Sprintf(" and %d npm packages", len(res.NPM))
+	}
 	if *dryRun {
-		fmt.Fprintf(stdout, "dry run: would install %d packages of tier %s\n", len(pkgs), *tier)
+		fmt.Fprintf(stdout, "dry run: would install %d packages%s of tier %s\n", len(res.Apt), npm, *tier)
 		return nil
 	}
-	fmt.Fprintf(stdout, "installed %d packages of tier %s in %s; building the catalogue\n", len(pkgs), *tier, time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "installed %d packages%s of tier %s in %s; building the catalogue\n", len(res.Apt), npm, *tier, time.Since(start).Round(time.Second))
 	o, err := src.options(stderr)
 	if err != nil {
 		return err
