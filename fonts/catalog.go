@@ -22,7 +22,7 @@ import (
 // CatalogFormat is the version of the catalogue's JSON layout and of the
 // rules that fill it; a cached catalogue of another format is rebuilt.
 // Bump it whenever a check or a threshold changes meaning.
-const CatalogFormat = 1
+const CatalogFormat = 2
 
 var (
 	// ErrBlockList reports an unreadable block-list file.
@@ -99,10 +99,11 @@ type LanguageCatalog struct {
 // LanguageFamily is one family's verdict for one language.
 type LanguageFamily struct {
 	Name string `json:"name"`
-	// Bold is BoldReal, BoldSynthetic or BoldIdentical.
+	// Bold is BoldReal, BoldVariable, BoldSynthetic or BoldIdentical.
 	Bold string `json:"bold,omitempty"`
 	// InBold says the family is kept when only real bold faces are
-	// used (it draws the bold alphabet).
+	// used (it draws the bold alphabet); a variable font's wght
+	// instance (BoldVariable) counts as a real bold face.
 	InBold  bool        `json:"in_bold,omitempty"`
 	Stats   *ShapeStats `json:"stats,omitempty"`
 	Reasons []Reason    `json:"reasons,omitempty"`
@@ -379,10 +380,14 @@ func BuildCatalog(lib *Library, blockList []string, cfg CheckConfig) *Catalog {
 }
 
 func faceRef(f *Face) string {
-	if f.Index == 0 {
-		return f.Source
+	ref := f.Source
+	if f.Index != 0 {
+		ref = fmt.Sprintf("%s#%d", f.Source, f.Index)
 	}
-	return fmt.Sprintf("%s#%d", f.Source, f.Index)
+	if f.wght != 0 {
+		ref += fmt.Sprintf(" (wght %g)", f.wght)
+	}
+	return ref
 }
 
 func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg CheckConfig) LanguageCatalog {
@@ -509,7 +514,7 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 	}
 	// 4. Near-duplicates: real bold first, then by name.
 	sort.SliceStable(passed, func(a, b int) bool {
-		ra, rb := verdicts[passed[a]].bold == BoldReal, verdicts[passed[b]].bold == BoldReal
+		ra, rb := drawsBold(verdicts[passed[a]].bold), drawsBold(verdicts[passed[b]].bold)
 		if ra != rb {
 			return ra
 		}
@@ -540,7 +545,7 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 	sort.Slice(final, func(a, b int) bool { return final[a].Name < final[b].Name })
 	var boldFams []*Family
 	for _, f := range final {
-		if verdicts[byFam[f]].bold == BoldReal {
+		if drawsBold(verdicts[byFam[f]].bold) {
 			boldFams = append(boldFams, f)
 		}
 	}

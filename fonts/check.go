@@ -122,6 +122,7 @@ const (
 	BoldReal      = "real"      // a bold face that differs from the regular
 	BoldSynthetic = "synthetic" // no bold face: the painter synthesises it
 	BoldIdentical = "identical" // a "bold" face that renders as the regular: synthesised too
+	BoldVariable  = "variable"  // no bold face, but a variable font's wght instance that differs from the regular
 )
 
 // Reason is why a family was dropped from a language: the check's name
@@ -383,7 +384,7 @@ func referenceRunes(sample []rune) (refRunes []rune, refOf []int) {
 }
 
 // boldCapability compares a family's bold face with its regular face on
-// the sample (BoldReal, BoldSynthetic or BoldIdentical).
+// the sample (BoldReal, BoldVariable, BoldSynthetic or BoldIdentical).
 func (rd *renderer) boldCapability(fam *Family, sample []rune, cfg CheckConfig) string {
 	if fam.Bold == nil {
 		return BoldSynthetic
@@ -401,7 +402,17 @@ func (rd *renderer) boldCapability(fam *Family, sample []rune, cfg CheckConfig) 
 	if n > 0 && sum/float64(n) < cfg.BoldSame {
 		return BoldIdentical
 	}
+	if fam.Bold.wght != 0 {
+		return BoldVariable
+	}
 	return BoldReal
+}
+
+// drawsBold reports whether a bold capability means a drawn bold design
+// (a real bold face or a variable font's wght instance) rather than a
+// synthesised one.
+func drawsBold(capability string) bool {
+	return capability == BoldReal || capability == BoldVariable
 }
 
 // coarseSize is the side of the block-sum signature used to skip far

@@ -54,13 +54,30 @@ type Face struct {
 
 	mu    sync.Mutex
 	cover map[rune]bool
+
+	// Variable fonts (variable.go): the fvar axes, the file's bytes, and
+	// for a face drawn at a variation its wght coordinate (0 = as stored),
+	// the face it is an instance of and its go-text state.
+	axes []varAxis
+	data []byte
+	wght float64
+	base *Face
+	vs   varState
 }
 
 // ID is a stable key for the face: the first 16 hex digits of the file's
 // SHA-256 and the collection index. It does not depend on where the file
 // was found, so caches survive moving or reinstalling fonts.
+//
+// A face drawn at a variation of a variable font (Wght != 0) adds
+// "-wght" and the coordinate, so it never shares a key with the file's
+// default instance.
 func (f *Face) ID() string {
-	return hex.EncodeToString(f.SHA256[:])[:16] + "-" + strconv.Itoa(f.Index)
+	id := hex.EncodeToString(f.SHA256[:])[:16] + "-" + strconv.Itoa(f.Index)
+	if f.wght != 0 {
+		id += "-wght" + strconv.FormatFloat(f.wght, 'f', -1, 64)
+	}
+	return id
 }
 
 // String names the face for messages: family, style and source.
@@ -89,6 +106,9 @@ func (f *Face) getBuf() *sfnt.Buffer {
 // The slice is the caller's own. It fails with ErrNoGlyph when the cmap
 // does not map r, with ErrEmptyGlyph when the glyph has no segment or a
 // control box of zero width or height.
+//
+// A face drawn at a variation of a variable font (Wght != 0) gives the
+// outline at that variation, rounded to whole font units.
 func (f *Face) Outline(r rune) ([]sfnt.Segment, error) {
 	b := f.getBuf()
 	defer f.bufs.Put(b)
@@ -98,6 +118,9 @@ func (f *Face) Outline(r rune) ([]sfnt.Segment, error) {
 	}
 	if gi == 0 {
 		return nil, fmt.Errorf("fonts: %s: U+%04X: %w", f, r, ErrNoGlyph)
+	}
+	if f.wght != 0 {
+		return f.varOutline(r, gi)
 	}
 	segs, err := f.font.LoadGlyph(b, gi, fixed.Int26_6(f.upem), nil)
 	if err != nil {
@@ -116,8 +139,12 @@ func (f *Face) Outline(r rune) ([]sfnt.Segment, error) {
 
 // Covers reports whether the face can draw r: the cmap maps it and its
 // glyph has a non-empty outline. Results are cached per rune; safe for
-// concurrent use.
+// concurrent use. A face drawn at a variation covers what the font's
+// default instance covers.
 func (f *Face) Covers(r rune) bool {
+	if f.base != nil {
+		return f.base.Covers(r)
+	}
 	f.mu.Lock()
 	v, ok := f.cover[r]
 	f.mu.Unlock()
@@ -209,6 +236,13 @@ func parseFace(data []byte, off uint32, index int, coll *sfnt.Collection, source
 		italic: st.italic,
 	}
 	_, f.CFF = tables["CFF "]
+	if t, ok := tables["fvar"]; ok {
+		// A broken fvar only costs the variable bold: the default
+		// instance still draws.
+		if axes, err := parseFvar(t.bytes(data)); err == nil {
+			f.axes, f.data = axes, data
+		}
+	}
 	f.Family = firstNonEmpty(names[16], names[1])
 	if f.Family == "" {
 		// No readable name: the file name is the best we have.

@@ -108,7 +108,10 @@ func SystemDirs() []string {
 // weight closest to 400 (regular) or 700 (bold), a style named "Regular"
 // (or Roman/Book/Normal/Plain) or "Bold", and then the first face found
 // (folders are walked in lexical order). A family with only bold faces
-// uses its face closest to weight 400 as Regular and has no Bold. The
+// uses its face closest to weight 400 as Regular and has no Bold. A
+// family with no bold face whose Regular is a variable font with a 'wght'
+// axis reaching 600 gets as Bold that font drawn at wght min(700, axis
+// maximum) (a Face with its own ID and Style "Bold (wght 700)"). The
 // same file content met twice (a copy, a symlink) is parsed once.
 //
 // A file that fails to parse is reported once through o.Warn and skipped.
@@ -248,6 +251,11 @@ func makeFamily(name string, faces []*Face) *Family {
 	}
 	fam.Regular = pick(plain, 400)
 	fam.Bold = pick(bold, 700)
+	if fam.Bold == nil {
+		// A variable font with a wght axis draws its own bold
+		// (variable.go); nil when it has none.
+		fam.Bold = fam.Regular.boldInstance()
+	}
 	return fam
 }
 

@@ -183,6 +183,8 @@ func printCatalog(w io.Writer, cat *fonts.Catalog, lang string, bold, report boo
 				note = "  (synthetic bold)"
 			case fonts.BoldIdentical:
 				note = "  (synthetic bold: its bold face renders as the regular)"
+			case fonts.BoldVariable:
+				note = "  (bold from its variable wght axis)"
 			}
 			fmt.Fprintf(w, "  %s%s\n", f.Name, note)
 		}
