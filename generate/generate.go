@@ -136,7 +136,7 @@ func FontManifest(lib *fonts.Library, families []string) []output.FontRecord {
 			recs = append(recs, output.FontRecord{
 				Family: fam.Name, Style: f.Style, Bold: f == fam.Bold,
 				File: faceFile(f.Source), Index: f.Index, Source: f.Source,
-				SHA256: hex.EncodeToString(f.SHA256[:]), License: f.License,
+				SHA256: hex.EncodeToString(f.SHA256[:]), License: f.License, Wght: f.Wght(),
 			})
 		}
 	}
@@ -155,7 +155,8 @@ func faceFile(source string) string {
 // the same fonts even on a machine with more installed. Each family of
 // the manifest must be loaded with the same faces: a regular face with
 // the recorded SHA-256 (and collection index), and a bold face with the
-// recorded SHA-256 if the manifest has one. A loaded bold face that the
+// recorded SHA-256 (and, for a variable font's bold instance, the same
+// wght coordinate) if the manifest has one. A loaded bold face that the
 // manifest lacks is dropped (the earlier dataset synthesised bold for that
 // family, so this one must too). Matching is by content hash, not by path:
 // the files may live anywhere. The first mismatch is reported as a
@@ -180,7 +181,7 @@ func FontsFrom(lib *fonts.Library, recs []output.FontRecord) (*fonts.Library, er
 		return fmt.Sprintf("family %q face %q (file %s, sha256 %.16s…)", r.Family, r.Style, r.File, r.SHA256)
 	}
 	match := func(f *fonts.Face, r *output.FontRecord) bool {
-		return f != nil && hex.EncodeToString(f.SHA256[:]) == r.SHA256 && f.Index == r.Index
+		return f != nil && hex.EncodeToString(f.SHA256[:]) == r.SHA256 && f.Index == r.Index && f.Wght() == r.Wght
 	}
 	out := &fonts.Library{}
 	// Walk the manifest in a fixed order so the error names the same

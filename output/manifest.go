@@ -39,6 +39,9 @@ type FontRecord struct {
 	Source  string `json:"source"`
 	SHA256  string `json:"sha256"`  // of the whole file, 64 lower-case hex digits
 	License string `json:"license"` // short SPDX-like identifier, "" when unknown
+	// Wght is the 'wght' coordinate a variable font was drawn at (its bold
+	// instance); absent for a static face, drawn as it is.
+	Wght float64 `json:"wght,omitempty"`
 }
 
 // EncodeFontManifest returns the manifest as the JSON text stored in
