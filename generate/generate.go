@@ -276,7 +276,10 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 
 	var wr *output.Writer
 	if cfg.Out != "" {
-		specYAML, err := cfg.Spec.YAML()
+		// No := here: the deferred Abort below must see the function's
+		// named err, not a shadow of it.
+		var specYAML []byte
+		specYAML, err = cfg.Spec.YAML()
 		if err != nil {
 			return res, err
 		}

@@ -2,6 +2,7 @@ package generate
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
@@ -175,3 +177,36 @@ func TestBadConfig(t *testing.T) {
 
 // emptyLibrary is a library with no family at all.
 func emptyLibrary(testing.TB) *fonts.Library { return &fonts.Library{} }
+
+// failingBackend paints some batches, then fails, as a GPU that runs out
+// of memory mid-run would.
+type failingBackend struct {
+	engine.Backend
+	left int
+}
+
+func (f *failingBackend) Paint(b *engine.Batch, out engine.Output) error {
+	if f.left == 0 {
+		return errors.New("device lost")
+	}
+	f.left--
+	return f.Backend.Paint(b, out)
+}
+
+// TestBackendFailureLeavesNoFile: a backend error after some batches were
+// written ends the run with that error and nothing at the output path (no
+// temporary either).
+func TestBackendFailureLeavesNoFile(t *testing.T) {
+	lib, at := env(t)
+	sp, _ := spec.Preset("default")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "x.h5py")
+	_, err := Run(context.Background(), Config{Spec: sp, N: 1000, Seed: 1, Out: out, Preview: true,
+		Fonts: lib, Atlas: at, Backend: &failingBackend{Backend: cpu.New(1), left: 3}, BatchSize: 100})
+	if err == nil || !strings.Contains(err.Error(), "device lost") {
+		t.Fatalf("err %v, want the backend's error", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files left behind: %v", entries)
+	}
+}
