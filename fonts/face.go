@@ -25,11 +25,27 @@ var (
 	ErrEmptyGlyph = errors.New("fonts: glyph has an empty outline")
 )
 
+// Parser names, as Face.Parser reports them.
+const (
+	// ParserSfnt: golang.org/x/image/font/sfnt reads the face (most
+	// fonts; glyphs are loaded from the file as they are asked for).
+	ParserSfnt = "sfnt"
+	// ParserGoText: sfnt could not parse the face (CFF2 outlines, table
+	// layouts it refuses, such as wqy-microhei.ttc's), so
+	// github.com/go-text/typesetting reads it. go-text parses the whole
+	// face into memory, on the first outline asked of it.
+	ParserGoText = "go-text"
+)
+
 // Face is one parsed font face (one file, or one member of a collection).
 //
 // The exported fields are plain data, fixed once Load returns; the
 // methods are safe for concurrent use (each call borrows its own
-// sfnt.Buffer from a pool).
+// sfnt.Buffer or go-text face from a pool).
+//
+// A face does not hold its file's bytes: outlines are read from the file
+// when asked for (fileSrc says why), and a file that changed since Load
+// makes Outline fail with an error wrapping ErrFontChanged.
 type Face struct {
 	Family string // typographic family (name ID 16), else name ID 1
 	Style  string // typographic subfamily (name ID 17), else name ID 2
@@ -43,26 +59,35 @@ type Face struct {
 	// embedded set, guessed from the name table for other sources, ""
 	// when unknown.
 	License string
-	// CFF reports PostScript (CFF) outlines; false means TrueType (glyf).
+	// CFF reports PostScript (CFF or CFF2) outlines; false means
+	// TrueType (glyf).
 	CFF bool
 
 	width  int // OS/2 usWidthClass, 5 = normal
 	italic bool
-	font   *sfnt.Font
+	parser string     // ParserSfnt or ParserGoText
+	font   *sfnt.Font // nil when parser is ParserGoText
 	upem   int
 	bufs   sync.Pool // *sfnt.Buffer
+	src    fontSrc   // the file's bytes (nil only in tests' fake faces)
+	size   int64     // of the file
 
 	mu    sync.Mutex
 	cover map[rune]bool
 
-	// Variable fonts (variable.go): the fvar axes, the file's bytes, and
-	// for a face drawn at a variation its wght coordinate (0 = as stored),
-	// the face it is an instance of and its go-text state.
+	// go-text state (variable.go): the font, parsed on first use and
+	// shared with the face's variation instances, and a pool of
+	// *gtfont.Face at this face's coordinates. Set for go-text faces and
+	// for variable fonts; nil otherwise.
+	gt      *gtShared
+	gtFaces sync.Pool
+
+	// Variable fonts (variable.go): the fvar axes, and for a face drawn
+	// at a variation its wght coordinate (0 = as stored) and the face it
+	// is an instance of.
 	axes []varAxis
-	data []byte
 	wght float64
 	base *Face
-	vs   varState
 }
 
 // ID is a stable key for the face: the first 16 hex digits of the file's
@@ -85,13 +110,30 @@ func (f *Face) String() string {
 	return fmt.Sprintf("%s %s (%s#%d)", f.Family, f.Style, f.Source, f.Index)
 }
 
-// Font returns the parsed font. An *sfnt.Font may be shared between
-// goroutines only if each goroutine passes its own *sfnt.Buffer (or nil)
-// to its methods; a Buffer must never be used by two goroutines at once.
+// Font returns the parsed sfnt font, nil for a face read by go-text
+// (Parser() == ParserGoText): use Outline, which serves both. An
+// *sfnt.Font may be shared between goroutines only if each goroutine
+// passes its own *sfnt.Buffer (or nil) to its methods; a Buffer must
+// never be used by two goroutines at once. Its reads go to the file and
+// fail (they do not crash) if the file changed since Load; Outline also
+// checks that the file is unchanged, which the Font alone does not.
 func (f *Face) Font() *sfnt.Font { return f.font }
+
+// Parser says which library reads the face: ParserSfnt or ParserGoText.
+func (f *Face) Parser() string { return f.parser }
 
 // UnitsPerEm is the size of the em square in font units.
 func (f *Face) UnitsPerEm() int { return f.upem }
+
+// Err returns the error wrapping ErrFontChanged that the face's file gave
+// since Load, or nil: once a file is seen to change, every Outline of its
+// faces fails with this error, and Covers answers false.
+func (f *Face) Err() error {
+	if s, ok := f.src.(*fileSrc); ok {
+		return s.err()
+	}
+	return nil
+}
 
 func (f *Face) getBuf() *sfnt.Buffer {
 	if b, ok := f.bufs.Get().(*sfnt.Buffer); ok {
@@ -100,31 +142,54 @@ func (f *Face) getBuf() *sfnt.Buffer {
 	return new(sfnt.Buffer)
 }
 
+// wrap makes err an Outline error about f. When the file has changed
+// that is the cause, whatever sfnt made of the short or odd read.
+func (f *Face) wrap(err error, format string, a ...any) error {
+	if serr := f.Err(); serr != nil {
+		err = serr
+	}
+	return fmt.Errorf("fonts: %s: %s: %w", f, fmt.Sprintf(format, a...), err)
+}
+
 // Outline returns the outline of r's glyph in font units with y pointing
 // down, exactly as stored in the font (the segments are loaded with ppem
 // = unitsPerEm, so each fixed.Int26_6 value is one font unit, not 1/64).
 // The slice is the caller's own. It fails with ErrNoGlyph when the cmap
 // does not map r, with ErrEmptyGlyph when the glyph has no segment or a
-// control box of zero width or height.
+// control box of zero width or height, and with an error wrapping
+// ErrFontChanged (naming the file) when the face's file is no longer the
+// one Load read.
 //
 // A face drawn at a variation of a variable font (Wght != 0) gives the
-// outline at that variation, rounded to whole font units.
+// outline at that variation, and a face read by go-text its outline,
+// rounded to whole font units.
 func (f *Face) Outline(r rune) ([]sfnt.Segment, error) {
+	if f.src != nil {
+		if err := f.src.check(); err != nil {
+			return nil, fmt.Errorf("fonts: %s: U+%04X: %w", f, r, err)
+		}
+	}
+	if f.font == nil {
+		return f.gtOutline(r, 0)
+	}
 	b := f.getBuf()
 	defer f.bufs.Put(b)
 	gi, err := f.font.GlyphIndex(b, r)
 	if err != nil {
-		return nil, fmt.Errorf("fonts: %s: cmap lookup of U+%04X: %w", f, r, err)
+		return nil, f.wrap(err, "cmap lookup of U+%04X", r)
 	}
 	if gi == 0 {
+		if err := f.Err(); err != nil {
+			return nil, f.wrap(err, "cmap lookup of U+%04X", r)
+		}
 		return nil, fmt.Errorf("fonts: %s: U+%04X: %w", f, r, ErrNoGlyph)
 	}
 	if f.wght != 0 {
-		return f.varOutline(r, gi)
+		return f.gtOutline(r, gi)
 	}
 	segs, err := f.font.LoadGlyph(b, gi, fixed.Int26_6(f.upem), nil)
 	if err != nil {
-		return nil, fmt.Errorf("fonts: %s: loading glyph %d for U+%04X: %w", f, gi, r, err)
+		return nil, f.wrap(err, "loading glyph %d for U+%04X", gi, r)
 	}
 	if len(segs) == 0 {
 		return nil, fmt.Errorf("fonts: %s: U+%04X: %w", f, r, ErrEmptyGlyph)
@@ -153,6 +218,10 @@ func (f *Face) Covers(r rune) bool {
 	}
 	_, err := f.Outline(r)
 	v = err == nil
+	if errors.Is(err, ErrFontChanged) {
+		// Not a property of the font: not cached (Err reports it).
+		return false
+	}
 	f.mu.Lock()
 	if f.cover == nil {
 		f.cover = map[rune]bool{}
@@ -172,29 +241,38 @@ func (f *Face) CoversAll(rs []rune) bool {
 	return true
 }
 
-// parseFile parses every face of one font file (a collection gives
-// several). A non-nil error means the file, or some member of it, is
-// broken; faces parsed before the error are still returned so that one
-// bad member of a collection does not hide the others. license is the
-// licence identifier to use ("" = guess from the name table).
+// parseFile parses every face of one font file held in memory (a
+// collection gives several). A non-nil error means the file, or some
+// member of it, is broken; faces parsed before the error are still
+// returned so that one bad member of a collection does not hide the
+// others. license is the licence identifier to use ("" = guess from the
+// name table).
 func parseFile(data []byte, source, license string) ([]*Face, error) {
-	sum := sha256.Sum256(data)
-	offs, collection, err := fontOffsets(data)
+	return parseSrc(memSrc(data), int64(len(data)), sha256.Sum256(data), source, license)
+}
+
+// parseSrc is parseFile for a file of size bytes read through src, whose
+// SHA-256 is sum.
+func parseSrc(src fontSrc, size int64, sum [32]byte, source, license string) ([]*Face, error) {
+	offs, collection, err := fontOffsets(src, size)
 	if err != nil {
 		return nil, err
 	}
 	var coll *sfnt.Collection
+	var collErr error
 	if collection {
-		if coll, err = sfnt.ParseCollection(data); err != nil {
-			return nil, err
+		if m, ok := src.(memSrc); ok {
+			coll, collErr = sfnt.ParseCollection(m)
+		} else {
+			coll, collErr = sfnt.ParseCollectionReaderAt(src)
 		}
-		if coll.NumFonts() != len(offs) {
+		if collErr == nil && coll.NumFonts() != len(offs) {
 			return nil, fmt.Errorf("%w: collection has %d fonts, header says %d", errMalformed, coll.NumFonts(), len(offs))
 		}
 	}
 	var faces []*Face
 	for i, off := range offs {
-		face, err := parseFace(data, off, i, coll, source, license)
+		face, err := parseFace(src, size, off, i, collection, coll, collErr, source, license)
 		if err != nil {
 			if collection {
 				err = fmt.Errorf("font %d of the collection: %w", i, err)
@@ -207,40 +285,66 @@ func parseFile(data []byte, source, license string) ([]*Face, error) {
 	return faces, nil
 }
 
-func parseFace(data []byte, off uint32, index int, coll *sfnt.Collection, source, license string) (*Face, error) {
-	tables, err := readTableDir(data, off)
+// parseFace parses the face at offset off (index in a collection, where
+// coll is sfnt's parse of it or collErr why it failed). The metadata
+// (names, OS/2, fvar) is read by this package; the outlines by sfnt, or
+// by go-text when sfnt cannot parse the face.
+func parseFace(src fontSrc, size int64, off uint32, index int, collection bool, coll *sfnt.Collection, collErr error, source, license string) (*Face, error) {
+	tables, err := readTableDir(src, size, off)
 	if err != nil {
 		return nil, err
 	}
+	f := &Face{Source: source, Index: index, src: src, size: size}
 	var fnt *sfnt.Font
-	if coll != nil {
+	switch {
+	case coll != nil:
 		fnt, err = coll.Font(index)
+	case collection:
+		err = collErr
+	default:
+		if m, ok := src.(memSrc); ok {
+			fnt, err = sfnt.Parse(m)
+		} else {
+			fnt, err = sfnt.ParseReaderAt(src)
+		}
+	}
+	if err == nil {
+		f.parser, f.font, f.upem = ParserSfnt, fnt, int(fnt.UnitsPerEm())
 	} else {
-		fnt, err = sfnt.Parse(data)
+		if s, ok := src.(*fileSrc); ok && s.err() != nil {
+			return nil, s.err() // the file changed: not go-text's business
+		}
+		gt, gerr := parseGoText(src, size, index)
+		if gerr != nil {
+			return nil, fmt.Errorf("%w (go-text: %v)", err, gerr)
+		}
+		// The parse is dropped: go-text holds the whole face in
+		// memory, so it is parsed again only if an outline is asked.
+		f.parser, f.upem, f.gt = ParserGoText, int(gt.Upem()), &gtShared{}
 	}
-	if err != nil {
-		return nil, err
+	if f.upem <= 0 {
+		return nil, fmt.Errorf("%w: unitsPerEm %d", errMalformed, f.upem)
 	}
-	upem := int(fnt.UnitsPerEm())
-	if upem <= 0 {
-		return nil, fmt.Errorf("%w: unitsPerEm %d", errMalformed, upem)
+	var tab [4][]byte
+	for i, tag := range []string{"name", "OS/2", "head", "fvar"} {
+		if tab[i], err = table(src, tables, tag); err != nil {
+			return nil, err
+		}
 	}
-	names := readNames(data, tables)
-	st := readStyleTables(data, tables)
-	f := &Face{
-		Source: source,
-		Index:  index,
-		font:   fnt,
-		upem:   upem,
-		width:  st.width,
-		italic: st.italic,
-	}
-	_, f.CFF = tables["CFF "]
-	if t, ok := tables["fvar"]; ok {
+	names := readNames(tab[0])
+	st := readStyleTables(tab[1], tab[2])
+	f.width, f.italic = st.width, st.italic
+	_, cff := tables["CFF "]
+	_, cff2 := tables["CFF2"]
+	f.CFF = cff || cff2
+	if tab[3] != nil {
 		// A broken fvar only costs the variable bold: the default
 		// instance still draws.
-		if axes, err := parseFvar(t.bytes(data)); err == nil {
-			f.axes, f.data = axes, data
+		if axes, err := parseFvar(tab[3]); err == nil && len(axes) > 0 {
+			f.axes = axes
+			if f.gt == nil {
+				f.gt = &gtShared{}
+			}
 		}
 	}
 	f.Family = firstNonEmpty(names[16], names[1])

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,12 +33,15 @@ type Options struct {
 	Embedded bool
 	// System includes the platform's font folders (SystemDirs).
 	System bool
-	// Dirs are user folders (--font-dir), walked recursively. A folder
-	// that does not exist is an error: it was asked for by name.
+	// Dirs are user folders (--font-dir), walked recursively (a
+	// symbolic link to a folder is followed, at the top and inside). A
+	// folder that does not exist, is not a folder or cannot be read is
+	// an error: it was asked for by name. (A missing system folder is
+	// not: most of SystemDirs do not exist on a given machine.)
 	Dirs []string
 	// Warn receives one line per font file that is skipped because it
-	// does not parse, and per unreadable folder. nil discards them. The
-	// package never logs by itself.
+	// does not parse (or is too big, or not a font), and per unreadable
+	// sub-folder. nil discards them. The package never logs by itself.
 	Warn func(msg string)
 }
 
@@ -47,6 +51,54 @@ type Options struct {
 // for concurrent use.
 type Library struct {
 	Families []*Family
+}
+
+// Size caps: a file bigger than this is skipped with a warning before
+// any of it beyond the header is read. The largest real font files are
+// CJK pan-Unicode faces: 20-30 MB single fonts, 20-30 MB collections in
+// Debian (fonts-noto-cjk's NotoSerifCJK-Regular.ttc is 26 MB); the caps
+// leave twice that and more, and keep a stray huge (or sparse) file named
+// .ttf from being hashed (a 1 GB one took 2.5 s and 2.2 GB).
+const (
+	maxFontBytes       = 64 << 20  // a single font
+	maxCollectionBytes = 256 << 20 // a 'ttcf' collection
+)
+
+// ParserCounts says how many faces of the library's families (regular
+// and bold, counted once each; a variable font's bold instance is not a
+// face of its own) each parser reads: keys ParserSfnt and ParserGoText,
+// a parser reading none is absent.
+func (l *Library) ParserCounts() map[string]int {
+	out := map[string]int{}
+	seen := map[*Face]bool{}
+	for _, fam := range l.Families {
+		for _, f := range []*Face{fam.Regular, fam.Bold} {
+			if f == nil || f.base != nil || seen[f] {
+				continue
+			}
+			seen[f] = true
+			out[f.parser]++
+		}
+	}
+	return out
+}
+
+// Err returns the first error wrapping ErrFontChanged met so far by a
+// face of the library (see Face.Err), nil when none. Covers and Usable
+// cannot return errors: a caller that filtered families by coverage
+// calls Err afterwards so that a font file changed under the run fails
+// it instead of silently dropping the family.
+func (l *Library) Err() error {
+	for _, fam := range l.Families {
+		for _, f := range []*Face{fam.Regular, fam.Bold} {
+			if f != nil {
+				if err := f.Err(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // fontExt reports whether a file name has one of the extensions we parse.
@@ -114,9 +166,17 @@ func SystemDirs() []string {
 // maximum) (a Face with its own ID and Style "Bold (wght 700)"). The
 // same file content met twice (a copy, a symlink) is parsed once.
 //
-// A file that fails to parse is reported once through o.Warn and skipped.
-// Load fails only when a user folder cannot be read or when no family at
-// all is found (ErrNoFonts, wrapped with the places looked in).
+// A file that fails to parse (or is not an sfnt font, or is bigger than
+// the size caps) is reported once through o.Warn and skipped. Faces
+// that golang.org/x/image/font/sfnt cannot parse are read by go-text
+// (Face.Parser). Load fails only when a user folder cannot be read or
+// when no family at all is found (ErrNoFonts, wrapped with the places
+// looked in).
+//
+// Files are read with read(2), never mapped, and only their header, name
+// and style tables are kept: outlines are read from the files when asked
+// for (fileSrc), so a font file that changes after Load makes Outline
+// fail with ErrFontChanged; it cannot crash the process.
 func Load(o Options) (*Library, error) {
 	warn := o.Warn
 	if warn == nil {
@@ -148,24 +208,24 @@ func Load(o Options) (*Library, error) {
 	}
 
 	for _, d := range o.Dirs {
-		st, err := os.Stat(d)
+		faces, err := walkDir(d, true, seen, warn)
 		if err != nil {
-			return nil, fmt.Errorf("fonts: font dir: %w", err)
-		}
-		if !st.IsDir() {
-			return nil, fmt.Errorf("fonts: font dir %s: not a directory", d)
+			return nil, err
 		}
 		looked = append(looked, d)
-		add(walkDir(d, seen, warn))
+		add(faces)
 	}
 	if o.System {
 		var faces []*Face
 		for _, d := range SystemDirs() {
-			if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			// A missing system folder is normal: silent. One that
+			// exists but cannot be read was warned about.
+			got, err := walkDir(d, false, seen, warn)
+			if err != nil {
 				continue
 			}
 			looked = append(looked, d)
-			faces = append(faces, walkDir(d, seen, warn)...)
+			faces = append(faces, got...)
 		}
 		add(faces)
 	}
@@ -184,42 +244,155 @@ func Load(o Options) (*Library, error) {
 	return lib, nil
 }
 
-// walkDir parses every font file below root, in lexical order. Unreadable
-// sub-folders and broken files are reported through warn and skipped.
-func walkDir(root string, seen map[[32]byte]bool, warn func(string)) []*Face {
-	var faces []*Face
-	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			warn(fmt.Sprintf("fonts: skipping %s: %v", p, err))
-			if d != nil && d.IsDir() && p != root {
-				return fs.SkipDir
+// walkDir parses every font file below root, in lexical order, following
+// symbolic links to files and to folders (each real folder is walked
+// once, so a link loop ends). Faces' Source paths are spelt below root
+// as given, links unresolved. Unreadable sub-folders and broken files
+// are reported through warn and skipped.
+//
+// A root that cannot be walked is an error naming it and wrapping the os
+// error (errors.Is fs.ErrNotExist, fs.ErrPermission): for a user folder
+// that is Load's error; for a system one (user false) a missing folder
+// is dropped silently and an unreadable one warned about.
+func walkDir(root string, user bool, seen map[[32]byte]bool, warn func(string)) ([]*Face, error) {
+	real, err := filepath.EvalSymlinks(root)
+	if err == nil {
+		var st os.FileInfo
+		if st, err = os.Stat(real); err == nil && !st.IsDir() {
+			err = fmt.Errorf("not a folder")
+		}
+	}
+	var ents []fs.DirEntry
+	if err == nil {
+		// Read now, so that an unreadable root is an error (fs.WalkDir
+		// would hand it to the callback as a mere skip).
+		ents, err = os.ReadDir(real)
+	}
+	if err != nil {
+		err = fmt.Errorf("fonts: font folder %s: %w", root, err)
+		if !user && !errors.Is(err, fs.ErrNotExist) {
+			warn(err.Error())
+		}
+		return nil, err
+	}
+	w := &walker{seen: seen, warn: warn, visited: map[string]bool{real: true}}
+	w.dir(root, ents)
+	return w.faces, nil
+}
+
+type walker struct {
+	seen    map[[32]byte]bool
+	warn    func(string)
+	visited map[string]bool // real paths of the folders walked
+	faces   []*Face
+}
+
+func (w *walker) skip(p string, err error) { w.warn(fmt.Sprintf("fonts: skipping %s: %v", p, err)) }
+
+// dir walks the entries of folder p (os.ReadDir sorts them by name).
+func (w *walker) dir(p string, ents []fs.DirEntry) {
+	for _, e := range ents {
+		q := filepath.Join(p, e.Name())
+		t := e.Type()
+		if t&fs.ModeSymlink != 0 {
+			st, err := os.Stat(q)
+			if err != nil {
+				continue // dangling link: nothing there
 			}
-			return nil
+			t = st.Mode().Type()
 		}
-		if d.IsDir() || !fontExt(p) {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// Follow symlinked files (common in distribution font
-			// folders), never symlinked folders (loops).
-			if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-				return nil
+		switch {
+		case t.IsDir():
+			real, err := filepath.EvalSymlinks(q)
+			if err != nil {
+				w.skip(q, err)
+				continue
 			}
-		} else if !d.Type().IsRegular() {
-			return nil
+			if w.visited[real] {
+				continue
+			}
+			w.visited[real] = true
+			sub, err := os.ReadDir(q)
+			if err != nil {
+				w.skip(q, err)
+			}
+			// ReadDir returns what it read before an error.
+			w.dir(q, sub)
+		case t.IsRegular() && fontExt(q):
+			w.faces = append(w.faces, loadFile(q, w.seen, w.warn)...)
 		}
-		data, err := readFontFile(p)
-		if err != nil {
-			warn(fmt.Sprintf("fonts: skipping %s: %v", p, err))
-			return nil
-		}
-		faces = append(faces, parseData(data, p, "", seen, warn)...)
+	}
+}
+
+// loadFile reads and parses one font file unless the same content was
+// parsed before: header first (magic and size cap, so a file that is no
+// font or too big costs 12 bytes of reading), then the whole file
+// streamed once through SHA-256, then the tables Load needs. The file is
+// closed again unless a face was kept (and even then its handle is only
+// cached: see fileSrc).
+func loadFile(p string, seen map[[32]byte]bool, warn func(string)) []*Face {
+	s, err := openFileSrc(p)
+	if err != nil {
+		warn(fmt.Sprintf("fonts: skipping %s: %v", p, err))
 		return nil
-	})
+	}
+	faces, err := loadSrc(s, seen)
+	s.release()
+	if len(faces) == 0 {
+		s.close()
+	}
+	if err != nil {
+		warn(fmt.Sprintf("fonts: skipping %s: %v", p, err))
+	}
 	return faces
 }
 
-// parseData parses one file unless the same content was parsed before.
+// errNotFont reports a file whose first bytes are no sfnt header.
+var errNotFont = errors.New("not an sfnt (TrueType/OpenType) font")
+
+func loadSrc(s *fileSrc, seen map[[32]byte]bool) ([]*Face, error) {
+	if s.size < 12 {
+		return nil, fmt.Errorf("%w: %d bytes is too short for a font", errMalformed, s.size)
+	}
+	hdr, err := readAt(s, 0, 4)
+	if err != nil {
+		return nil, err
+	}
+	limit := int64(maxFontBytes)
+	switch m := string(hdr); m {
+	case "\x00\x01\x00\x00", "OTTO", "true":
+	case "ttcf":
+		limit = maxCollectionBytes
+	case "wOFF", "wOF2":
+		return nil, fmt.Errorf("%w: WOFF-compressed (%q), which is not supported", errNotFont, m)
+	default:
+		return nil, fmt.Errorf("%w: starts with %q", errNotFont, m)
+	}
+	if s.size > limit {
+		return nil, fmt.Errorf("%w: %d MiB is over the %d MiB cap for a font file", errMalformed, s.size>>20, limit>>20)
+	}
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	if _, err := io.CopyBuffer(h, io.NewSectionReader(s, 0, s.size), buf); err != nil {
+		return nil, err
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	if seen[sum] {
+		return nil, nil
+	}
+	seen[sum] = true
+	faces, err := parseSrc(s, s.size, sum, s.path, "")
+	if cerr := s.check(); cerr != nil {
+		// Changed while Load read it: what was parsed is not what was
+		// hashed.
+		return nil, cerr
+	}
+	return faces, err
+}
+
+// parseData parses one file held in memory unless the same content was
+// parsed before.
 func parseData(data []byte, source, license string, seen map[[32]byte]bool, warn func(string)) []*Face {
 	sum := sha256.Sum256(data)
 	if seen[sum] {

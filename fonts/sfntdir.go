@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf16"
 )
@@ -21,57 +22,101 @@ var errMalformed = errors.New("malformed sfnt")
 
 type tableRec struct{ off, length uint32 }
 
-// fontOffsets returns the offsets of the fonts in data: one (0) for a
-// plain sfnt file, several for a TrueType/OpenType collection ('ttcf').
-func fontOffsets(data []byte) (offs []uint32, collection bool, err error) {
-	if len(data) < 12 {
-		return nil, false, fmt.Errorf("%w: %d bytes is too short for a font", errMalformed, len(data))
+// readAt reads exactly n bytes at off. A short read is an error (the
+// source's own, which for a file that shrank wraps ErrFontChanged).
+func readAt(r io.ReaderAt, off int64, n int) ([]byte, error) {
+	b := make([]byte, n)
+	if got, err := r.ReadAt(b, off); got < n {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
 	}
-	if string(data[:4]) != "ttcf" {
+	return b, nil
+}
+
+// fontOffsets returns the offsets of the fonts in a file of size bytes:
+// one (0) for a plain sfnt file, several for a TrueType/OpenType
+// collection ('ttcf').
+func fontOffsets(r io.ReaderAt, size int64) (offs []uint32, collection bool, err error) {
+	if size < 12 {
+		return nil, false, fmt.Errorf("%w: %d bytes is too short for a font", errMalformed, size)
+	}
+	hdr, err := readAt(r, 0, 12)
+	if err != nil {
+		return nil, false, err
+	}
+	if string(hdr[:4]) != "ttcf" {
 		return []uint32{0}, false, nil
 	}
-	n := binary.BigEndian.Uint32(data[8:])
-	if n == 0 || uint64(12+4*uint64(n)) > uint64(len(data)) {
-		return nil, true, fmt.Errorf("%w: collection header claims %d fonts in %d bytes", errMalformed, n, len(data))
+	n := binary.BigEndian.Uint32(hdr[8:])
+	if n == 0 || 12+4*uint64(n) > uint64(size) {
+		return nil, true, fmt.Errorf("%w: collection header claims %d fonts in %d bytes", errMalformed, n, size)
+	}
+	b, err := readAt(r, 12, 4*int(n))
+	if err != nil {
+		return nil, true, err
 	}
 	offs = make([]uint32, n)
 	for i := range offs {
-		offs[i] = binary.BigEndian.Uint32(data[12+4*i:])
+		offs[i] = binary.BigEndian.Uint32(b[4*i:])
 	}
 	return offs, true, nil
 }
 
 // readTableDir parses the table directory of the font starting at off and
-// checks that every table record lies inside data.
-func readTableDir(data []byte, off uint32) (map[string]tableRec, error) {
-	if uint64(off)+12 > uint64(len(data)) {
-		return nil, fmt.Errorf("%w: table directory at %d beyond end of file (%d bytes)", errMalformed, off, len(data))
+// checks that every table record lies inside the file's size bytes.
+func readTableDir(r io.ReaderAt, size int64, off uint32) (map[string]tableRec, error) {
+	if int64(off)+12 > size {
+		return nil, fmt.Errorf("%w: table directory at %d beyond end of file (%d bytes)", errMalformed, off, size)
 	}
-	d := data[off:]
+	d, err := readAt(r, int64(off), 12)
+	if err != nil {
+		return nil, err
+	}
 	switch tag := string(d[:4]); tag {
 	case "\x00\x01\x00\x00", "OTTO", "true":
 	default:
 		return nil, fmt.Errorf("%w: unknown sfnt version %q", errMalformed, tag)
 	}
 	n := int(binary.BigEndian.Uint16(d[4:]))
-	if 12+16*n > len(d) {
+	if int64(off)+12+16*int64(n) > size {
 		return nil, fmt.Errorf("%w: %d table records do not fit in the file", errMalformed, n)
+	}
+	recs, err := readAt(r, int64(off)+12, 16*n)
+	if err != nil {
+		return nil, err
 	}
 	tables := make(map[string]tableRec, n)
 	for i := range n {
-		r := d[12+16*i:]
-		tag := string(r[:4])
-		t := tableRec{off: binary.BigEndian.Uint32(r[8:]), length: binary.BigEndian.Uint32(r[12:])}
-		if uint64(t.off)+uint64(t.length) > uint64(len(data)) {
+		rec := recs[16*i:]
+		tag := string(rec[:4])
+		t := tableRec{off: binary.BigEndian.Uint32(rec[8:]), length: binary.BigEndian.Uint32(rec[12:])}
+		if int64(t.off)+int64(t.length) > size {
 			return nil, fmt.Errorf("%w: table %q (%d+%d) extends beyond end of file (%d bytes)",
-				errMalformed, tag, t.off, t.length, len(data))
+				errMalformed, tag, t.off, t.length, size)
 		}
 		tables[tag] = t
 	}
 	return tables, nil
 }
 
-func (t tableRec) bytes(data []byte) []byte { return data[t.off : t.off+t.length] }
+// maxMetaTable caps the tables read whole at load (name, OS/2, head,
+// fvar): real ones are a few KiB to a few hundred KiB; a larger one is a
+// broken or hostile file, not worth the memory.
+const maxMetaTable = 4 << 20
+
+// table reads one table's bytes; a table absent from tables gives nil.
+func table(r io.ReaderAt, tables map[string]tableRec, tag string) ([]byte, error) {
+	t, ok := tables[tag]
+	if !ok {
+		return nil, nil
+	}
+	if t.length > maxMetaTable {
+		return nil, fmt.Errorf("%w: %q table of %d bytes", errMalformed, tag, t.length)
+	}
+	return readAt(r, int64(t.off), int(t.length))
+}
 
 // os2Info is what the OS/2 and head tables say about a face's style.
 type os2Info struct {
@@ -79,10 +124,10 @@ type os2Info struct {
 	italic        bool
 }
 
-func readStyleTables(data []byte, tables map[string]tableRec) os2Info {
+// readStyleTables reads the OS/2 and head tables' bytes (nil = absent).
+func readStyleTables(os2, head []byte) os2Info {
 	var s os2Info
-	if t, ok := tables["OS/2"]; ok {
-		b := t.bytes(data)
+	if b := os2; b != nil {
 		if len(b) >= 8 {
 			s.weight = int(binary.BigEndian.Uint16(b[4:]))
 			s.width = int(binary.BigEndian.Uint16(b[6:]))
@@ -93,8 +138,7 @@ func readStyleTables(data []byte, tables map[string]tableRec) os2Info {
 			s.italic = fsSel&(1<<0) != 0 || fsSel&(1<<9) != 0
 		}
 	}
-	if t, ok := tables["head"]; ok {
-		b := t.bytes(data)
+	if b := head; b != nil {
 		if len(b) >= 46 && binary.BigEndian.Uint16(b[44:])&(1<<1) != 0 { // macStyle italic
 			s.italic = true
 		}
@@ -120,15 +164,11 @@ func nameRank(platform, encoding, lang uint16) int {
 }
 
 // readNames returns the best-ranked string for each name ID in the name
-// table. Unreadable records are ignored, never fatal: a font with a
-// strange name table still gets a family name from its file name.
-func readNames(data []byte, tables map[string]tableRec) map[uint16]string {
+// table's bytes b (nil = absent). Unreadable records are ignored, never
+// fatal: a font with a strange name table still gets a family name from
+// its file name.
+func readNames(b []byte) map[uint16]string {
 	out := map[uint16]string{}
-	t, ok := tables["name"]
-	if !ok {
-		return out
-	}
-	b := t.bytes(data)
 	if len(b) < 6 {
 		return out
 	}

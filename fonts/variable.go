@@ -1,9 +1,9 @@
 package fonts
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"sync"
@@ -109,66 +109,99 @@ func (f *Face) boldInstance() *Face {
 		CFF:     f.CFF,
 		width:   f.width,
 		italic:  f.italic,
+		parser:  f.parser,
 		font:    f.font,
 		upem:    f.upem,
+		src:     f.src,
+		size:    f.size,
+		gt:      f.gt,
 		axes:    f.axes,
-		data:    f.data,
 		wght:    w,
 		base:    f,
 	}
 }
 
-// varState is the go-text font of a variation face, parsed on first use.
-type varState struct {
-	once  sync.Once
-	font  *gtfont.Font
-	err   error
-	faces sync.Pool // *gtfont.Face at the face's coordinates (Faces are not concurrency-safe)
+// gtShared is a face's go-text font, parsed from the file on first use
+// and shared by the face and its variation instances.
+type gtShared struct {
+	once sync.Once
+	font *gtfont.Font
+	err  error
 }
 
-func (f *Face) gtFace() (*gtfont.Face, error) {
-	v := &f.vs
-	v.once.Do(func() {
-		faces, err := gtfont.ParseTTC(bytes.NewReader(f.data))
-		switch {
-		case err != nil:
-			v.err = err
-		case f.Index >= len(faces):
-			v.err = fmt.Errorf("%w: collection has %d fonts, want index %d", errMalformed, len(faces), f.Index)
-		default:
-			v.font = faces[f.Index].Font
+// parseGoText parses member index of a font file with go-text. go-text
+// is the fallback for files sfnt refuses, which are odd by definition: a
+// panic in it is turned into an error so that such a file costs a
+// skipped face, never the run.
+func parseGoText(src io.ReaderAt, size int64, index int) (fnt *gtfont.Font, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			fnt, err = nil, fmt.Errorf("go-text panicked: %v", p)
 		}
-	})
-	if v.err != nil {
-		return nil, fmt.Errorf("fonts: %s: variable font: %w", f, v.err)
+	}()
+	lds, err := ot.NewLoaders(io.NewSectionReader(src, 0, size))
+	if err != nil {
+		return nil, err
 	}
-	if g, ok := v.faces.Get().(*gtfont.Face); ok {
+	if index >= len(lds) {
+		return nil, fmt.Errorf("%w: collection has %d fonts, want index %d", errMalformed, len(lds), index)
+	}
+	return gtfont.NewFont(lds[index])
+}
+
+// gtFace returns a go-text face at f's coordinates (the default instance
+// when f.wght is 0); put it back in f.gtFaces when done.
+func (f *Face) gtFace() (*gtfont.Face, error) {
+	v := f.gt
+	if v == nil {
+		return nil, fmt.Errorf("fonts: %s: no go-text state", f)
+	}
+	v.once.Do(func() { v.font, v.err = parseGoText(f.src, f.size, f.Index) })
+	if v.err != nil {
+		return nil, f.wrap(v.err, "go-text")
+	}
+	if g, ok := f.gtFaces.Get().(*gtfont.Face); ok {
 		return g, nil
 	}
 	g := gtfont.NewFace(v.font)
-	g.SetVariations([]gtfont.Variation{{Tag: ot.MustNewTag("wght"), Value: float32(f.wght)}})
+	if f.wght != 0 {
+		g.SetVariations([]gtfont.Variation{{Tag: ot.MustNewTag("wght"), Value: float32(f.wght)}})
+	}
 	return g, nil
 }
 
-// varOutline is Outline for a face drawn at a variation (f.wght != 0):
-// the glyph is chosen by f's own cmap, its outline is go-text's at f's
-// coordinates, rounded to whole font units with y pointing down, so the
-// result has exactly the form of a static face's Outline.
-func (f *Face) varOutline(r rune, gi sfnt.GlyphIndex) ([]sfnt.Segment, error) {
+// gtOutline is Outline drawn by go-text: for a face go-text reads (gi 0:
+// the glyph is chosen by go-text's cmap) and for a face drawn at a
+// variation (gi chosen by f's own sfnt cmap). The outline is go-text's
+// at f's coordinates, rounded to whole font units with y pointing down,
+// so the result has exactly the form of sfnt's Outline.
+func (f *Face) gtOutline(r rune, gi sfnt.GlyphIndex) (segs []sfnt.Segment, err error) {
 	g, err := f.gtFace()
 	if err != nil {
 		return nil, err
 	}
-	out, ok := g.GlyphDataOutline(gtfont.GID(gi))
-	f.vs.faces.Put(g)
+	defer func() {
+		if p := recover(); p != nil {
+			segs, err = nil, fmt.Errorf("fonts: %s: go-text panicked on U+%04X: %v", f, r, p)
+		}
+	}()
+	defer f.gtFaces.Put(g)
+	gid := gtfont.GID(gi)
+	if gi == 0 {
+		var ok bool
+		if gid, ok = g.NominalGlyph(r); !ok || gid == 0 {
+			return nil, fmt.Errorf("fonts: %s: U+%04X: %w", f, r, ErrNoGlyph)
+		}
+	}
+	out, ok := g.GlyphDataOutline(gid)
 	if !ok {
-		return nil, fmt.Errorf("fonts: %s: no outline for glyph %d (U+%04X)", f, gi, r)
+		return nil, fmt.Errorf("fonts: %s: no outline for glyph %d (U+%04X)", f, gid, r)
 	}
 	if len(out.Segments) == 0 {
 		return nil, fmt.Errorf("fonts: %s: U+%04X: %w", f, r, ErrEmptyGlyph)
 	}
 	unit := func(v float32) fixed.Int26_6 { return fixed.Int26_6(math.Round(float64(v))) }
-	segs := make([]sfnt.Segment, len(out.Segments))
+	segs = make([]sfnt.Segment, len(out.Segments))
 	for i, s := range out.Segments {
 		segs[i].Op = sfnt.SegmentOp(s.Op) // same order: move, line, quad, cube
 		for j, p := range s.ArgsSlice() {
