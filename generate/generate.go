@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -50,6 +51,15 @@ type Config struct {
 	// Progress, if set, is called from one goroutine after each batch is
 	// written with the number of samples done so far.
 	Progress func(done int)
+
+	// MemoryBudget bounds, in bytes, what the run plans to hold: the
+	// per-sample columns (15 bytes a sample) and the batches in flight.
+	// 0 takes half of the memory the system reports available (cgroup
+	// limits included); a negative value disables the check. Without
+	// BatchSize the batch shrinks to fit; a BatchSize that does not fit,
+	// like a run whose columns do not, fails with ErrResources before
+	// anything is created.
+	MemoryBudget int64
 }
 
 // Result summarises a finished run.
@@ -230,11 +240,14 @@ type batch struct {
 	start   int
 	plan    engine.Batch
 	records [][]byte
-	chars   []string
-	fonts   []string
+	chars   []uint32 // codes of the first symbol's char and font
+	fonts   []uint32
 	out     engine.Output
 	err     error
 }
+
+// autoBudget is Config.MemoryBudget's zero: half the available memory.
+const autoBudget = 0
 
 // Run generates the dataset. On any error nothing is left at cfg.Out.
 func Run(ctx context.Context, cfg Config) (res Result, err error) {
@@ -263,16 +276,32 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		channels = 1
 	}
 	k := cfg.Spec.MaxSymbols()
-	bs := cfg.BatchSize
-	if bs <= 0 {
-		bs = 4096
+	budget := float64(cfg.MemoryBudget)
+	if cfg.MemoryBudget == autoBudget {
+		budget = memoryBudget()
 	}
-	bs = min(bs, cfg.N)
+	var target output.Target
+	if cfg.Out != "" {
+		if target, err = output.ResolveTarget(cfg.Out); err != nil {
+			return res, err
+		}
+	}
+	bs, err := planResources(cfg.N, cfg.BatchSize, w, h, channels, k, budget, target.Path)
+	if err != nil {
+		return res, err
+	}
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = defaultWorkers()
 	}
 	planner := &engine.Planner{Fonts: cfg.Fonts, Atlas: cfg.Atlas}
+	charBook, fontBook := newCodebook(u.Chars), newCodebook(u.Fonts)
+	var preview *output.Preview
+	if cfg.Out != "" && cfg.Preview {
+		if preview, err = output.NewPreview(cfg.N, h, w, channels); err != nil {
+			return res, err
+		}
+	}
 
 	var wr *output.Writer
 	if cfg.Out != "" {
@@ -292,6 +321,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 				"dataset":               cfg.Name,
 				output.FontManifestAttr: manifest,
 			},
+			Preview: PreviewPath(cfg.Out),
 		})
 		if err != nil {
 			return res, err
@@ -314,7 +344,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		defer close(planned)
 		for start := 0; start < cfg.N; start += bs {
 			n := min(bs, cfg.N-start)
-			b := planBatch(sampler, planner, cfg.Seed, start, n, workers, w, h, channels, k, cfg.Atlas)
+			b := planBatch(sampler, planner, charBook, fontBook, cfg.Seed, start, n, workers, w, h, channels, k, cfg.Atlas)
 			select {
 			case planned <- b:
 			case <-ctx.Done():
@@ -331,7 +361,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 			if b.err == nil {
 				n := len(b.plan.Images)
 				b.out = engine.Output{X: make([]byte, n*w*h*channels), Mask: make([]byte, n*w*h*k)}
-				if err := cfg.Backend.Paint(&b.plan, b.out); err != nil {
+				if err := paintSafely(cfg.Backend, &b.plan, b.out); err != nil {
 					b.err = fmt.Errorf("paint: %s backend: %w", cfg.Backend.Name(), err)
 				}
 			}
@@ -343,9 +373,8 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		}
 	}()
 
-	chars := make([]string, 0, cfg.N)
-	fontCol := make([]string, 0, cfg.N)
-	var preview []byte
+	chars := make([]uint32, 0, cfg.N)
+	fontCol := make([]uint32, 0, cfg.N)
 	done := 0
 	for b := range painted {
 		if b.err != nil {
@@ -363,8 +392,8 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		}
 		chars = append(chars, b.chars...)
 		fontCol = append(fontCol, b.fonts...)
-		if need := 100*w*h*channels - len(preview); need > 0 {
-			preview = append(preview, b.out.X[:min(need, len(b.out.X))]...)
+		if preview != nil && !preview.Full() {
+			preview.Add(b.out.X)
 		}
 		done += len(b.plan.Images)
 		if cfg.Progress != nil {
@@ -380,29 +409,38 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 
 	res = Result{N: cfg.N, Fonts: len(u.Fonts), Chars: len(u.Chars), Backend: cfg.Backend.Name(), Device: cfg.Backend.Device(), Universe: u}
 	if wr != nil {
-		stamp := time.Now().Format("2006-Jan-02_15:04:05")
-		ratios := [3]float64{0.6, 0.2, 0.2}
+		stamp := time.Now().Format(output.TimestampFormat)
+		ratios := splits.Default
 		seed := int64(cfg.Seed)
-		err := wr.WriteSplits([]output.Split{
-			{Name: "random", Part: splits.Random(cfg.N, ratios, cfg.Seed), Seed: seed, Timestamp: stamp},
-			{Name: "stratified_char", Part: splits.Stratified(chars, ratios, cfg.Seed), Seed: seed, Timestamp: stamp},
-			{Name: "stratified_font", Part: splits.Stratified(fontCol, ratios, cfg.Seed), Seed: seed, Timestamp: stamp},
-			{Name: "compositional_char_font", Part: splits.Compositional(chars, fontCol, ratios, cfg.Seed), Seed: seed, Timestamp: stamp},
-		})
-		if err != nil {
-			return res, err
+		charNames, fontNames := charBook.table(), fontBook.table()
+		// One split at a time: each one-hot array lives only while it is
+		// written (WriteSplits waits for libhdf5).
+		for _, sp := range []struct {
+			name string
+			part func() []uint8
+		}{
+			{"random", func() []uint8 { return splits.Random(cfg.N, ratios, cfg.Seed) }},
+			{"stratified_char", func() []uint8 { return splits.StratifiedCodes(chars, charNames, ratios, cfg.Seed) }},
+			{"stratified_font", func() []uint8 { return splits.StratifiedCodes(fontCol, fontNames, ratios, cfg.Seed) }},
+			{"compositional_char_font", func() []uint8 {
+				return splits.CompositionalCodes(chars, charNames, fontCol, fontNames, ratios, cfg.Seed)
+			}},
+		} {
+			if err := wr.WriteSplits([]output.Split{{Name: sp.name, Part: sp.part(), Seed: seed, Timestamp: stamp}}); err != nil {
+				return res, err
+			}
+		}
+		if preview != nil {
+			if err := wr.SetPreview(preview); err != nil {
+				return res, err
+			}
+			res.Preview = PreviewPath(cfg.Out)
 		}
 		if err := wr.Close(); err != nil {
 			return res, err
 		}
 		if fi, err := os.Stat(cfg.Out); err == nil {
 			res.Bytes = fi.Size()
-		}
-		if cfg.Preview {
-			res.Preview = PreviewPath(cfg.Out)
-			if err := output.WritePreviewPNG(res.Preview, preview, min(cfg.N, 100), h, w, channels); err != nil {
-				return res, err
-			}
 		}
 	}
 	res.Elapsed = time.Since(t0)
@@ -417,8 +455,8 @@ func PreviewPath(out string) string {
 
 // planBatch samples and plans samples [start, start+n) with workers
 // goroutines, each taking a contiguous run, then joins the runs in order.
-func planBatch(sm *spec.Sampler, pl *engine.Planner, seed uint64, start, n, workers, w, h, c, k int, at *atlas.Atlas) *batch {
-	b := &batch{start: start, records: make([][]byte, n), chars: make([]string, n), fonts: make([]string, n)}
+func planBatch(sm *spec.Sampler, pl *engine.Planner, charBook, fontBook *codebook, seed uint64, start, n, workers, w, h, c, k int, at *atlas.Atlas) *batch {
+	b := &batch{start: start, records: make([][]byte, n), chars: make([]uint32, n), fonts: make([]uint32, n)}
 	b.plan = engine.Batch{Width: w, Height: h, Channels: c, MaskChannels: k, Atlas: at}
 	workers = max(1, min(workers, n))
 	type part struct {
@@ -434,6 +472,7 @@ func planBatch(sm *spec.Sampler, pl *engine.Planner, seed uint64, start, n, work
 		go func() {
 			defer wg.Done()
 			p := &parts[wk]
+			defer recoverInto(&p.err, "planning")
 			p.images = make([]engine.Image, 0, hi-lo)
 			var s scene.Sample
 			for j := lo; j < hi; j++ {
@@ -444,9 +483,11 @@ func planBatch(sm *spec.Sampler, pl *engine.Planner, seed uint64, start, n, work
 					return
 				}
 				b.records[j] = s.AppendRecord(make([]byte, 0, 640))
+				var char, font string
 				if len(s.Symbols) > 0 {
-					b.chars[j], b.fonts[j] = s.Symbols[0].Char, s.Symbols[0].Font
+					char, font = s.Symbols[0].Char, s.Symbols[0].Font
 				}
+				b.chars[j], b.fonts[j] = charBook.code(char), fontBook.code(font)
 			}
 		}()
 	}
@@ -464,4 +505,36 @@ func planBatch(sm *spec.Sampler, pl *engine.Planner, seed uint64, start, n, work
 		b.plan.Symbols = append(b.plan.Symbols, p.symbols...)
 	}
 	return b
+}
+
+// recoverInto turns a panic of the goroutine it is deferred in into an
+// error in *err: a panic on a pipeline goroutine would otherwise end the
+// process past every deferred clean-up, temporary files left behind.
+func recoverInto(err *error, stage string) {
+	if r := recover(); r != nil {
+		*err = &PanicError{Stage: stage, Value: r, Stack: debug.Stack()}
+	}
+}
+
+// PanicError reports a panic of a pipeline stage (a bug); it wraps
+// ErrInternal. Its message is one line; Stack has the goroutine's trace.
+type PanicError struct {
+	Stage string
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("%v: %s panicked: %v", ErrInternal, e.Stage, e.Value)
+}
+
+func (e *PanicError) Unwrap() error { return ErrInternal }
+
+// ErrInternal is wrapped when a stage of the pipeline panicked (a bug):
+// the run fails cleanly instead of crashing.
+var ErrInternal = errors.New("generate: internal error")
+
+func paintSafely(be engine.Backend, b *engine.Batch, out engine.Output) (err error) {
+	defer recoverInto(&err, "painting")
+	return be.Paint(b, out)
 }

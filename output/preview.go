@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"image"
 	"image/png"
@@ -14,66 +15,138 @@ const (
 	previewCols  = 10
 	previewMax   = 100
 	previewScale = 2
+	// previewCell bounds a cell's longer side: images up to half of it
+	// are enlarged previewScale times as the original did; larger ones
+	// are shrunk (box filter) by the smallest integer factor that fits,
+	// so a 4096×4096 run previews in a 2,560-pixel grid instead of
+	// needing gigabytes.
+	previewCell = 256
 )
 
-// WritePreviewPNG writes a grid of the first min(n, 100) images of x
-// (n·H·W·C bytes or more, sample-major, C = 1 grey or 3 RGB), 10 per row,
-// each enlarged 2× by nearest neighbour, to path. With fewer than 10 images
-// the grid is one row of n; a last row that is not full is black where
-// images are missing. The PNG is RGB for C = 3 and grey for C = 1.
+// Preview builds the grid of the first min(n, 100) images of a dataset,
+// 10 per row, as the images arrive: each image is scaled into its cell
+// when added, so the memory held is the grid's, never 100 full images.
+// With fewer than 10 images the grid is one row of n; a last row that is
+// not full is black where images are missing.
 //
-// The file is written under a temporary name in the same directory and
-// renamed, so path never holds a partial image.
-func WritePreviewPNG(path string, x []byte, n, H, W, C int) error {
-	if n < 1 || H < 1 || W < 1 || (C != 1 && C != 3) {
-		return fmt.Errorf("%w: preview %s: n=%d H=%d W=%d C=%d (C must be 1 or 3)", ErrInput, path, n, H, W, C)
-	}
-	m := min(n, previewMax)
-	size := H * W * C
-	if len(x) < m*size {
-		return fmt.Errorf("%w: preview %s: %d images need %d bytes, got %d", ErrInput, path, m, m*size, len(x))
-	}
-	cols := min(m, previewCols)
-	rows := (m + cols - 1) / cols
-	rect := image.Rect(0, 0, cols*W*previewScale, rows*H*previewScale)
+// Not safe for concurrent use.
+type Preview struct {
+	h, w, c      int // source image shape
+	m            int // images wanted
+	added        int
+	up, down     int // cell = image·up/down (one of them is 1)
+	cellH, cellW int
+	img          image.Image
+	pix          []byte
+	stride, bpp  int
+}
 
-	var img image.Image
-	var pix []byte
-	var stride, bpp int
+// NewPreview prepares the grid for a dataset of n images of H×W×C bytes
+// (C = 1 grey or 3 RGB).
+func NewPreview(n, H, W, C int) (*Preview, error) {
+	if n < 1 || H < 1 || W < 1 || (C != 1 && C != 3) {
+		return nil, fmt.Errorf("%w: preview of n=%d H=%d W=%d C=%d (C must be 1 or 3)", ErrInput, n, H, W, C)
+	}
+	p := &Preview{h: H, w: W, c: C, m: min(n, previewMax), up: 1, down: 1}
+	if long := max(H, W); long*previewScale <= previewCell {
+		p.up = previewScale
+	} else if long > previewCell {
+		p.down = (long + previewCell - 1) / previewCell
+	}
+	p.cellH, p.cellW = max(1, H*p.up/p.down), max(1, W*p.up/p.down)
+	cols := min(p.m, previewCols)
+	rows := (p.m + cols - 1) / cols
+	rect := image.Rect(0, 0, cols*p.cellW, rows*p.cellH)
 	if C == 3 {
 		rgba := image.NewRGBA(rect) // opaque RGBA is encoded as RGB
 		for i := 3; i < len(rgba.Pix); i += 4 {
 			rgba.Pix[i] = 0xff
 		}
-		img, pix, stride, bpp = rgba, rgba.Pix, rgba.Stride, 4
+		p.img, p.pix, p.stride, p.bpp = rgba, rgba.Pix, rgba.Stride, 4
 	} else {
 		g := image.NewGray(rect)
-		img, pix, stride, bpp = g, g.Pix, g.Stride, 1
+		p.img, p.pix, p.stride, p.bpp = g, g.Pix, g.Stride, 1
 	}
-	for k := range m {
-		src := x[k*size : (k+1)*size]
-		ox, oy := (k%cols)*W*previewScale, (k/cols)*H*previewScale
-		for i := range H {
-			for j := range W {
-				s := src[(i*W+j)*C:]
-				for dy := range previewScale {
-					row := pix[(oy+i*previewScale+dy)*stride:]
-					for dx := range previewScale {
-						copy(row[(ox+j*previewScale+dx)*bpp:], s[:C])
+	return p, nil
+}
+
+// Add places the next images of x (whole H×W×C images, sample-major) in
+// the grid; images past the first 100 are ignored.
+func (p *Preview) Add(x []byte) {
+	size := p.h * p.w * p.c
+	for len(x) >= size && p.added < p.m {
+		p.place(p.added, x[:size])
+		x = x[size:]
+		p.added++
+	}
+}
+
+// Full reports whether the grid has all its images.
+func (p *Preview) Full() bool { return p.added >= p.m }
+
+func (p *Preview) place(k int, src []byte) {
+	cols := min(p.m, previewCols)
+	ox, oy := (k%cols)*p.cellW, (k/cols)*p.cellH
+	C := p.c
+	for ci := range p.cellH {
+		row := p.pix[(oy+ci)*p.stride:]
+		for cj := range p.cellW {
+			var px [3]byte
+			if p.down == 1 { // nearest neighbour enlargement
+				s := src[((ci/p.up)*p.w+cj/p.up)*C:]
+				copy(px[:], s[:C])
+			} else { // box filter over the down×down block
+				var sum [3]int
+				n := 0
+				for i := ci * p.down; i < min((ci+1)*p.down, p.h); i++ {
+					for j := cj * p.down; j < min((cj+1)*p.down, p.w); j++ {
+						s := src[(i*p.w+j)*C:]
+						for ch := range C {
+							sum[ch] += int(s[ch])
+						}
+						n++
 					}
 				}
+				for ch := range C {
+					px[ch] = byte((sum[ch] + n/2) / max(n, 1))
+				}
 			}
+			copy(row[(ox+cj)*p.bpp:], px[:C])
 		}
 	}
+}
 
+// PNG encodes the grid (RGB for C = 3, grey for C = 1).
+func (p *Preview) PNG() ([]byte, error) {
+	var b bytes.Buffer
+	if err := png.Encode(&b, p.img); err != nil {
+		return nil, fmt.Errorf("%w: encode preview: %w", ErrInput, err)
+	}
+	return b.Bytes(), nil
+}
+
+// WritePreviewPNG writes the preview grid (see Preview) of the first
+// min(n, 100) images of x (n·H·W·C bytes or more) to path, under a
+// temporary name in the same directory renamed when complete, so path
+// never holds a partial image. Datasets commit their preview through
+// Options.Preview instead; this is for previews on their own.
+func WritePreviewPNG(path string, x []byte, n, H, W, C int) error {
+	p, err := NewPreview(n, H, W, C)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if need := p.m * H * W * C; len(x) < need {
+		return fmt.Errorf("%w: preview %s: %d images need %d bytes, got %d", ErrInput, path, p.m, need, len(x))
+	}
+	p.Add(x)
 	dir := filepath.Dir(path)
-	f, err := createTemp(dir, "."+filepath.Base(path)+".tmp-")
+	f, err := createTemp(dir, tempPrefix(filepath.Base(path)))
 	if err != nil {
 		return fmt.Errorf("%w: preview %s: %w", ErrDir, path, err)
 	}
 	tmp := f.Name()
 	bw := bufio.NewWriter(f)
-	err = png.Encode(bw, img)
+	err = png.Encode(bw, p.img)
 	if err == nil {
 		err = bw.Flush()
 	}

@@ -70,6 +70,12 @@ type Options struct {
 	// Attrs are string attributes of the root group, e.g. "spec" (the
 	// resolved YAML), "channel_order" ("RGB" or "L"), "generator".
 	Attrs map[string]string
+	// Preview, if not empty, is the preview PNG that belongs to the
+	// dataset: the image given to SetPreview is committed there together
+	// with the file (just before it), and without SetPreview a regular
+	// file found there is removed at commit, since it showed the dataset
+	// being replaced.
+	Preview string
 }
 
 // targetChunkBytes is the size of x aimed at per chunk: large enough that
@@ -151,8 +157,12 @@ func (o Options) normalize() (Options, error) {
 //	return w.Close()
 type Writer struct {
 	o                Options
-	tmp              string
-	sampleX, sampleM int // bytes per sample
+	target, preview  Target
+	lock             *lock
+	tmpDir           string // private folder of the temporary files
+	tmp              string // the HDF5 file being written, inside tmpDir
+	previewPNG       []byte // encoded preview, committed with the file
+	sampleX, sampleM int    // bytes per sample
 	yChunk           int
 
 	// Owned by the libhdf5 goroutine once Create has returned.
@@ -201,41 +211,53 @@ type task struct {
 	reply chan error
 }
 
-// Create checks the options and the output directory, creates the
-// temporary file with the datasets x, mask, y and the group split, sets
-// the root attributes, and starts the compression and libhdf5 goroutines.
-// An existing file at o.Path is replaced only by a successful Close.
+// Create checks the options and the output path (ResolveTarget), takes the
+// output's lock, removes what killed runs on the same output left behind,
+// creates the file with the datasets x, mask, y and the group split in a
+// private temporary folder beside the target, sets the root attributes,
+// and starts the compression and libhdf5 goroutines. An existing file at
+// o.Path is replaced only by a successful Close.
 func Create(o Options) (*Writer, error) {
 	o, err := o.normalize()
 	if err != nil {
 		return nil, err
 	}
-	dir, base := filepath.Dir(o.Path), filepath.Base(o.Path)
-	fi, err := os.Stat(dir)
+	t, err := ResolveTarget(o.Path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrDir, o.Path, err)
+		return nil, err
 	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s: %s is not a directory", ErrDir, o.Path, dir)
+	var pt Target
+	if o.Preview != "" {
+		if pt, err = ResolveTarget(o.Preview); err != nil {
+			return nil, fmt.Errorf("preview: %w", err)
+		}
 	}
-	if fi, err := os.Stat(o.Path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory", ErrOptions, o.Path)
-	}
-	// Creating the temporary file is the writability check: it fails on
-	// permissions and read-only file systems alike, as root too.
-	tf, err := createTemp(dir, "."+base+".tmp-")
+	lk, err := acquireLock(t.Path)
 	if err != nil {
+		return nil, err
+	}
+	dir, base := filepath.Dir(t.Path), filepath.Base(t.Path)
+	removeStale(dir, base)
+	if o.Preview != "" {
+		removeStale(filepath.Dir(pt.Path), filepath.Base(pt.Path))
+	}
+	// A private folder (mode 0700, random name) for the file libhdf5
+	// creates by name: nobody else can create, swap or open a file in it,
+	// which a temporary name in the shared folder could not promise.
+	// Creating it is also the writability check: it fails on permissions
+	// and read-only file systems alike, as root too.
+	tmpDir, err := os.MkdirTemp(dir, tempPrefix(base))
+	if err != nil {
+		lk.release()
 		return nil, fmt.Errorf("%w: %s: %w", ErrDir, o.Path, err)
 	}
-	tmp := tf.Name()
-	if err := tf.Close(); err != nil {
-		os.Remove(tmp)
-		return nil, fmt.Errorf("%w: %s: %w", ErrDir, o.Path, err)
-	}
-
 	w := &Writer{
 		o:          o,
-		tmp:        tmp,
+		target:     t,
+		preview:    pt,
+		lock:       lk,
+		tmpDir:     tmpDir,
+		tmp:        filepath.Join(tmpDir, base),
 		sampleX:    o.H * o.W * o.C,
 		sampleM:    o.H * o.W * o.K,
 		yChunk:     min(o.N, max(o.ChunkSamples, minYChunk)),
@@ -245,7 +267,7 @@ func Create(o Options) (*Writer, error) {
 		if w.f != nil {
 			w.f.Close()
 		}
-		os.Remove(tmp)
+		w.cleanup()
 		return nil, err
 	}
 
@@ -697,37 +719,130 @@ func (w *Writer) Close() error {
 	if err == nil {
 		err = w.commit()
 	}
-	if err != nil {
-		os.Remove(w.tmp)
-		return err
+	w.cleanup()
+	return err
+}
+
+// cleanup removes the private temporary folder (whatever is still in it)
+// and releases the output's lock.
+func (w *Writer) cleanup() {
+	if w.tmpDir != "" {
+		os.RemoveAll(w.tmpDir)
+		w.tmpDir = ""
+	}
+	w.lock.release()
+}
+
+// commit makes the closed temporary file durable, then moves the preview
+// and the file into place, in that order: everything that can fail for
+// want of space or permission (writing and syncing both) has happened
+// before the first rename, so a failed run replaces nothing.
+func (w *Writer) commit() error {
+	if err := syncFile(w.tmp); err != nil {
+		return w.ioErr("sync", err)
+	}
+	if err := w.target.applyMode(w.tmp); err != nil {
+		return w.ioErr("keep mode", err)
+	}
+	var ptmp string
+	if w.o.Preview != "" && w.previewPNG != nil {
+		var err error
+		if ptmp, err = w.stagePreview(); err != nil {
+			return fmt.Errorf("%w: preview %s: %w", ErrIO, w.o.Preview, err)
+		}
+		if err := os.Rename(ptmp, w.preview.Path); err != nil {
+			os.Remove(ptmp)
+			return fmt.Errorf("%w: preview %s: rename: %w", ErrIO, w.o.Preview, err)
+		}
+	}
+	if err := os.Rename(w.tmp, w.target.Path); err != nil {
+		return w.ioErr("rename", err)
+	}
+	w.renamed = true
+	if w.o.Preview != "" && w.previewPNG == nil {
+		// The old preview showed the dataset just replaced.
+		if fi, err := os.Lstat(w.preview.Path); err == nil && fi.Mode().IsRegular() {
+			os.Remove(w.preview.Path)
+		}
+	}
+	// Best effort: make the renames themselves durable. The files are
+	// complete and in place either way, so a failure is not reported.
+	syncDir(filepath.Dir(w.target.Path))
+	if ptmp != "" && filepath.Dir(w.preview.Path) != filepath.Dir(w.target.Path) {
+		syncDir(filepath.Dir(w.preview.Path))
 	}
 	return nil
 }
 
-// commit makes the closed temporary file durable and gives it its name.
-func (w *Writer) commit() error {
-	f, err := os.Open(w.tmp)
+// stagePreview writes the encoded preview to a synced temporary file from
+// which a rename puts it in place: in the private folder when the preview
+// lives beside the dataset, else beside the preview (named so that a
+// later run's removeStale finds it if this one is killed).
+func (w *Writer) stagePreview() (string, error) {
+	var f *os.File
+	var err error
+	pdir := filepath.Dir(w.preview.Path)
+	if pdir == filepath.Dir(w.target.Path) {
+		f, err = os.OpenFile(filepath.Join(w.tmpDir, filepath.Base(w.preview.Path)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+	} else {
+		f, err = createTemp(pdir, tempPrefix(filepath.Base(w.preview.Path)))
+	}
 	if err != nil {
-		return w.ioErr("sync", err)
+		return "", err
+	}
+	name := f.Name()
+	_, err = f.Write(w.previewPNG)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = w.preview.applyMode(name)
+	}
+	if err != nil {
+		os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// SetPreview gives the Writer the preview of the dataset (see
+// NewPreview), encoded now and committed by Close with the file. It
+// requires Options.Preview.
+func (w *Writer) SetPreview(p *Preview) error {
+	if w.closed {
+		return fmt.Errorf("%w: SetPreview of %s", ErrClosed, w.o.Path)
+	}
+	if w.o.Preview == "" {
+		return fmt.Errorf("%w: %s: SetPreview without Options.Preview", ErrInput, w.o.Path)
+	}
+	png, err := p.PNG()
+	if err != nil {
+		return fmt.Errorf("preview %s: %w", w.o.Preview, err)
+	}
+	w.previewPNG = png
+	return nil
+}
+
+func syncFile(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
 	}
 	err = f.Sync()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return w.ioErr("sync", err)
-	}
-	if err := os.Rename(w.tmp, w.o.Path); err != nil {
-		return w.ioErr("rename", err)
-	}
-	w.renamed = true
-	// Best effort: make the rename itself durable. The file is complete
-	// and in place either way, so a failure here is not reported.
-	if d, err := os.Open(filepath.Dir(w.o.Path)); err == nil {
+	return err
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	return nil
 }
 
 // Abort stops the Writer and removes its temporary file. It is safe to call
@@ -743,9 +858,7 @@ func (w *Writer) Abort() {
 		w.aborting.Store(true)
 		w.shutdown()
 	}
-	if !w.renamed {
-		os.Remove(w.tmp)
-	}
+	w.cleanup()
 }
 
 // TempPath returns the temporary file the Writer writes until Close

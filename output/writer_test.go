@@ -235,7 +235,7 @@ func TestCreateErrors(t *testing.T) {
 	}{
 		{filepath.Join(dir, "missing", "out.h5py"), ErrDir},
 		{filepath.Join(afile, "out.h5py"), ErrDir}, // a regular file as directory: blocks root too
-		{dir, ErrOptions}, // Path is a directory
+		{dir, ErrTarget}, // Path is a directory
 	}
 	if fi, err := os.Stat("/proc/self"); err == nil && fi.IsDir() {
 		cases = append(cases, struct {

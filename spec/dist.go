@@ -124,6 +124,22 @@ func floatSupport(d dist[float64]) (lo, hi float64) {
 	return math.Inf(-1), math.Inf(1)
 }
 
+// reach returns the interval of the values d can actually produce with
+// this package's generator: like floatSupport, but a normal deviate never
+// exceeds rng.NormalBound in magnitude, so normal and lognormal reach a
+// finite interval (possibly overflowing to ±Inf or underflowing to 0,
+// which is what the domain checks catch: lognormal with σ = 1e6 reaches
+// [0, +Inf]).
+func reach(d dist[float64]) (lo, hi float64) {
+	switch d := d.(type) {
+	case normal:
+		return d.mean - rng.NormalBound*d.std, d.mean + rng.NormalBound*d.std
+	case lognormal:
+		return d.median * math.Exp(-rng.NormalBound*d.sigma), d.median * math.Exp(rng.NormalBound*d.sigma)
+	}
+	return floatSupport(d)
+}
+
 // intSupport is floatSupport for integer distributions (n_symbols).
 func intSupport(d dist[int]) (lo, hi int) {
 	switch d := d.(type) {

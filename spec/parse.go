@@ -45,6 +45,9 @@ func (p *parser) fail(n *yaml.Node, path, format string, args ...any) error {
 }
 
 func (p *parser) parse(data []byte) (*Spec, error) {
+	if len(data) > MaxSpecBytes {
+		return nil, p.fail(nil, "", "larger than %d MiB: not a spec", MaxSpecBytes>>20)
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, &Error{Err: ErrInvalid, File: p.file, Msg: err.Error()}
@@ -144,6 +147,8 @@ func (p *parser) parse(data []byte) (*Spec, error) {
 					err = p.fail(v, path, "must be ≥ 0, but a normal distribution can draw negative values")
 				} else if lo < 0 {
 					err = p.fail(v, path, "must be ≥ 0, got %g", lo)
+				} else {
+					err = p.inDomain(s.pixelNoise, v, path, noiseDomain)
 				}
 			}
 		}
@@ -213,11 +218,20 @@ func (p *parser) symbolField(a *symbolAttrs, key string, v *yaml.Node, path stri
 	case "slant":
 		a.slant, err = p.boolDist(v, path)
 	case "rotation":
-		a.rotation, err = p.floatDist(v, path)
+		if a.rotation, err = p.floatDist(v, path); err == nil {
+			err = p.inDomain(a.rotation, v, path, rotationDomain)
+		}
 	case "scale":
-		a.scale, err = p.floatDist(v, path)
+		if a.scale, err = p.floatDist(v, path); err == nil {
+			err = p.inDomain(a.scale, v, path, scaleDomain)
+		}
 	case "translation":
-		a.translation, err = p.translation(v, path)
+		if a.translation, err = p.translation(v, path); err == nil {
+			err = p.inDomain(a.translation.x, v, path, translationDomain)
+			if err == nil && !a.translation.shared {
+				err = p.inDomain(a.translation.y, v, path, translationDomain)
+			}
+		}
 	case "foreground":
 		a.foreground, err = p.pattern(v, path)
 	}
@@ -575,6 +589,9 @@ func list[T any](p *parser, n *yaml.Node, path string, elem func(*yaml.Node, str
 	if n.Kind != yaml.SequenceNode {
 		return nil, p.fail(n, path, "must be a list, got %s", describe(n))
 	}
+	if len(n.Content) > MaxListLen {
+		return nil, p.fail(n, path, "has %d items, more than the %d a spec list may have", len(n.Content), MaxListLen)
+	}
 	out := make([]T, 0, len(n.Content))
 	for i, c := range n.Content {
 		v, err := elem(c, fmt.Sprintf("%s[%d]", path, i))
@@ -706,4 +723,38 @@ func describe(n *yaml.Node) string {
 		return v
 	}
 	return fmt.Sprintf("%s %q", n.ShortTag(), v)
+}
+
+// domain is the range an attribute's values must stay in for the scene to
+// be drawable and its record finite: every value the distribution can
+// draw (its reach) must lie in [lo, hi].
+type domain struct {
+	lo, hi float64
+	why    string // what the bounds mean, for the message
+}
+
+var (
+	// A scale is the symbol's size relative to the image: 0 or less draws
+	// nothing, and beyond 100 the image is a tiny part of one stroke.
+	scaleDomain = domain{1e-6, 100, "scale is the symbol's size relative to the image, in [1e-06, 100]"}
+	// Translations of ±1 put the symbol's centre on the border; ±100 is
+	// far outside already.
+	translationDomain = domain{-100, 100, "translation moves the symbol in units of half the image, in [-100, 100]"}
+	// Rotations are in radians; any finite angle works, but beyond ±1e4
+	// float32 painters lose the angle's precision.
+	rotationDomain = domain{-1e4, 1e4, "rotation is in radians, in [-10000, 10000]"}
+	// Pixel noise is a standard deviation on [0, 1] intensities.
+	noiseDomain = domain{0, 10, "pixel_noise is a standard deviation of [0, 1] intensities, in [0, 10]"}
+)
+
+// inDomain fails unless every value d can draw lies in dom.
+func (p *parser) inDomain(d dist[float64], n *yaml.Node, path string, dom domain) error {
+	lo, hi := reach(d)
+	if lo >= dom.lo && hi <= dom.hi {
+		return nil
+	}
+	if lo == hi {
+		return p.fail(n, path, "%g is out of range: %s", lo, dom.why)
+	}
+	return p.fail(n, path, "can draw values in [%g, %g], out of range: %s", lo, hi, dom.why)
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"embed"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -25,6 +26,13 @@ const (
 	// MaxFirstSymbols bounds alphabet.first; the largest alphabet
 	// (Korean, both cases) has about 12,000 symbols.
 	MaxFirstSymbols = 1 << 20
+	// MaxSpecBytes bounds a spec file: a spec is a few hundred bytes; a
+	// choice over the largest alphabet with weights is under 300 KB.
+	MaxSpecBytes = 4 << 20
+	// MaxListLen bounds every list of a spec (choice values and weights,
+	// colours…): parsing a list costs memory per item, far more than its
+	// text, so a long list is refused before it is built.
+	MaxListLen = 100_000
 )
 
 // Spec is a parsed, validated distribution over scenes: what a preset or a
@@ -135,9 +143,22 @@ func (s *Spec) MaxSymbols() int {
 
 // Load reads and parses a spec file. Errors name the path as given.
 func Load(file string) (*Spec, error) {
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, &Error{Err: ErrInvalid, File: file, Msg: "is a directory, not a spec file"}
+	}
+	// Read at most one byte past the limit, so a huge file (or a fifo,
+	// /dev/zero) costs no more than that.
+	data, err := io.ReadAll(io.LimitReader(f, MaxSpecBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	if len(data) > MaxSpecBytes {
+		return nil, &Error{Err: ErrInvalid, File: file, Msg: fmt.Sprintf("larger than %d MiB: not a spec", MaxSpecBytes>>20)}
 	}
 	return Parse(file, data)
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -108,7 +109,7 @@ symbol:
   bold: true
   slant: {bernoulli: 0.125}
   rotation: {uniform: [-3.14159, 3.14159]}
-  scale: {choice: {values: [0.1, 1e-05, 2.5e+20]}}
+  scale: {choice: {values: [0.1, 1e-05, 2.5e+01]}}
   translation: [{randint: [-2, 2]}, {normal: {mean: -0.5, std: 0}}]
   foreground: {gradient: {types: [radial], alpha: 0.5}}
 background: {solid: {choice: {values: [[0, 0, 1], [0.1, 0.2, 0.3]], weights: [0.8, 0.2]}}}
@@ -252,6 +253,25 @@ func TestParseErrors(t *testing.T) {
 		{"symbol: {char: &x [a, *x]}", "symbol.char: must be uniform, a value or {choice"},
 		{"1: x", "1: unknown field"},
 		{"? [a]\n: x", "field names must be plain strings, got a list of 1"},
+		// Distributions whose support leaves the attribute's domain: they
+		// drew empty images and wrote Infinity into records.
+		{"symbol: {scale: 0}", "symbol.scale: 0 is out of range: scale is the symbol's size"},
+		{"symbol: {scale: -1}", "symbol.scale: -1 is out of range"},
+		{"symbol: {scale: 1e308}", "symbol.scale: 1e+308 is out of range"},
+		{"symbol: {scale: {lognormal: {median: 0.6, sigma: 1e6}}}", "symbol.scale: can draw values in [0, +Inf], out of range"},
+		{"symbol: {scale: {lognormal: {median: 0.6, sigma: 2}}}", "symbol.scale: can draw values in"},
+		{"symbol: {scale: {normal: {mean: 0.6, std: 0.1}}}", "symbol.scale: can draw values in [-0.25"},
+		{"symbol: {scale: {uniform: [0, 1]}}", "symbol.scale: can draw values in [0, 1], out of range"},
+		{"symbol: {scale: {choice: {values: [0.5, 0]}}}", "symbol.scale: can draw values in [0, 0.5]"},
+		{"symbol: {scale: {randint: [0, 2]}}", "symbol.scale: can draw values in [0, 2]"},
+		{"symbol: {rotation: {normal: {mean: 0, std: 1e308}}}", "symbol.rotation: can draw values in [-Inf, +Inf], out of range"},
+		{"symbol: {rotation: 1e300}", "symbol.rotation: 1e+300 is out of range"},
+		{"symbol: {translation: 1e300}", "symbol.translation: 1e+300 is out of range"},
+		{"symbol: {translation: {uniform: [-1e300, 1e300]}}", "symbol.translation: can draw values in [-1e+300, 1e+300]"},
+		{"symbol: {translation: [0, -1e300]}", "symbol.translation: -1e+300 is out of range"},
+		{"symbol: {translation: [{normal: {mean: 0, std: 1e307}}, 0]}", "symbol.translation: can draw values"},
+		{"pixel_noise: 1e300", "pixel_noise: 1e+300 is out of range"},
+		{"symbol: {char: {choice: {values: [" + strings.Repeat("a, ", 100_001) + "a]}}}", "symbol.char.choice.values: has 100002 items, more than the 100000"},
 	}
 	for _, c := range cases {
 		_, err := Parse("bad.yaml", []byte(c.text))
@@ -307,6 +327,19 @@ func FuzzParse(f *testing.F) {
 			if n := len(smp.Symbols); n < 1 || n > s.MaxSymbols() {
 				t.Fatalf("%d symbols, MaxSymbols %d", n, s.MaxSymbols())
 			}
+			// Whatever parses draws finite, drawable attributes: the
+			// domain checks hold for every accepted spec.
+			for _, sym := range smp.Symbols {
+				v := []float64{sym.Scale, sym.Rotation, sym.Translation[0], sym.Translation[1], smp.NoiseScale}
+				for _, x := range v {
+					if math.IsNaN(x) || math.IsInf(x, 0) {
+						t.Fatalf("non-finite attribute in %+v", sym)
+					}
+				}
+				if !(sym.Scale >= scaleDomain.lo && sym.Scale <= scaleDomain.hi) {
+					t.Fatalf("scale %g out of its domain", sym.Scale)
+				}
+			}
 		}
 	})
 }
@@ -356,5 +389,26 @@ func TestSetLanguage(t *testing.T) {
 	}
 	if lang, _ := s.Language(); lang != "russian" {
 		t.Errorf("a failed SetLanguage changed the language to %q", lang)
+	}
+}
+
+// TestLoadLimits: a spec file larger than MaxSpecBytes is refused after
+// reading at most one byte past the limit, and a folder is not a spec.
+func TestLoadLimits(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 30); err != nil { // sparse: costs no disk
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := Load(big); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "larger than 4 MiB") {
+		t.Errorf("1 GiB spec: got %v", err)
+	}
+	if _, err := Load(dir); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "directory") {
+		t.Errorf("folder as spec: got %v", err)
 	}
 }

@@ -198,3 +198,66 @@ func deriveSeed(seed, k uint64) uint64 {
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
 }
+
+// StratifiedCodes is Stratified for a column stored as codes into names
+// (values[i] = names[codes[i]]), the compact form a large dataset keeps:
+// the same partition, without a string per sample. Codes out of range of
+// names make it return nil.
+func StratifiedCodes(codes []uint32, names []string, ratios [3]float64, seed uint64) []uint8 {
+	return stratifiedCodes(codes, names, ratios, seed, streamStratified)
+}
+
+// CompositionalCodes is Compositional for two coded columns (see
+// StratifiedCodes).
+func CompositionalCodes(a []uint32, aNames []string, b []uint32, bNames []string, ratios [3]float64, seed uint64) []uint8 {
+	if len(a) != len(b) {
+		return nil
+	}
+	p1 := stratifiedCodes(a, aNames, ratios, deriveSeed(seed, 1), streamCompositA)
+	p2 := stratifiedCodes(b, bNames, ratios, deriveSeed(seed, 2), streamCompositB)
+	if p1 == nil || p2 == nil {
+		return nil
+	}
+	for i := range p1 {
+		p1[i] = (p1[i] + 3 - p2[i]) % 3
+	}
+	return p1
+}
+
+// stratifiedCodes gives the partition stratified would give the decoded
+// column: the distinct values present, sorted by name, shuffled and cut,
+// exactly as there; codes with equal names share a label.
+func stratifiedCodes(codes []uint32, names []string, ratios [3]float64, seed, stream uint64) []uint8 {
+	used := make([]bool, len(names))
+	for _, c := range codes {
+		if int(c) >= len(names) {
+			return nil
+		}
+		used[c] = true
+	}
+	var distinct []string
+	for c, u := range used {
+		if u {
+			distinct = append(distinct, names[c])
+		}
+	}
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	shuffle(newRand(seed, stream), distinct)
+	labels := cut(len(distinct), ratios)
+	of := make(map[string]uint8, len(distinct))
+	for i, v := range distinct {
+		of[v] = labels[i]
+	}
+	byCode := make([]uint8, len(names))
+	for c, u := range used {
+		if u {
+			byCode[c] = of[names[c]]
+		}
+	}
+	p := make([]uint8, len(codes))
+	for i, c := range codes {
+		p[i] = byCode[c]
+	}
+	return p
+}

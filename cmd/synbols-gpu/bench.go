@@ -17,8 +17,7 @@ import (
 )
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("bench", nil)
 	var c common
 	c.register(fs)
 	dataset := fs.String("dataset", "default", "preset to measure")
@@ -26,11 +25,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sizes := fs.String("sizes", "32,64,128", "comma-separated square resolutions")
 	samples := fs.Int("n_samples", 20000, "samples for the end-to-end run at each size")
 	minTime := fs.Duration("time", 2*time.Second, "minimum painting time per row")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if *minTime <= 0 {
+		return fmt.Errorf("%w: --time must be > 0, got %s", errUsage, *minTime)
 	}
 	if *samples <= 0 {
 		return fmt.Errorf("%w: --n_samples must be > 0", errUsage)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -42,8 +41,7 @@ func cmdFonts(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fontsUsage(stdout)
 		return nil
 	}
-	fontsUsage(stderr)
-	return fmt.Errorf("%w: fonts: unknown sub-command %q", errUsage, args[0])
+	return fmt.Errorf("%w: fonts: unknown sub-command %q (see 'synbols-gpu fonts help')", errUsage, args[0])
 }
 
 func fontsUsage(w io.Writer) {
@@ -100,14 +98,11 @@ func (s *sourceFlags) options(stderr io.Writer) (fonts.CatalogOptions, error) {
 
 // parseFlags parses a sub-command's flags, allowing positional arguments
 // before the flags (fonts show FAMILY --out x.png).
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		if err := parseArgs(fs, args, stdout); err != nil {
+			return nil, err
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -119,19 +114,27 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func cmdFontsList(args []string, stdout, stderr io.Writer, check bool) error {
-	fs := flag.NewFlagSet("fonts list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	name := "fonts list"
+	if check {
+		name = "fonts check"
+	}
+	fs := newFlags(name, nil)
 	var src sourceFlags
 	src.register(fs)
 	lang := fs.String("language", "", "list the families of this language (name or CLDR code)")
 	bold := fs.Bool("bold", false, "count only families with a real bold face")
 	verbose := fs.Bool("verbose", false, "also print the filter report (as fonts check)")
-	pos, err := parseFlags(fs, args)
+	pos, err := parseFlags(fs, args, stdout)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return fmt.Errorf("%w: fonts list: unexpected argument %q", errUsage, pos[0])
+		return fmt.Errorf("%w: %s: unexpected argument %q", errUsage, name, pos[0])
+	}
+	if flagSet(fs, "language") {
+		if _, _, err := fonts.ExemplarSets(*lang); err != nil || strings.TrimSpace(*lang) == "" {
+			return fmt.Errorf("%w: --language %q: not a known language (known: %s)", errUsage, *lang, strings.Join(fonts.Languages(), ", "))
+		}
 	}
 	o, err := src.options(stderr)
 	if err != nil {
@@ -235,14 +238,13 @@ func thousands(n int) string {
 }
 
 func cmdFontsShow(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("fonts show", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("fonts show", nil)
 	var src sourceFlags
 	src.register(fs)
 	lang := fs.String("language", "english", "the alphabet to draw")
 	out := fs.String("out", "", "PNG file to write (default: FAMILY.png, spaces as _)")
 	maxSyms := fs.Int("max", 120, "draw at most this many symbols")
-	pos, err := parseFlags(fs, args)
+	pos, err := parseFlags(fs, args, stdout)
 	if err != nil {
 		return err
 	}
@@ -375,14 +377,13 @@ func drawCell(img *image.Gray, face *fonts.Face, r rune, x0, y0, cell int, dilat
 }
 
 func cmdFontsInstall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("fonts install", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("fonts install", nil)
 	var src sourceFlags
 	src.register(fs)
 	tier := fs.String("tier", "small", "small (~45 MB download) or full (~1.1 GB, 3 GB installed)")
 	dryRun := fs.Bool("dry-run", false, "print the apt-get (and, for --tier full, npm) commands without running them")
 	noNPM := fs.Bool("no-npm", false, "--tier full: skip the Google Fonts packages fetched with npm after apt")
-	pos, err := parseFlags(fs, args)
+	pos, err := parseFlags(fs, args, stdout)
 	if err != nil {
 		return err
 	}

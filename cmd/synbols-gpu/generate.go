@@ -77,9 +77,13 @@ func parseResolution(s string) (w, h int, err error) {
 	if !found {
 		b = a
 	}
+	// Digits only: Atoi alone would take "+16" and " 16".
+	digits := func(s string) bool {
+		return s != "" && len(s) <= 5 && strings.Trim(s, "0123456789") == ""
+	}
 	w, err1 := strconv.Atoi(a)
 	h, err2 := strconv.Atoi(b)
-	if err1 != nil || err2 != nil || w <= 0 || h <= 0 || w > 4096 || h > 4096 {
+	if !digits(a) || !digits(b) || err1 != nil || err2 != nil || w <= 0 || h <= 0 || w > 4096 || h > 4096 {
 		return 0, 0, fmt.Errorf("%w: --resolution %q: want WxH with 1 ≤ W, H ≤ 4096, e.g. 32x32", errUsage, s)
 	}
 	return w, h, nil
@@ -188,8 +192,13 @@ func selectBackend(name string, workers int) (engine.Backend, error) {
 }
 
 func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("generate", func(w io.Writer, fs *flag.FlagSet) {
+		fmt.Fprintln(w, "Usage: synbols-gpu generate [--dataset NAME | --spec FILE] --n_samples N [flags]")
+		fmt.Fprintln(w)
+		printFlags(w, fs)
+		fmt.Fprintln(w)
+		listPresets(w)
+	})
 	var (
 		c        common
 		dataset  = fs.String("dataset", "", "predefined dataset (see below); default \"default\" unless --spec is given")
@@ -205,18 +214,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		checks   = fs.Bool("font-checks", true, "drop the families the font catalogue rejects (see 'synbols-gpu fonts check')")
 	)
 	c.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: synbols-gpu generate [--dataset NAME | --spec FILE] --n_samples N [flags]")
-		fmt.Fprintln(stderr)
-		fs.PrintDefaults()
-		fmt.Fprintln(stderr)
-		listPresets(stderr)
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
@@ -245,7 +244,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	if *language != "" {
+	if flagSet(fs, "language") {
 		if err := sp.SetLanguage(*language); err != nil {
 			return fmt.Errorf("%w: --language: %w", errUsage, err)
 		}
@@ -378,4 +377,12 @@ func (p *progress) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// flagSet reports whether the flag name was given on the command line
+// (so that an explicitly empty value is an error, not the default).
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -16,15 +16,57 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
+
+	"github.com/synbols-gpu/synbols-gpu/generate"
 )
 
 // errUsage marks command-line mistakes: exit status 2, like package flag.
 var errUsage = errors.New("usage")
 
+// interrupted is the cancellation cause when a signal stops the run.
+type interrupted struct{ sig syscall.Signal }
+
+func (i *interrupted) Error() string { return "interrupted (" + signalName(i.sig) + ")" }
+
+// stopSignals are what a user, timeout(1), Slurm, Kubernetes, systemd and
+// a closed terminal send to stop a process: each cancels the run, which
+// then removes what it had begun and exits 128+signal like a shell.
+var stopSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
+
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return s.String()
+}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, stopSignals...)
+	go func() {
+		s := (<-sigs).(syscall.Signal)
+		cancel(&interrupted{s})
+		// A second signal means the user will not wait for the clean-up
+		// (a driver stuck in a call, say): leave now. What is left is
+		// only the run's private temporary folder, which the next run on
+		// the same output removes.
+		s = (<-sigs).(syscall.Signal)
+		fmt.Fprintln(os.Stderr, "synbols-gpu: interrupted again ("+signalName(s)+"), exiting without clean-up")
+		os.Exit(128 + int(s))
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var intr *interrupted
+	if errors.As(context.Cause(ctx), &intr) {
+		fmt.Fprintln(os.Stderr, "synbols-gpu:", intr.Error())
+		os.Exit(128 + int(intr.sig))
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, flag.ErrHelp):
@@ -32,9 +74,73 @@ func main() {
 		fmt.Fprintln(os.Stderr, "synbols-gpu:", strings.TrimPrefix(err.Error(), "usage: "))
 		os.Exit(2)
 	default:
-		fmt.Fprintln(os.Stderr, "synbols-gpu:", err)
+		fmt.Fprintln(os.Stderr, "synbols-gpu:", firstLine(err.Error()))
+		var pe *generate.PanicError
+		if errors.As(err, &pe) && os.Getenv("SYNBOLS_DEBUG") != "" {
+			os.Stderr.Write(pe.Stack)
+		}
 		os.Exit(1)
 	}
+}
+
+// firstLine keeps error messages to one line: a library message with a
+// newline (a C library's multi-line text) is cut, with a mark.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " […]"
+	}
+	return s
+}
+
+// newFlags makes a sub-command's flag set. Parse errors are returned, not
+// printed with the whole usage: parseArgs reports them in one line.
+func newFlags(name string, usage func(w io.Writer, fs *flag.FlagSet)) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if usage == nil {
+		usage = func(w io.Writer, fs *flag.FlagSet) {
+			fmt.Fprintf(w, "Usage of synbols-gpu %s:\n", name)
+			printFlags(w, fs)
+		}
+	}
+	helpers[fs] = usage
+	return fs
+}
+
+var helpers = map[*flag.FlagSet]func(io.Writer, *flag.FlagSet){}
+
+// printFlags lists the flags as --flag, as the README writes them.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.SetOutput(w)
+	defer fs.SetOutput(io.Discard)
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// parseArgs parses args with fs; --help prints the sub-command's usage to
+// stdout and returns flag.ErrHelp; a mistake is one line naming it and
+// where to read more.
+func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		helpers[fs](stdout, fs)
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v (see 'synbols-gpu %s --help')", errUsage, fs.Name(), err, fs.Name())
+	}
+	return nil
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -56,8 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		usage(stdout)
 		return nil
 	default:
-		usage(stderr)
-		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+		return fmt.Errorf("%w: unknown command %q (see 'synbols-gpu --help')", errUsage, args[0])
 	}
 }
 

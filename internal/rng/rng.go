@@ -75,6 +75,12 @@ func mul64(a, b uint64) (hi, lo uint64) {
 	return
 }
 
+// NormalBound is the largest magnitude Normal can return: the radius
+// sqrt(−2·ln u1) is largest for the smallest u1, 2^−53 (Float64 has 53
+// bits), which gives sqrt(106·ln 2) ≈ 8.5718. Range checks use it to know
+// exactly which values a normal distribution can draw.
+const NormalBound = 8.5716744 // rounded up
+
 // Normal returns a standard normal deviate (Box–Muller; one value per call,
 // so the number of draws per sample does not depend on parity).
 func (r *Stream) Normal() float64 {

@@ -1,0 +1,160 @@
+package generate
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// ErrResources is wrapped when a run cannot fit the machine: the memory it
+// would hold in flight or for its per-sample columns, or the disk its file
+// needs at the very least. It is reported before anything is created.
+var ErrResources = errors.New("generate: the run does not fit this machine")
+
+// perSampleColumnBytes is what a run keeps for every sample until the
+// end, for the splits: a uint32 char code and a uint32 font code (the
+// columns), a partition byte for each of the four splits, and the (N, 3)
+// one-hot array of one split while it is written.
+const perSampleColumnBytes = 4 + 4 + 4 + 3
+
+// pipelineBatches is the number of painted batches alive at once: one
+// being painted, one queued, one being copied into the writer.
+const pipelineBatches = 3
+
+// defaultBatch is the batch size when none is asked for, lowered where
+// the memory budget requires.
+const defaultBatch = 4096
+
+// recordBytes is a generous size of one attribute record with its slice
+// header, for the in-flight estimate.
+const recordBytes = 700
+
+// footprint is what a run of n samples with batches of bs holds: per
+// batch in flight, and for the columns of the whole run. float64 so that
+// absurd sizes (n near 2^63) compare instead of overflowing.
+func footprint(n, bs, w, h, c, k int) (inFlight, columns float64) {
+	sample := float64(w) * float64(h) * float64(c+k)
+	inFlight = pipelineBatches * float64(bs) * (sample + recordBytes)
+	columns = float64(n) * perSampleColumnBytes
+	return inFlight, columns
+}
+
+// memoryBudget is the memory a run may plan to hold: half of what the
+// system reports available (MemAvailable, or the cgroup's limit if
+// lower), leaving the rest to the page cache, libhdf5, the atlas and the
+// writer's compression buffers. 0 when unknown.
+func memoryBudget() float64 {
+	avail := meminfoAvailable()
+	if lim := cgroupLimit(); lim > 0 && (avail == 0 || lim < avail) {
+		avail = lim
+	}
+	return avail / 2
+}
+
+func meminfoAvailable() float64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err == nil {
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
+
+func cgroupLimit() float64 {
+	b, err := os.ReadFile("/sys/fs/cgroup/memory.max")
+	if err != nil {
+		return 0
+	}
+	v, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	if err != nil { // "max"
+		return 0
+	}
+	return v
+}
+
+// minFileBytes is a lower bound of the dataset file's size: x and mask at
+// deflate's best possible ratio (1032:1) plus a few bytes per record (a
+// JSON record never deflates below 16 bytes). A run whose folder has less
+// free space can only fail, so it fails before starting; the real file is
+// usually far larger, and a disk that fills later is still handled.
+func minFileBytes(n, w, h, c, k int) float64 {
+	return float64(n) * (float64(w)*float64(h)*float64(c+k)/1032 + 16)
+}
+
+// freeBytes is the space an unprivileged writer may use in dir's file
+// system, or -1 if unknown.
+func freeBytes(dir string) float64 {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return -1
+	}
+	return float64(st.Bavail) * float64(st.Bsize)
+}
+
+// planResources chooses the batch size and checks that the run fits:
+// memory for the columns and the batches in flight, disk for the file.
+// asked is the caller's batch size (≤ 0: choose). budget ≤ 0 means
+// unknown (no memory check).
+func planResources(n, asked, w, h, c, k int, budget float64, out string) (int, error) {
+	bs := asked
+	if bs <= 0 {
+		bs = defaultBatch
+	}
+	bs = min(bs, n)
+	inFlight, columns := footprint(n, bs, w, h, c, k)
+	if budget > 0 {
+		if columns > budget {
+			return 0, fmt.Errorf("%w: %d samples need %s of memory for their per-sample columns (%d bytes each); the memory budget is %s (half of the available memory)",
+				ErrResources, n, human(columns), perSampleColumnBytes, human(budget))
+		}
+		room := budget - columns
+		if inFlight > room {
+			per, _ := footprint(0, 1, w, h, c, k)
+			fit := int(room / per)
+			if asked > 0 || fit < 1 {
+				if fit < 1 {
+					return 0, fmt.Errorf("%w: one %dx%d sample needs %s in flight; the memory budget left is %s (half of the available memory)",
+						ErrResources, w, h, human(per), human(room))
+				}
+				return 0, fmt.Errorf("%w: a batch of %d %dx%d samples holds %s in flight; the memory budget is %s (half of the available memory): use a batch of at most %d",
+					ErrResources, bs, w, h, human(inFlight), human(room), fit)
+			}
+			bs = fit
+		}
+	}
+	if out != "" {
+		dir := filepath.Dir(out)
+		if free, need := freeBytes(dir), minFileBytes(n, w, h, c, k); free >= 0 && need > free {
+			return 0, fmt.Errorf("%w: %d samples need at least %s on disk, %s has %s free", ErrResources, n, human(need), dir, human(free))
+		}
+	}
+	return bs, nil
+}
+
+func human(b float64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	i := 0
+	for b >= 1024 && i < len(units)-1 {
+		b /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%.0f B", b)
+	}
+	return fmt.Sprintf("%.1f %s", b, units[i])
+}
