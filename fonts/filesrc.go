@@ -80,6 +80,12 @@ type fileSrc struct {
 	elem *list.Element
 
 	failed atomic.Pointer[error] // first ErrFontChanged, sticky
+
+	// mem holds the whole file while Load parses it (loadSrc): the
+	// parse then reads exactly the bytes that were hashed, without
+	// hundreds of small preads. nil once Load is done with the file;
+	// only Load's goroutine sees it set.
+	mem []byte
 }
 
 // maxOpenFonts bounds the font files kept open between reads.
@@ -234,6 +240,9 @@ func evictLocked() {
 // the file had at Load means it shrank: an error wrapping ErrFontChanged
 // (sticky: the face fails from then on).
 func (s *fileSrc) ReadAt(p []byte, off int64) (int, error) {
+	if s.mem != nil {
+		return memSrc(s.mem).ReadAt(p, off)
+	}
 	f, err := s.acquire()
 	if err != nil {
 		return 0, err

@@ -255,6 +255,11 @@ func Load(o Options) (*Library, error) {
 // that is Load's error; for a system one (user false) a missing folder
 // is dropped silently and an unreadable one warned about.
 func walkDir(root string, user bool, seen map[[32]byte]bool, warn func(string)) ([]*Face, error) {
+	if root == "" {
+		// EvalSymlinks would make it ".": an empty --font-dir is a
+		// mistake, not the current folder.
+		return nil, fmt.Errorf("fonts: font folder %q: %w", root, fs.ErrNotExist)
+	}
 	real, err := filepath.EvalSymlinks(root)
 	if err == nil {
 		var st os.FileInfo
@@ -285,6 +290,7 @@ type walker struct {
 	warn    func(string)
 	visited map[string]bool // real paths of the folders walked
 	faces   []*Face
+	buf     []byte // loadFile's, reused
 }
 
 func (w *walker) skip(p string, err error) { w.warn(fmt.Sprintf("fonts: skipping %s: %v", p, err)) }
@@ -319,7 +325,7 @@ func (w *walker) dir(p string, ents []fs.DirEntry) {
 			// ReadDir returns what it read before an error.
 			w.dir(q, sub)
 		case t.IsRegular() && fontExt(q):
-			w.faces = append(w.faces, loadFile(q, w.seen, w.warn)...)
+			w.faces = append(w.faces, loadFile(q, w.seen, w.warn, &w.buf)...)
 		}
 	}
 }
@@ -327,16 +333,17 @@ func (w *walker) dir(p string, ents []fs.DirEntry) {
 // loadFile reads and parses one font file unless the same content was
 // parsed before: header first (magic and size cap, so a file that is no
 // font or too big costs 12 bytes of reading), then the whole file
-// streamed once through SHA-256, then the tables Load needs. The file is
+// read once (read(2)) to hash it and parse the tables Load needs from
+// memory. The file is
 // closed again unless a face was kept (and even then its handle is only
 // cached: see fileSrc).
-func loadFile(p string, seen map[[32]byte]bool, warn func(string)) []*Face {
+func loadFile(p string, seen map[[32]byte]bool, warn func(string), buf *[]byte) []*Face {
 	s, err := openFileSrc(p)
 	if err != nil {
 		warn(fmt.Sprintf("fonts: skipping %s: %v", p, err))
 		return nil
 	}
-	faces, err := loadSrc(s, seen)
+	faces, err := loadSrc(s, seen, buf)
 	s.release()
 	if len(faces) == 0 {
 		s.close()
@@ -350,7 +357,7 @@ func loadFile(p string, seen map[[32]byte]bool, warn func(string)) []*Face {
 // errNotFont reports a file whose first bytes are no sfnt header.
 var errNotFont = errors.New("not an sfnt (TrueType/OpenType) font")
 
-func loadSrc(s *fileSrc, seen map[[32]byte]bool) ([]*Face, error) {
+func loadSrc(s *fileSrc, seen map[[32]byte]bool, buf *[]byte) ([]*Face, error) {
 	if s.size < 12 {
 		return nil, fmt.Errorf("%w: %d bytes is too short for a font", errMalformed, s.size)
 	}
@@ -371,18 +378,23 @@ func loadSrc(s *fileSrc, seen map[[32]byte]bool) ([]*Face, error) {
 	if s.size > limit {
 		return nil, fmt.Errorf("%w: %d MiB is over the %d MiB cap for a font file", errMalformed, s.size>>20, limit>>20)
 	}
-	h := sha256.New()
-	buf := make([]byte, 1<<20)
-	if _, err := io.CopyBuffer(h, io.NewSectionReader(s, 0, s.size), buf); err != nil {
+	// Read whole (into buf, reused from file to file: the peak is the
+	// largest file, at most the cap), hash, and parse from memory.
+	if int64(cap(*buf)) < s.size {
+		*buf = make([]byte, s.size)
+	}
+	data := (*buf)[:s.size]
+	if _, err := io.ReadFull(io.NewSectionReader(s, 0, s.size), data); err != nil {
 		return nil, err
 	}
-	var sum [32]byte
-	h.Sum(sum[:0])
+	sum := sha256.Sum256(data)
 	if seen[sum] {
 		return nil, nil
 	}
 	seen[sum] = true
+	s.mem = data
 	faces, err := parseSrc(s, s.size, sum, s.path, "")
+	s.mem = nil
 	if cerr := s.check(); cerr != nil {
 		// Changed while Load read it: what was parsed is not what was
 		// hashed.
