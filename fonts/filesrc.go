@@ -88,8 +88,9 @@ type fileSrc struct {
 	mem []byte
 }
 
-// maxOpenFonts bounds the font files kept open between reads.
-const maxOpenFonts = 64
+// maxOpenFonts bounds the font files kept open between reads (a var for
+// tests).
+var maxOpenFonts = 64
 
 var openFiles struct {
 	mu  sync.Mutex

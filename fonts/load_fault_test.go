@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -611,4 +612,73 @@ func FuzzParseGoTextFallback(f *testing.F) {
 			face.Covers('a')
 		}
 	})
+}
+
+// Many goroutines drawing from more files than handles may stay open:
+// handles are closed and reopened under them, and every outline is the
+// one a lone caller gets.
+func TestOutlinesWithFewHandles(t *testing.T) {
+	dir := t.TempDir()
+	rels := []string{"dejavu/DejaVuSans.ttf", "caladea/Caladea-Regular.ttf", "comic-neue/ComicNeue-Regular.otf",
+		"open-sans/OpenSans-Regular.ttf", "liberation/LiberationMono-Regular.ttf", "dejavu/DejaVuSans-Bold.ttf"}
+	for i, rel := range rels {
+		writeFont(t, dir, fmt.Sprintf("%d.ttf", i), embeddedBytes(t, rel))
+	}
+	lib, err := Load(Options{Dirs: []string{dir}, Warn: func(m string) { t.Error(m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var faces []*Face
+	for _, fam := range lib.Families {
+		faces = append(faces, fam.Regular)
+		if fam.Bold != nil {
+			faces = append(faces, fam.Bold)
+		}
+	}
+	if len(faces) != len(rels) {
+		t.Fatalf("%d faces, want %d", len(faces), len(rels))
+	}
+	want := map[*Face]map[rune]sfnt.Segments{}
+	for _, f := range faces {
+		want[f] = map[rune]sfnt.Segments{}
+		for r := 'a'; r <= 'z'; r++ {
+			segs, err := f.Outline(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[f][r] = segs
+		}
+	}
+	old := maxOpenFonts
+	maxOpenFonts = 2
+	defer func() { maxOpenFonts = old }()
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			var err error
+			for i := range 400 {
+				f := faces[(i*7+g)%len(faces)]
+				r := 'a' + rune((i+g)%26)
+				segs, e := f.Outline(r)
+				if e == nil && !slices.Equal(segs, want[f][r]) {
+					e = fmt.Errorf("%s %q: outline differs", f, r)
+				}
+				if e != nil && err == nil {
+					err = e
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	openFiles.mu.Lock()
+	n := openFiles.lru.Len()
+	openFiles.mu.Unlock()
+	if n > 2 {
+		t.Errorf("%d handles open, want at most 2 when idle", n)
+	}
 }
