@@ -139,8 +139,13 @@ func ReadBlockList(path string) ([]string, error) {
 func parseBlockList(r io.Reader) ([]string, error) {
 	var out []string
 	sc := bufio.NewScanner(r)
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
+		// A block-list is text: a binary file given by mistake (a font,
+		// an archive) must not silently block nothing.
+		if !utf8.ValidString(line) || strings.ContainsFunc(line, func(r rune) bool { return r < ' ' && r != '\t' }) {
+			return nil, fmt.Errorf("%w: line %d is not text (a list of family names, one per line, is expected)", ErrBlockList, n)
+		}
 		if i := strings.IndexByte(line, '#'); i >= 0 {
 			line = line[:i]
 		}

@@ -50,6 +50,17 @@ const npmBatch = 25
 // the disk through gzip's compression ratio.
 const maxFontFile = 64 << 20
 
+// maxTarEntries and maxTarBytes bound a whole tarball: the largest Google
+// Fonts package (Noto Sans JP, every weight) has about 40 files and 150
+// MB of fonts, so these only stop a hostile or broken one, before it
+// fills the disk with many files each under maxFontFile or spins through
+// millions of tiny entries.
+// (Variables so that tests can lower them.)
+var (
+	maxTarEntries       = 10_000
+	maxTarBytes   int64 = 1 << 30
+)
+
 // NPMPackages returns the npm packages of the full tier, in file order.
 func NPMPackages() ([]string, error) {
 	return parseNPMList(strings.NewReader(installNPM))
@@ -342,7 +353,8 @@ func extractFonts(tgz, dir string) (int, error) {
 		return 0, fmt.Errorf("%w: %v", errTarball, err)
 	}
 	tr := tar.NewReader(zr)
-	files, fonts := 0, 0
+	files, fonts, entries := 0, 0, 0
+	var total int64
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -350,6 +362,9 @@ func extractFonts(tgz, dir string) (int, error) {
 		}
 		if err != nil {
 			return 0, fmt.Errorf("%w: %v", errTarball, err)
+		}
+		if entries++; entries > maxTarEntries {
+			return 0, fmt.Errorf("%w: more than %d entries", errTarball, maxTarEntries)
 		}
 		name := strings.TrimPrefix(h.Name, "./")
 		if strings.Contains(name, `\`) || !filepath.IsLocal(filepath.FromSlash(name)) {
@@ -368,6 +383,9 @@ func extractFonts(tgz, dir string) (int, error) {
 		}
 		if h.Size > maxFontFile {
 			return 0, fmt.Errorf("%w: %s is %d bytes, over the %d limit", errTarball, h.Name, h.Size, maxFontFile)
+		}
+		if total += h.Size; total > maxTarBytes {
+			return 0, fmt.Errorf("%w: its font and licence files exceed %d bytes in all", errTarball, maxTarBytes)
 		}
 		p := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -119,6 +120,23 @@ func TestExtractFonts(t *testing.T) {
 	os.WriteFile(tgz, []byte("<html>not found</html>"), 0o644)
 	if _, err := extractFonts(tgz, filepath.Join(tmp, "html")); !errors.Is(err, errTarball) {
 		t.Errorf("not gzip: %v", err)
+	}
+
+	// Too many entries, or too many bytes in all (each file under the
+	// per-file cap): the tarball fails, whatever it holds.
+	var many []tgzEntry
+	for i := range maxTarEntries + 1 {
+		many = append(many, tgzEntry{name: fmt.Sprintf("package/f%d.js", i), body: "x"})
+	}
+	writeTgz(t, tgz, many...)
+	if _, err := extractFonts(tgz, filepath.Join(tmp, "many")); !errors.Is(err, errTarball) || !strings.Contains(err.Error(), "more than") {
+		t.Errorf("%d entries: %v", len(many), err)
+	}
+	defer func(old int64) { maxTarBytes = old }(maxTarBytes)
+	maxTarBytes = 10
+	writeTgz(t, tgz, tgzEntry{name: "package/a.ttf", body: "123456"}, tgzEntry{name: "package/b.ttf", body: "123456"})
+	if _, err := extractFonts(tgz, filepath.Join(tmp, "big")); !errors.Is(err, errTarball) || !strings.Contains(err.Error(), "in all") {
+		t.Errorf("over the total: %v", err)
 	}
 }
 

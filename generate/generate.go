@@ -13,8 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -252,6 +252,9 @@ const autoBudget = 0
 // Run generates the dataset. On any error nothing is left at cfg.Out.
 func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	t0 := time.Now()
+	if err := ctx.Err(); err != nil { // cancelled while the caller loaded fonts
+		return res, err
+	}
 	if cfg.N <= 0 {
 		return res, fmt.Errorf("%w: n_samples must be > 0, got %d", ErrConfig, cfg.N)
 	}

@@ -137,6 +137,11 @@ func (c *common) assets(stderr io.Writer) (*fonts.Library, *atlas.Atlas, error) 
 		return nil, nil, err
 	}
 	at, err := atlas.New(atlas.DefaultParams(), c.cacheDir)
+	if err != nil && c.cacheDir != "" {
+		// The cache only saves time: a run goes on without it.
+		fmt.Fprintf(stderr, "synbols-gpu: warning: glyph cache %s unusable, going on without it: %v\n", c.cacheDir, err)
+		at, err = atlas.New(atlas.DefaultParams(), "")
+	}
 	if err != nil {
 		return nil, nil, err
 	}

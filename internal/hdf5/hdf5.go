@@ -409,7 +409,53 @@ func (b *ebuf) err(op, obj string) error {
 	}
 	// libhdf5 puts ctime() output, newline included, into some messages.
 	text := strings.Join(strings.Fields(string(msg)), " ")
-	return fmt.Errorf("%w: %s %q: %s", ErrHDF5, op, obj, text)
+	api, _, _ := strings.Cut(text, ": ")
+	return &Error{Op: op, Obj: obj, API: api, Cause: cause(text), Stack: text}
+}
+
+// Error is a failure reported by libhdf5. Its message puts the cause
+// first — the innermost entry of the library's error stack, where a
+// system call's errno text appears ("No space left on device") — then the
+// operation; the whole stack, outermost call first, is in Stack.
+type Error struct {
+	Op, Obj string // what this package was doing, on which object
+	API     string // the libhdf5 function that failed, e.g. H5Fcreate
+	Cause   string // the innermost error of the stack, condensed
+	Stack   string // the library's whole error stack, one line
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s (hdf5: %s %q: %s failed)", e.Cause, e.Op, e.Obj, e.API)
+}
+
+// Unwrap makes errors.Is(err, ErrHDF5) hold.
+func (e *Error) Unwrap() error { return ErrHDF5 }
+
+// cause condenses the innermost entry of a captured stack ("fn: a(): x; …;
+// z(): y") to its description, and for file driver errors to the errno
+// text: "File too large (errno 27)".
+func cause(stack string) string {
+	entries := strings.Split(stack, "; ")
+	last := entries[len(entries)-1]
+	if i := strings.Index(last, "error message = '"); i >= 0 {
+		rest := last[i+len("error message = '"):]
+		if j := strings.IndexByte(rest, '\''); j >= 0 {
+			msg := rest[:j]
+			if k := strings.Index(last, "errno = "); k >= 0 {
+				num := strings.TrimSpace(strings.SplitN(last[k+len("errno = "):], ",", 2)[0])
+				msg += " (errno " + num + ")"
+			}
+			return msg
+		}
+	}
+	// Drop the minor message in brackets when the description says more.
+	if i := strings.LastIndex(last, " ["); i > 0 && strings.HasSuffix(last, "]") {
+		last = last[:i]
+	}
+	if len(last) > 200 {
+		last = last[:200] + "…"
+	}
+	return last
 }
 
 // Version returns the version of the linked libhdf5.

@@ -175,11 +175,14 @@ func TestErrors(t *testing.T) {
 	if !errors.Is(err, ErrHDF5) {
 		t.Fatalf("Create in a missing directory: got %v, want ErrHDF5", err)
 	}
-	// The stack walked from H5Fcreate down to the system call.
-	for _, want := range []string{"H5Fcreate", "unable to", "No such file or directory"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q lacks %q", err, want)
-		}
+	// The cause first (the system call's error), then the API call; the
+	// whole stack from H5Fcreate down to the system call is kept.
+	if !strings.HasPrefix(err.Error(), "No such file or directory (errno 2)") || !strings.Contains(err.Error(), "H5Fcreate failed") {
+		t.Errorf("error %q: want the errno text first and the API call named", err)
+	}
+	var he *Error
+	if !errors.As(err, &he) || !strings.Contains(he.Stack, "unable to") || !strings.Contains(he.Stack, "H5FD__sec2_open") {
+		t.Errorf("stack %+v lacks the library's entries", he)
 	}
 
 	f, err := Create(filepath.Join(dir, "t.h5"))
