@@ -331,12 +331,11 @@ func (w *walker) dir(p string, ents []fs.DirEntry) {
 }
 
 // loadFile reads and parses one font file unless the same content was
-// parsed before: header first (magic and size cap, so a file that is no
-// font or too big costs 12 bytes of reading), then the whole file
-// read once (read(2)) to hash it and parse the tables Load needs from
-// memory. The file is
-// closed again unless a face was kept (and even then its handle is only
-// cached: see fileSrc).
+// parsed before: magic and size cap first (a file that is no font, or
+// too big, costs 4 bytes of reading), then the whole file, read once
+// with read(2), is hashed and the tables Load needs are parsed from
+// those bytes. The file is closed again unless a face was kept (and
+// even then its handle is only cached: see fileSrc).
 func loadFile(p string, seen map[[32]byte]bool, warn func(string), buf *[]byte) []*Face {
 	s, err := openFileSrc(p)
 	if err != nil {
