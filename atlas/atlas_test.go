@@ -2,6 +2,7 @@ package atlas
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	"math"
 	"os"
@@ -131,90 +132,166 @@ func TestSignMatchesRaster(t *testing.T) {
 	}
 }
 
-// bruteDistance is the distance from (x, y) to the outline, sampled
-// densely from the Bézier formulas (independent of flatten).
-func bruteDistance(p Path, m func(x, y float32) (float32, float32), x, y float64) float64 {
-	const steps = 400
-	best := math.Inf(1)
-	seg := func(ax, ay, bx, by float64) {
-		dx, dy := bx-ax, by-ay
-		t := 0.0
-		if l2 := dx*dx + dy*dy; l2 > 0 {
-			t = max(0, min(1, ((x-ax)*dx+(y-ay)*dy)/l2))
-		}
-		best = min(best, math.Hypot(x-ax-t*dx, y-ay-t*dy))
-	}
-	pt := func(q [2]float32) (float64, float64) {
+// bruteBoundary is the boundary of p's nonzero fill in g's texel space,
+// found independently of flatten and fillBoundary: every segment, lines
+// included, is sampled from its Bézier formula into pieces at most
+// bruteStep texels long, and a piece is kept when the nonzero winding
+// number is zero on exactly one side of its midpoint (bruteSide texels
+// away, winding by brute force over the outline flattened to bruteSide/10
+// texel). Where contours cross, a piece straddling the crossing is wrong
+// over at most its length, so distances to the result are within
+// bruteStep/2 of those to the true boundary.
+func bruteBoundary(g *Glyph, p Path) []line {
+	const bruteStep, bruteSide = 0.05, 0.005
+	s := float64(g.TexelsPerEm)
+	poly := p.flatten(s, -float64(g.Origin[0])*s, -float64(g.Origin[1])*s, bruteSide/10, nil)
+	m := emToTexel(g)
+	pt := func(q [2]float32) [2]float64 {
 		a, b := m(q[0], q[1])
-		return float64(a), float64(b)
+		return [2]float64{float64(a), float64(b)}
 	}
-	var cx, cy, fx, fy float64
+	var out []line
+	piece := func(a, b [2]float64) {
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		n := math.Hypot(dx, dy)
+		if n == 0 {
+			return
+		}
+		mx, my := (a[0]+b[0])/2, (a[1]+b[1])/2
+		ox, oy := -dy/n*bruteSide, dx/n*bruteSide
+		if (windingAt(poly, mx+ox, my+oy) == 0) != (windingAt(poly, mx-ox, my-oy) == 0) {
+			out = append(out, line{a[0], a[1], b[0], b[1]})
+		}
+	}
+	// seg samples the Bézier curve with control points c (2 to 4 of them).
+	seg := func(c ...[2]float64) {
+		bound := 0.0 // the control polygon's length bounds the curve's
+		for k := 1; k < len(c); k++ {
+			bound += math.Hypot(c[k][0]-c[k-1][0], c[k][1]-c[k-1][1])
+		}
+		steps := max(1, int(math.Ceil(bound/bruteStep)))
+		prev := c[0]
+		for k := 1; k <= steps; k++ {
+			t := float64(k) / float64(steps)
+			u := 1 - t
+			var q [2]float64
+			for d := range 2 {
+				switch len(c) {
+				case 2:
+					q[d] = u*c[0][d] + t*c[1][d]
+				case 3:
+					q[d] = u*u*c[0][d] + 2*u*t*c[1][d] + t*t*c[2][d]
+				default:
+					q[d] = u*u*u*c[0][d] + 3*u*u*t*c[1][d] + 3*u*t*t*c[2][d] + t*t*t*c[3][d]
+				}
+			}
+			piece(prev, q)
+			prev = q
+		}
+	}
+	var cur, first [2]float64
 	open := false
-	for _, s := range p {
-		switch s.Op {
+	for _, sg := range p {
+		switch sg.Op {
 		case MoveTo:
 			if open {
-				seg(cx, cy, fx, fy)
+				seg(cur, first)
 			}
 			open = true
-			cx, cy = pt(s.Pts[0])
-			fx, fy = cx, cy
+			cur = pt(sg.Pts[0])
+			first = cur
 		case LineTo:
-			x1, y1 := pt(s.Pts[0])
-			seg(cx, cy, x1, y1)
-			cx, cy = x1, y1
-		case QuadTo, CubeTo:
-			x0, y0 := cx, cy
-			x1, y1 := pt(s.Pts[0])
-			x2, y2 := pt(s.Pts[1])
-			x3, y3 := pt(s.Pts[2])
-			for k := 1; k <= steps; k++ {
-				t := float64(k) / steps
-				u := 1 - t
-				var nx, ny float64
-				if s.Op == QuadTo {
-					nx, ny = u*u*x0+2*u*t*x1+t*t*x2, u*u*y0+2*u*t*y1+t*t*y2
-				} else {
-					nx = u*u*u*x0 + 3*u*u*t*x1 + 3*u*t*t*x2 + t*t*t*x3
-					ny = u*u*u*y0 + 3*u*u*t*y1 + 3*u*t*t*y2 + t*t*t*y3
-				}
-				seg(cx, cy, nx, ny)
-				cx, cy = nx, ny
-			}
+			q := pt(sg.Pts[0])
+			seg(cur, q)
+			cur = q
+		case QuadTo:
+			q := pt(sg.Pts[1])
+			seg(cur, pt(sg.Pts[0]), q)
+			cur = q
+		case CubeTo:
+			q := pt(sg.Pts[2])
+			seg(cur, pt(sg.Pts[0]), pt(sg.Pts[1]), q)
+			cur = q
 		}
 	}
 	if open {
-		seg(cx, cy, fx, fy)
+		seg(cur, first)
+	}
+	return out
+}
+
+// bruteDistance is the distance from (x, y) to the nearest of ls.
+func bruteDistance(ls []line, x, y float64) float64 {
+	best := math.Inf(1)
+	for _, l := range ls {
+		dx, dy := l.bx-l.ax, l.by-l.ay
+		t := max(0, min(1, ((x-l.ax)*dx+(y-l.ay)*dy)/(dx*dx+dy*dy)))
+		best = min(best, math.Hypot(x-l.ax-t*dx, y-l.ay-t*dy))
 	}
 	return best
 }
 
-func TestDistanceMatchesBruteForce(t *testing.T) {
+// checkDistance compares g's field with the brute-force distance to the
+// boundary of p's fill on a sparse grid of texels, and returns how many
+// unsaturated texels it checked.
+func checkDistance(t *testing.T, name string, g *Glyph, p Path) int {
+	t.Helper()
 	pp := DefaultParams()
 	n := pp.TileSize
-	// Quantisation (Spread/255) + flattening (flattenTol) + sampling slack.
-	tol := float64(pp.Spread)/255 + flattenTol + 0.01
+	// Quantisation (Spread/255) + flattening (flattenTol) + the
+	// reference's piece length / 2 + slack.
+	tol := float64(pp.Spread)/255 + flattenTol + 0.025 + 0.005
+	ls := bruteBoundary(g, p)
+	checked := 0
+	for j := 1; j < n; j += 5 {
+		for i := 2; i < n; i += 7 {
+			want := bruteDistance(ls, float64(i)+0.5, float64(j)+0.5)
+			if want >= float64(pp.Spread)-0.1 {
+				continue // saturated
+			}
+			checked++
+			got := math.Abs(float64(sdAt(g, i, j)))
+			if math.Abs(got-want) > tol {
+				t.Errorf("%s texel (%d,%d): |sd| %.3f, brute-force distance to the fill's boundary %.3f", name, i, j, got, want)
+			}
+		}
+	}
+	return checked
+}
+
+// The field's magnitude is the distance to the boundary of the filled
+// region (nonzero rule), not to every contour: fonts without and with
+// overlapping contours, and the crafted outlines of overlap_test.go.
+func TestDistanceMatchesBruteForce(t *testing.T) {
+	type glyph struct {
+		name string
+		g    *Glyph
+		p    Path
+	}
+	var gs []glyph
 	for _, f := range testFaces(t) {
 		for _, r := range "aegoRS" {
 			g, p := build(t, f, r)
-			m := emToTexel(g)
-			checked := 0
-			for j := 1; j < n; j += 5 {
-				for i := 2; i < n; i += 7 {
-					want := bruteDistance(p, m, float64(i)+0.5, float64(j)+0.5)
-					if want >= float64(pp.Spread)-0.1 {
-						continue // saturated
-					}
-					checked++
-					got := math.Abs(float64(sdAt(g, i, j)))
-					if math.Abs(got-want) > tol {
-						t.Errorf("%s %q texel (%d,%d): |sd| %.3f, brute force %.3f", f, r, i, j, got, want)
-					}
-				}
-			}
-			if checked < 10 {
-				t.Errorf("%s %q: only %d unsaturated texels checked", f, r, checked)
-			}
+			gs = append(gs, glyph{fmt.Sprintf("%s %q", f, r), g, p})
+		}
+	}
+	for _, of := range overlapFonts[:3] {
+		f := fileFace(t, of.path)
+		for _, r := range []rune(of.overlaps)[:4] {
+			g, p := build(t, f, r)
+			gs = append(gs, glyph{fmt.Sprintf("%s %q", of.name, r), g, p})
+		}
+	}
+	for _, c := range craftedShapes() {
+		g, err := buildGlyph(DefaultParams(), c.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs = append(gs, glyph{c.name, g, c.p})
+	}
+	for _, x := range gs {
+		if checked := checkDistance(t, x.name, x.g, x.p); checked < 10 {
+			t.Errorf("%s: only %d unsaturated texels checked", x.name, checked)
 		}
 	}
 }
@@ -464,13 +541,25 @@ func TestConcurrentGlyph(t *testing.T) {
 }
 
 // BenchmarkGlyph measures building one 64×64 tile from the outline (no
-// cache), cycling through a–z of a TrueType and a CFF face.
+// cache), cycling through a–z of a TrueType and a CFF face, and through
+// a–z and the overlapping-contour glyphs of Roboto (overlap_test.go).
 func BenchmarkGlyph(b *testing.B) {
+	type set struct {
+		name  string
+		f     *fonts.Face
+		runes string
+	}
+	var sets []set
 	for _, f := range testFaces(b) {
-		b.Run(f.Family, func(b *testing.B) {
+		sets = append(sets, set{f.Family, f, "abcdefghijklmnopqrstuvwxyz"})
+	}
+	roboto := fileFace(b, overlapFonts[0].path)
+	sets = append(sets, set{"Roboto", roboto, "abcdefghijklmnopqrstuvwxyz"}, set{"Roboto overlaps", roboto, overlapFonts[0].overlaps})
+	for _, s := range sets {
+		b.Run(s.name, func(b *testing.B) {
 			var paths []Path
-			for r := 'a'; r <= 'z'; r++ {
-				p, err := Outline(f, r)
+			for _, r := range s.runes {
+				p, err := Outline(s.f, r)
 				if err != nil {
 					b.Fatal(err)
 				}

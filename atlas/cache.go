@@ -15,7 +15,11 @@ import (
 // formatVersion names the tile algorithm and the cache file layout. Bump
 // it whenever either changes: it is part of the cache folder name, so old
 // tiles are simply never looked at again.
-const formatVersion = 1
+//
+//	1: distance to every contour segment.
+//	2: distance to the boundary of the nonzero fill (fillBoundary), so
+//	   that overlapping contours leave no false edges.
+const formatVersion = 2
 
 // Disk cache layout: <cacheDir>/sdf-v<version>-t<TileSize>-p<Pad>-s<Spread>/
 // <face ID>/<rune as hex>.sdf, one file per glyph. One file per glyph

@@ -133,8 +133,23 @@ type line struct{ ax, ay, bx, by float64 }
 // at most |P0 − 2P1 + P2|/(4n²); for a cubic at most 3·M/(4n²) with M the
 // larger of its two second differences.
 func (p Path) flatten(s, tx, ty, tol float64, out []line) []line {
+	out, _ = p.flattenContours(s, tx, ty, tol, out, nil)
+	return out
+}
+
+// flattenContours is flatten that also appends to starts the index in out
+// of each contour's first line, then len(out): contour k is
+// out[starts[k]:starts[k+1]], a closed chain (each line starts exactly
+// where the previous one ends, the last ends where the first starts).
+// Contours that flatten to nothing are left out.
+func (p Path) flattenContours(s, tx, ty, tol float64, out []line, starts []int32) ([]line, []int32) {
 	var cx, cy, fx, fy float64 // current point, contour start
 	open := false
+	mark := func() {
+		if len(starts) == 0 || int(starts[len(starts)-1]) != len(out) {
+			starts = append(starts, int32(len(out)))
+		}
+	}
 	pt := func(q [2]float32) (float64, float64) { return float64(q[0])*s + tx, float64(q[1])*s + ty }
 	add := func(x, y float64) {
 		if x != cx || y != cy {
@@ -151,6 +166,7 @@ func (p Path) flatten(s, tx, ty, tol float64, out []line) []line {
 		switch sg.Op {
 		case MoveTo:
 			closeContour()
+			mark()
 			cx, cy = pt(sg.Pts[0])
 			fx, fy = cx, cy
 			open = true
@@ -191,5 +207,6 @@ func (p Path) flatten(s, tx, ty, tol float64, out []line) []line {
 		}
 	}
 	closeContour()
-	return out
+	mark()
+	return out, starts
 }

@@ -28,13 +28,31 @@ func layout(p Params, ink [4]float32) (origin [2]float32, texelsPerEm float32, e
 // buildGlyph computes the glyph's metrics and signed distance tile.
 //
 // Method: the outline is mapped to texel space and flattened to line
-// segments (flattenTol). Unsigned distance: each segment updates the
-// squared distance of the texel centres that can lie within Spread of it
-// (a per-row interval of its Spread-wide neighbourhood), since farther
-// texels saturate anyway; cost is proportional to the outline length, not
-// to tile area × segments. Sign: per texel row, the crossings of the
-// row's centre line with all segments, sorted, give the nonzero winding
-// number of every texel centre in one sweep.
+// segments (flattenTol). The field is the signed distance to the boundary
+// of the filled region (nonzero rule), which is not the set of all
+// segments: fonts often draw a glyph as overlapping contours (a bar laid
+// over a stem, a cedilla over a bowl, static instances of variable
+// fonts), and a segment inside the union would be a false edge, painted
+// as a seam of half coverage. So fillBoundary first cuts the segments
+// where they touch each other and keeps the pieces with winding number
+// zero on exactly one side (see it for the degenerate cases: crossings,
+// shared and collinear edges, vertices on edges, self-intersections,
+// nested contours of either direction). This keeps the distance pass
+// exact and unchanged; the alternatives are less exact (rasterising the
+// fill on a fine grid and running a distance transform: bounded by the
+// grid, and costlier) or heavier (a general polygon-union library, for
+// which only the boundary is needed here). Measured on the 2-core
+// development machine, the cut and classification take 15–32 µs per
+// 64×64 glyph (DejaVu Sans, Nimbus Roman, Roboto a–z and its overlapping
+// glyphs), about 5–8% of a build.
+//
+// Unsigned distance: each boundary piece updates the squared distance of
+// the texel centres that can lie within Spread of it (a per-row interval
+// of its Spread-wide neighbourhood), since farther texels saturate
+// anyway; cost is proportional to the outline length, not to tile area ×
+// segments. Sign: per texel row, the crossings of the row's centre line
+// with all segments, sorted, give the nonzero winding number of every
+// texel centre in one sweep (overlaps need nothing special there).
 func buildGlyph(p Params, path Path) (*Glyph, error) {
 	ink := path.Bounds()
 	origin, tpe, err := layout(p, ink)
@@ -44,7 +62,7 @@ func buildGlyph(p Params, path Path) (*Glyph, error) {
 	n := p.TileSize
 	s := float64(tpe)
 	// Texel centre (i+0.5, j+0.5) ⇔ em (origin + (i+0.5)/s): texel x = (x − ox)·s.
-	lines := path.flatten(s, -float64(origin[0])*s, -float64(origin[1])*s, flattenTol, nil)
+	lines, starts := path.flattenContours(s, -float64(origin[0])*s, -float64(origin[1])*s, flattenTol, nil, nil)
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("%w: no edges", ErrEmptyGlyph)
 	}
@@ -55,7 +73,7 @@ func buildGlyph(p Params, path Path) (*Glyph, error) {
 	for i := range d2 {
 		d2[i] = reach * reach
 	}
-	for _, l := range lines {
+	for _, l := range fillBoundary(lines, starts, nil) {
 		distanceUpdate(d2, n, l, reach)
 	}
 
