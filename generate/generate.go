@@ -39,6 +39,10 @@ type Config struct {
 	N       int        // number of samples
 	Seed    uint64     // dataset seed
 	Out     string     // output path (.h5py); "" = no file (benchmarks)
+	// DryRun, with Out "", does all a run does but write: sampling,
+	// planning, painting and the splits (memory and time as in a real
+	// run, nothing on disk).
+	DryRun bool
 	Preview bool       // write <out stem>_preview.png beside Out
 
 	Fonts   *fonts.Library
@@ -411,6 +415,15 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	}
 
 	res = Result{N: cfg.N, Fonts: len(u.Fonts), Chars: len(u.Chars), Backend: cfg.Backend.Name(), Device: cfg.Backend.Device(), Universe: u}
+	if wr == nil && cfg.DryRun {
+		// Everything but the file: the splits are computed and dropped,
+		// so a dry run measures what a real one holds.
+		charNames, fontNames := charBook.table(), fontBook.table()
+		_ = splits.Random(cfg.N, splits.Default, cfg.Seed)
+		_ = splits.StratifiedCodes(chars, charNames, splits.Default, cfg.Seed)
+		_ = splits.StratifiedCodes(fontCol, fontNames, splits.Default, cfg.Seed)
+		_ = splits.CompositionalCodes(chars, charNames, fontCol, fontNames, splits.Default, cfg.Seed)
+	}
 	if wr != nil {
 		stamp := time.Now().Format(output.TimestampFormat)
 		ratios := splits.Default

@@ -213,6 +213,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		out      = fs.String("out", "", "output file (default <dataset>.h5py in the current folder)")
 		preview  = fs.Bool("preview", true, "write <out>_preview.png, the first 100 images")
 		quiet    = fs.Bool("quiet", false, "no progress bar")
+		dryRun   = fs.Bool("dry-run", false, "sample, paint and split without writing any file (time and memory of a real run)")
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(fonts.Languages(), ", "))
 		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
@@ -263,11 +264,19 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}
 	path := *out
-	if path == "" {
+	switch {
+	case *dryRun && *out != "":
+		return fmt.Errorf("%w: --dry-run writes no file: drop --out", errUsage)
+	case *dryRun:
+		path = ""
+	case path == "":
 		path = name + ".h5py"
 	}
-	if err := checkOutDir(path); err != nil {
-		return err
+	if path != "" {
+		// Before any work: refuse device nodes, "-", missing folders…
+		if _, err := output.ResolveTarget(path); err != nil {
+			return err
+		}
 	}
 	st, err := c.load(sp, stderr)
 	if err != nil {
@@ -298,7 +307,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	bar := newProgress(stderr, *n, !*quiet)
 	res, err := generate.Run(ctx, generate.Config{
-		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview,
+		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun,
 		Fonts: st.fonts, Atlas: st.atlas, Backend: st.backend,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
 	})
@@ -307,22 +316,12 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	secs := res.Elapsed.Seconds()
-	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s, %s %s, backend %s (%s)\n",
-		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, path, humanBytes(res.Bytes), res.Backend, res.Device)
-	return nil
-}
-
-// checkOutDir fails early, before any work, when the output folder is
-// missing or not a folder.
-func checkOutDir(path string) error {
-	dir := filepath.Dir(path)
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("output folder %q: %w", dir, err)
+	where := path + " " + humanBytes(res.Bytes)
+	if path == "" {
+		where = "dry run, no file"
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("output folder %q is not a folder", dir)
-	}
+	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s, %s, backend %s (%s)\n",
+		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, where, res.Backend, res.Device)
 	return nil
 }
 
