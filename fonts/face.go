@@ -218,8 +218,9 @@ func (f *Face) Covers(r rune) bool {
 	}
 	_, err := f.Outline(r)
 	v = err == nil
-	if errors.Is(err, ErrFontChanged) {
-		// Not a property of the font: not cached (Err reports it).
+	if errors.Is(err, ErrFontChanged) || errors.Is(err, errReopen) {
+		// Not a property of the font: not cached (Err reports a
+		// changed file).
 		return false
 	}
 	f.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,10 @@ import (
 // comes from a font file that no longer is what Load read: truncated,
 // rewritten, replaced, removed or unreadable since.
 var ErrFontChanged = errors.New("fonts: font file changed since it was loaded")
+
+// errReopen wraps a failure to reopen a font file that is not the file's
+// doing (too many open files, say). Face.Covers does not cache it.
+var errReopen = errors.New("fonts: reopening a font file")
 
 // fontSrc is where a face's bytes come from after Load: memSrc for the
 // embedded set and for bytes handed to parseFile, fileSrc for files.
@@ -183,7 +188,12 @@ func (s *fileSrc) acquire() (*os.File, error) {
 	}
 	f, err := os.Open(s.path)
 	if err != nil {
-		return nil, s.changed("reopening: %v", err)
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return nil, s.changed("reopening: %v", err)
+		}
+		// Out of descriptors, say: not the file's fault, and not
+		// sticky (the next outline tries again).
+		return nil, fmt.Errorf("%w: %w", errReopen, err)
 	}
 	st, err := f.Stat()
 	if err == nil {
