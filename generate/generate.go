@@ -34,16 +34,16 @@ var ErrConfig = errors.New("generate: bad configuration")
 
 // Config describes one run.
 type Config struct {
-	Name    string     // dataset name: default file name and records
-	Spec    *spec.Spec // what to draw
-	N       int        // number of samples
-	Seed    uint64     // dataset seed
-	Out     string     // output path (.h5py); "" = no file (benchmarks)
+	Name string     // dataset name: default file name and records
+	Spec *spec.Spec // what to draw
+	N    int        // number of samples
+	Seed uint64     // dataset seed
+	Out  string     // output path (.h5py); "" = no file (benchmarks)
 	// DryRun, with Out "", does all a run does but write: sampling,
 	// planning, painting and the splits (memory and time as in a real
 	// run, nothing on disk).
-	DryRun bool
-	Preview bool       // write <out stem>_preview.png beside Out
+	DryRun  bool
+	Preview bool // write <out stem>_preview.png beside Out
 
 	Fonts   *fonts.Library
 	Atlas   *atlas.Atlas
@@ -77,6 +77,7 @@ type Result struct {
 	Device   string
 	Preview  string // preview path, if written
 	Universe spec.Universe
+	FontPool string // digest of the faces drawn, output.FontPoolDigest
 }
 
 // Universe resolves the spec's alphabet and the families that draw it.
@@ -269,10 +270,12 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	manifest, err := output.EncodeFontManifest(FontManifest(cfg.Fonts, u.Fonts))
+	recs := FontManifest(cfg.Fonts, u.Fonts)
+	manifest, err := output.EncodeFontManifest(recs)
 	if err != nil {
 		return res, err
 	}
+	pool := output.FontPoolDigest(recs)
 	sampler, err := cfg.Spec.Sampler(u)
 	if err != nil {
 		return res, err
@@ -327,6 +330,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 				"generator":             "synbols-gpu",
 				"dataset":               cfg.Name,
 				output.FontManifestAttr: manifest,
+				output.FontPoolAttr:     pool,
 			},
 			Preview: PreviewPath(cfg.Out),
 		})
@@ -414,7 +418,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		return res, fmt.Errorf("generate: pipeline stopped after %d of %d samples", done, cfg.N)
 	}
 
-	res = Result{N: cfg.N, Fonts: len(u.Fonts), Chars: len(u.Chars), Backend: cfg.Backend.Name(), Device: cfg.Backend.Device(), Universe: u}
+	res = Result{N: cfg.N, Fonts: len(u.Fonts), Chars: len(u.Chars), Backend: cfg.Backend.Name(), Device: cfg.Backend.Device(), Universe: u, FontPool: pool}
 	if wr == nil && cfg.DryRun {
 		// Everything but the file: the splits are computed and dropped,
 		// so a dry run measures what a real one holds.

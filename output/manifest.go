@@ -1,11 +1,13 @@
 package output
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
@@ -42,6 +44,30 @@ type FontRecord struct {
 	// Wght is the 'wght' coordinate a variable font was drawn at (its bold
 	// instance); absent for a static face, drawn as it is.
 	Wght float64 `json:"wght,omitempty"`
+}
+
+// FontPoolAttr is the root attribute holding the font pool's digest (see
+// FontPoolDigest), "sha256:<64 hex digits>".
+const FontPoolAttr = "font_pool"
+
+// FontPoolDigest names the font pool a dataset was drawn from: the SHA-256
+// of its faces' identities — family, style, role (regular or bold),
+// collection index, file content hash and variable-font wght — sorted, so
+// that neither file paths nor the order fonts were found in matter. Two
+// machines whose pools have the same digest draw the same bytes for the
+// same spec and seed; a machine with other fonts installed gets another
+// digest, which the summary line and the file both show.
+func FontPoolDigest(recs []FontRecord) string {
+	lines := make([]string, len(recs))
+	for i, r := range recs {
+		lines[i] = fmt.Sprintf("%s\x00%s\x00%t\x00%d\x00%s\x00%g\n", r.Family, r.Style, r.Bold, r.Index, r.SHA256, r.Wght)
+	}
+	slices.Sort(lines)
+	h := sha256.New()
+	for _, l := range lines {
+		h.Write([]byte(l))
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // EncodeFontManifest returns the manifest as the JSON text stored in

@@ -57,6 +57,7 @@ func fontsUsage(w io.Writer) {
 // fonts sub-commands (the same names as generate's).
 type sourceFlags struct {
 	fontDirs    stringList
+	pool        string
 	systemFonts bool
 	embedded    bool
 	blockList   string
@@ -64,6 +65,7 @@ type sourceFlags struct {
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.pool, "fonts", "all", "font sources: embedded (the same on every machine: for reproducible datasets), system (installed fonts only) or all; --font-dir folders are added to any")
 	fs.Var(&s.fontDirs, "font-dir", "folder of .ttf/.otf/.ttc fonts to add (repeatable)")
 	fs.BoolVar(&s.systemFonts, "system-fonts", true, "also use the fonts installed on this machine")
 	fs.BoolVar(&s.embedded, "embedded-fonts", true, "also use the fonts compiled into the binary")
@@ -72,6 +74,15 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 }
 
 func (s *sourceFlags) options(stderr io.Writer) (fonts.CatalogOptions, error) {
+	switch s.pool {
+	case "all":
+	case "embedded":
+		s.systemFonts = false
+	case "system":
+		s.embedded = false
+	default:
+		return fonts.CatalogOptions{}, fmt.Errorf("%w: --fonts %q: want embedded, system or all", errUsage, s.pool)
+	}
 	o := fonts.CatalogOptions{
 		Sources: fonts.Options{
 			Embedded: s.embedded,

@@ -320,8 +320,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if path == "" {
 		where = "dry run, no file"
 	}
-	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s, %s, backend %s (%s)\n",
-		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, where, res.Backend, res.Device)
+	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s, %s, backend %s (%s), font pool %.19s\n",
+		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, where, res.Backend, res.Device, res.FontPool)
 	return nil
 }
 
