@@ -127,7 +127,7 @@ func (f *Face) UnitsPerEm() int { return f.upem }
 
 // Err returns the error wrapping ErrFontChanged that the face's file gave
 // since Load, or nil: once a file is seen to change, every Outline of its
-// faces fails with this error, and Covers answers false.
+// faces fails with this error (and Covers answers true, see there).
 func (f *Face) Err() error {
 	if s, ok := f.src.(*fileSrc); ok {
 		return s.err()
@@ -203,7 +203,8 @@ func (f *Face) Outline(r rune) ([]sfnt.Segment, error) {
 }
 
 // Covers reports whether the face can draw r: the cmap maps it and its
-// glyph has a non-empty outline. Results are cached per rune; safe for
+// glyph has a non-empty outline. A face whose file changed since Load
+// (Err != nil) answers true, so that the caller's Outline reports it. Results are cached per rune; safe for
 // concurrent use. A face drawn at a variation covers what the font's
 // default instance covers.
 func (f *Face) Covers(r rune) bool {
@@ -219,9 +220,12 @@ func (f *Face) Covers(r rune) bool {
 	_, err := f.Outline(r)
 	v = err == nil
 	if errors.Is(err, ErrFontChanged) || errors.Is(err, errReopen) {
-		// Not a property of the font: not cached (Err reports a
-		// changed file).
-		return false
+		// Not a property of the font, so not cached; and true, not
+		// false: the family stays in the pool and the draw that
+		// follows fails with the error naming the file, where false
+		// would drop the family silently (Usable cannot return an
+		// error) and the run would go on with another pool.
+		return true
 	}
 	f.mu.Lock()
 	if f.cover == nil {

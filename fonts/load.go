@@ -85,9 +85,9 @@ func (l *Library) ParserCounts() map[string]int {
 
 // Err returns the first error wrapping ErrFontChanged met so far by a
 // face of the library (see Face.Err), nil when none. Covers and Usable
-// cannot return errors: a caller that filtered families by coverage
-// calls Err afterwards so that a font file changed under the run fails
-// it instead of silently dropping the family.
+// cannot return errors; a face whose file changed counts as covering
+// (so its family is drawn and the draw fails naming the file), and a
+// caller that wants to fail sooner calls Err after filtering.
 func (l *Library) Err() error {
 	for _, fam := range l.Families {
 		for _, f := range []*Face{fam.Regular, fam.Bold} {

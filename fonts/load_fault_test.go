@@ -106,8 +106,13 @@ func TestFontChangedAfterLoad(t *testing.T) {
 			}
 			wantChanged(t, "Outline", err, p)
 			wantChanged(t, "Outline again", func() error { _, err := face.Outline('a'); return err }(), p)
-			if face.Covers('c') {
-				t.Error("Covers('c') true after the file changed")
+			// Covers says true (uncached), so that the family
+			// stays and the draw reports the change.
+			if !face.Covers('c') || !face.Covers('\uffff') {
+				t.Error("Covers false after the file changed: the family would drop out silently")
+			}
+			if got := lib.Usable([]rune("xyz"), false); len(got) != 1 {
+				t.Errorf("Usable after the change: %v, want the family kept", got)
 			}
 			wantChanged(t, "Face.Err", face.Err(), p)
 			wantChanged(t, "Library.Err", lib.Err(), p)
