@@ -2,6 +2,7 @@ package fonts
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -213,7 +214,14 @@ func OpenCatalog(o CatalogOptions) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := BuildCatalog(lib, o.BlockList, o.Checks)
+	ctx := o.Sources.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c, err := buildCatalog(ctx, lib, o.BlockList, o.Checks)
+	if err != nil {
+		return nil, err
+	}
 	c.Key, c.Files, c.Warnings = key, nfiles, warnings
 	if path != "" {
 		if err := writeCatalog(path, c); err != nil {
@@ -290,6 +298,11 @@ func catalogKey(o CatalogOptions) (string, int, error) {
 	fmt.Fprintf(h, "\nblock %q\n", o.BlockList)
 	n := 0
 	stamp := func(root string) {
+		// Resolve a symlinked root as Load does, so fonts changed behind
+		// the link change the key.
+		if real, err := filepath.EvalSymlinks(root); err == nil {
+			root = real
+		}
 		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !fontExt(p) {
 				return nil
@@ -363,6 +376,13 @@ var referenceLibrary = sync.OnceValue(func() *Library {
 //     families can only enlarge the alphabet), with and without
 //     requiring a real bold face.
 func BuildCatalog(lib *Library, blockList []string, cfg CheckConfig) *Catalog {
+	c, _ := buildCatalog(context.Background(), lib, blockList, cfg)
+	return c
+}
+
+// buildCatalog is BuildCatalog, stopping between languages once ctx is
+// done (with the full pool a language takes seconds).
+func buildCatalog(ctx context.Context, lib *Library, blockList []string, cfg CheckConfig) (*Catalog, error) {
 	if cfg == (CheckConfig{}) {
 		cfg = DefaultCheckConfig()
 	}
@@ -379,9 +399,12 @@ func BuildCatalog(lib *Library, blockList []string, cfg CheckConfig) *Catalog {
 		blocked[strings.ToLower(b)] = true
 	}
 	for _, lang := range Languages() {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: stopped: %w", ErrCatalog, context.Cause(ctx))
+		}
 		c.Languages = append(c.Languages, buildLanguage(lib, lang, blocked, cfg))
 	}
-	return c
+	return c, nil
 }
 
 func faceRef(f *Face) string {

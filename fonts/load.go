@@ -1,6 +1,7 @@
 package fonts
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -43,6 +44,9 @@ type Options struct {
 	// does not parse (or is too big, or not a font), and per unreadable
 	// sub-folder. nil discards them. The package never logs by itself.
 	Warn func(msg string)
+	// Context, if set, stops Load between font files once it is done
+	// (Ctrl-C while a large pool is hashed): Load then returns its error.
+	Context context.Context
 }
 
 // Library is the set of font families found by Load. Families is sorted
@@ -207,8 +211,12 @@ func Load(o Options) (*Library, error) {
 		}
 	}
 
+	ctx := o.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	for _, d := range o.Dirs {
-		faces, err := walkDir(d, true, seen, warn)
+		faces, err := walkDir(ctx, d, true, seen, warn)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +228,10 @@ func Load(o Options) (*Library, error) {
 		for _, d := range SystemDirs() {
 			// A missing system folder is normal: silent. One that
 			// exists but cannot be read was warned about.
-			got, err := walkDir(d, false, seen, warn)
+			got, err := walkDir(ctx, d, false, seen, warn)
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("fonts: loading stopped: %w", context.Cause(ctx))
+			}
 			if err != nil {
 				continue
 			}
@@ -228,6 +239,9 @@ func Load(o Options) (*Library, error) {
 			faces = append(faces, got...)
 		}
 		add(faces)
+	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("fonts: loading stopped: %w", context.Cause(ctx))
 	}
 	if o.Embedded {
 		looked = append(looked, "the embedded set")
@@ -254,7 +268,7 @@ func Load(o Options) (*Library, error) {
 // error (errors.Is fs.ErrNotExist, fs.ErrPermission): for a user folder
 // that is Load's error; for a system one (user false) a missing folder
 // is dropped silently and an unreadable one warned about.
-func walkDir(root string, user bool, seen map[[32]byte]bool, warn func(string)) ([]*Face, error) {
+func walkDir(ctx context.Context, root string, user bool, seen map[[32]byte]bool, warn func(string)) ([]*Face, error) {
 	if root == "" {
 		// EvalSymlinks would make it ".": an empty --font-dir is a
 		// mistake, not the current folder.
@@ -280,12 +294,16 @@ func walkDir(root string, user bool, seen map[[32]byte]bool, warn func(string)) 
 		}
 		return nil, err
 	}
-	w := &walker{seen: seen, warn: warn, visited: map[string]bool{real: true}}
+	w := &walker{ctx: ctx, seen: seen, warn: warn, visited: map[string]bool{real: true}}
 	w.dir(root, ents)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("fonts: loading stopped: %w", context.Cause(ctx))
+	}
 	return w.faces, nil
 }
 
 type walker struct {
+	ctx     context.Context
 	seen    map[[32]byte]bool
 	warn    func(string)
 	visited map[string]bool // real paths of the folders walked
@@ -298,6 +316,9 @@ func (w *walker) skip(p string, err error) { w.warn(fmt.Sprintf("fonts: skipping
 // dir walks the entries of folder p (os.ReadDir sorts them by name).
 func (w *walker) dir(p string, ents []fs.DirEntry) {
 	for _, e := range ents {
+		if w.ctx.Err() != nil {
+			return
+		}
 		q := filepath.Join(p, e.Name())
 		t := e.Type()
 		if t&fs.ModeSymlink != 0 {

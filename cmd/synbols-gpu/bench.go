@@ -19,6 +19,7 @@ import (
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", nil)
 	var c common
+	c.src.ctx = ctx
 	c.register(fs)
 	dataset := fs.String("dataset", "default", "preset to measure")
 	backends := fs.String("backends", "cpu,gpu", "comma-separated backends to measure side by side: cpu, gpu (any device, llvmpipe included), auto")

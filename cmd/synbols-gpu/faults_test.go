@@ -547,3 +547,34 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestFaultSignalDuringLoad: Ctrl-C while a large font pool is loaded
+// (2,000 hard links to a 4 MB font: every file is read and hashed, about
+// 8 GB) ends the run within a second, not when loading is done.
+func TestFaultSignalDuringLoad(t *testing.T) {
+	dir, fontDir := t.TempDir(), t.TempDir()
+	src, err := filepath.Abs(filepath.Join("..", "..", "fonts", "embedded", "droid", "DroidSansFallback.ttf"))
+	must(t, err)
+	for i := range 2000 {
+		must(t, os.Link(src, filepath.Join(fontDir, fmt.Sprintf("f%04d.ttf", i))))
+	}
+	cmd := child(dir, nil, "generate", "--n_samples", "10", "--font-dir", fontDir, "--system-fonts=false", "--quiet", "--out", "x.h5py")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	must(t, cmd.Start())
+	time.Sleep(500 * time.Millisecond)
+	must(t, cmd.Process.Signal(syscall.SIGINT))
+	sent := time.Now()
+	err = cmd.Wait()
+	took := time.Since(sent)
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130: %s", err, errb.String())
+	}
+	if took > 1500*time.Millisecond {
+		t.Errorf("exited %v after SIGINT, want < 1.5 s", took)
+	}
+	t.Logf("exited %v after SIGINT", took.Round(time.Millisecond))
+	oneLine(t, errb.String(), "interrupted (SIGINT)")
+	noLeftovers(t, dir)
+}

@@ -30,11 +30,11 @@ func cmdFonts(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	switch args[0] {
 	case "list":
-		return cmdFontsList(args[1:], stdout, stderr, false)
+		return cmdFontsList(ctx, args[1:], stdout, stderr, false)
 	case "check":
-		return cmdFontsList(args[1:], stdout, stderr, true)
+		return cmdFontsList(ctx, args[1:], stdout, stderr, true)
 	case "show":
-		return cmdFontsShow(args[1:], stdout, stderr)
+		return cmdFontsShow(ctx, args[1:], stdout, stderr)
 	case "install":
 		return cmdFontsInstall(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
@@ -56,6 +56,7 @@ func fontsUsage(w io.Writer) {
 // sourceFlags are the flags that say where fonts come from, shared by the
 // fonts sub-commands (the same names as generate's).
 type sourceFlags struct {
+	ctx         context.Context // stops font loading (Ctrl-C): set by the command
 	fontDirs    stringList
 	pool        string
 	systemFonts bool
@@ -89,6 +90,7 @@ func (s *sourceFlags) options(stderr io.Writer) (fonts.CatalogOptions, error) {
 			System:   s.systemFonts,
 			Dirs:     s.fontDirs,
 			Warn:     func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
+			Context:  s.ctx,
 		},
 		Rebuild: s.rebuild,
 	}
@@ -124,13 +126,13 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, er
 	}
 }
 
-func cmdFontsList(args []string, stdout, stderr io.Writer, check bool) error {
+func cmdFontsList(ctx context.Context, args []string, stdout, stderr io.Writer, check bool) error {
 	name := "fonts list"
 	if check {
 		name = "fonts check"
 	}
 	fs := newFlags(name, nil)
-	var src sourceFlags
+	src := sourceFlags{ctx: ctx}
 	src.register(fs)
 	lang := fs.String("language", "", "list the families of this language (name or CLDR code)")
 	bold := fs.Bool("bold", false, "count only families with a real bold face")
@@ -248,9 +250,9 @@ func thousands(n int) string {
 	return s
 }
 
-func cmdFontsShow(args []string, stdout, stderr io.Writer) error {
+func cmdFontsShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fonts show", nil)
-	var src sourceFlags
+	src := sourceFlags{ctx: ctx}
 	src.register(fs)
 	lang := fs.String("language", "english", "the alphabet to draw")
 	out := fs.String("out", "", "PNG file to write (default: FAMILY.png, spaces as _)")
@@ -389,7 +391,7 @@ func drawCell(img *image.Gray, face *fonts.Face, r rune, x0, y0, cell int, dilat
 
 func cmdFontsInstall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fonts install", nil)
-	var src sourceFlags
+	src := sourceFlags{ctx: ctx}
 	src.register(fs)
 	tier := fs.String("tier", "small", "small (~45 MB download) or full (~1.1 GB, 3 GB installed)")
 	dryRun := fs.Bool("dry-run", false, "print the apt-get (and, for --tier full, npm) commands without running them")

@@ -219,6 +219,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
 		checks   = fs.Bool("font-checks", true, "drop the families the font catalogue rejects (see 'synbols-gpu fonts check')")
 	)
+	c.src.ctx = ctx
 	c.register(fs)
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
