@@ -133,33 +133,56 @@ func TestSignMatchesRaster(t *testing.T) {
 }
 
 // bruteBoundary is the boundary of p's nonzero fill in g's texel space,
-// found independently of flatten and fillBoundary: every segment, lines
-// included, is sampled from its Bézier formula into pieces at most
-// bruteStep texels long, and a piece is kept when the nonzero winding
-// number is zero on exactly one side of its midpoint (bruteSide texels
-// away, winding by brute force over the outline flattened to bruteSide/10
-// texel). Where contours cross, a piece straddling the crossing is wrong
-// over at most its length, so distances to the result are within
-// bruteStep/2 of those to the true boundary.
+// found independently of flatten's chords and of fillBoundary: every
+// segment, lines included, is sampled from its Bézier formula into
+// pieces at most bruteStep texels long, and a piece is kept when the
+// nonzero winding number is zero on exactly one side of the curve point
+// at its middle parameter (bruteSide texels away along the piece's
+// normal; winding by brute force over the outline flattened to
+// bruteSide/10). Where contours cross, a piece straddling the crossing is
+// wrong over at most its length, so distances to the result are within
+// bruteStep/2 of those to the true boundary. Holes and spikes narrower
+// than 2·bruteSide are missed.
 func bruteBoundary(g *Glyph, p Path) []line {
-	const bruteStep, bruteSide = 0.05, 0.005
+	const bruteStep, bruteSide = 0.05, 1e-4
 	s := float64(g.TexelsPerEm)
 	poly := p.flatten(s, -float64(g.Origin[0])*s, -float64(g.Origin[1])*s, bruteSide/10, nil)
+	// The lines of poly by texel row, so that a winding number looks at
+	// the lines of its row only.
+	ylo := math.Inf(1)
+	for _, l := range poly {
+		ylo = min(ylo, l.ay, l.by)
+	}
+	y0 := int(math.Floor(ylo))
+	var rows [][]line
+	for _, l := range poly {
+		for r := int(math.Floor(min(l.ay, l.by))) - y0; r <= int(math.Floor(max(l.ay, l.by)))-y0; r++ {
+			for len(rows) <= r {
+				rows = append(rows, nil)
+			}
+			rows[r] = append(rows[r], l)
+		}
+	}
+	winding := func(x, y float64) int32 {
+		if r := int(math.Floor(y)) - y0; r >= 0 && r < len(rows) {
+			return windingAt(rows[r], x, y)
+		}
+		return 0
+	}
 	m := emToTexel(g)
 	pt := func(q [2]float32) [2]float64 {
 		a, b := m(q[0], q[1])
 		return [2]float64{float64(a), float64(b)}
 	}
 	var out []line
-	piece := func(a, b [2]float64) {
+	piece := func(a, b, mid [2]float64) {
 		dx, dy := b[0]-a[0], b[1]-a[1]
 		n := math.Hypot(dx, dy)
 		if n == 0 {
 			return
 		}
-		mx, my := (a[0]+b[0])/2, (a[1]+b[1])/2
 		ox, oy := -dy/n*bruteSide, dx/n*bruteSide
-		if (windingAt(poly, mx+ox, my+oy) == 0) != (windingAt(poly, mx-ox, my-oy) == 0) {
+		if (winding(mid[0]+ox, mid[1]+oy) == 0) != (winding(mid[0]-ox, mid[1]-oy) == 0) {
 			out = append(out, line{a[0], a[1], b[0], b[1]})
 		}
 	}
@@ -170,9 +193,7 @@ func bruteBoundary(g *Glyph, p Path) []line {
 			bound += math.Hypot(c[k][0]-c[k-1][0], c[k][1]-c[k-1][1])
 		}
 		steps := max(1, int(math.Ceil(bound/bruteStep)))
-		prev := c[0]
-		for k := 1; k <= steps; k++ {
-			t := float64(k) / float64(steps)
+		at := func(t float64) [2]float64 {
 			u := 1 - t
 			var q [2]float64
 			for d := range 2 {
@@ -185,7 +206,15 @@ func bruteBoundary(g *Glyph, p Path) []line {
 					q[d] = u*u*u*c[0][d] + 3*u*u*t*c[1][d] + 3*u*t*t*c[2][d] + t*t*t*c[3][d]
 				}
 			}
-			piece(prev, q)
+			return q
+		}
+		prev := c[0]
+		for k := 1; k <= steps; k++ {
+			q := at(float64(k) / float64(steps))
+			if k == steps {
+				q = c[len(c)-1]
+			}
+			piece(prev, q, at((float64(k)-0.5)/float64(steps)))
 			prev = q
 		}
 	}
