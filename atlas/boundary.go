@@ -135,7 +135,8 @@ func (c *contacts) touch(i, other int32, t, l float64) {
 func (c *contacts) meet(ia, ib int32, a, b line) {
 	dax, day := a.bx-a.ax, a.by-a.ay
 	dbx, dby := b.bx-b.ax, b.by-b.ay
-	la, lb := math.Hypot(dax, day), math.Hypot(dbx, dby)
+	// Coordinates are small (texels): no need for math.Hypot's overflow care.
+	la, lb := math.Sqrt(dax*dax+day*day), math.Sqrt(dbx*dbx+dby*dby)
 	on := func(t, l float64) bool { return t*l >= -meetTol && (t-1)*l <= meetTol }
 	wx, wy := b.ax-a.ax, b.ay-a.ay
 	den := dax*dby - day*dbx // la·lb·sin(angle)
@@ -281,7 +282,7 @@ func fillBoundary(lines []line, starts []int32, out []line) []line {
 	for i := range best {
 		best[i] = -1
 	}
-	length := func(l line) float64 { return math.Hypot(l.bx-l.ax, l.by-l.ay) }
+	length := func(l line) float64 { return (l.bx-l.ax)*(l.bx-l.ax) + (l.by-l.ay)*(l.by-l.ay) } // squared
 	for p, r := range run {
 		if b := best[r]; b < 0 || length(pieces[p]) > length(pieces[b]) {
 			best[r] = int32(p)

@@ -41,10 +41,11 @@ func layout(p Params, ink [4]float32) (origin [2]float32, texelsPerEm float32, e
 // exact and unchanged; the alternatives are less exact (rasterising the
 // fill on a fine grid and running a distance transform: bounded by the
 // grid, and costlier) or heavier (a general polygon-union library, for
-// which only the boundary is needed here). Measured on the 2-core
-// development machine, the cut and classification take 15–32 µs per
-// 64×64 glyph (DejaVu Sans, Nimbus Roman, Roboto a–z and its overlapping
-// glyphs), about 5–8% of a build.
+// which only the boundary is needed here). Measured on a shared 2-core
+// machine, the cut and classification take 15–33 µs per 64×64 glyph
+// (DejaVu Sans, Nimbus Roman, Roboto a–z and its overlapping glyphs);
+// whole builds went from 298, 492, 317, 268 µs to 334, 561, 332, 284 µs
+// (BenchmarkGlyph, best of 5), +5–14%.
 //
 // Unsigned distance: each boundary piece updates the squared distance of
 // the texel centres that can lie within Spread of it (a per-row interval
