@@ -23,7 +23,7 @@ import (
 // CatalogFormat is the version of the catalogue's JSON layout and of the
 // rules that fill it; a cached catalogue of another format is rebuilt.
 // Bump it whenever a check or a threshold changes meaning.
-const CatalogFormat = 2
+const CatalogFormat = 3
 
 var (
 	// ErrBlockList reports an unreadable block-list file.
@@ -66,6 +66,10 @@ type Catalog struct {
 	Checks    CheckConfig       `json:"checks"`
 	Families  []FamilyInfo      `json:"families"`
 	Languages []LanguageCatalog `json:"languages"`
+	// Parsers counts the faces (regular and bold) read by each outline
+	// parser: "sfnt" (golang.org/x/image) or "go-text", the fallback for
+	// faces sfnt cannot read (CFF2, some collections).
+	Parsers map[string]int `json:"parsers"`
 	// Warnings are the parse warnings of the load the catalogue was
 	// built from (files skipped), kept so a cached catalogue still says.
 	Warnings []string `json:"warnings,omitempty"`
@@ -223,6 +227,7 @@ func OpenCatalog(o CatalogOptions) (*Catalog, error) {
 		return nil, err
 	}
 	c.Key, c.Files, c.Warnings = key, nfiles, warnings
+	c.Parsers = lib.ParserCounts()
 	if path != "" {
 		if err := writeCatalog(path, c); err != nil {
 			warn(err.Error())
@@ -445,6 +450,13 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 		}
 		if blocked[strings.ToLower(f.Name)] {
 			lc.Dropped = append(lc.Dropped, LanguageFamily{Name: f.Name, Reasons: []Reason{{CheckBlocked, "in the block-list"}}})
+			continue
+		}
+		if f.Regular.symbolic {
+			// Its code points do not mean the letters they draw (Greek
+			// at a-z, signs): no rendering check needed.
+			lc.Dropped = append(lc.Dropped, LanguageFamily{Name: f.Name, Reasons: []Reason{{CheckSymbolFont,
+				"its OS/2 table declares a symbol font (family class Symbolic or PANOSE Latin Pictorial)"}}})
 			continue
 		}
 		cands = append(cands, f)

@@ -52,6 +52,12 @@ type CheckConfig struct {
 	BoxFrame float64 `json:"box_frame"`
 	// MaxBoxes is the fraction of the sample that may be boxes.
 	MaxBoxes float64 `json:"max_boxes"`
+	// FrameSide is the fraction of each side of a stretched glyph's box
+	// that must be inked near the edge for the glyph to count as framed
+	// (a letter drawn inside a key-cap or a box); MaxFramed the fraction
+	// of the sample that may be framed.
+	FrameSide float64 `json:"frame_side"`
+	MaxFramed float64 `json:"max_framed"`
 	// MinRecognised is the fraction of the sample whose nearest reference
 	// glyph (in the embedded fonts that draw the sample) must be the same
 	// symbol. Dingbat fonts such as URW D050000L draw distinct pictures
@@ -77,14 +83,18 @@ type CheckConfig struct {
 //   - BoxFill 0.92, BoxFrame 0.9, MaxBoxes 0.5: a sans "l" or "i" is a
 //     filled box once stretched, so real fonts have 0-2 boxes among a-z;
 //     half the alphabet is not a font.
+//   - FrameSide 0.8, MaxFramed 0.5: the glyph's ink is within 3 pixels
+//     of all four sides of its stretched box along ≥ 80% of each side.
+//     Linux Biolinum Keyboard O (every letter in a key-cap) frames 26 of
+//     26; real fonts 0-2 (a stretched "o" or "l"), URW D050000L 8.
 //   - MinRecognised 0.06 (flag at ≤ 1 of 26, no better than chance):
 //     on Debian's full pool (1,600 families drawing a-z), URW D050000L
 //     (dingbats), layered and pixel-art display fonts score 0-1, while
 //     real but far-from-reference designs score from 2 up (script faces
 //     such as UKIJ Jelliy 2, Telephasic BRK 7; ordinary text faces 20-26).
 //     Either case of a letter counts (all-caps fonts such as Bebas Neue).
-//     Standard Symbols PS (Greek letters for a-z) scores 4 and is left
-//     to the block-list.
+//     Standard Symbols PS (Greek letters for a-z) scores 4; it is caught
+//     by its OS/2 table, which declares a symbol font (CheckSymbolFont).
 //   - Duplicate 0.025: clones of one design measure 0.001-0.003
 //     (FreeSans / Nimbus Sans, FreeSerif / Nimbus Roman, DejaVu Math TeX
 //     Gyre / DejaVu Serif) and 0.017 (Carlito, derived from Lato);
@@ -100,6 +110,8 @@ func DefaultCheckConfig() CheckConfig {
 		BoxFill:       0.92,
 		BoxFrame:      0.9,
 		MaxBoxes:      0.5,
+		FrameSide:     0.8,
+		MaxFramed:     0.5,
 		MinRecognised: 0.06,
 		Duplicate:     0.025,
 		BoldSame:      0.01,
@@ -115,6 +127,8 @@ const (
 	CheckDuplicate    = "duplicate"    // near-duplicate of a kept family
 	CheckBlocked      = "blocked"      // named in the user's block-list
 	CheckRender       = "render"       // a sample glyph failed to load
+	CheckSymbolFont   = "symbol-font"  // the font declares itself a symbol font
+	CheckFramed       = "framed"       // glyphs drawn inside frames (key-caps, boxed letters)
 )
 
 // Bold capabilities recorded per family.
@@ -139,6 +153,7 @@ type ShapeStats struct {
 	Sample     int `json:"sample"`
 	Distinct   int `json:"distinct"`
 	Boxes      int `json:"boxes"`
+	Framed     int `json:"framed"`
 	Recognised int `json:"recognised"` // -1: no reference draws the sample
 }
 
@@ -283,6 +298,54 @@ func isBox(bm *glyphBitmap, cfg CheckConfig) bool {
 	return fill >= cfg.BoxFill || frame >= cfg.BoxFrame
 }
 
+// isFramed reports whether a stretched bitmap has ink near all four sides
+// of its box along most of each side: a glyph enclosed by a frame. A
+// letter touches its stretched box on each side too, but only where its
+// strokes end (the two stems of an "n" along the bottom), not along the
+// whole side.
+func isFramed(bm *glyphBitmap, cfg CheckConfig) bool {
+	if cfg.FrameSide <= 0 {
+		return false
+	}
+	const band = 3 // pixels from the edge of the box
+	lo, hi := 1, glyphSize-2
+	inked := func(x, y int) bool { return bm[y*glyphSize+x] >= 128 }
+	var sides [4]int // left, right, top, bottom
+	for k := lo; k <= hi; k++ {
+		for d := range band {
+			if inked(lo+d, k) {
+				sides[0]++
+				break
+			}
+		}
+		for d := range band {
+			if inked(hi-d, k) {
+				sides[1]++
+				break
+			}
+		}
+		for d := range band {
+			if inked(k, lo+d) {
+				sides[2]++
+				break
+			}
+		}
+		for d := range band {
+			if inked(k, hi-d) {
+				sides[3]++
+				break
+			}
+		}
+	}
+	need := cfg.FrameSide * float64(hi-lo+1)
+	for _, n := range sides {
+		if float64(n) < need {
+			return false
+		}
+	}
+	return true
+}
+
 // familySample is one family's rendered sample for one alphabet.
 type familySample struct {
 	fam    *Family
@@ -337,9 +400,15 @@ func (rd *renderer) shapeChecks(fs familySample, sample []rune, refs []familySam
 		if err == nil && isBox(bm, cfg) {
 			st.Boxes++
 		}
+		if err == nil && isFramed(bm, cfg) {
+			st.Framed++
+		}
 	}
 	if float64(st.Boxes) > cfg.MaxBoxes*float64(len(sample)) {
 		reasons = append(reasons, Reason{CheckBoxes, fmt.Sprintf("%d of %d symbols drawn as boxes", st.Boxes, len(sample))})
+	}
+	if cfg.MaxFramed > 0 && float64(st.Framed) > cfg.MaxFramed*float64(len(sample)) {
+		reasons = append(reasons, Reason{CheckFramed, fmt.Sprintf("%d of %d symbols drawn inside a frame (key-caps or boxed letters)", st.Framed, len(sample))})
 	}
 	if len(refs) > 0 {
 		st.Recognised = 0

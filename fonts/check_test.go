@@ -206,7 +206,7 @@ func TestChecksCraftedFonts(t *testing.T) {
 		family string
 		want   []string
 	}{
-		{"Box Font", []string{CheckSameShape, CheckBoxes, CheckUnrecognised}},
+		{"Box Font", []string{CheckSameShape, CheckBoxes, CheckFramed, CheckUnrecognised}},
 		{"One X", []string{CheckSameShape, CheckUnrecognised}},
 		{"Rot Thirteen", []string{CheckUnrecognised}},
 		{"Empty E", []string{CheckCoverage}},
@@ -297,20 +297,84 @@ func TestBlockList(t *testing.T) {
 	}
 }
 
-// TestDingbatsCaught: URW D050000L maps a-z to pictures; when this
-// machine has it (fonts-urw-base35), the catalogue must drop it.
+// TestDingbatsCaught: URW D050000L maps a-z to pictures. It declares
+// itself a symbol font, and with that declaration erased from its OS/2
+// table the recognition check still drops it.
 func TestDingbatsCaught(t *testing.T) {
 	const p = "/usr/share/fonts/opentype/urw-base35/D050000L.otf"
 	data, err := os.ReadFile(p)
 	if err != nil {
-		t.Skip("no D050000L.otf here (apt-get install fonts-urw-base35)")
+		t.Fatalf("%v (CI installs fonts-urw-base35)", err)
 	}
 	dir := t.TempDir()
 	writeFont(t, dir, "D050000L.otf", data)
 	writeFont(t, dir, "good.ttf", remapped(t, "Good Sans", func(r rune) rune { return r }))
 	c := buildDir(t, dir, nil)
+	if kept, f := verdict(t, c, "english", "D050000L"); kept || !slices.Equal(checks(f), []string{CheckSymbolFont}) {
+		t.Errorf("D050000L: kept %v %+v, want dropped as a symbol font", kept, f)
+	}
+	dir = t.TempDir()
+	writeFont(t, dir, "D050000L.otf", withTextClass(data))
+	writeFont(t, dir, "good.ttf", remapped(t, "Good Sans", func(r rune) rune { return r }))
+	c = buildDir(t, dir, nil)
 	if kept, f := verdict(t, c, "english", "D050000L"); kept || !slices.Contains(checks(f), CheckUnrecognised) {
-		t.Errorf("D050000L: kept %v %+v", kept, f)
+		t.Errorf("D050000L declared a text font: kept %v %+v, want dropped as unrecognised", kept, f)
+	}
+}
+
+// withTextClass rewrites a font's OS/2 family class and PANOSE family kind
+// to those of a text face (class 0, PANOSE 2), as a font that does not
+// declare what it is would have them.
+func withTextClass(font []byte) []byte {
+	out := append([]byte(nil), font...)
+	be := binary.BigEndian
+	for j := range int(be.Uint16(out[4:])) {
+		rec := out[12+16*j:]
+		if string(rec[:4]) == "OS/2" {
+			off := be.Uint32(rec[8:])
+			out[off+30], out[off+31], out[off+32] = 0, 0, 2
+			return out
+		}
+	}
+	panic("no OS/2 table")
+}
+
+// TestRecognitionDebianFamilies: on real Debian fonts, the two families
+// that drew wrong or odd labels in the default dataset are dropped — URW's
+// Standard Symbols PS (Greek and signs at a-z: a symbol font) and Linux
+// Biolinum Keyboard O (every letter inside a key-cap) — while the text
+// and display faces of the same packages are kept.
+func TestRecognitionDebianFamilies(t *testing.T) {
+	files := map[string]string{
+		"Standard Symbols PS":       "/usr/share/fonts/opentype/urw-base35/StandardSymbolsPS.otf",
+		"Linux Biolinum Keyboard O": "/usr/share/fonts/opentype/linux-libertine/LinBiolinum_K.otf",
+		"Linux Biolinum O":          "/usr/share/fonts/opentype/linux-libertine/LinBiolinum_R.otf",
+		"Linux Libertine O":         "/usr/share/fonts/opentype/linux-libertine/LinLibertine_R.otf",
+		"Linux Libertine Display O": "/usr/share/fonts/opentype/linux-libertine/LinLibertine_DR.otf",
+		"URW Gothic":                "/usr/share/fonts/opentype/urw-base35/URWGothic-Book.otf",
+		"Nimbus Sans":               "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf",
+		"C059":                      "/usr/share/fonts/opentype/urw-base35/C059-Roman.otf",
+	}
+	dir := t.TempDir()
+	for fam, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatalf("%s: %v (CI installs fonts-urw-base35 and fonts-linuxlibertine)", fam, err)
+		}
+		writeFont(t, dir, filepath.Base(p), data)
+	}
+	c := buildDir(t, dir, nil)
+	for fam, want := range map[string]string{"Standard Symbols PS": CheckSymbolFont, "Linux Biolinum Keyboard O": CheckFramed} {
+		if kept, f := verdict(t, c, "english", fam); kept || !slices.Contains(checks(f), want) {
+			t.Errorf("%s: kept %v, reasons %v, want dropped for %s", fam, kept, f.Reasons, want)
+		} else {
+			t.Logf("%s dropped: %v (stats %+v)", fam, f.Reasons, f.Stats)
+		}
+	}
+	for _, fam := range []string{"Linux Biolinum O", "Linux Libertine O", "Linux Libertine Display O", "URW Gothic", "Nimbus Sans", "C059"} {
+		if kept, f := verdict(t, c, "english", fam); !kept {
+			t.Errorf("%s dropped: %v", fam, f.Reasons)
+		}
 	}
 }
 

@@ -63,14 +63,16 @@ type Face struct {
 	// TrueType (glyf).
 	CFF bool
 
-	width  int // OS/2 usWidthClass, 5 = normal
-	italic bool
-	parser string     // ParserSfnt or ParserGoText
-	font   *sfnt.Font // nil when parser is ParserGoText
-	upem   int
-	bufs   sync.Pool // *sfnt.Buffer
-	src    fontSrc   // the file's bytes (nil only in tests' fake faces)
-	size   int64     // of the file
+	width int // OS/2 usWidthClass, 5 = normal
+	// symbolic: the OS/2 table declares a symbol font (see os2Info).
+	symbolic bool
+	italic   bool
+	parser   string     // ParserSfnt or ParserGoText
+	font     *sfnt.Font // nil when parser is ParserGoText
+	upem     int
+	bufs     sync.Pool // *sfnt.Buffer
+	src      fontSrc   // the file's bytes (nil only in tests' fake faces)
+	size     int64     // of the file
 
 	mu    sync.Mutex
 	cover map[rune]bool
@@ -338,7 +340,7 @@ func parseFace(src fontSrc, size int64, off uint32, index int, collection bool, 
 	}
 	names := readNames(tab[0])
 	st := readStyleTables(tab[1], tab[2])
-	f.width, f.italic = st.width, st.italic
+	f.width, f.italic, f.symbolic = st.width, st.italic, st.symbolic
 	_, cff := tables["CFF "]
 	_, cff2 := tables["CFF2"]
 	f.CFF = cff || cff2

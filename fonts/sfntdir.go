@@ -122,6 +122,12 @@ func table(r io.ReaderAt, tables map[string]tableRec, tag string) ([]byte, error
 type os2Info struct {
 	weight, width int // usWeightClass (0 = unknown), usWidthClass (0 = unknown)
 	italic        bool
+	// symbolic: the face declares itself a symbol font — IBM family
+	// class 12 "Symbolic" (sFamilyClass high byte) or PANOSE family kind
+	// 5 "Latin Pictorial". URW's Standard Symbols PS (Greek letters and
+	// mathematical signs at the Latin code points) and D050000L
+	// (dingbats) do; text and display faces do not.
+	symbolic bool
 }
 
 // readStyleTables reads the OS/2 and head tables' bytes (nil = absent).
@@ -131,6 +137,10 @@ func readStyleTables(os2, head []byte) os2Info {
 		if len(b) >= 8 {
 			s.weight = int(binary.BigEndian.Uint16(b[4:]))
 			s.width = int(binary.BigEndian.Uint16(b[6:]))
+		}
+		if len(b) >= 42 {
+			class, panoseFamily := b[30], b[32]
+			s.symbolic = class == 12 || panoseFamily == 5
 		}
 		if len(b) >= 64 {
 			fsSel := binary.BigEndian.Uint16(b[62:])

@@ -9,7 +9,9 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -179,6 +181,14 @@ func printCatalog(w io.Writer, cat *fonts.Catalog, lang string, bold, report boo
 		src = "cached"
 	}
 	fmt.Fprintf(w, "Catalogue of %s font files (%s %s)\n", thousands(cat.Files), src, cat.Built.Local().Format(time.DateTime))
+	if len(cat.Parsers) > 0 {
+		names := slices.Sorted(maps.Keys(cat.Parsers))
+		var parts []string
+		for _, p := range names {
+			parts = append(parts, fmt.Sprintf("%s by %s", thousands(cat.Parsers[p]), p))
+		}
+		fmt.Fprintf(w, "Faces read: %s\n", strings.Join(parts, ", "))
+	}
 	for _, lc := range langs {
 		nf, ns := len(lc.Families), lc.Symbols
 		what := ""
