@@ -2,6 +2,7 @@ package atlas
 
 import (
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/internal/exact"
 	"image"
 	"math"
 	"math/rand/v2"
@@ -64,28 +65,11 @@ func fileFace(t testing.TB, path string) *fonts.Face {
 // is the nonzero rule everywhere (where contours of opposite direction
 // overlap, or where regions of winding 2 and 0 meet inside one pixel).
 func nonzeroCoverage(ls []line, w, h int) []float64 {
-	const sub = 256
-	cov := make([]float64, w*h)
-	var xs []crossing
-	for sj := range h * sub {
-		y := (float64(sj) + 0.5) / sub
-		xs = rowCrossings(ls, y, xs[:0])
-		row := cov[(sj/sub)*w : (sj/sub+1)*w]
-		wind := int32(0)
-		for k := 0; k+1 < len(xs); k++ {
-			wind += xs[k].dir
-			if wind == 0 {
-				continue
-			}
-			a, b := max(0, xs[k].x), min(float64(w), xs[k+1].x)
-			for i := max(0, int(math.Floor(a))); i < w && float64(i) < b; i++ {
-				if l := min(b, float64(i+1)) - max(a, float64(i)); l > 0 {
-					row[i] += l / sub
-				}
-			}
-		}
+	el := make([]exact.Line, len(ls))
+	for i, l := range ls {
+		el[i] = exact.Line{AX: l.ax, AY: l.ay, BX: l.bx, BY: l.by}
 	}
-	return cov
+	return exact.Coverage(el, w, h)
 }
 
 // maxWinding is the largest |winding number| of ls over a w×h image,
@@ -192,19 +176,7 @@ func pixelMap(g *Glyph, res int) (s, tx, ty float64) {
 // engine/cpu's TestSDFMatchesExactRaster measures it), the largest |a −
 // b|, and the ink masses Σa, Σb.
 func compareCoverage(a, b []float64) (mean, worst, inkA, inkB float64) {
-	var sum float64
-	cnt := 0
-	for i := range a {
-		if a[i] > 0 || b[i] > 0 {
-			d := math.Abs(a[i] - b[i])
-			sum += d
-			worst = max(worst, d)
-			cnt++
-		}
-		inkA += a[i]
-		inkB += b[i]
-	}
-	return sum / float64(max(cnt, 1)), worst, inkA, inkB
+	return exact.Compare(a, b)
 }
 
 // seams counts the pixels of a res×res image that are deep inside the

@@ -3,6 +3,7 @@ package atlas
 import (
 	"errors"
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/internal/exact"
 	"math"
 
 	"golang.org/x/image/vector"
@@ -143,6 +144,29 @@ func (p Path) flatten(s, tx, ty, tol float64, out []line) []line {
 // where the previous one ends, the last ends where the first starts).
 // Contours that flatten to nothing are left out.
 func (p Path) flattenContours(s, tx, ty, tol float64, out []line, starts []int32) ([]line, []int32) {
+	return p.flattenMapped(func(q [2]float32) (float64, float64) { return float64(q[0])*s + tx, float64(q[1])*s + ty }, tol, out, starts)
+}
+
+// Lines flattens p to closed polylines in pixel space after the affine
+// map m from em coordinates: x' = m[0]·x + m[1]·y + m[2], y' = m[3]·x +
+// m[4]·y + m[5], with chords within tol pixels of the curves (an affine
+// map of a Bézier curve is the curve of the mapped control points, so the
+// bound of flatten holds in pixel space). It is the outline an exact
+// reference (package internal/exact) is rasterised from.
+func (p Path) Lines(m [6]float64, tol float64) []exact.Line {
+	ls, _ := p.flattenMapped(func(q [2]float32) (float64, float64) {
+		x, y := float64(q[0]), float64(q[1])
+		return m[0]*x + m[1]*y + m[2], m[3]*x + m[4]*y + m[5]
+	}, tol, nil, nil)
+	out := make([]exact.Line, len(ls))
+	for i, l := range ls {
+		out[i] = exact.Line{AX: l.ax, AY: l.ay, BX: l.bx, BY: l.by}
+	}
+	return out
+}
+
+// flattenMapped is flattenContours with any map pt of the control points.
+func (p Path) flattenMapped(pt func([2]float32) (float64, float64), tol float64, out []line, starts []int32) ([]line, []int32) {
 	var cx, cy, fx, fy float64 // current point, contour start
 	open := false
 	mark := func() {
@@ -150,7 +174,6 @@ func (p Path) flattenContours(s, tx, ty, tol float64, out []line, starts []int32
 			starts = append(starts, int32(len(out)))
 		}
 	}
-	pt := func(q [2]float32) (float64, float64) { return float64(q[0])*s + tx, float64(q[1])*s + ty }
 	add := func(x, y float64) {
 		if x != cx || y != cy {
 			out = append(out, line{cx, cy, x, y})
