@@ -49,21 +49,10 @@ func fileFace(t testing.TB, path string) *fonts.Face {
 	return l.Families[0].Regular
 }
 
-// nonzeroCoverage is the reference the SDF is compared with: the area
-// coverage of each pixel of a w×h image by the nonzero-winding fill of
-// the closed polylines ls (pixel space). Each pixel row is cut into sub
-// rows; along a sub row's centre line the filled spans (winding ≠ 0,
-// from the sorted crossings) are intersected exactly with each pixel, and
-// the sub rows' lengths are averaged (midpoint rule in y). Within a
-// pixel the covered length is piecewise linear in y, where the midpoint
-// rule is exact, apart from kinks where an edge leaves the pixel
-// (error O(sub⁻²)) and vertices, horizontal edges included (at most a
-// sub row's height, 1/256, per vertex in the pixel). paintFromTile
-// flattens curves to 0.001 pixel, bounding that error the same way.
-// Unlike
-// x/image/vector, which sums signed area and takes |Σ| clamped to 1, it
-// is the nonzero rule everywhere (where contours of opposite direction
-// overlap, or where regions of winding 2 and 0 meet inside one pixel).
+// nonzeroCoverage is the reference the SDF is compared with: the exact
+// nonzero-rule area coverage of the closed polylines ls (pixel space) on
+// a w×h image (see package internal/exact for the method and its error
+// bound; paintFromTile flattens curves to 0.001 pixel to stay within it).
 func nonzeroCoverage(ls []line, w, h int) []float64 {
 	el := make([]exact.Line, len(ls))
 	for i, l := range ls {
