@@ -50,6 +50,39 @@ type CatalogOptions struct {
 	NoCache  bool
 	// Rebuild ignores a cached catalogue (it is still rewritten).
 	Rebuild bool
+	// Draw, if set, is the drawing check: every family the other checks
+	// keep is painted through the painters' own path and compared with
+	// an exact rasterisation of its outlines; a family that differs
+	// beyond the check's bound is dropped (CheckDrawing). This package
+	// cannot paint (the atlas and painters build on it), so the caller
+	// provides the check: see package fonts/drawcheck.
+	Draw DrawChecker
+}
+
+// A DrawChecker proves that a family draws right: see CatalogOptions.Draw.
+// Check is called from several goroutines at once.
+type DrawChecker interface {
+	// ID names the check and its bounds; it is part of the catalogue's
+	// cache key, so a changed check rebuilds the catalogue.
+	ID() string
+	// Check paints the symbols of fam (its regular face, and its real or
+	// variable bold face) and reports what it measured; a non-empty
+	// Failure drops the family.
+	Check(fam *Family, symbols []rune) DrawStats
+}
+
+// DrawStats is what a DrawChecker measured for one family, kept in the
+// catalogue so that bounds can be reviewed against the numbers.
+type DrawStats struct {
+	// Mean is the family's mean |painted − exact| coverage over inked
+	// pixels at each size checked (pixels of the image's side → mean).
+	Mean map[int]float64 `json:"mean"`
+	// Ink is the painted ink mass over the exact one at each size.
+	Ink map[int]float64 `json:"ink"`
+	// Worst names the glyph that differs most, e.g. "g (bold) at 24 px: 0.081".
+	Worst string `json:"worst"`
+	// Failure says why the family fails the check; "" when it passes.
+	Failure string `json:"failure,omitempty"`
 }
 
 // Catalog describes a font pool per language: which families draw each
@@ -111,6 +144,7 @@ type LanguageFamily struct {
 	// instance (BoldVariable) counts as a real bold face.
 	InBold  bool        `json:"in_bold,omitempty"`
 	Stats   *ShapeStats `json:"stats,omitempty"`
+	Draw    *DrawStats  `json:"draw,omitempty"`
 	Reasons []Reason    `json:"reasons,omitempty"`
 }
 
@@ -222,7 +256,7 @@ func OpenCatalog(o CatalogOptions) (*Catalog, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	c, err := buildCatalog(ctx, lib, o.BlockList, o.Checks)
+	c, err := buildCatalog(ctx, lib, o.BlockList, o.Checks, o.Draw)
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +317,9 @@ func writeCatalog(path string, c *Catalog) error {
 func sourcesHash(o CatalogOptions) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%v %v\n", o.Sources.Embedded, o.Sources.System)
+	if o.Draw != nil { // catalogues with and without the drawing check coexist
+		fmt.Fprintf(h, "draw %s\n", o.Draw.ID())
+	}
 	for _, d := range o.Sources.Dirs {
 		if a, err := filepath.Abs(d); err == nil {
 			d = a
@@ -301,6 +338,9 @@ func catalogKey(o CatalogOptions) (string, int, error) {
 	cfg, _ := json.Marshal(o.Checks)
 	h.Write(cfg)
 	fmt.Fprintf(h, "\nblock %q\n", o.BlockList)
+	if o.Draw != nil {
+		fmt.Fprintf(h, "draw %q\n", o.Draw.ID())
+	}
 	n := 0
 	stamp := func(root string) {
 		// Resolve a symlinked root as Load does, so fonts changed behind
@@ -381,13 +421,13 @@ var referenceLibrary = sync.OnceValue(func() *Library {
 //     families can only enlarge the alphabet), with and without
 //     requiring a real bold face.
 func BuildCatalog(lib *Library, blockList []string, cfg CheckConfig) *Catalog {
-	c, _ := buildCatalog(context.Background(), lib, blockList, cfg)
+	c, _ := buildCatalog(context.Background(), lib, blockList, cfg, nil)
 	return c
 }
 
 // buildCatalog is BuildCatalog, stopping between languages once ctx is
 // done (with the full pool a language takes seconds).
-func buildCatalog(ctx context.Context, lib *Library, blockList []string, cfg CheckConfig) (*Catalog, error) {
+func buildCatalog(ctx context.Context, lib *Library, blockList []string, cfg CheckConfig, draw DrawChecker) (*Catalog, error) {
 	if cfg == (CheckConfig{}) {
 		cfg = DefaultCheckConfig()
 	}
@@ -407,7 +447,7 @@ func buildCatalog(ctx context.Context, lib *Library, blockList []string, cfg Che
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%w: stopped: %w", ErrCatalog, context.Cause(ctx))
 		}
-		c.Languages = append(c.Languages, buildLanguage(lib, lang, blocked, cfg))
+		c.Languages = append(c.Languages, buildLanguage(lib, lang, blocked, cfg, draw))
 	}
 	return c, nil
 }
@@ -423,7 +463,7 @@ func faceRef(f *Face) string {
 	return ref
 }
 
-func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg CheckConfig) LanguageCatalog {
+func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg CheckConfig, draw DrawChecker) LanguageCatalog {
 	lc := LanguageCatalog{Language: lang}
 	symbols, err := Symbols(lang, "lower")
 	if err != nil || len(symbols) == 0 {
@@ -522,6 +562,7 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 		stats   ShapeStats
 		reasons []Reason
 		bold    string
+		draw    *DrawStats
 	}
 	verdicts := make([]verdict, len(kept))
 	var wg sync.WaitGroup
@@ -535,6 +576,15 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 				v.sample = rd.renderSample(kept[i], sample)
 				v.stats, v.reasons = rd.shapeChecks(v.sample, sample, refs, refOf, cfg)
 				v.bold = rd.boldCapability(kept[i], sample, cfg)
+				// The drawing check paints: run it only on families the
+				// cheap checks keep.
+				if draw != nil && len(v.reasons) == 0 {
+					ds := draw.Check(kept[i], sample)
+					v.draw = &ds
+					if ds.Failure != "" {
+						v.reasons = append(v.reasons, Reason{CheckDrawing, ds.Failure})
+					}
+				}
 			}
 		}()
 	}
@@ -547,7 +597,7 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 	for i, v := range verdicts {
 		if len(v.reasons) > 0 {
 			st := v.stats
-			lc.Dropped = append(lc.Dropped, LanguageFamily{Name: kept[i].Name, Bold: v.bold, Stats: &st, Reasons: v.reasons})
+			lc.Dropped = append(lc.Dropped, LanguageFamily{Name: kept[i].Name, Bold: v.bold, Stats: &st, Draw: v.draw, Reasons: v.reasons})
 			continue
 		}
 		passed = append(passed, i)
@@ -574,7 +624,7 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 		fam, _ := lib.Family(d.Dropped)
 		v := verdicts[byFam[fam]]
 		st := v.stats
-		lc.Dropped = append(lc.Dropped, LanguageFamily{Name: d.Dropped, Bold: v.bold, Stats: &st,
+		lc.Dropped = append(lc.Dropped, LanguageFamily{Name: d.Dropped, Bold: v.bold, Stats: &st, Draw: v.draw,
 			Reasons: []Reason{{CheckDuplicate, fmt.Sprintf("similar to %s, distance %.4f", d.Kept, d.Distance)}}})
 	}
 	// 5. Final alphabet, with and without a real bold face.
@@ -609,7 +659,7 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 	for _, f := range final {
 		v := verdicts[byFam[f]]
 		st := v.stats
-		lc.Families = append(lc.Families, LanguageFamily{Name: f.Name, Bold: v.bold, InBold: inBold[f], Stats: &st})
+		lc.Families = append(lc.Families, LanguageFamily{Name: f.Name, Bold: v.bold, InBold: inBold[f], Stats: &st, Draw: v.draw})
 	}
 	sortDropped(lc.Dropped)
 	return lc

@@ -129,6 +129,7 @@ const (
 	CheckRender       = "render"       // a sample glyph failed to load
 	CheckSymbolFont   = "symbol-font"  // the font declares itself a symbol font
 	CheckFramed       = "framed"       // glyphs drawn inside frames (key-caps, boxed letters)
+	CheckDrawing      = "drawing"      // painted glyphs differ from their exact rasterisation
 )
 
 // Bold capabilities recorded per family.

@@ -410,3 +410,36 @@ func TestBoxDetector(t *testing.T) {
 		t.Errorf("%d DejaVu Sans letters are boxes", n)
 	}
 }
+
+// failDraw is a DrawChecker that fails the families it names.
+type failDraw map[string]bool
+
+func (failDraw) ID() string { return "test" }
+func (d failDraw) Check(fam *Family, symbols []rune) DrawStats {
+	st := DrawStats{Mean: map[int]float64{24: 0.01}, Ink: map[int]float64{24: 1}}
+	if d[fam.Name] {
+		st.Failure = "painted glyphs differ (test)"
+	}
+	return st
+}
+
+// TestDrawCheckDrops: the catalogue runs the drawing check on the
+// families the other checks keep, drops those it fails with the figure,
+// and records its measurements for the kept ones.
+func TestDrawCheckDrops(t *testing.T) {
+	dir := t.TempDir()
+	writeFont(t, dir, "good.ttf", remapped(t, "Good Sans", func(r rune) rune { return r }))
+	writeFont(t, dir, "open.ttf", embeddedBytes(t, "open-sans/OpenSans-Regular.ttf"))
+	c, err := OpenCatalog(CatalogOptions{Sources: Options{Dirs: []string{dir}}, NoCache: true, Draw: failDraw{"Good Sans": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, f := verdict(t, c, "english", "Good Sans")
+	if kept || !slices.Equal(checks(f), []string{CheckDrawing}) || f.Draw == nil || f.Draw.Failure == "" {
+		t.Errorf("Good Sans: kept %v %+v, want dropped by the drawing check", kept, f)
+	}
+	kept, f = verdict(t, c, "english", "Open Sans")
+	if !kept || f.Draw == nil || f.Draw.Mean[24] != 0.01 {
+		t.Errorf("Open Sans: kept %v %+v, want kept with its figures", kept, f)
+	}
+}

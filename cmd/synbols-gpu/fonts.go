@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/fonts/drawcheck"
 	"image"
 	"image/color"
 	"image/draw"
@@ -65,6 +67,7 @@ type sourceFlags struct {
 	embedded    bool
 	blockList   string
 	rebuild     bool
+	drawCheck   bool
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
@@ -74,6 +77,7 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&s.embedded, "embedded-fonts", true, "also use the fonts compiled into the binary")
 	fs.StringVar(&s.blockList, "block-list", "", "file of family names to drop, one per line (# comments)")
 	fs.BoolVar(&s.rebuild, "rebuild", false, "rebuild the catalogue even if the cached one is current")
+	fs.BoolVar(&s.drawCheck, "draw-check", true, "in the catalogue, paint every family at 24, 64 and 128 px and drop those that differ from an exact rasterisation of their outlines")
 }
 
 func (s *sourceFlags) options(stderr io.Writer) (fonts.CatalogOptions, error) {
@@ -95,6 +99,16 @@ func (s *sourceFlags) options(stderr io.Writer) (fonts.CatalogOptions, error) {
 			Context:  s.ctx,
 		},
 		Rebuild: s.rebuild,
+	}
+	if s.drawCheck {
+		at, err := atlas.New(atlas.DefaultParams(), defaultCacheDir())
+		if err != nil { // the tile cache is optional
+			at, err = atlas.New(atlas.DefaultParams(), "")
+		}
+		if err != nil {
+			return o, err
+		}
+		o.Draw = drawcheck.New(at)
 	}
 	for _, d := range s.fontDirs {
 		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
@@ -222,6 +236,7 @@ func printCatalog(w io.Writer, cat *fonts.Catalog, lang string, bold, report boo
 		}
 	}
 	if report {
+		drawReport(w, langs)
 		fmt.Fprintln(w, "Filter report:")
 		for _, lc := range langs {
 			for _, f := range lc.Dropped {
@@ -446,4 +461,38 @@ func cmdFontsInstall(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	printCatalog(stdout, cat, "", false, false)
 	return nil
+}
+
+// drawReport sums up the drawing check over the families it measured: how
+// many, how many it dropped, and the largest family means per size.
+func drawReport(w io.Writer, langs []fonts.LanguageCatalog) {
+	checked, dropped := 0, 0
+	worst := map[int]float64{}
+	worstFam := map[int]string{}
+	for _, lc := range langs {
+		for _, group := range [][]fonts.LanguageFamily{lc.Families, lc.Dropped} {
+			for _, f := range group {
+				if f.Draw == nil {
+					continue
+				}
+				checked++
+				if f.Draw.Failure != "" {
+					dropped++
+				}
+				for size, m := range f.Draw.Mean {
+					if m > worst[size] {
+						worst[size], worstFam[size] = m, lc.Language+"/"+f.Name
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Drawing check: %s family checks, %s dropped; largest family mean |painted − exact|:", thousands(checked), thousands(dropped))
+	for _, size := range slices.Sorted(maps.Keys(worst)) {
+		fmt.Fprintf(w, " %d px %.4f (%s)", size, worst[size], worstFam[size])
+	}
+	fmt.Fprintln(w)
 }

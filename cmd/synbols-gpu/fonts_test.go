@@ -28,6 +28,10 @@ func counts(t *testing.T, out string) map[string]int {
 
 func TestFontsList(t *testing.T) {
 	dir := t.TempDir()
+	// A cold catalogue cache of its own: the first run must build it.
+	command := func(t *testing.T, dir string, args ...string) (int, string, string) {
+		return run1(t, dir, []string{"XDG_CACHE_HOME=" + filepath.Join(dir, ".cache")}, args...)
+	}
 	code, out, errs := command(t, dir, "fonts", "list", "--system-fonts=false")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)

@@ -18,8 +18,22 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	// One cache folder (glyph tiles, font catalogues) for every run of
+	// the suite: both caches are keyed by content and written atomically,
+	// so sharing is what users do, and the catalogue's drawing check is
+	// then paid once, not by every run. Tests that need a cold cache set
+	// XDG_CACHE_HOME themselves.
+	dir, err := os.MkdirTemp("", "synbols-test-cache-")
+	if err != nil {
+		panic(err)
+	}
+	sharedCache = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
+
+var sharedCache string
 
 // command runs synbols-gpu with args in dir and returns its exit status,
 // stdout and stderr.
@@ -27,7 +41,7 @@ func command(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SYNBOLS_GPU_MAIN=1", "XDG_CACHE_HOME="+filepath.Join(dir, ".cache"))
+	cmd.Env = append(os.Environ(), "SYNBOLS_GPU_MAIN=1", "XDG_CACHE_HOME="+sharedCache)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
