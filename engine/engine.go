@@ -47,12 +47,18 @@ type Pattern struct {
 // fills it.
 type Symbol struct {
 	Glyph uint32 // atlas glyph id
-	_     uint32
+	// Sub is the side of the grid of SDF samples averaged per pixel (see
+	// SubCoverage): 0 or 1 is one sample at the pixel centre, n > 1 is
+	// n×n, at most MaxSub. The Planner picks it from the texels per
+	// pixel (SubSamples).
+	Sub uint32
 	// Affine maps an output pixel position (x, y), in pixels from the
 	// top-left corner, to tile texel coordinates (u, v):
 	// u = A[0]x + A[1]y + A[2], v = A[3]x + A[4]y + A[5].
 	Affine [6]float32
 	// DistScale converts a signed distance in texels to output pixels.
+	// A sub-sampled symbol's ramp has slope DistScale·Sub; the Planner
+	// may raise DistScale above 1/texels-per-pixel there (SubDistScale).
 	DistScale float32
 	// Bias is added to the signed distance in texels before coverage:
 	// a synthetic bold grows the outline by Bias texels.
@@ -138,6 +144,9 @@ func (b *Batch) Check(out Output) error {
 	for i := range b.Symbols {
 		if int(b.Symbols[i].Glyph) >= len(glyphs) {
 			return fmt.Errorf("%w: symbol %d names glyph %d of %d", ErrBadBatch, i, b.Symbols[i].Glyph, len(glyphs))
+		}
+		if b.Symbols[i].Sub > MaxSub {
+			return fmt.Errorf("%w: symbol %d has Sub %d, more than MaxSub %d", ErrBadBatch, i, b.Symbols[i].Sub, MaxSub)
 		}
 	}
 	return nil

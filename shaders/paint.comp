@@ -240,6 +240,30 @@ float texel(uint base, int x, int y) {
 	return sdfTable[v];
 }
 
+// sdfAt is engine.SDFTable.Sample at a point of the tile (0 ≤ u, v ≤
+// size): bilinear over the four taps clamped to the tile (no clamp bites
+// at an Interior point, so it equals SampleInterior there).
+float sdfAt(uint base, float u, float v) {
+	int T = int(uTileSize);
+	// floor(u − ½) as int(u + ½) − 1, as in engine.TexelCell.
+	int x0 = int(u + 0.5) - 1;
+	int y0 = int(v + 0.5) - 1;
+	precise float fx = (u - 0.5) - float(x0);
+	precise float fy = (v - 0.5) - float(y0);
+	int x1 = clamp(x0 + 1, 0, T - 1);
+	int y1 = clamp(y0 + 1, 0, T - 1);
+	x0 = clamp(x0, 0, T - 1);
+	y0 = clamp(y0, 0, T - 1);
+	precise float d00 = texel(base, x0, y0);
+	precise float d10 = texel(base, x1, y0);
+	precise float d01 = texel(base, x0, y1);
+	precise float d11 = texel(base, x1, y1);
+	precise float top = d00 + (d10 - d00) * fx;
+	precise float bot = d01 + (d11 - d01) * fx;
+	precise float sd = top + (bot - top) * fy;
+	return sd;
+}
+
 // ---- noise (internal/rng lowbias32, engine.NoiseKeyed) ----
 
 uint lowbias32(uint x) {
@@ -303,7 +327,6 @@ void main() {
 	}
 
 	// Symbols OVER, in order; mask channel s is symbol s.
-	int T = int(uTileSize);
 	float fs = float(uTileSize);
 	for (uint s = 0u; s < numSym; s++) {
 		uint sw = (firstSym + s) * SYMBOL_WORDS;
@@ -317,6 +340,19 @@ void main() {
 		float distScale = uintBitsToFloat(symbols[sw + SYM_DISTSCALE]);
 		float bias = uintBitsToFloat(symbols[sw + SYM_BIAS]);
 		Pat fg = loadSymbolPat(sw + SYM_FG);
+		// Sub-sampling (engine.SubCoverage): n×n samples at offsets
+		// (i + ½)/n, ramp slope distScale·n. A pixel's samples lie
+		// within ½(|a0| + |a1|) texels of its centre in u (and so in v):
+		// a pixel whose centre is farther than that, plus a texel for
+		// rounding, outside the tile has no sample in it and is skipped.
+		uint nsub = min(symbols[sw + SYM_SUB], MAX_SUB);
+		float offs[MAX_SUB];
+		precise float slope = distScale * float(nsub);
+		precise float ru = 0.5 * (abs(a0) + abs(a1)) + 1.0;
+		precise float rv = 0.5 * (abs(a3) + abs(a4)) + 1.0;
+		for (uint i = 0u; i < nsub; i++) {
+			offs[i] = divRN(float(i) + 0.5, float(nsub));
+		}
 		for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
 			for (uint j = 0u; j < 4u; j++) {
 				uint p = 4u * q + j;
@@ -329,31 +365,43 @@ void main() {
 				precise float py = float(y) + 0.5;
 				precise float u = a0 * px + a1 * py + a2;
 				precise float v = a3 * px + a4 * py + a5;
-				if (!(u >= 0.0 && v >= 0.0 && u <= fs && v <= fs)) {
-					continue;
-				}
-				// floor(u − ½) as int(u + ½) − 1, as in engine.SampleSDF.
-				int x0 = int(u + 0.5) - 1;
-				int y0 = int(v + 0.5) - 1;
-				precise float fx = (u - 0.5) - float(x0);
-				precise float fy = (v - 0.5) - float(y0);
-				int x1 = clamp(x0 + 1, 0, T - 1);
-				int y1 = clamp(y0 + 1, 0, T - 1);
-				x0 = clamp(x0, 0, T - 1);
-				y0 = clamp(y0, 0, T - 1);
-				precise float d00 = texel(tileBase, x0, y0);
-				precise float d10 = texel(tileBase, x1, y0);
-				precise float d01 = texel(tileBase, x0, y1);
-				precise float d11 = texel(tileBase, x1, y1);
-				precise float top = d00 + (d10 - d00) * fx;
-				precise float bot = d01 + (d11 - d01) * fx;
-				precise float sd = top + (bot - top) * fy;
-				precise float cov = 0.5 + (sd + bias) * distScale;
-				if (cov <= 0.0) {
-					continue;
-				}
-				if (cov >= 1.0) {
-					cov = 1.0;
+				precise float cov;
+				if (nsub > 1u) {
+					if (!(u >= -ru && v >= -rv && u <= fs + ru && v <= fs + rv)) {
+						continue;
+					}
+					precise float sum = 0.0;
+					for (uint sj = 0u; sj < nsub; sj++) {
+						precise float sy = float(y) + offs[sj];
+						for (uint si = 0u; si < nsub; si++) {
+							precise float sx = float(x) + offs[si];
+							precise float su = a0 * sx + a1 * sy + a2;
+							precise float sv = a3 * sx + a4 * sy + a5;
+							if (!(su >= 0.0 && sv >= 0.0 && su <= fs && sv <= fs)) {
+								continue;
+							}
+							precise float sd = sdfAt(tileBase, su, sv);
+							precise float c = 0.5 + (sd + bias) * slope;
+							c = min(max(c, 0.0), 1.0);
+							sum = sum + c;
+						}
+					}
+					cov = divRN(sum, float(nsub * nsub));
+					if (cov <= 0.0) {
+						continue;
+					}
+				} else {
+					if (!(u >= 0.0 && v >= 0.0 && u <= fs && v <= fs)) {
+						continue;
+					}
+					precise float sd = sdfAt(tileBase, u, v);
+					cov = 0.5 + (sd + bias) * distScale;
+					if (cov <= 0.0) {
+						continue;
+					}
+					if (cov >= 1.0) {
+						cov = 1.0;
+					}
 				}
 				precise float m = cov * 255.0 + 0.5;
 				uint mi = p * K + s;

@@ -81,6 +81,8 @@ type painter struct {
 	ux     []float32 // unit x of each column's pixel centre
 	// covered lists the pixels a symbol covers, in scan order.
 	covered []coveredPixel
+	// offs[n] is engine.SubOffsets(n), made when first needed.
+	offs [engine.MaxSub + 1][]float32
 }
 
 func newPainter(b *engine.Batch) *painter {
@@ -190,7 +192,10 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 	small := (float64(p.spread)+math.Abs(float64(bias)))*float64(distScale) < 1<<20
 	covered := p.covered[:(x1-x0)*(y1-y0)]
 	n := 0
-	for y := y0; y < y1; y++ {
+	if sym.Sub > 1 {
+		n = p.subCovered(sym, g, ch, mask, covered, x0, y0, x1, y1)
+	}
+	for y := y0; y < y1 && sym.Sub <= 1; y++ {
 		py := float32(y) + 0.5
 		for x := x0; x < x1; x++ {
 			px := float32(x) + 0.5
@@ -245,6 +250,34 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 		d[1] = g*f + d[1]*(1-f)
 		d[2] = bl*f + d[2]*(1-f)
 	}
+}
+
+// subCovered is the first pass of symbol for a sub-sampled symbol
+// (Sub > 1): engine.SubCoverage at every pixel of the bounds, which is
+// clamped, so the list holds coverage in (0, 1] (or NaN). Minified symbols
+// cover few pixels; this path is plain rather than fast.
+func (p *painter) subCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
+	w, k := p.b.Width, p.b.MaskChannels
+	ns := int(min(sym.Sub, engine.MaxSub))
+	if p.offs[ns] == nil {
+		p.offs[ns] = engine.SubOffsets(ns)
+	}
+	offs := p.offs[ns]
+	slope := sym.DistScale * float32(ns)
+	n := 0
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			c := p.sdf.SubCoverage(g.Tile, p.tile, &sym.Affine, x, y, offs, sym.Bias, slope)
+			if c <= 0 {
+				continue
+			}
+			pix := y*w + x
+			mask[pix*k+ch] = uint8(min(max(int32(c*255+0.5), 0), 255))
+			covered[n] = coveredPixel{x: int32(x), y: int32(y), c: c}
+			n++
+		}
+	}
+	return n
 }
 
 // coveredPixel is a pixel a symbol paints: c is its CoverageRamp, > 0

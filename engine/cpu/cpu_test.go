@@ -13,8 +13,6 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/image/vector"
-
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
@@ -256,50 +254,34 @@ func TestRotation90RotatesMask(t *testing.T) {
 	}
 }
 
-// exactCoverage rasterises the glyph outline exactly (area coverage,
-// golang.org/x/image/vector) at the symbol's placement.
-func exactCoverage(t testing.TB, face *fonts.Face, r rune, pl engine.Placement, w, h int) []float64 {
-	path, err := atlas.Outline(face, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := float64(min(w, h))
-	z := vector.NewRasterizer(w, h)
-	path.Rasterize(z, func(x, y float32) (float32, float32) {
-		gx, gy := float64(x), float64(y)
-		return float32((pl.A[0]*gx + pl.A[1]*gy + pl.B[0]) * m), float32((pl.A[2]*gx + pl.A[3]*gy + pl.B[1]) * m)
-	})
-	dst := image.NewAlpha(image.Rect(0, 0, w, h))
-	z.Draw(dst, dst.Bounds(), image.Opaque, image.Point{})
-	cov := make([]float64, w*h)
-	for i, a := range dst.Pix {
-		cov[i] = float64(a) / 255
-	}
-	return cov
-}
-
-// TestSDFMatchesExactRaster compares the SDF painter's coverage with an
-// exact area rasterisation (golang.org/x/image/vector) of the same outline at
-// the same placement, over 150 random (family, char, face, placement) cases
-// at each of 32×32 and 128×128. Per case: the mean |SDF − exact| coverage
-// over the pixels either one covers, and the IoU of the half-covered pixel
-// sets. Bounds (measured with the embedded fonts: 32×32 mean 0.024, worst
-// 0.052, IoU mean 0.968, worst 0.882; 128×128 mean 0.009, worst 0.019, IoU
-// mean 0.991, worst 0.979):
+// TestSDFMatchesExactRaster compares the SDF painter's coverage with the
+// exact nonzero area coverage (internal/exact, curves flattened to 0.001
+// px) of the same outline at the same placement, over 150 random (family,
+// char, face, placement) default-like cases at each of 32×32 and 128×128.
+// Per case: the mean |SDF − exact| coverage over the pixels either one
+// covers, and the IoU of the half-covered pixel sets. Bounds (measured with
+// the embedded fonts: 32×32 mean 0.0125, worst 0.0356, IoU mean 0.987,
+// worst 0.886, ink bias −0.0001; 128×128 mean 0.0068, worst 0.0133, IoU
+// mean 0.994, worst 0.981, ink bias −0.0007):
 //
-//	32×32:   mean difference ≤ 0.03 on average, ≤ 0.07 worst; IoU ≥ 0.95 on average, ≥ 0.85 worst
-//	128×128: mean difference ≤ 0.015 on average, ≤ 0.03 worst; IoU ≥ 0.98 on average, ≥ 0.95 worst
-//	both:    |ink bias| (signed difference / exact ink) ≤ 0.01
+//	32×32:   mean difference ≤ 0.02 on average, ≤ 0.05 worst; IoU ≥ 0.975 on average, ≥ 0.85 worst
+//	128×128: mean difference ≤ 0.01 on average, ≤ 0.02 worst; IoU ≥ 0.99 on average, ≥ 0.97 worst
+//	both:    |ink bias| (signed difference / exact ink) ≤ 0.005
 //
-// Small glyphs at 32×32 have strokes about a pixel wide, where a distance
-// field's single-edge ramp and true area coverage part most. Synthetic bold
-// has no exact counterpart and is left out.
+// (Measured against golang.org/x/image/vector, the reference before,
+// which flattens curves coarsely and sums signed area, the same painter
+// seemed twice as far off: 32×32 mean 0.024, worst 0.052; 128×128 0.009,
+// worst 0.019.) Small glyphs at 32×32 have strokes about a pixel wide,
+// where a distance field's single-edge ramp and true area coverage part
+// most. Synthetic bold has no exact counterpart and is left out. These
+// sizes keep one sample per pixel (engine.SubFrom); TestMinifiedCoverage
+// covers smaller glyphs.
 func TestSDFMatchesExactRaster(t *testing.T) {
 	lib, _, fams := env(t)
 	_ = lib
 	bounds := map[int]struct{ avgDiff, worstDiff, avgIoU, worstIoU float64 }{
-		32:  {0.03, 0.07, 0.95, 0.85},
-		128: {0.015, 0.03, 0.98, 0.95},
+		32:  {0.02, 0.05, 0.975, 0.85},
+		128: {0.01, 0.02, 0.99, 0.97},
 	}
 	r := rng.New(7, 0)
 	for _, res := range []int{32, 128} {
@@ -362,7 +344,7 @@ func TestSDFMatchesExactRaster(t *testing.T) {
 		}
 		t.Logf("%d×%d: %d cases, mean coverage difference %.4f (worst %.4f), IoU mean %.4f (worst %.4f), ink bias %+.4f",
 			res, res, cases, sumDiff/float64(cases), worstDiff, sumIoU/float64(cases), worstIoU, signed/inkSum)
-		if sumDiff/float64(cases) > bd.avgDiff || sumIoU/float64(cases) < bd.avgIoU || math.Abs(signed/inkSum) > 0.01 {
+		if sumDiff/float64(cases) > bd.avgDiff || sumIoU/float64(cases) < bd.avgIoU || math.Abs(signed/inkSum) > 0.005 {
 			t.Errorf("%d×%d: averages beyond bounds %+v", res, res, bd)
 		}
 	}

@@ -39,13 +39,19 @@ func refPaintImage(b *engine.Batch, i int, out engine.Output) {
 		for y := y0; y < y1; y++ {
 			for x := x0; x < x1; x++ {
 				px, py := float32(x)+0.5, float32(y)+0.5
-				u := a[0]*px + a[1]*py + a[2]
-				v := a[3]*px + a[4]*py + a[5]
-				sd, in := engine.SampleSDF(gl.Tile, params.TileSize, params.Spread, u, v)
-				if !in {
-					continue
+				var cov float32
+				if ns := int(sym.Sub); ns > 1 {
+					cov = engine.NewSDFTable(params.Spread).SubCoverage(gl.Tile, params.TileSize, a, x, y,
+						engine.SubOffsets(ns), sym.Bias, sym.DistScale*float32(ns))
+				} else {
+					u := a[0]*px + a[1]*py + a[2]
+					v := a[3]*px + a[4]*py + a[5]
+					sd, in := engine.SampleSDF(gl.Tile, params.TileSize, params.Spread, u, v)
+					if !in {
+						continue
+					}
+					cov = engine.Coverage(sd, sym.Bias, sym.DistScale)
 				}
-				cov := engine.Coverage(sd, sym.Bias, sym.DistScale)
 				if cov == 0 {
 					continue
 				}

@@ -275,6 +275,8 @@ func withDefines(src string) string {
 		{"IMG_BG", w(unsafe.Offsetof(im.Bg))},
 		{"SYMBOL_WORDS", w(unsafe.Sizeof(sy))},
 		{"SYM_GLYPH", w(unsafe.Offsetof(sy.Glyph))},
+		{"SYM_SUB", w(unsafe.Offsetof(sy.Sub))},
+		{"MAX_SUB", engine.MaxSub},
 		{"SYM_AFFINE", w(unsafe.Offsetof(sy.Affine))},
 		{"SYM_DISTSCALE", w(unsafe.Offsetof(sy.DistScale))},
 		{"SYM_BIAS", w(unsafe.Offsetof(sy.Bias))},
