@@ -84,9 +84,16 @@ type CheckConfig struct {
 //     filled box once stretched, so real fonts have 0-2 boxes among a-z;
 //     half the alphabet is not a font.
 //   - FrameSide 0.8, MaxFramed 0.5: the glyph's ink is within 3 pixels
-//     of all four sides of its stretched box along ≥ 80% of each side.
+//     of all four sides of its stretched box along ≥ 80% of each side,
+//     the glyphs so framed share one ink box (within 2%), and no glyph
+//     is much narrower than that box (framedLetters).
 //     Linux Biolinum Keyboard O (every letter in a key-cap) frames 26 of
-//     26; real fonts 0-2 (a stretched "o" or "l"), URW D050000L 8.
+//     26; text fonts 0-2 (a stretched "o" or "l"), URW D050000L 8. Over
+//     Debian's full pool the stretched-box test alone framed 14-19 of 26
+//     letters of 12 blocky but readable BRK display faces (Revert,
+//     Jawbreaker, Underwhelmed…); with the shared box and narrow letters
+//     they are kept, while key-cap, boxed-letter and ornament faces
+//     (Binary, Grudge, Symmetry BRK) still frame 19-26.
 //   - MinRecognised 0.06 (flag at ≤ 1 of 26, no better than chance):
 //     on Debian's full pool (1,600 families drawing a-z), URW D050000L
 //     (dingbats), layered and pixel-art display fonts score 0-1, while
@@ -347,6 +354,58 @@ func isFramed(bm *glyphBitmap, cfg CheckConfig) bool {
 	return true
 }
 
+// framedLetters counts the glyphs drawn inside one frame: framed glyphs
+// (isFramed) that share one ink box — a key-cap is one shape around every
+// letter — provided no glyph of the sample is much narrower than that box.
+// Blocky display faces (Jawbreaker, Underwhelmed, Reason Shadow BRK) draw
+// their square letters to one box too, and those touch it on all four
+// sides, but their "i" stays narrow; a key-cap or boxed-letter face puts
+// even an "i" in the full frame. 0 when a narrow glyph shows there is no
+// frame.
+func framedLetters(boxes [][4]float64, framed []bool) int {
+	if len(boxes) == 0 {
+		return 0
+	}
+	size := 0.0
+	for _, b := range boxes {
+		size = max(size, b[2]-b[0], b[3]-b[1])
+	}
+	const tol = 0.02 // of the largest box dimension
+	same := func(a, b [4]float64) bool {
+		return math.Abs(a[0]-b[0]) <= tol*size && math.Abs(a[1]-b[1]) <= tol*size &&
+			math.Abs(a[2]-b[2]) <= tol*size && math.Abs(a[3]-b[3]) <= tol*size
+	}
+	// The largest group of framed glyphs with one box.
+	best, bestAt := 0, -1
+	for i := range boxes {
+		if !framed[i] {
+			continue
+		}
+		n := 0
+		for j := range boxes {
+			if framed[j] && same(boxes[i], boxes[j]) {
+				n++
+			}
+		}
+		if n > best {
+			best, bestAt = n, i
+		}
+	}
+	if bestAt < 0 {
+		return 0
+	}
+	// No glyph much narrower than the frame: a frame holds an "i" as
+	// wide as an "m".
+	aspect := func(b [4]float64) float64 { return (b[2] - b[0]) / math.Max(b[3]-b[1], 1e-9) }
+	frameAspect := aspect(boxes[bestAt])
+	for _, b := range boxes {
+		if aspect(b) < 0.75*frameAspect {
+			return 0
+		}
+	}
+	return best
+}
+
 // familySample is one family's rendered sample for one alphabet.
 type familySample struct {
 	fam    *Family
@@ -396,15 +455,20 @@ func (rd *renderer) shapeChecks(fs familySample, sample []rune, refs []familySam
 	if float64(st.Distinct) < cfg.MinDistinct*float64(len(sample)) {
 		reasons = append(reasons, Reason{CheckSameShape, fmt.Sprintf("%d distinct shapes for %d symbols", st.Distinct, len(sample))})
 	}
+	var boxes [][4]float64 // ink boxes of the sample's glyphs
+	var framed []bool
 	for _, r := range sample {
 		bm, err := rd.glyph(fs.fam.Regular, r, true)
 		if err == nil && isBox(bm, cfg) {
 			st.Boxes++
 		}
-		if err == nil && isFramed(bm, cfg) {
-			st.Framed++
+		if segs, oerr := fs.fam.Regular.Outline(r); err == nil && oerr == nil {
+			b := sfnt.Segments(segs).Bounds()
+			boxes = append(boxes, [4]float64{float64(b.Min.X), float64(b.Min.Y), float64(b.Max.X), float64(b.Max.Y)})
+			framed = append(framed, isFramed(bm, cfg))
 		}
 	}
+	st.Framed = framedLetters(boxes, framed)
 	if float64(st.Boxes) > cfg.MaxBoxes*float64(len(sample)) {
 		reasons = append(reasons, Reason{CheckBoxes, fmt.Sprintf("%d of %d symbols drawn as boxes", st.Boxes, len(sample))})
 	}
