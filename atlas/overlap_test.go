@@ -478,3 +478,56 @@ func TestRandomPolygons(t *testing.T) {
 		}
 	}
 }
+
+// TestCraftedFontFile: the same topologies as TestCraftedOverlaps, read
+// from a real TrueType file (testdata/crafted/OverlapTest.ttf, built by
+// make.py there) through fonts and Outline, as a user's font would be.
+// The exact fill's area proves each glyph has the intended topology (a
+// hole where the rule makes one, none where it does not); painting from
+// the tile matches the exact fill as for the crafted paths.
+func TestCraftedFontFile(t *testing.T) {
+	abs, err := filepath.Abs(filepath.Join("testdata", "crafted", "OverlapTest.ttf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fileFace(t, abs)
+	// Areas in font units² (1000 units per em), by the nonzero rule.
+	areas := map[rune]float64{
+		'a': 400*400 + 400*500 - 200*200,   // union of two overlapping boxes
+		'c': 2 * 500 * 350 / 2,             // two triangles of the crossed quad
+		'd': 600*700 - 300*400,             // reversed inner contour: a hole
+		'e': 600 * 700,                     // same direction inside: no hole
+		'f': 400*450 + 400*450 - 2*200*200, // opposite directions cancel
+	}
+	for _, r := range "abcdef" {
+		p, err := Outline(f, r)
+		if err != nil {
+			t.Fatalf("%c: %v", r, err)
+		}
+		g, err := buildGlyph(DefaultParams(), p)
+		if err != nil {
+			t.Fatalf("%c: %v", r, err)
+		}
+		for _, res := range []int{32, 64} {
+			paint, ls := paintFromTile(g, p, res)
+			exact := nonzeroCoverage(ls, res, res)
+			if want, ok := areas[r]; ok {
+				s, _, _ := pixelMap(g, res) // pixels per em
+				got := 0.0
+				for _, v := range exact {
+					got += v
+				}
+				got *= 1e6 / (s * s)
+				if math.Abs(got-want) > 0.01*want {
+					t.Errorf("%c at %d px: exact area %.0f units², want %.0f: not the intended topology", r, res, got, want)
+				}
+			}
+			mean, worst, inkP, inkE := compareCoverage(paint, exact)
+			k := seams(paint, exact, res)
+			t.Logf("%c at %d px: mean difference %.4f, worst pixel %.3f, ink mass ratio %.4f, seam pixels %d", r, res, mean, worst, inkP/inkE, k)
+			if k > 0 || mean > 0.02 || math.Abs(inkP/inkE-1) > 0.015 {
+				t.Errorf("%c at %d px: mean difference %.4f, worst pixel %.3f, ink mass ratio %.4f, %d seam pixels", r, res, mean, worst, inkP/inkE, k)
+			}
+		}
+	}
+}
