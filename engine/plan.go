@@ -201,13 +201,17 @@ func SubSamples(tpp float64) int {
 // sub-samples a side and outline growth bias (texels) in an atlas of the
 // given spread: 1/tpp, except that a sub-sampled symbol's per-sample ramp,
 // of slope DistScale·n, is kept at least as steep as 1/(2(spread − 1 −
-// bias)). Then a texel saturated outside (distance −spread) gives every
+// bias)), so that a texel saturated outside (distance −spread) gives a
 // sample coverage 0, with a texel to spare for bilinear and quantisation
-// error: no faint box fills the tile where even MaxSub² samples span more
-// than twice the spread (glyphs under about 0.3 px), and the coverage
-// vanishes outside the painters' ink bounds (engine/cpu's inkBounds),
-// which the GPU painter, sampling every pixel of a tile, relies on to paint
-// the same bytes. Single-sample symbols keep 1/tpp (their bytes unchanged).
+// error. That matters only where even MaxSub² samples each span more than
+// about twice the spread (tpp above ~200, glyphs under ~0.25 px): there the
+// saturated texels round the glyph would each add 0.5 − spread·n/tpp,
+// filling the tile as a faint box (at 0.1 px, ink mass +124% on average,
+// +22% with the steeper ramp; TestMinifiedCoverage). Single-sample symbols
+// keep 1/tpp (their bytes unchanged). A larger DistScale only narrows
+// engine/cpu's inkBounds to where coverage can still be non-zero
+// (TestCoverageVanishesOutsideInkBounds), which the GPU painter, sampling
+// every pixel of a tile, relies on to paint the same bytes.
 func SubDistScale(tpp float64, n int, bias, spread float64) float64 {
 	ds := 1 / tpp
 	if room := spread - 1 - bias; n > 1 && room > 0 {

@@ -168,19 +168,50 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 }
 
 // symbol composites one glyph OVER the image and writes its mask channel.
-// A first pass samples the coverage of every pixel of the ink bounds and
-// lists the covered ones; a second blends the foreground over those. Most
+// A first pass (oneCovered, or subCovered for a sub-sampled symbol) samples
+// the coverage of every pixel of the ink bounds and lists the covered ones; a second blends the foreground over those. Most
 // pixels of the bounds have coverage 0, scattered along the strokes, and a
 // branch on it per pixel mispredicts; appending to the list does not
 // branch.
 func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
-	b := p.b
-	w, h, k := b.Width, b.Height, b.MaskChannels
+	w, h := p.b.Width, p.b.Height
 	g := p.glyphs[sym.Glyph]
 	x0, y0, x1, y1, ok := inkBounds(sym, g, p.tile, w, h)
 	if !ok {
 		return
 	}
+	covered := p.covered[:(x1-x0)*(y1-y0)]
+	var n int
+	if sym.Sub > 1 {
+		n = p.subCovered(sym, g, ch, mask, covered, x0, y0, x1, y1)
+	} else {
+		n = p.oneCovered(sym, g, ch, mask, covered, x0, y0, x1, y1)
+	}
+	fg := engine.NewFill(&sym.Fg)
+	for _, c := range covered[:n] {
+		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // engine.Coverage, as c > 0 or NaN
+		ux, uy := p.ux[x], (float32(y)+0.5)*inv
+		var r, g, bl, al float32
+		if fg.Kind == engine.PatternLinear {
+			// fg.Color, inlined for a linear gradient.
+			seg, t := fg.RampPiece(fg.LinearT(ux, uy))
+			r, g, bl, al = seg.At(t)
+		} else {
+			r, g, bl, al = fg.Color(ux, uy)
+		}
+		f := al * cov
+		d := (*[3]float32)(p.buf[3*(y*w+x):])
+		d[0] = r*f + d[0]*(1-f)
+		d[1] = g*f + d[1]*(1-f)
+		d[2] = bl*f + d[2]*(1-f)
+	}
+}
+
+// oneCovered is the first pass of symbol with one sample per pixel, at
+// its centre: it writes the mask bytes of the bounds [x0, x1)×[y0, y1) and
+// lists the covered pixels in covered, returning how many.
+func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
+	w, k := p.b.Width, p.b.MaskChannels
 	a := &sym.Affine
 	sdf, tile, size := p.sdf, g.Tile, p.tile
 	bias, distScale := sym.Bias, sym.DistScale
@@ -190,12 +221,8 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 	// and the blend, which only sees c > 0, clamps it above. Less work,
 	// the same bytes; otherwise c is clamped as Coverage does.
 	small := (float64(p.spread)+math.Abs(float64(bias)))*float64(distScale) < 1<<20
-	covered := p.covered[:(x1-x0)*(y1-y0)]
 	n := 0
-	if sym.Sub > 1 {
-		n = p.subCovered(sym, g, ch, mask, covered, x0, y0, x1, y1)
-	}
-	for y := y0; y < y1 && sym.Sub <= 1; y++ {
+	for y := y0; y < y1; y++ {
 		py := float32(y) + 0.5
 		for x := x0; x < x1; x++ {
 			px := float32(x) + 0.5
@@ -232,24 +259,7 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 			}
 		}
 	}
-	fg := engine.NewFill(&sym.Fg)
-	for _, c := range covered[:n] {
-		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // engine.Coverage, as c > 0 or NaN
-		ux, uy := p.ux[x], (float32(y)+0.5)*inv
-		var r, g, bl, al float32
-		if fg.Kind == engine.PatternLinear {
-			// fg.Color, inlined for a linear gradient.
-			seg, t := fg.RampPiece(fg.LinearT(ux, uy))
-			r, g, bl, al = seg.At(t)
-		} else {
-			r, g, bl, al = fg.Color(ux, uy)
-		}
-		f := al * cov
-		d := (*[3]float32)(p.buf[3*(y*w+x):])
-		d[0] = r*f + d[0]*(1-f)
-		d[1] = g*f + d[1]*(1-f)
-		d[2] = bl*f + d[2]*(1-f)
-	}
+	return n
 }
 
 // subCovered is the first pass of symbol for a sub-sampled symbol
@@ -289,10 +299,12 @@ type coveredPixel struct {
 
 // inkBounds returns the pixel rectangle [x0, x1)×[y0, y1) where the symbol
 // can have coverage: the glyph's ink box in texels, grown by the distance at
-// which coverage reaches zero (half a pixel, plus the bold bias, plus a
-// texel for bilinear reach), clipped to the tile, mapped back through the
-// inverse affine. Pixels outside it would sample coverage 0 anyway; skipping
-// them is only faster.
+// which coverage reaches zero (half a pixel, or half a sub-sample's cell,
+// plus the bold bias, plus a texel for bilinear reach), clipped to the tile,
+// mapped back through the inverse affine, with a pixel of margin (which
+// also holds a pixel's sub-samples, within half a pixel of its centre).
+// Pixels outside it would sample coverage 0 anyway (for a sub-sampled
+// symbol, given SubDistScale's ramp); skipping them is only faster.
 func inkBounds(sym *engine.Symbol, g *atlas.Glyph, size, w, h int) (x0, y0, x1, y1 int, ok bool) {
 	a := sym.Affine
 	det := float64(a[0])*float64(a[4]) - float64(a[1])*float64(a[3])
@@ -300,7 +312,13 @@ func inkBounds(sym *engine.Symbol, g *atlas.Glyph, size, w, h int) (x0, y0, x1, 
 		return 0, 0, 0, 0, false
 	}
 	k := float64(g.TexelsPerEm)
-	m := 0.5/float64(sym.DistScale) + math.Max(float64(sym.Bias), 0) + 1
+	// A sub-sample's ramp reaches 0.5/(DistScale·Sub) texels; the
+	// samples' spread within the pixel is in the pixel margin below.
+	reach := 0.5 / float64(sym.DistScale)
+	if sym.Sub > 1 {
+		reach /= float64(sym.Sub)
+	}
+	m := reach + math.Max(float64(sym.Bias), 0) + 1
 	s := float64(size)
 	u0 := math.Max((float64(g.Ink[0])-float64(g.Origin[0]))*k-m, 0)
 	v0 := math.Max((float64(g.Ink[1])-float64(g.Origin[1]))*k-m, 0)

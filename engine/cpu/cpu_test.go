@@ -466,3 +466,43 @@ func BenchmarkPaintDefault32(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(ss))/b.Elapsed().Seconds(), "images/s")
 }
+
+// BenchmarkPaintMinified128 paints 256 counting-like 128×128 images of 20
+// symbols each, 3–15 px tall (log-uniform), on all cores: as planned
+// (glyphs under 8.7 px sub-sampled) and with one sample per pixel (the
+// painter before sub-sampling), reporting images/s.
+func BenchmarkPaintMinified128(b *testing.B) {
+	_, _, fams := env(b)
+	r := rng.New(9, 0)
+	var ss []scene.Sample
+	for range 256 {
+		s := randomSample(&r, fams, 128, 0.9)
+		for range 19 {
+			s.Symbols = append(s.Symbols, randomSample(&r, fams, 128, 0.9).Symbols[0])
+		}
+		for j := range s.Symbols {
+			s.Symbols[j].Scale = 3.0 / 128 * math.Pow(5, r.Float64())
+		}
+		ss = append(ss, s)
+	}
+	batch, out := paint(b, 0, ss...)
+	one := *batch
+	one.Symbols = append([]engine.Symbol(nil), batch.Symbols...)
+	for i := range one.Symbols {
+		one.Symbols[i].Sub = 1
+	}
+	for _, c := range []struct {
+		name  string
+		batch *engine.Batch
+	}{{"planned", batch}, {"one-sample", &one}} {
+		b.Run(c.name, func(b *testing.B) {
+			be := New(0)
+			for b.Loop() {
+				if err := be.Paint(c.batch, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*len(ss))/b.Elapsed().Seconds(), "images/s")
+		})
+	}
+}

@@ -97,7 +97,7 @@ func measure(sdf, ex []float64) coverageError {
 }
 
 // TestMinifiedCoverage: glyphs 3, 5, 8 and 12 px tall (the ink box's
-// longer side), and 1 and 0.25 px, at random rotations in 128×128 images
+// longer side), and 1, 0.25 and 0.1 px, at random rotations in 128×128 images
 // (rng seed 23; 40 cases a size: embedded family, letter, rotation uniform
 // in [0, 2π), slant half the time, translation; regular weight, as
 // synthetic bold has no exact outline), planned by engine.Planner and
@@ -105,7 +105,8 @@ func measure(sdf, ex []float64) coverageError {
 // (internal/exact). Measured per case: the L1 error relative to the exact
 // ink, the mean |diff| over the pixels either covers, the relative ink
 // mass error. Bounds on the averages over the cases and on the worst ink
-// mass are in the table, with the measured figures. The same cases
+// mass are in the table, with the measured figures (L1/ink, mean |diff|,
+// average and worst ink mass error). The same cases
 // painted with one sample per pixel (Sub forced to 1: the painter before
 // sub-sampling) are measured and logged; at 3 px they must break the
 // bounds, or the test could not tell. 12 px glyphs (4 texels per pixel,
@@ -117,12 +118,13 @@ func TestMinifiedCoverage(t *testing.T) {
 		px float64
 		bound
 	}{
-		{0.25, bound{0.4, 0.01, 0.35, 0.8}},   // sub-sampled: 0.20, 0.0024, +0.19, 0.51; one sample +1.48, worst 70 (the faint box)
-		{1, bound{0.05, 0.01, 0.02, 0.10}},    // 0.021, 0.0015, +0.007, 0.044; one sample 2.56, 0.16, +2.26
-		{3, bound{0.05, 0.02, 0.02, 0.10}},    // 0.018, 0.0035, +0.003, 0.024; one sample 0.43, 0.089, +0.36, 0.82
-		{5, bound{0.05, 0.02, 0.02, 0.10}},    // 0.022, 0.0062, +0.003, 0.026; one sample 0.22, 0.059, +0.15, 0.47
-		{8, bound{0.05, 0.02, 0.02, 0.06}},    // 0.023, 0.0090, +0.002, 0.017; one sample 0.089, 0.034, +0.021, 0.16
-		{12, bound{0.07, 0.035, 0.015, 0.08}}, // one sample (4 texels per pixel): 0.047, 0.024, +0.005, 0.057
+		{0.1, bound{1.0, 0.01, 0.5, 5}},       // 0.84, 0.0017, +0.22, 3.7 (without SubDistScale's steeper ramp +1.24); one sample 5.1, 0.015, +3.2, 166 (the faint box)
+		{0.25, bound{0.4, 0.01, 0.35, 1}},     // 0.28, 0.0030, +0.24, 0.70; one sample 4.6, 0.048, +2.8, 84
+		{1, bound{0.05, 0.01, 0.02, 0.10}},    // 0.018, 0.0014, +0.003, 0.026; one sample 2.3, 0.16, +1.9, 6.0
+		{3, bound{0.05, 0.02, 0.02, 0.10}},    // 0.022, 0.0043, +0.001, 0.037; one sample 0.56, 0.108, +0.49, 1.45
+		{5, bound{0.05, 0.02, 0.02, 0.10}},    // 0.021, 0.0060, +0.001, 0.056; one sample 0.19, 0.056, +0.13, 0.36
+		{8, bound{0.05, 0.02, 0.02, 0.06}},    // 0.022, 0.0088, +0.001, 0.010; one sample 0.084, 0.033, +0.026, 0.14
+		{12, bound{0.07, 0.035, 0.015, 0.08}}, // one sample (4 texels per pixel, below engine.SubFrom): 0.046, 0.023, +0.003, 0.032
 	}
 	r := rng.New(23, 0)
 	for _, bd := range bounds {
@@ -139,8 +141,13 @@ func TestMinifiedCoverage(t *testing.T) {
 				worstMass = math.Abs(e.mass)
 				worstAt = fmt.Sprintf("%s %q rot %.3f slant %v", c.sym.Font, c.sym.Char, c.sym.Rotation, c.sym.Slant)
 			}
-			// One sample per pixel: the planner's DistScale is 1/tpp
-			// unless Sub reaches MaxSub, which these sizes do not.
+			// One sample per pixel, the painter before sub-sampling:
+			// DistScale back to 1/tpp where SubDistScale raised it
+			// (up to the float32 rounding of the affine).
+			if sym.Sub == engine.MaxSub {
+				a := &sym.Affine
+				sym.DistScale = float32(1 / math.Sqrt(math.Abs(float64(a[0])*float64(a[4])-float64(a[1])*float64(a[3]))))
+			}
 			sym.Sub = 1
 			o := measure(maskCoverage(t, c.batch), c.exact)
 			one.l1, one.mean, one.mass = one.l1+o.l1, one.mean+o.mean, one.mass+o.mass
@@ -245,3 +252,74 @@ func TestTinyCoverage(t *testing.T) {
 		t.Errorf("golden tiny8: sub-sampled L1/ink %.4f not below one sample's %.4f", e.l1, o.l1)
 	}
 }
+
+// TestCoverageVanishesOutsideInkBounds: the GPU painter samples every
+// pixel of the image where the CPU painter samples only inkBounds, so the
+// two agree only if coverage outside inkBounds is 0. For 3,000 planned
+// symbols (randomSample, bold half the time, synthetic bold included, at
+// log-uniform scales 0.002–0.3 and rotations in [0, 2π), rng seed 37) in
+// 32×32 and 128×128 images, the coverage of every pixel outside the
+// bounds, as each painter computes it (one sample at the centre or
+// engine.SubCoverage), must be 0; tiny scales exercise SubDistScale's
+// steeper ramp, without which their saturated texels would paint the tile.
+func TestCoverageVanishesOutsideInkBounds(t *testing.T) {
+	_, at, fams := env(t)
+	params := at.Params()
+	sdf := engine.NewSDFTable(params.Spread)
+	r := rng.New(37, 0)
+	subs := map[uint32]int{}
+	for i := range 3000 {
+		res := []int{32, 128}[i%2]
+		s := randomSample(&r, fams, res, 0.9)
+		s.Symbols[0].Scale = 0.002 * math.Pow(150, r.Float64())
+		s.Symbols[0].Rotation = r.Uniform(0, 2*math.Pi)
+		lib, _, _ := env(t)
+		_, syms, err := (&engine.Planner{Fonts: lib, Atlas: at}).Plan(&s, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sym := &syms[0]
+		subs[sym.Sub]++
+		g := at.Glyphs()[sym.Glyph]
+		x0, y0, x1, y1, ok := inkBounds(sym, g, params.TileSize, res, res)
+		if !ok {
+			x0, y0, x1, y1 = 0, 0, 0, 0
+		}
+		var offs []float32
+		if sym.Sub > 1 {
+			offs = engine.SubOffsets(int(sym.Sub))
+		}
+		a := &sym.Affine
+		fs := float32(params.TileSize)
+		ru := 0.5*(abs32(a[0])+abs32(a[1])) + 1
+		rv := 0.5*(abs32(a[3])+abs32(a[4])) + 1
+		for y := range res {
+			for x := range res {
+				if x >= x0 && x < x1 && y >= y0 && y < y1 {
+					continue
+				}
+				// Pixels the GPU skips too: no sample within the tile.
+				px, py := float32(x)+0.5, float32(y)+0.5
+				u, v := a[0]*px+a[1]*py+a[2], a[3]*px+a[4]*py+a[5]
+				if !(u >= -ru && v >= -rv && u <= fs+ru && v <= fs+rv) {
+					continue
+				}
+				var c float32
+				if offs != nil {
+					c = sdf.SubCoverage(g.Tile, params.TileSize, &sym.Affine, x, y, offs, sym.Bias, sym.DistScale*float32(sym.Sub))
+				} else {
+					if sd, in := sdf.Sample(g.Tile, params.TileSize, u, v); in {
+						c = engine.Coverage(sd, sym.Bias, sym.DistScale)
+					}
+				}
+				if c != 0 {
+					t.Fatalf("%d×%d %s %q bold=%v scale %.4f (Sub %d): coverage %g at (%d, %d), outside the ink bounds [%d, %d)×[%d, %d)",
+						res, res, s.Symbols[0].Font, s.Symbols[0].Char, s.Symbols[0].Bold, s.Symbols[0].Scale, sym.Sub, c, x, y, x0, x1, y0, y1)
+				}
+			}
+		}
+	}
+	t.Logf("grid sides: %v", subs)
+}
+
+func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
