@@ -127,6 +127,7 @@ func TestMinifiedCoverage(t *testing.T) {
 		{12, bound{0.07, 0.035, 0.015, 0.08}}, // one sample (4 texels per pixel, below engine.SubFrom): 0.046, 0.023, +0.003, 0.032
 	}
 	r := rng.New(23, 0)
+	t.Logf("%d cases a size in %d×%d images, rng seed 23", cases, res, res)
 	for _, bd := range bounds {
 		var sum, one coverageError
 		worstMass, worstMassOne, worstAt := 0.0, 0.0, ""
