@@ -352,12 +352,14 @@ func SubOffsets(n int) []float32 {
 // and an analytic area needs the outline, which the atlas does not keep.
 //
 // Cost: n² taps instead of one per pixel, but only for symbols whose
-// pixels span more than SubFrom texels, with n = ⌈tpp/SubTexels⌉, so a
-// symbol's taps, (pixels in its bounds)·n², stay near (48/SubTexels)² =
-// 144 times its ink box's aspect plus the bounds' margins whatever its
-// size: a few hundred to a few thousand per symbol, less than one 32×32
-// image's background. Symbols at one sample per pixel (the default
-// preset) do not pass through here.
+// pixels span more than SubFrom texels, with n = ⌈tpp/SubTexels⌉, over
+// ink bounds grown only by a sample's reach: a symbol's taps, (pixels in
+// its bounds)·n², stay about (48/SubTexels)² = 144 times its ink box's
+// aspect plus the bounds' margins whatever its size, some 500–1,500. In
+// 128×128 scenes of 20 symbols 3–15 px tall (engine/cpu's
+// BenchmarkPaintMinified128) painting is about 12% slower than with one
+// sample per pixel; symbols at one sample per pixel (the default preset)
+// do not pass through here and cost what they did.
 func (t *SDFTable) SubCoverage(tile []uint8, size int, a *[6]float32, x, y int, offs []float32, bias, subScale float32) float32 {
 	var sum float32
 	for _, oy := range offs {
