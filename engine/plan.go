@@ -173,16 +173,17 @@ func symbolRecord(pl Placement, g *atlas.Glyph, m float64, id uint32, bold float
 // Measured against exact area coverage (TestMinifiedCoverage and its
 // sweep), one sample's L1 error relative to the ink is 0.02 at 2.4 texels
 // per pixel, 0.05 at 4 (glyphs 12 px tall), 0.08 at 6 (8 px, ink mass off
-// by up to 16%), 0.14 at 8 and 0.49 at 16 (3 px, ink off by a third on
-// average); n×n samples of at most 4 texels each keep it at 0.01–0.03 at
-// every size. SubTexels is that 4. SubFrom is higher because the default
+// by up to 16%), 0.14 at 8 and about 0.5 at 16 (3 px, ink off by a third
+// or more on average); n×n samples of at most 4 texels each keep it at
+// 0.01–0.03 for glyphs of 1 px and more. SubTexels is that 4. SubFrom is higher because the default
 // preset must keep its bytes: its scale, 0.6·exp(N(0, 0.2²)), puts a 32×32
 // image's pixels at 1.0–6.4 texels (median 2.5; of 10⁶ planned symbols
 // 9,854 above 4, 273 above 5, 42 above 5.5, 7 above 6, none above 6.5),
 // half and a quarter of that at 64×64 and 128×128. No threshold keeps a
 // lognormal's tail out; SubFrom = 5.5 sub-samples glyphs under 8.7 px
 // and changes 4 in 10⁵ default 32×32 images. SubFrom = SubTexels would
-// also fix glyphs of 9–12 px (halving their error) and change 1% of them.
+// also fix glyphs of 9–12 px (halving their error) and change 1% of the
+// default preset's 32×32 images.
 const (
 	SubFrom   = 5.5
 	SubTexels = 4
