@@ -148,15 +148,7 @@ func Stratified(values []string, ratios [3]float64, seed uint64) []uint8 {
 }
 
 func stratified(values []string, ratios [3]float64, seed, stream uint64) []uint8 {
-	distinct := slices.Clone(values)
-	slices.Sort(distinct)
-	distinct = slices.Compact(distinct)
-	shuffle(newRand(seed, stream), distinct)
-	labels := cut(len(distinct), ratios)
-	of := make(map[string]uint8, len(distinct))
-	for i, v := range distinct {
-		of[v] = labels[i]
-	}
+	of := labelValues(slices.Clone(values), ratios, seed, stream)
 	p := make([]uint8, len(values))
 	for i, v := range values {
 		p[i] = of[v]
@@ -235,20 +227,13 @@ func stratifiedCodes(codes []uint32, names []string, ratios [3]float64, seed, st
 		}
 		used[c] = true
 	}
-	var distinct []string
+	var present []string
 	for c, u := range used {
 		if u {
-			distinct = append(distinct, names[c])
+			present = append(present, names[c])
 		}
 	}
-	slices.Sort(distinct)
-	distinct = slices.Compact(distinct)
-	shuffle(newRand(seed, stream), distinct)
-	labels := cut(len(distinct), ratios)
-	of := make(map[string]uint8, len(distinct))
-	for i, v := range distinct {
-		of[v] = labels[i]
-	}
+	of := labelValues(present, ratios, seed, stream)
 	byCode := make([]uint8, len(names))
 	for c, u := range used {
 		if u {
@@ -260,4 +245,18 @@ func stratifiedCodes(codes []uint32, names []string, ratios [3]float64, seed, st
 		p[i] = byCode[c]
 	}
 	return p
+}
+
+// labelValues gives each distinct value of values (which it sorts) its
+// partition: the distinct values, sorted, shuffled and cut.
+func labelValues(values []string, ratios [3]float64, seed, stream uint64) map[string]uint8 {
+	slices.Sort(values)
+	distinct := slices.Compact(values)
+	shuffle(newRand(seed, stream), distinct)
+	labels := cut(len(distinct), ratios)
+	of := make(map[string]uint8, len(distinct))
+	for i, v := range distinct {
+		of[v] = labels[i]
+	}
+	return of
 }

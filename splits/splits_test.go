@@ -3,6 +3,7 @@ package splits
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -216,5 +217,37 @@ func TestUintnUniform(t *testing.T) {
 		if v < 9500 || v > 10500 {
 			t.Fatalf("counts %v not uniform", c)
 		}
+	}
+}
+
+// TestCodesEqualStrings: the coded columns a large dataset keeps give the
+// partitions the string columns give — with codes in any order, names
+// repeated under two codes, and unused names — for 20,000 samples.
+func TestCodesEqualStrings(t *testing.T) {
+	names := []string{"q", "a", "m", "z", "b", "a", "unused", "k", "c", "x", "d", "e"}
+	r := rand.New(rand.NewPCG(7, 9))
+	const n = 20000
+	ca, cb := make([]uint32, n), make([]uint32, n)
+	va, vb := make([]string, n), make([]string, n)
+	for i := range n {
+		ca[i], cb[i] = uint32(r.IntN(6)), uint32(r.IntN(len(names)))
+		if names[cb[i]] == "unused" {
+			cb[i] = 0
+		}
+		va[i], vb[i] = names[ca[i]], names[cb[i]]
+	}
+	for seed := range uint64(5) {
+		if !slices.Equal(StratifiedCodes(ca, names, Default, seed), Stratified(va, Default, seed)) {
+			t.Fatalf("seed %d: StratifiedCodes differs from Stratified", seed)
+		}
+		if !slices.Equal(StratifiedCodes(cb, names, Default, seed), Stratified(vb, Default, seed)) {
+			t.Fatalf("seed %d: StratifiedCodes (12 names) differs", seed)
+		}
+		if !slices.Equal(CompositionalCodes(ca, names, cb, names, Default, seed), Compositional(va, vb, Default, seed)) {
+			t.Fatalf("seed %d: CompositionalCodes differs from Compositional", seed)
+		}
+	}
+	if StratifiedCodes([]uint32{99}, names, Default, 1) != nil {
+		t.Error("a code out of range must give nil")
 	}
 }

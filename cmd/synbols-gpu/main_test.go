@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,22 +35,10 @@ func TestMain(m *testing.M) {
 var sharedCache string
 
 // command runs synbols-gpu with args in dir and returns its exit status,
-// stdout and stderr.
+// stdout and stderr (see run1).
 func command(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SYNBOLS_GPU_MAIN=1", "XDG_CACHE_HOME="+sharedCache)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return code, out.String(), errb.String()
+	return run1(t, dir, nil, args...)
 }
 
 // outputs lists the dataset files (and temporaries) in dir.
