@@ -24,10 +24,23 @@ import (
 
 // Bound is the largest family mean |painted − exact| coverage, over the
 // pixels either covers, accepted at a size (the image's side in pixels).
-// The figures are those the painters are held to in their own tests
-// (mean 0.03 at 32 px, 0.015 at 128 px), eased at 24 px where a glyph's
-// strokes are two or three pixels wide.
-var Bound = map[int]float64{24: 0.04, 64: 0.025, 128: 0.015}
+// Measured over Debian's font pool (2,809 family checks in 16 languages):
+// the median family is at 0.013 / 0.0075 / 0.0078 at 24 / 64 / 128 px,
+// the 95th percentile at 0.027 / 0.020 / 0.020, the 98th at 0.036 /
+// 0.033 / 0.037. The bounds cut the tail beyond the 98th-99th: faces
+// whose details are finer than the tile resolves (sketch, outline and
+// dot-matrix display faces) and would be drawn visibly wrong, while text
+// faces with fine serifs (Batang and Myeongjo CJK faces at 0.016-0.024
+// at 128 px) stay.
+var Bound = map[int]float64{24: 0.045, 64: 0.035, 128: 0.035}
+
+// SeamLevel is the least coverage a pixel deep inside the fill (it and
+// its 8 neighbours fully covered by the exact raster) may be painted
+// with at 64 and 128 px: there the field saturates, so a lower value is
+// a false edge — the seam that overlapping contours painted when the
+// field took every segment for an edge. The family mean hardly moves for
+// a seam along one stroke; this catches it in any glyph.
+const SeamLevel = 0.95
 
 // MaxInkError bounds |painted ink / exact ink − 1| for a family at every
 // size: a seam or a lost contour costs ink long before it moves the mean.
@@ -66,7 +79,7 @@ func (c *Checker) ID() string {
 	for _, k := range keys {
 		id += fmt.Sprintf(" %d:%g", k, Bound[k])
 	}
-	return id + fmt.Sprintf(" ink:%g scale:%g tiles:%+v", MaxInkError, Scale, c.atlas.Params())
+	return id + fmt.Sprintf(" ink:%g seam:%g scale:%g tiles:%+v", MaxInkError, SeamLevel, Scale, c.atlas.Params())
 }
 
 type glyphCase struct {
@@ -84,6 +97,7 @@ func (c *Checker) Check(fam *fonts.Family, symbols []rune) fonts.DrawStats {
 	lib := &fonts.Library{Families: []*fonts.Family{fam}}
 	pl := &engine.Planner{Fonts: lib, Atlas: c.atlas}
 	worst, worstAt := -1.0, ""
+	seamAt := ""
 	for _, size := range c.sizes {
 		var sum, inkP, inkE float64
 		var n int
@@ -101,6 +115,15 @@ func (c *Checker) Check(fam *fonts.Family, symbols []rune) fonts.DrawStats {
 				return st
 			}
 			for i, gc := range cases {
+				if size >= 64 && seamAt == "" {
+					if k := seams(painted[i], gc.exact, size); k > 0 {
+						role := ""
+						if bold {
+							role = " (bold)"
+						}
+						seamAt = fmt.Sprintf("%c%s at %d px: %d pixels", gc.r, role, size, k)
+					}
+				}
 				mean, _, a, b := exact.Compare(painted[i], gc.exact)
 				sum += mean
 				n++
@@ -122,6 +145,10 @@ func (c *Checker) Check(fam *fonts.Family, symbols []rune) fonts.DrawStats {
 		st.Ink[size] = inkP / math.Max(inkE, 1e-9)
 	}
 	st.Worst = worstAt
+	if seamAt != "" {
+		st.Failure = fmt.Sprintf("painted with false edges: pixels deep inside the fill painted below %.2f (%s)", SeamLevel, seamAt)
+		return st
+	}
 	for _, size := range c.sizes {
 		m, ok := st.Mean[size]
 		if !ok {
@@ -193,3 +220,26 @@ func (c *Checker) paint(pl *engine.Planner, family string, face *fonts.Face, bol
 }
 
 var _ fonts.DrawChecker = (*Checker)(nil)
+
+// seams counts the pixels of a size×size image deep inside the exact fill
+// (the pixel and its 8 neighbours fully covered) painted below SeamLevel.
+func seams(paint, exact []float64, size int) int {
+	k := 0
+	for y := 1; y < size-1; y++ {
+		for x := 1; x < size-1; x++ {
+			deep := true
+			for dy := -1; dy <= 1 && deep; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if exact[(y+dy)*size+x+dx] < 1-1e-9 {
+						deep = false
+						break
+					}
+				}
+			}
+			if deep && paint[y*size+x] < SeamLevel {
+				k++
+			}
+		}
+	}
+	return k
+}
