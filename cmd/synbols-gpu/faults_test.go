@@ -580,3 +580,23 @@ func TestFaultSignalDuringLoad(t *testing.T) {
 	oneLine(t, errb.String(), "interrupted (SIGINT)")
 	noLeftovers(t, dir)
 }
+
+// TestFaultCacheUnusable: the caches only save time — with the cache
+// folder unusable (a regular file where the folder should be) a run warns
+// and writes its dataset.
+func TestFaultCacheUnusable(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "not-a-folder")
+	must(t, os.WriteFile(file, []byte("x"), 0o644))
+	code, _, errs := run1(t, dir, []string{"XDG_CACHE_HOME=" + file}, append([]string{"generate", "--n_samples", "20", "--out", "out.h5py"}, fastArgs...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "warning: glyph cache") {
+		t.Errorf("no warning about the glyph cache: %q", errs)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "out.h5py")); err != nil || fi.Size() < 1000 {
+		t.Errorf("no dataset: %v", err)
+	}
+	noLeftovers(t, dir)
+}
