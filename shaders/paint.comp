@@ -9,12 +9,18 @@
 //   - division and square root go through divRN and sqrtRN, which correct
 //     the GPU's approximations to IEEE round-to-nearest with exact double
 //     residuals (GLSL only promises 2.5 ulp for x/y and sqrt);
-//   - SDF and noise decoding use tables computed in Go and uploaded.
+//   - SDF and noise decoding, and the sub-sample offsets, use tables
+//     computed in Go and uploaded.
 //
 // The host prepends, after the #version line: the record layout as word
 // offsets (IMAGE_WORDS, IMG_*, SYMBOL_WORDS, SYM_*, PAT_*, taken from
 // unsafe.Offsetof of engine.Image, engine.Symbol and engine.Pattern),
-// NOISE_N, LOCAL_SIZE and the flag and pattern constants.
+// NOISE_N, LOCAL_SIZE, MAX_SUB, the flag and pattern constants, and
+// SUBSAMPLING: the host compiles the shader twice, with SUBSAMPLING 0 (every
+// symbol one sample per pixel) for chunks where no symbol has Sub > 1, and
+// 1 (engine.SubCoverage for those that do) for the others, so that the
+// common case runs the one-sample loop alone (with the sub-sampling branch
+// in it, llvmpipe paints the default preset some 10% slower).
 //
 // Work split: an image's pixels are padded to a multiple of 4 (uPixels4) and
 // handled by quads: invocation l owns quads l, l + LOCAL_SIZE, ... in every
@@ -28,7 +34,7 @@ layout(local_size_x = LOCAL_SIZE) in;
 layout(std430, binding = 0) readonly buffer Images { uint images[]; };
 layout(std430, binding = 1) readonly buffer Symbols { uint symbols[]; };
 layout(std430, binding = 2) readonly buffer Tiles { uint tiles[]; };
-layout(std430, binding = 3) readonly buffer Tables { float noiseTable[NOISE_N]; float sdfTable[256]; };
+layout(std430, binding = 3) readonly buffer Tables { float noiseTable[NOISE_N]; float sdfTable[256]; float subOffs[(MAX_SUB + 1u) * MAX_SUB]; };
 layout(std430, binding = 4) buffer Scratch { float scratch[]; };
 layout(std430, binding = 5) writeonly buffer OutX { uint outX[]; };
 layout(std430, binding = 6) buffer OutMask { uint outMask[]; };
@@ -327,6 +333,7 @@ void main() {
 	}
 
 	// Symbols OVER, in order; mask channel s is symbol s.
+	int T = int(uTileSize);
 	float fs = float(uTileSize);
 	for (uint s = 0u; s < numSym; s++) {
 		uint sw = (firstSym + s) * SYMBOL_WORDS;
@@ -340,19 +347,81 @@ void main() {
 		float distScale = uintBitsToFloat(symbols[sw + SYM_DISTSCALE]);
 		float bias = uintBitsToFloat(symbols[sw + SYM_BIAS]);
 		Pat fg = loadSymbolPat(sw + SYM_FG);
-		// Sub-sampling (engine.SubCoverage): n×n samples at offsets
-		// (i + ½)/n, ramp slope distScale·n. A pixel's samples lie
-		// within ½(|a0| + |a1|) texels of its centre in u (and so in v):
-		// a pixel whose centre is farther than that, plus a texel for
-		// rounding, outside the tile has no sample in it and is skipped.
+#if SUBSAMPLING
 		uint nsub = min(symbols[sw + SYM_SUB], MAX_SUB);
-		float offs[MAX_SUB];
+		if (nsub <= 1u) {
+#endif
+			// One sample at the pixel centre.
+			for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+				for (uint j = 0u; j < 4u; j++) {
+					uint p = 4u * q + j;
+					if (p >= npix) {
+						break;
+					}
+					uint x = p % W;
+					uint y = p / W;
+					precise float px = float(x) + 0.5;
+					precise float py = float(y) + 0.5;
+					precise float u = a0 * px + a1 * py + a2;
+					precise float v = a3 * px + a4 * py + a5;
+					if (!(u >= 0.0 && v >= 0.0 && u <= fs && v <= fs)) {
+						continue;
+					}
+					// floor(u − ½) as int(u + ½) − 1, as in engine.SampleSDF.
+					int x0 = int(u + 0.5) - 1;
+					int y0 = int(v + 0.5) - 1;
+					precise float fx = (u - 0.5) - float(x0);
+					precise float fy = (v - 0.5) - float(y0);
+					int x1 = clamp(x0 + 1, 0, T - 1);
+					int y1 = clamp(y0 + 1, 0, T - 1);
+					x0 = clamp(x0, 0, T - 1);
+					y0 = clamp(y0, 0, T - 1);
+					precise float d00 = texel(tileBase, x0, y0);
+					precise float d10 = texel(tileBase, x1, y0);
+					precise float d01 = texel(tileBase, x0, y1);
+					precise float d11 = texel(tileBase, x1, y1);
+					precise float top = d00 + (d10 - d00) * fx;
+					precise float bot = d01 + (d11 - d01) * fx;
+					precise float sd = top + (bot - top) * fy;
+					precise float cov = 0.5 + (sd + bias) * distScale;
+					if (cov <= 0.0) {
+						continue;
+					}
+					if (cov >= 1.0) {
+						cov = 1.0;
+					}
+					precise float m = cov * 255.0 + 0.5;
+					uint mi = p * K + s;
+					uint mw = mb + (mi >> 2);
+					uint sh = (mi & 3u) * 8u;
+					outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
+					vec4 c = patternColor(fg, px * inv, py * inv);
+					precise float f = c.a * cov;
+					precise float g = 1.0 - f;
+					uint o = sb + 3u * p;
+					precise float r0 = c.r * f + scratch[o] * g;
+					precise float r1 = c.g * f + scratch[o + 1u] * g;
+					precise float r2 = c.b * f + scratch[o + 2u] * g;
+					scratch[o] = r0;
+					scratch[o + 1u] = r1;
+					scratch[o + 2u] = r2;
+				}
+			}
+#if SUBSAMPLING
+			continue;
+		}
+		// Sub-sampling (engine.SubCoverage): n×n samples at offsets
+		// subOffs[n·MAX_SUB + i] = engine.SubOffsets(n)[i], ramp slope
+		// distScale·n, clamped each, summed in row order, divided by n².
+		// A pixel's samples lie within ½(|a0| + |a1|) texels of its
+		// centre in u (and so in v): a pixel whose centre is farther than
+		// that, plus a texel for rounding, outside the tile has no sample
+		// in it and is skipped. The compositing below repeats the one-
+		// sample loop's: keep them in step.
+		uint ob = nsub * MAX_SUB;
 		precise float slope = distScale * float(nsub);
 		precise float ru = 0.5 * (abs(a0) + abs(a1)) + 1.0;
 		precise float rv = 0.5 * (abs(a3) + abs(a4)) + 1.0;
-		for (uint i = 0u; i < nsub; i++) {
-			offs[i] = divRN(float(i) + 0.5, float(nsub));
-		}
 		for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
 			for (uint j = 0u; j < 4u; j++) {
 				uint p = 4u * q + j;
@@ -365,43 +434,28 @@ void main() {
 				precise float py = float(y) + 0.5;
 				precise float u = a0 * px + a1 * py + a2;
 				precise float v = a3 * px + a4 * py + a5;
-				precise float cov;
-				if (nsub > 1u) {
-					if (!(u >= -ru && v >= -rv && u <= fs + ru && v <= fs + rv)) {
-						continue;
-					}
-					precise float sum = 0.0;
-					for (uint sj = 0u; sj < nsub; sj++) {
-						precise float sy = float(y) + offs[sj];
-						for (uint si = 0u; si < nsub; si++) {
-							precise float sx = float(x) + offs[si];
-							precise float su = a0 * sx + a1 * sy + a2;
-							precise float sv = a3 * sx + a4 * sy + a5;
-							if (!(su >= 0.0 && sv >= 0.0 && su <= fs && sv <= fs)) {
-								continue;
-							}
-							precise float sd = sdfAt(tileBase, su, sv);
-							precise float c = 0.5 + (sd + bias) * slope;
-							c = min(max(c, 0.0), 1.0);
-							sum = sum + c;
+				if (!(u >= -ru && v >= -rv && u <= fs + ru && v <= fs + rv)) {
+					continue;
+				}
+				precise float sum = 0.0;
+				for (uint sj = 0u; sj < nsub; sj++) {
+					precise float sy = float(y) + subOffs[ob + sj];
+					for (uint si = 0u; si < nsub; si++) {
+						precise float sx = float(x) + subOffs[ob + si];
+						precise float su = a0 * sx + a1 * sy + a2;
+						precise float sv = a3 * sx + a4 * sy + a5;
+						if (!(su >= 0.0 && sv >= 0.0 && su <= fs && sv <= fs)) {
+							continue;
 						}
+						precise float sd = sdfAt(tileBase, su, sv);
+						precise float c = 0.5 + (sd + bias) * slope;
+						c = min(max(c, 0.0), 1.0);
+						sum = sum + c;
 					}
-					cov = divRN(sum, float(nsub * nsub));
-					if (cov <= 0.0) {
-						continue;
-					}
-				} else {
-					if (!(u >= 0.0 && v >= 0.0 && u <= fs && v <= fs)) {
-						continue;
-					}
-					precise float sd = sdfAt(tileBase, u, v);
-					cov = 0.5 + (sd + bias) * distScale;
-					if (cov <= 0.0) {
-						continue;
-					}
-					if (cov >= 1.0) {
-						cov = 1.0;
-					}
+				}
+				precise float cov = divRN(sum, float(nsub * nsub));
+				if (cov <= 0.0) {
+					continue;
 				}
 				precise float m = cov * 255.0 + 0.5;
 				uint mi = p * K + s;
@@ -420,6 +474,7 @@ void main() {
 				scratch[o + 2u] = r2;
 			}
 		}
+#endif
 	}
 
 	// Values: grey (r + g + b)/3 when the image or the output is grey, kept

@@ -150,8 +150,10 @@ const defaultMaxBuffer = 256 << 20
 type Backend struct {
 	mu   sync.Mutex
 	ctx  *gl.Context
-	prog gl.Program
-	loc  map[string]int32
+	// progs[0] paints chunks without sub-sampled symbols, progs[1] any
+	// chunk (the shader's SUBSAMPLING 0 and 1); loc[i] are their uniforms.
+	progs [2]gl.Program
+	loc   [2]map[string]int32
 	max  int64 // per-chunk buffer byte cap
 	lim  int64 // the device's storage block limit (atlas tiles)
 	wg   int   // max workgroups per dispatch
@@ -198,7 +200,7 @@ func New(opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Backend{ctx: ctx, loc: map[string]int32{}}
+	g := &Backend{ctx: ctx}
 	lim := ctx.Limits()
 	g.max = lim.MaxStorageBlockSize
 	g.lim = lim.MaxStorageBlockSize
@@ -230,13 +232,16 @@ func New(opts Options) (*Backend, error) {
 		g.copiers = min(runtime.GOMAXPROCS(0), 16)
 	}
 	err = ctx.Do(func() error {
-		p, err := gl.CompileCompute(withDefines(paintSource))
-		if err != nil {
-			return err
-		}
-		g.prog = p
-		for _, n := range []string{"uSymbolBase", "uWidth", "uHeight", "uChannels", "uMaskChannels", "uPixels4", "uTileSize", "uTileStride", "uInv"} {
-			g.loc[n] = p.Uniform(n)
+		for i := range g.progs {
+			p, err := gl.CompileCompute(withDefines(paintSource, i == 1))
+			if err != nil {
+				return err
+			}
+			g.progs[i] = p
+			g.loc[i] = map[string]int32{}
+			for _, n := range []string{"uSymbolBase", "uWidth", "uHeight", "uChannels", "uMaskChannels", "uPixels4", "uTileSize", "uTileStride", "uInv"} {
+				g.loc[i][n] = p.Uniform(n)
+			}
 		}
 		g.tables = gl.NewBuffer()
 		return nil
@@ -254,7 +259,7 @@ func New(opts Options) (*Backend, error) {
 
 // withDefines inserts the record layout after the #version line, from the
 // Go structs themselves, so the shader cannot drift from engine's layout.
-func withDefines(src string) string {
+func withDefines(src string, subsampling bool) string {
 	var im engine.Image
 	var sy engine.Symbol
 	var pa engine.Pattern
@@ -295,6 +300,11 @@ func withDefines(src string) string {
 	for _, d := range defs {
 		fmt.Fprintf(&sb, "#define %s %du\n", d.name, d.v)
 	}
+	sub := 0
+	if subsampling {
+		sub = 1
+	}
+	fmt.Fprintf(&sb, "#define SUBSAMPLING %d\n", sub)
 	version, rest, ok := strings.Cut(src, "\n")
 	if !ok || !strings.HasPrefix(version, "#version") {
 		return sb.String() + src // let the compiler report it
@@ -329,7 +339,11 @@ func (g *Backend) Close() error {
 			g.tiles.b.Delete()
 		}
 		g.tables.Delete()
-		g.prog.Delete()
+		for _, p := range g.progs {
+			if p != 0 {
+				p.Delete()
+			}
+		}
 		return nil
 	})
 	err := g.ctx.Close()
@@ -344,6 +358,21 @@ func asBytes[T any](s []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0])))
 }
 
+// subOffsetsLen is the length of subOffsets' table.
+const subOffsetsLen = (engine.MaxSub + 1) * engine.MaxSub
+
+// subOffsets is the shader's table of sub-sample offsets: entry n·MaxSub + i
+// is engine.SubOffsets(n)[i]. A table read, where a per-symbol local array
+// would slow every symbol's loop (llvmpipe keeps it in memory: −25% on
+// the default preset) and a per-sample divRN the minified ones.
+func subOffsets() []float32 {
+	tab := make([]float32, subOffsetsLen)
+	for n := 1; n <= engine.MaxSub; n++ {
+		copy(tab[n*engine.MaxSub:], engine.SubOffsets(n))
+	}
+	return tab
+}
+
 // syncAtlas uploads the tiles added since the last call (glyph ids are
 // dense and tiles immutable), the decode tables when the atlas changes,
 // and grows the tile buffer by copying on the device.
@@ -352,11 +381,12 @@ func (g *Backend) syncAtlas(at *atlas.Atlas, glyphs []*atlas.Glyph) error {
 	if at != g.atlas || p != g.params {
 		g.atlas, g.params, g.uploaded = at, p, 0
 		g.tileBytes = (p.TileSize*p.TileSize + 3) &^ 3
-		tab := make([]float32, 0, len(engine.NoiseTable)+256)
+		tab := make([]float32, 0, len(engine.NoiseTable)+256+subOffsetsLen)
 		tab = append(tab, engine.NoiseTable...)
 		for v := range 256 {
 			tab = append(tab, engine.SDFDecode(uint8(v), p.Spread))
 		}
+		tab = append(tab, subOffsets()...)
 		if err := g.tables.Alloc(int64(len(tab)*4), gl.StaticDraw); err != nil {
 			return err
 		}
@@ -503,16 +533,24 @@ func (g *Backend) dispatch(b *engine.Batch, c chunk, p4 int, s *slot, outX, outM
 	for i, bb := range []gl.Buffer{s.images.b, s.symbols.b, g.tiles.b, g.tables, s.scratch.b, outX, outMask} {
 		bb.Bind(uint32(i))
 	}
-	g.prog.Use()
-	gl.SetUint(g.loc["uSymbolBase"], uint32(c.lo))
-	gl.SetUint(g.loc["uWidth"], uint32(w))
-	gl.SetUint(g.loc["uHeight"], uint32(h))
-	gl.SetUint(g.loc["uChannels"], uint32(nc))
-	gl.SetUint(g.loc["uMaskChannels"], uint32(k))
-	gl.SetUint(g.loc["uPixels4"], uint32(p4))
-	gl.SetUint(g.loc["uTileSize"], uint32(g.params.TileSize))
-	gl.SetUint(g.loc["uTileStride"], uint32(g.tileBytes))
-	gl.SetFloat(g.loc["uInv"], 1/float32(min(w, h)))
+	pi := 0
+	for i := c.lo; i < c.hi; i++ {
+		if b.Symbols[i].Sub > 1 {
+			pi = 1
+			break
+		}
+	}
+	g.progs[pi].Use()
+	loc := g.loc[pi]
+	gl.SetUint(loc["uSymbolBase"], uint32(c.lo))
+	gl.SetUint(loc["uWidth"], uint32(w))
+	gl.SetUint(loc["uHeight"], uint32(h))
+	gl.SetUint(loc["uChannels"], uint32(nc))
+	gl.SetUint(loc["uMaskChannels"], uint32(k))
+	gl.SetUint(loc["uPixels4"], uint32(p4))
+	gl.SetUint(loc["uTileSize"], uint32(g.params.TileSize))
+	gl.SetUint(loc["uTileStride"], uint32(g.tileBytes))
+	gl.SetFloat(loc["uInv"], 1/float32(min(w, h)))
 	gl.Dispatch(uint32(m))
 	return gl.CheckError("dispatch")
 }

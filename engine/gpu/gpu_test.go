@@ -133,9 +133,12 @@ func TestLayout(t *testing.T) {
 			t.Errorf("%s = %d, want %d (update the test and check the shader's reads)", c.what, c.got, c.want)
 		}
 	}
-	src := withDefines(paintSource)
+	if !strings.Contains(withDefines(paintSource, false), "#define SUBSAMPLING 0\n") {
+		t.Errorf("the one-sample program lacks SUBSAMPLING 0")
+	}
+	src := withDefines(paintSource, true)
 	for _, d := range []string{"#define IMAGE_WORDS 32u", "#define IMG_BG 8u", "#define SYMBOL_WORDS 34u",
-		"#define SYM_SUB 1u", "#define SYM_AFFINE 2u", "#define MAX_SUB 16u", "#define SYM_FG 10u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
+		"#define SYM_SUB 1u", "#define SYM_AFFINE 2u", "#define MAX_SUB 16u", "#define SUBSAMPLING 1", "#define SYM_FG 10u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
 		if !strings.Contains(src, d+"\n") {
 			t.Errorf("shader source lacks %q", d)
 		}
