@@ -148,15 +148,15 @@ const defaultMaxBuffer = 256 << 20
 // (the pipeline's contract); it is also safe, though serialised, from
 // several. All GL work runs on the context's own locked goroutine.
 type Backend struct {
-	mu   sync.Mutex
-	ctx  *gl.Context
+	mu  sync.Mutex
+	ctx *gl.Context
 	// progs[0] paints chunks without sub-sampled symbols, progs[1] any
 	// chunk (the shader's SUBSAMPLING 0 and 1); loc[i] are their uniforms.
 	progs [2]gl.Program
 	loc   [2]map[string]int32
-	max  int64 // per-chunk buffer byte cap
-	lim  int64 // the device's storage block limit (atlas tiles)
-	wg   int   // max workgroups per dispatch
+	max   int64 // per-chunk buffer byte cap
+	lim   int64 // the device's storage block limit (atlas tiles)
+	wg    int   // max workgroups per dispatch
 
 	readBack ReadBack // resolved: never ReadBackAuto
 	sub      int      // Options.SubBatch
