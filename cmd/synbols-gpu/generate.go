@@ -53,7 +53,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	c.src.register(fs)
 	fs.StringVar(&c.cacheDir, "cache-dir", defaultCacheDir(), "glyph atlas cache folder (\"\" = none)")
 	fs.StringVar(&c.backend, "backend", envOr("SYNBOLS_BACKEND", "auto"), "painting backend: auto, cpu or gpu (env SYNBOLS_BACKEND)")
-	fs.IntVar(&c.batch, "batch", 0, "samples per painted batch (default 4096)")
+	fs.IntVar(&c.batch, "batch", 0, "samples per painted batch (default 4096, fewer where half the available memory cannot hold the batches in flight)")
 }
 
 func envOr(key, def string) string {
