@@ -23,6 +23,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/internal/recipe"
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/spec"
@@ -80,54 +81,12 @@ type Result struct {
 	FontPool string // digest of the faces drawn, output.FontPoolDigest
 }
 
-// Universe resolves the spec's alphabet and the families that draw it.
-//
-// English keeps the rule the default datasets were made with: a family is
-// usable only if it draws all of a-z (Library.Usable), so the English
-// alphabet is always exactly 26 letters. Every other language gets the
-// original Synbols' coverage filter (fonts.FilterAlphabet, SPEC.md §3):
-// real pools cover those scripts only in part, and the filter trades a
-// few rare symbols for keeping most fonts. The symbols are fonts.Alphabet,
-// the single-rune ones: the painter draws one rune per symbol, so CLDR's
-// few multi-rune symbols (Russian stressed vowels, Bengali conjuncts, two
-// Khmer clusters) are dropped before filtering. alphabet.first (korean-1k)
-// then keeps the first N symbols of the filtered alphabet, in its order.
-// The recorded alphabet name is the language name, e.g. "korean".
+// Universe resolves the spec's alphabet and the families that draw it:
+// recipe.Universe, which holds the rules (kept here for generate's callers;
+// recipe is the HDF5-free home of the spec → universe → sampler → batch
+// recipe).
 func Universe(s *spec.Spec, lib *fonts.Library) (spec.Universe, error) {
-	lang, letterCase := s.Language()
-	runes, err := fonts.Alphabet(lang, letterCase)
-	if err != nil {
-		return spec.Universe{}, err
-	}
-	u := spec.Universe{Alphabet: lang}
-	var fams []*fonts.Family
-	// "en" and "latin" are fonts' other names for English.
-	if english := lang == "english" || lang == "en" || lang == "latin"; english {
-		fams = lib.Usable(runes, s.RequireBoldFace())
-		for _, r := range runes {
-			u.Chars = append(u.Chars, string(r))
-		}
-	} else {
-		symbols := make([]string, len(runes))
-		for i, r := range runes {
-			symbols[i] = string(r)
-		}
-		fams, u.Chars = fonts.FilterAlphabet(lib.Families, symbols, s.RequireBoldFace())
-	}
-	if len(fams) == 0 || len(u.Chars) == 0 {
-		bold := ""
-		if s.RequireBoldFace() {
-			bold = " with a bold face"
-		}
-		return spec.Universe{}, fmt.Errorf("%w: no font%s covers the %s alphabet (%d symbols)", fonts.ErrNoFonts, bold, lang, len(runes))
-	}
-	if n := s.FirstSymbols(); n > 0 && n < len(u.Chars) {
-		u.Chars = u.Chars[:n]
-	}
-	for _, f := range fams {
-		u.Fonts = append(u.Fonts, f.Name)
-	}
-	return u, nil
+	return recipe.Universe(s, lib)
 }
 
 // ErrMissingFont is wrapped by FontsFrom when a font of the manifest is not

@@ -14,7 +14,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
-	"github.com/synbols-gpu/synbols-gpu/generate"
+	"github.com/synbols-gpu/synbols-gpu/internal/recipe"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"github.com/synbols-gpu/synbols-gpu/spec"
@@ -44,7 +44,7 @@ func backend(t testing.TB) *Backend {
 }
 
 // plan samples n samples of a preset at res×res into one batch, as the
-// generator does.
+// generator does (recipe.Batch).
 func plan(t testing.TB, preset string, res, n int, seed uint64) *engine.Batch {
 	t.Helper()
 	lib, at := env(t)
@@ -55,26 +55,9 @@ func plan(t testing.TB, preset string, res, n int, seed uint64) *engine.Batch {
 	if err := sp.SetResolution(res, res); err != nil {
 		t.Fatal(err)
 	}
-	u, err := generate.Universe(sp, lib)
+	b, err := recipe.Batch(sp, lib, at, seed, 0, n)
 	if err != nil {
 		t.Fatal(err)
-	}
-	sm, err := sp.Sampler(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := 3
-	if sp.Gray() {
-		c = 1
-	}
-	b := &engine.Batch{Width: res, Height: res, Channels: c, MaskChannels: sp.MaxSymbols(), Atlas: at}
-	pl := &engine.Planner{Fonts: lib, Atlas: at}
-	for i := range n {
-		s := sm.Sample(seed, i)
-		b.Images, b.Symbols, err = pl.Plan(&s, b.Images, b.Symbols)
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	return b
 }
@@ -196,11 +179,7 @@ func planMinified(t testing.TB, res, n, k int, lo, hi float64, seed uint64) *eng
 	if err := sp.SetResolution(res, res); err != nil {
 		t.Fatal(err)
 	}
-	u, err := generate.Universe(sp, lib)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sm, err := sp.Sampler(u)
+	sm, err := recipe.Sampler(sp, lib)
 	if err != nil {
 		t.Fatal(err)
 	}

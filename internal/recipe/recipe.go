@@ -1,0 +1,109 @@
+// Package recipe is the spec → universe → sampler → planned batch recipe:
+// what a spec draws (Universe), and samples planned into an engine.Batch
+// ready for any backend to paint.
+//
+// It lives apart from generate so that what only paints — the backends'
+// tests (engine/gpu's gpu.test) and benchmarks — does not import
+// generate → output → internal/hdf5 and so does not link libhdf5: a test
+// binary built here must start on a machine that has no libhdf5 (the lent
+// GPU machine, README "GPU machine"). Nothing here may import output or
+// internal/hdf5 (TestNoHDF5 checks).
+package recipe
+
+import (
+	"fmt"
+
+	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/spec"
+)
+
+// Universe resolves the spec's alphabet and the families that draw it.
+//
+// English keeps the rule the default datasets were made with: a family is
+// usable only if it draws all of a-z (Library.Usable), so the English
+// alphabet is always exactly 26 letters. Every other language gets the
+// original Synbols' coverage filter (fonts.FilterAlphabet, SPEC.md §3):
+// real pools cover those scripts only in part, and the filter trades a
+// few rare symbols for keeping most fonts. The symbols are fonts.Alphabet,
+// the single-rune ones: the painter draws one rune per symbol, so CLDR's
+// few multi-rune symbols (Russian stressed vowels, Bengali conjuncts, two
+// Khmer clusters) are dropped before filtering. alphabet.first (korean-1k)
+// then keeps the first N symbols of the filtered alphabet, in its order.
+// The recorded alphabet name is the language name, e.g. "korean".
+func Universe(s *spec.Spec, lib *fonts.Library) (spec.Universe, error) {
+	lang, letterCase := s.Language()
+	runes, err := fonts.Alphabet(lang, letterCase)
+	if err != nil {
+		return spec.Universe{}, err
+	}
+	u := spec.Universe{Alphabet: lang}
+	var fams []*fonts.Family
+	// "en" and "latin" are fonts' other names for English.
+	if english := lang == "english" || lang == "en" || lang == "latin"; english {
+		fams = lib.Usable(runes, s.RequireBoldFace())
+		for _, r := range runes {
+			u.Chars = append(u.Chars, string(r))
+		}
+	} else {
+		symbols := make([]string, len(runes))
+		for i, r := range runes {
+			symbols[i] = string(r)
+		}
+		fams, u.Chars = fonts.FilterAlphabet(lib.Families, symbols, s.RequireBoldFace())
+	}
+	if len(fams) == 0 || len(u.Chars) == 0 {
+		bold := ""
+		if s.RequireBoldFace() {
+			bold = " with a bold face"
+		}
+		return spec.Universe{}, fmt.Errorf("%w: no font%s covers the %s alphabet (%d symbols)", fonts.ErrNoFonts, bold, lang, len(runes))
+	}
+	if n := s.FirstSymbols(); n > 0 && n < len(u.Chars) {
+		u.Chars = u.Chars[:n]
+	}
+	for _, f := range fams {
+		u.Fonts = append(u.Fonts, f.Name)
+	}
+	return u, nil
+}
+
+// Sampler is the spec's sampler over its Universe.
+func Sampler(s *spec.Spec, lib *fonts.Library) (*spec.Sampler, error) {
+	u, err := Universe(s, lib)
+	if err != nil {
+		return nil, err
+	}
+	return s.Sampler(u)
+}
+
+// NewBatch is an empty batch of the spec's geometry: its resolution, 1
+// channel if gray else 3, one mask channel per symbol it may draw.
+func NewBatch(s *spec.Spec, at *atlas.Atlas) *engine.Batch {
+	w, h := s.Resolution()
+	c := 3
+	if s.Gray() {
+		c = 1
+	}
+	return &engine.Batch{Width: w, Height: h, Channels: c, MaskChannels: s.MaxSymbols(), Atlas: at}
+}
+
+// Batch samples samples [start, start+n) of the dataset (s, seed) and plans
+// them into one batch, in order, on the calling goroutine: the same images
+// and symbols the generator paints for those samples.
+func Batch(s *spec.Spec, lib *fonts.Library, at *atlas.Atlas, seed uint64, start, n int) (*engine.Batch, error) {
+	sm, err := Sampler(s, lib)
+	if err != nil {
+		return nil, err
+	}
+	b := NewBatch(s, at)
+	pl := &engine.Planner{Fonts: lib, Atlas: at}
+	for i := start; i < start+n; i++ {
+		smp := sm.Sample(seed, i)
+		if b.Images, b.Symbols, err = pl.Plan(&smp, b.Images, b.Symbols); err != nil {
+			return nil, fmt.Errorf("sample %d: %w", i, err)
+		}
+	}
+	return b, nil
+}

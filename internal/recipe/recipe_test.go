@@ -1,0 +1,63 @@
+package recipe
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
+	"github.com/synbols-gpu/synbols-gpu/spec"
+)
+
+// TestNoHDF5: neither this package nor engine/gpu's test binary (which
+// bench/device.sh runs on a machine without libhdf5) depends on
+// internal/hdf5.
+func TestNoHDF5(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	for _, args := range [][]string{
+		{"list", "-deps", "github.com/synbols-gpu/synbols-gpu/internal/recipe"},
+		{"list", "-deps", "-test", "github.com/synbols-gpu/synbols-gpu/engine/gpu"},
+	} {
+		out, err := exec.Command("go", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		for _, p := range strings.Fields(string(out)) {
+			if strings.HasSuffix(p, "/internal/hdf5") || strings.HasSuffix(p, "/synbols-gpu/output") || strings.HasSuffix(p, "/synbols-gpu/generate") {
+				t.Errorf("go %s: depends on %s", strings.Join(args, " "), p)
+			}
+		}
+	}
+}
+
+// TestBatch: Batch plans samples [start, start+n) as planning them one by
+// one does, with the spec's geometry.
+func TestBatch(t *testing.T) {
+	lib, at := testenv.Embedded(t)
+	sp, err := spec.Preset("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Batch(sp, lib, at, 7, 10, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := sp.Resolution()
+	if b.Width != w || b.Height != h || b.Channels != 3 || b.MaskChannels != sp.MaxSymbols() || len(b.Images) != 20 {
+		t.Fatalf("batch %dx%dx%d, %d mask channels, %d images; want %dx%dx3, %d, 20", b.Width, b.Height, b.Channels, b.MaskChannels, len(b.Images), w, h, sp.MaxSymbols())
+	}
+	head, err := Batch(sp, lib, at, 7, 10, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range head.Images {
+		if head.Images[i] != b.Images[i] {
+			t.Errorf("image %d differs between a batch of 5 and one of 20", i)
+		}
+	}
+	if len(head.Symbols) == 0 || len(head.Symbols) > len(b.Symbols) || head.Symbols[0] != b.Symbols[0] {
+		t.Errorf("symbols of the shorter batch are not a prefix of the longer one's")
+	}
+}
