@@ -345,6 +345,17 @@ func TestFaultDiskFull(t *testing.T) {
 	if ents, _ := os.ReadDir(small); len(ents) != 0 {
 		t.Errorf("full tmpfs holds %v after the failed run", ents)
 	}
+	// A run that cannot fit even at deflate's best ratio is refused
+	// before it starts.
+	start := time.Now()
+	code, _, errs = run1(t, dir, nil, append([]string{"generate", "--n_samples", "1000000", "--out", "small/y.h5py"}, fastArgs...)...)
+	if code != 1 || time.Since(start) > 30*time.Second {
+		t.Fatalf("1e6 samples on 2 MiB: exit %d after %v: %s", code, time.Since(start), errs)
+	}
+	oneLine(t, errs, "on disk", "free")
+	if ents, _ := os.ReadDir(small); len(ents) != 0 {
+		t.Errorf("tmpfs holds %v after the refused run", ents)
+	}
 
 	// A read-only file system: refused before any work.
 	ro := filepath.Join(dir, "ro")
