@@ -1,64 +1,236 @@
 #!/usr/bin/env bash
-# device.sh: the one script to run on the lent GPU machine (see
-# ../shared/GPU.md, "Running on the lent GPU machine"). It expects what
-# bench/device-prepare.sh made: bin/synbols-gpu, bin/gpu.test and the glvnd
-# .debs in .gl/. It installs the loader, points glvnd at the NVIDIA EGL
-# vendor file, then prints: the device, the GPU-vs-CPU parity tests, and
-# the CPU/GPU benchmark table. Device time is short, so each step has a
-# timeout and a failing step does not stop the next one; the exit status
-# is that of the first failure.
+# device.sh: the one script to run on the lent GPU machine (README "GPU
+# machine", ../shared/GPU.md). It expects what bench/device-prepare.sh made,
+# carried as [".device", ".gl"]: the gzipped binaries (or bin/ itself) and
+# the glvnd loader .debs. It
+#   1. unpacks the binaries into bin/ and the loader into /, points glvnd
+#      at the NVIDIA EGL vendor file;
+#   2. preflight: machine, ldd of every binary ("MISSING: lib..." for what
+#      does not resolve), the EGL loader and vendor files, the GL context
+#      (gpu.test's TestDeviceInfo), disks;
+#   3. the GPU-vs-CPU parity tests;
+#   4. the benchmark table, one synbols-gpu bench process per row (gpu,
+#      then cpu, at each size), so each row is printed as soon as it is
+#      measured and a timeout loses only the row it cuts; then a GPU-only
+#      row with large batches. If synbols-gpu cannot start, gpu.test's
+#      painting-only benchmark stands in;
+#   5. a summary: each step's exit status and time, and the rows again.
+# Each step has a timeout and the whole script a deadline (TOTAL), and a
+# failing step does not stop the next one; the exit status is that of the
+# first failure. Everything is also written to $OUT/device.log (and the
+# rows to $OUT/bench.txt); without $OUT, to out/device/.
 #
-# Environment: SIZES (32,64,128), N_SAMPLES (100000), TIME (3s), BATCH
-# (4096), BIG_BATCH (65536: a second GPU-only run with large batches, ""
-# to skip), STEP_TIMEOUT (240 s per step).
-set -uo pipefail
+# Environment: SIZES (32,64,128), BACKENDS ("gpu cpu"), N_SAMPLES (100000),
+# TIME (3s), BATCH (4096), BIG_BATCH (65536; "" skips that row), PARITY
+# (the parity tests' -test.run pattern; "" skips them), TOTAL (480 s for
+# the whole script), STEP_TIMEOUT (240 s at most per step), ROW_TIMEOUT
+# (120 s at most per table row).
+# No set -e or -u: a step that fails, or a variable the machine lacks, must
+# not end the script.
+set -o pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-32,64,128}
+BACKENDS=${BACKENDS:-gpu cpu}
 N_SAMPLES=${N_SAMPLES:-100000}
 TIME=${TIME:-3s}
 BATCH=${BATCH:-4096}
 BIG_BATCH=${BIG_BATCH-65536}
+PARITY=${PARITY-Parity|ReadBackFallback|PipelinedMatchesSimple|BatchLargerThanRing}
+TOTAL=${TOTAL:-480}
 STEP_TIMEOUT=${STEP_TIMEOUT:-240}
-status=0
+ROW_TIMEOUT=${ROW_TIMEOUT:-120}
+OUT=${OUT:-$PWD/out/device}
+mkdir -p "$OUT"
+: >"$OUT/bench.txt"
+# Every line reaches the log as it is written: tee does not buffer, the Go
+# binaries write straight to their stdout.
+exec 3>&1 4>&2 > >(tee -a "$OUT/device.log") 2>&1
+tee_pid=$!
 
+start=$SECONDS
+status=0
+summary=()
+
+left() { echo $((TOTAL - (SECONDS - start))); }
+
+# step NAME LIMIT CMD...: runs CMD under timeout (the smaller of LIMIT and
+# the time left before the deadline), prints its exit status, records it.
 step() {
+	local name=$1 limit=$2
+	shift 2
+	local l
+	l=$(left)
+	((l - 5 < limit)) && limit=$((l - 5))
 	echo
-	echo "=== $* ($(date +%T))"
-	timeout "$STEP_TIMEOUT" "$@"
+	echo "=== $name ($(date -u +%T), timeout ${limit}s)"
+	echo "\$ ${SHOWN:-$*}"
+	if ((limit < 5)); then
+		echo "=== SKIPPED: the ${TOTAL}s deadline is reached"
+		summary+=("$(printf '%-34s %9s %5s' "$name" skipped -)")
+		[ $status -eq 0 ] && status=124
+		return 124
+	fi
+	local t0=$SECONDS
+	timeout -k 5 "$limit" "$@"
 	local rc=$?
-	echo "=== exit $rc"
+	local what=$rc
+	((rc == 124 || rc == 137)) && what="$rc (timed out)"
+	echo "=== exit $what, $((SECONDS - t0)) s"
+	summary+=("$(printf '%-34s %9s %5s' "$name" "$rc" "$((SECONDS - t0))s")")
 	if [ $rc -ne 0 ] && [ $status -eq 0 ]; then status=$rc; fi
+	return $rc
 }
 
-for f in bin/synbols-gpu bin/gpu.test; do
-	[ -x "$f" ] || { echo "device.sh: $f missing: run bench/device-prepare.sh here and carry bin and .gl" >&2; exit 2; }
+echo "=== device.sh $(date -u '+%F %T UTC'), deadline ${TOTAL}s, output under $OUT"
+[ -f .device/BUILD ] && sed 's/^/build: /' .device/BUILD
+
+# --- 1. set-up ------------------------------------------------------------
+mkdir -p bin
+for f in synbols-gpu gpu.test; do
+	if [ -f ".device/$f.gz" ]; then
+		if command -v gzip >/dev/null; then
+			gzip -dc ".device/$f.gz" >"bin/$f.tmp"
+		else
+			python3 -c 'import gzip, shutil, sys; shutil.copyfileobj(gzip.open(sys.argv[1]), sys.stdout.buffer)' ".device/$f.gz" >"bin/$f.tmp"
+		fi && chmod +x "bin/$f.tmp" && mv "bin/$f.tmp" "bin/$f" || echo "device.sh: could not unpack .device/$f.gz"
+	fi
+	[ -x "bin/$f" ] || echo "MISSING: bin/$f (run bench/device-prepare.sh here and carry .device and .gl)"
 done
-if ls .gl/*.deb >/dev/null 2>&1; then
-	for f in .gl/*.deb; do dpkg -x "$f" /; done
-	ldconfig
-else
-	echo "device.sh: no .gl/*.deb: relying on an installed libEGL" >&2
+if [ -f .device/SHA256SUMS ] && command -v sha256sum >/dev/null; then
+	(cd bin && sha256sum -c --quiet ../.device/SHA256SUMS) && echo "binaries: checksums match .device/SHA256SUMS" || echo "device.sh: WARNING: binaries differ from .device/SHA256SUMS"
 fi
-vendor=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
-if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] && [ -f "$vendor" ]; then
-	export __EGL_VENDOR_LIBRARY_FILENAMES=$vendor
+if ls .gl/*.deb >/dev/null 2>&1; then
+	if command -v dpkg >/dev/null; then
+		for f in .gl/*.deb; do dpkg -x "$f" / || echo "device.sh: dpkg -x $f failed"; done
+		ldconfig
+	else
+		echo "MISSING: dpkg (cannot unpack .gl/*.deb)"
+	fi
+else
+	echo "device.sh: no .gl/*.deb: relying on an installed libEGL"
+fi
+if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ]; then
+	for v in /usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json /usr/share/glvnd/egl_vendor.d/10_nvidia.json /etc/glvnd/egl_vendor.d/10_nvidia.json; do
+		if [ -f "$v" ]; then export __EGL_VENDOR_LIBRARY_FILENAMES=$v; break; fi
+	done
 fi
 # CI=1: the tests fail, rather than skip, when EGL does not open.
 export CI=1
 
-echo "=== machine"
-nproc
-free -g | head -2
-nvidia-smi --query-gpu=name,driver_version,memory.total,pcie.link.gen.current,pcie.link.width.current --format=csv 2>/dev/null || echo "(no nvidia-smi)"
-echo "__EGL_VENDOR_LIBRARY_FILENAMES=${__EGL_VENDOR_LIBRARY_FILENAMES:-}"
-
-# Parity first: a backend that paints wrong bytes makes the figures moot.
-step bin/gpu.test -test.run 'Parity|ReadBackFallback|PipelinedMatchesSimple|BatchLargerThanRing' -test.v
-step bin/synbols-gpu bench --backends cpu,gpu --sizes "$SIZES" --n_samples "$N_SAMPLES" --time "$TIME" --batch "$BATCH" --cache-dir "" --system-fonts=false
-if [ -n "$BIG_BATCH" ]; then
-	step bin/synbols-gpu bench --backends gpu --sizes 32 --n_samples "$N_SAMPLES" --time "$TIME" --batch "$BIG_BATCH" --cache-dir "" --system-fonts=false
+# --- 2. preflight ------------------------------------------------------------
+echo
+echo "=== preflight"
+echo "os: $( (. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || echo unknown), kernel $(uname -r), $(ldd --version 2>/dev/null | head -1)"
+echo "cpus: $(nproc), memory: $(awk '/^MemTotal:/ {t = $2} /^MemAvailable:/ {a = $2} END {printf "%.0f GiB, %.0f GiB available", t / 1048576, a / 1048576}' /proc/meminfo)"
+timeout 20 nvidia-smi --query-gpu=name,driver_version,memory.total,pcie.link.gen.current,pcie.link.width.current --format=csv,noheader 2>/dev/null | sed 's/^/gpu: /' || echo "gpu: (no nvidia-smi)"
+missing=0
+for f in bin/synbols-gpu bin/gpu.test; do
+	[ -x "$f" ] || continue
+	echo "ldd $f:"
+	ldd "$f" 2>&1 | sed 's/^/  /'
+	for l in $(ldd "$f" 2>/dev/null | awk '/not found/ {print $1}'); do
+		echo "MISSING: $l (needed by $f)"
+		missing=1
+	done
+done
+echo "glvnd loader:"
+ldconfig -p | grep -E 'lib(EGL|GLdispatch)\.so' | sed 's/^/  /'
+for l in libEGL.so.1 libGLdispatch.so.0; do
+	ldconfig -p | grep -q "$l " || { echo "MISSING: $l (the glvnd loader: carry .gl)"; missing=1; }
+done
+echo "__EGL_VENDOR_LIBRARY_FILENAMES=${__EGL_VENDOR_LIBRARY_FILENAMES:-(unset: glvnd reads the egl_vendor.d folders)}"
+vendors=0
+named=${__EGL_VENDOR_LIBRARY_FILENAMES:-}
+for v in ${named//:/ } /usr/local/nvidia/share/glvnd/egl_vendor.d/*.json /etc/glvnd/egl_vendor.d/*.json /usr/share/glvnd/egl_vendor.d/*.json; do
+	[ -f "$v" ] || continue
+	vendors=1
+	lib=$(sed -n 's/.*"library_path" *: *"\([^"]*\)".*/\1/p' "$v")
+	where=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
+	[ -z "$where" ] && [ -e "$lib" ] && where=$lib
+	echo "EGL vendor: $v -> $lib (${where:-not found})"
+	[ -n "$where" ] || echo "MISSING: $lib (EGL vendor library named by $v)"
+done
+[ $vendors -eq 1 ] || echo "MISSING: EGL vendor JSON (no egl_vendor.d/*.json): no driver for glvnd to load"
+echo "disks (output folder, working tree, TMPDIR where bench writes its files):"
+df -hT "$OUT" "$PWD" "${TMPDIR:-/tmp}" 2>&1 | sed 's/^/  /'
+[ $missing -eq 0 ] && echo "preflight: every library resolves" || echo "preflight: libraries MISSING (above)"
+sg_ok=0
+if [ -x bin/synbols-gpu ] && timeout 30 bin/synbols-gpu presets >/dev/null 2>&1; then
+	sg_ok=1
+	echo "preflight: bin/synbols-gpu starts"
+else
+	echo "preflight: bin/synbols-gpu does NOT start: $(timeout 30 bin/synbols-gpu presets 2>&1 | head -1)"
 fi
+gl_ok=0
+if [ -x bin/gpu.test ]; then
+	step "GL probe (TestDeviceInfo)" 60 bin/gpu.test -test.run '^TestDeviceInfo$' -test.v && gl_ok=1
+fi
+
+# --- 3. parity -----------------------------------------------------------
+# First: a backend that paints wrong bytes makes the figures moot.
+if [ -n "$PARITY" ] && [ -x bin/gpu.test ]; then
+	step "parity tests" "$STEP_TIMEOUT" bin/gpu.test -test.run "$PARITY" -test.v
+fi
+
+# --- 4. the table ------------------------------------------------------------
+header=0
+# row NAME ARGS...: one bench process; its header only the first time.
+row() {
+	local name=$1
+	shift
+	export HEADER=$header
+	SHOWN="$*" step "$name" "$ROW_TIMEOUT" bash -c '"$@" 2>&1 | if [ "$HEADER" = 1 ]; then grep --line-buffered -v "^ *backend  "; else cat; fi | tee -a "$BENCH_TXT"; exit ${PIPESTATUS[0]}' row "$@"
+	header=1
+}
+export BENCH_TXT=$OUT/bench.txt
+cache=$(mktemp -d "${TMPDIR:-/tmp}/synbols-device-cache.XXXXXX")
+if [ $sg_ok -eq 1 ]; then
+	for size in ${SIZES//,/ }; do
+		for be in $BACKENDS; do
+			if [ "$be" = gpu ] && [ $gl_ok -eq 0 ]; then
+				echo "(gpu ${size}x${size}: skipped, no GL context)"
+				continue
+			fi
+			row "bench $be ${size}x${size}" bin/synbols-gpu bench --backends "$be" --sizes "$size" --n_samples "$N_SAMPLES" --time "$TIME" --batch "$BATCH" --cache-dir "$cache" --fonts embedded
+		done
+	done
+	if [ -n "$BIG_BATCH" ] && [ $gl_ok -eq 1 ]; then
+		row "bench gpu 32x32 batch $BIG_BATCH" bin/synbols-gpu bench --backends gpu --sizes 32 --n_samples "$N_SAMPLES" --time "$TIME" --batch "$BIG_BATCH" --cache-dir "$cache" --fonts embedded
+	fi
+elif [ -x bin/gpu.test ]; then
+	echo "(synbols-gpu cannot start: painting-only figures from gpu.test instead, no end-to-end column)"
+	SHOWN="bin/gpu.test -test.run '^\$' -test.bench PaintSizes -test.benchtime 2s" step "painting-only benchmark (gpu.test)" "$STEP_TIMEOUT" bash -c 'bin/gpu.test -test.run "^$" -test.bench PaintSizes -test.benchtime 2s 2>&1 | tee -a "$BENCH_TXT"; exit ${PIPESTATUS[0]}'
+fi
+rm -rf "$cache"
+
+# --- 5. summary ----------------------------------------------------------------
+echo
+echo "=== summary ($((SECONDS - start)) s)"
+printf '%-34s %9s %5s\n' step "exit" time
+printf '%s\n' "${summary[@]}"
+echo
+echo "rows:"
+# Each bench process aligned its own row: align them together again
+# (columns are separated by two spaces or more).
+awk '
+	{ sub(/^ +/, ""); line[NR] = $0 }
+	/^(gpu|cpu|auto|backend) / {
+		k = split($0, c, /  +/)
+		for (i = 1; i <= k; i++) if (length(c[i]) > w[i]) w[i] = length(c[i])
+		table[NR] = 1
+	}
+	END {
+		for (r = 1; r <= NR; r++) {
+			if (!table[r]) { print line[r]; continue }
+			k = split(line[r], c, /  +/)
+			out = sprintf("%-" w[1] "s", c[1])
+			for (i = 2; i <= k; i++) out = out sprintf("  %" w[i] "s", c[i])
+			print out
+		}
+	}' "$OUT/bench.txt"
 echo
 echo "device.sh: done, status $status"
+exec 1>&3 2>&4 3>&- 4>&-
+wait "$tee_pid" 2>/dev/null
 exit $status
