@@ -63,14 +63,14 @@ step() {
 	l=$(left)
 	((l - 5 < limit)) && limit=$((l - 5))
 	echo
-	echo "=== $name ($(date -u +%T), timeout ${limit}s)"
-	echo "\$ ${SHOWN:-$*}"
 	if ((limit < 5)); then
-		echo "=== SKIPPED: the ${TOTAL}s deadline is reached"
+		echo "=== $name: SKIPPED, the ${TOTAL}s deadline is reached"
 		summary+=("$(printf '%-34s %9s %5s' "$name" skipped -)")
 		[ $status -eq 0 ] && status=124
 		return 124
 	fi
+	echo "=== $name ($(date -u +%T), timeout ${limit}s)"
+	echo "\$ ${SHOWN:-$*}"
 	local t0=$SECONDS
 	timeout -k 5 "$limit" "$@"
 	local rc=$?
@@ -95,7 +95,7 @@ for f in synbols-gpu gpu.test; do
 			python3 -c 'import gzip, shutil, sys; shutil.copyfileobj(gzip.open(sys.argv[1]), sys.stdout.buffer)' ".device/$f.gz" >"bin/$f.tmp"
 		fi && chmod +x "bin/$f.tmp" && mv "bin/$f.tmp" "bin/$f" || echo "device.sh: could not unpack .device/$f.gz"
 	fi
-	[ -x "bin/$f" ] || echo "MISSING: bin/$f (run bench/device-prepare.sh here and carry .device and .gl)"
+	[ -x "bin/$f" ] || { echo "MISSING: bin/$f (run bench/device-prepare.sh here and carry .device and .gl)"; status=2; }
 done
 if [ -f .device/SHA256SUMS ] && command -v sha256sum >/dev/null; then
 	(cd bin && sha256sum -c --quiet ../.device/SHA256SUMS) && echo "binaries: checksums match .device/SHA256SUMS" || echo "device.sh: WARNING: binaries differ from .device/SHA256SUMS"
@@ -151,16 +151,17 @@ for v in ${named//:/ } /usr/local/nvidia/share/glvnd/egl_vendor.d/*.json /etc/gl
 	echo "EGL vendor: $v -> $lib (${where:-not found})"
 	[ -n "$where" ] || echo "MISSING: $lib (EGL vendor library named by $v)"
 done
-[ $vendors -eq 1 ] || echo "MISSING: EGL vendor JSON (no egl_vendor.d/*.json): no driver for glvnd to load"
+[ $vendors -eq 1 ] || { echo "MISSING: EGL vendor JSON (no egl_vendor.d/*.json): no driver for glvnd to load"; missing=1; }
 echo "disks (output folder, working tree, TMPDIR where bench writes its files):"
 df -hT "$OUT" "$PWD" "${TMPDIR:-/tmp}" 2>&1 | sed 's/^/  /'
-[ $missing -eq 0 ] && echo "preflight: every library resolves" || echo "preflight: libraries MISSING (above)"
+[ $missing -eq 0 ] && echo "preflight: every library resolves, an EGL vendor is there" || echo "preflight: MISSING (above)"
 sg_ok=0
 if [ -x bin/synbols-gpu ] && timeout 30 bin/synbols-gpu presets >/dev/null 2>&1; then
 	sg_ok=1
 	echo "preflight: bin/synbols-gpu starts"
 else
 	echo "preflight: bin/synbols-gpu does NOT start: $(timeout 30 bin/synbols-gpu presets 2>&1 | head -1)"
+	[ $status -eq 0 ] && status=2
 fi
 gl_ok=0
 if [ -x bin/gpu.test ]; then
@@ -174,14 +175,12 @@ if [ -n "$PARITY" ] && [ -x bin/gpu.test ]; then
 fi
 
 # --- 4. the table ------------------------------------------------------------
-header=0
-# row NAME ARGS...: one bench process; its header only the first time.
+# row NAME ARGS...: one bench process; its header only if no earlier row
+# printed one.
 row() {
 	local name=$1
 	shift
-	export HEADER=$header
-	SHOWN="$*" step "$name" "$ROW_TIMEOUT" bash -c '"$@" 2>&1 | if [ "$HEADER" = 1 ]; then grep --line-buffered -v "^ *backend  "; else cat; fi | tee -a "$BENCH_TXT"; exit ${PIPESTATUS[0]}' row "$@"
-	header=1
+	SHOWN="$*" step "$name" "$ROW_TIMEOUT" bash -c 'if grep -q "^ *backend  " "$BENCH_TXT"; then h=1; else h=0; fi; "$@" 2>&1 | if [ $h = 1 ]; then grep --line-buffered -v "^ *backend  "; else cat; fi | tee -a "$BENCH_TXT"; exit ${PIPESTATUS[0]}' row "$@"
 }
 export BENCH_TXT=$OUT/bench.txt
 cache=$(mktemp -d "${TMPDIR:-/tmp}/synbols-device-cache.XXXXXX")

@@ -24,7 +24,7 @@
 #
 # Environment: REHEARSE_DIR (/tmp/synbols-rehearse), LOG, CARRY, PREPARE,
 # MIRROR (http://deb.debian.org/debian), NO_EGL, DROP, and device.sh's own overrides,
-# here defaulting to SIZES=32 N_SAMPLES=2000 TIME=1s BATCH=1024
+# here defaulting to SIZES=32,64 N_SAMPLES=2000 TIME=1s BATCH=1024
 # BIG_BATCH=4096 TOTAL=540.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +100,7 @@ mount -t proc proc "$root/proc"
 	echo "chroot has: $(chroot "$root" dpkg-query -W -f '${Package} ' libegl1 libegl-mesa0 libgl1-mesa-dri libglvnd0 2>/dev/null); libhdf5: $(chroot "$root" sh -c 'ldconfig -p | grep -c libhdf5' || true) entries"
 	chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 		OUT=/out \
-		SIZES="${SIZES:-32}" N_SAMPLES="${N_SAMPLES:-2000}" TIME="${TIME:-1s}" BATCH="${BATCH:-1024}" \
+		SIZES="${SIZES:-32,64}" N_SAMPLES="${N_SAMPLES:-2000}" TIME="${TIME:-1s}" BATCH="${BATCH:-1024}" \
 		BIG_BATCH="${BIG_BATCH-4096}" TOTAL="${TOTAL:-540}" ${BACKENDS:+BACKENDS="$BACKENDS"} \
 		${PARITY+PARITY="$PARITY"} ${STEP_TIMEOUT:+STEP_TIMEOUT="$STEP_TIMEOUT"} ${ROW_TIMEOUT:+ROW_TIMEOUT="$ROW_TIMEOUT"} \
 		bash -c 'cd /work/repo && bash bench/device.sh'
