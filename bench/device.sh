@@ -14,7 +14,9 @@
 #      measured and a timeout loses only the row it cuts; then a GPU-only
 #      row with large batches. If synbols-gpu cannot start, gpu.test's
 #      painting-only benchmark stands in;
-#   5. a summary: each step's exit status and time, and the rows again.
+#   5. an HDF5 round trip: 2,000 samples into a file, read back with the
+#      machine's h5py;
+#   6. a summary: each step's exit status and time, and the rows again.
 # Each step has a timeout and the whole script a deadline (TOTAL), and a
 # failing step does not stop the next one; the exit status is that of the
 # first failure. Everything is also written to $OUT/device.log (and the
@@ -200,6 +202,24 @@ if [ $sg_ok -eq 1 ]; then
 elif [ -x bin/gpu.test ]; then
 	echo "(synbols-gpu cannot start: painting-only figures from gpu.test instead, no end-to-end column)"
 	SHOWN="bin/gpu.test -test.run '^\$' -test.bench PaintSizes -test.benchtime 2s" step "painting-only benchmark (gpu.test)" "$STEP_TIMEOUT" bash -c 'bin/gpu.test -test.run "^$" -test.bench PaintSizes -test.benchtime 2s 2>&1 | tee -a "$BENCH_TXT"; exit ${PIPESTATUS[0]}'
+fi
+# --- HDF5 round trip: a small dataset painted on the GPU (cpu without a GL
+# context), written through the statically linked libhdf5, read back with
+# the machine's h5py where it has one.
+if [ $sg_ok -eq 1 ]; then
+	check=$(mktemp -d "${TMPDIR:-/tmp}/synbols-device-check.XXXXXX")
+	be=cpu
+	[ $gl_ok -eq 1 ] && be=gpu
+	step "HDF5 file ($be, 2000 samples)" 60 bin/synbols-gpu generate --dataset default --n_samples 2000 --backend "$be" --out "$check/check.h5py" --cache-dir "$cache" --fonts embedded --quiet
+	if [ -f "$check/check.h5py" ] && command -v python3 >/dev/null && python3 -c 'import h5py' 2>/dev/null; then
+		step "HDF5 file read by h5py" 60 python3 -c 'import h5py, sys
+f = h5py.File(sys.argv[1], "r")
+print({k: (f[k].shape, str(f[k].dtype)) for k in ("x", "mask", "y")}, "splits:", sorted(f["split"]))
+assert f["x"].shape[0] == 2000 and f["x"][-1].any(), "empty or short x"' "$check/check.h5py"
+	else
+		echo "(no python3 with h5py here: the file is not read back)"
+	fi
+	rm -rf "$check"
 fi
 rm -rf "$cache"
 
