@@ -1,6 +1,7 @@
 // Package atlas builds the signed distance field (SDF) tiles the painters
 // sample, one per (font face, rune), with the metrics needed to place
-// them (SPEC.md §1.1, §8.1, DESIGN.md "The painter").
+// them: the upright ink box Cairo measured for scale and placement (see
+// docs/geometry.md for the tile layout and how painters map pixels to texels).
 //
 // Only the glyphs a run asks for are built (Atlas.Glyph); each is built
 // once per atlas, memoised in memory, and cached on disk keyed by the font

@@ -75,8 +75,8 @@ func (s Segment) npts() int {
 // Bounds is the control box of the path (x0, y0, x1, y1): the box of all
 // its points, control points included. This is the box FreeType reports
 // as glyph metrics (FT_Outline_Get_CBox), hence the one Cairo's
-// text_extents used for the original's scale and placement (SPEC.md
-// §1.1, §8.1), and what sfnt's GlyphBounds computes. It can exceed the
+// text_extents used for the original's scale and placement (see
+// docs/geometry.md), and what sfnt's GlyphBounds computes. It can exceed the
 // tight ink box slightly where a curve's control points overshoot.
 func (p Path) Bounds() [4]float32 {
 	b := [4]float32{float32(math.Inf(1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Inf(-1))}

@@ -67,7 +67,8 @@ type Symbol struct {
 }
 
 // Image is one output image: a background, a run of Symbols, then the
-// image-wide post-processing of SPEC §1.3.
+// image-wide post-processing (grey, inverse, max-contrast, noise, clip,
+// quantise; see docs/painting.md).
 type Image struct {
 	FirstSymbol uint32
 	NumSymbols  uint32

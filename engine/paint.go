@@ -115,8 +115,10 @@ func radialT(p *Pattern, x, y float32) (float32, bool) {
 	return f.RadialT(x, y)
 }
 
-// RadialT solves Cairo's two-circle radial gradient for point (x, y)
-// (SPEC §8.4): the larger root t of a·t² − 2b·t + c = 0 with r0 + t·dr ≥ 0.
+// RadialT solves Cairo's two-circle radial gradient for point (x, y): with
+// cd = c1 − c0, pd = p − c0, dr = r1 − r0, a = cd·cd − dr², b = pd·cd + r0·dr
+// and c = pd·pd − r0², t is the larger root of a·t² − 2b·t + c = 0 with
+// r0 + t·dr ≥ 0, else the smaller one if it passes (see docs/painting.md).
 func (f *Fill) RadialT(x, y float32) (float32, bool) {
 	pdx, pdy := x-f.x0, y-f.y0
 	a := f.qa

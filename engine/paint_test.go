@@ -52,8 +52,9 @@ func TestRadialOnCircle(t *testing.T) {
 	}
 }
 
-// TestPlaceCairoBox reproduces the measurement of SPEC §8.1: an upright ink
-// box 101×116 rotated 45° is reported as (101+116)/√2 square.
+// TestPlaceCairoBox reproduces a measurement of Cairo's text_extents
+// (docs/geometry.md): an upright ink box 101×116 rotated 45° is reported as
+// (101+116)/√2 square, the box of its transformed corners.
 func TestPlaceCairoBox(t *testing.T) {
 	ink := [4]float64{0, 0, 101.0 / 200, 116.0 / 200}
 	sym := scene.Symbol{Scale: 116.0 / 200, Rotation: math.Pi / 4}

@@ -17,7 +17,8 @@ import (
 // (FT_Outline_EmboldenXY with strength em/24), i.e. 1/48 em a side.
 const SyntheticBold = 1.0 / 48
 
-// SlantShear is the original's slant: x' = x, y' = 0.2·x + y (SPEC §1.1).
+// SlantShear is the original's slant, a vertical shear applied after
+// rotation and scale: x' = x, y' = 0.2·x + y.
 const SlantShear = 0.2
 
 // ErrPlan reports a sample that cannot be planned (unknown font, a char
@@ -27,7 +28,7 @@ var ErrPlan = errors.New("engine: cannot plan sample")
 // Planner turns resolved samples into paint records: it picks the face
 // (a family's bold face, or its regular face with a synthetic bold), asks
 // the atlas for the glyph tile, and folds rotation, scale, slant and
-// translation into one pixel → tile affine (SPEC §1.1, §8.1, §8.2).
+// translation into one pixel → tile affine (see docs/geometry.md).
 //
 // A Planner is safe for concurrent use: its fields are read-only and the
 // atlas is itself safe for concurrent use.
@@ -43,7 +44,8 @@ type Placement struct {
 	A [4]float64 // a00, a01, a10, a11
 	B [2]float64
 	// Box is the transformed upright ink box's corners' bounding box in
-	// unit coordinates (Cairo's text_extents box, SPEC §8.1): x0, y0, x1, y1.
+	// unit coordinates (Cairo's text_extents box under a rotated or sheared
+	// font matrix, not the tight box of the transformed ink): x0, y0, x1, y1.
 	Box [4]float64
 }
 

@@ -16,8 +16,8 @@ var ErrUnknownAlphabet = errors.New("fonts: unknown alphabet")
 // vowels, Bengali its few conjuncts and nukta forms, Khmer two clusters);
 // the order is Symbols' order. The language is a name from Languages
 // ("english", "korean", ...) or its CLDR code ("en", "ko", ...); English
-// is the 26 letters a-z (SPEC.md §3), the others CLDR's standard and
-// auxiliary exemplar sets, before the coverage filter (FilterAlphabet).
+// is the 26 letters a-z (docs/alphabets.md), the others CLDR's standard
+// and auxiliary exemplar sets, before the coverage filter (FilterAlphabet).
 func Alphabet(language, letterCase string) ([]rune, error) {
 	syms, err := Symbols(language, letterCase)
 	if err != nil {

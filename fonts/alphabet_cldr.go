@@ -26,13 +26,13 @@ type language struct {
 	auxiliary    bool
 }
 
-// languages are the 16 locales of SPEC.md §3, in its order, under the
+// languages are the original Synbols' 16 locales, in its order, under the
 // names the original Synbols gave them (its alphabet names: the CLDR
 // language name in lower case, "chinese-simplified" for zh).
 //
-// English is the one alphabet without its auxiliary set: SPEC.md §3 and
-// the paper (Table 1, "26 Symbols") fix the English default at the 26
-// letters a-z. The original reached 26 by its coverage filter, which
+// English is the one alphabet without its auxiliary set: the original's
+// datasets and the paper (Table 1, "26 Symbols") fix the English default
+// at the 26 letters a-z. The original reached 26 by its coverage filter, which
 // dropped CLDR's 37 auxiliary accented letters (à, ă, ĕ, ø, œ, ...)
 // because some of its ~900 Google Fonts lacked them; with pools that all
 // cover Latin-1 and Latin Extended-A (the embedded set, Debian's fonts)
@@ -68,9 +68,9 @@ var languageAliases = map[string]string{
 	"iw":       "he", // the pre-1989 ISO code, used by the original ("iw_IL")
 }
 
-// Languages returns the names of the known languages, in the order of
-// SPEC.md §3 (english first). Every name, its CLDR locale code ("en",
-// "ko", ...) and a few aliases ("latin", "cyrillic", "chinese") are
+// Languages returns the names of the known languages, in the original
+// Synbols' order (english first; docs/alphabets.md). Every name, its CLDR
+// locale code ("en", "ko", ...) and a few aliases ("latin", "cyrillic", "chinese") are
 // accepted by Alphabet, Symbols and ExemplarSets, in any letter case.
 func Languages() []string {
 	out := make([]string, len(languages))

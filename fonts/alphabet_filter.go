@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// FilterAlphabet applies the original Synbols' rule (SPEC.md §3) that
-// turns a language's exemplar symbols and a font pool into an alphabet:
+// FilterAlphabet applies the original Synbols' rule (docs/alphabets.md)
+// that turns a language's exemplar symbols and a font pool into an alphabet:
 // a pool always has fonts that cover a script only in part (a Latin font
 // with a handful of Greek letters, a Korean font without hanja), and
 // sampling "uniform over fonts × symbols" needs every kept family to draw

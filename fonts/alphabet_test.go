@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-// exemplarSizes are, per locale of SPEC.md §3 and for CLDR 41:
+// exemplarSizes are, per Synbols locale (docs/alphabets.md) and for CLDR 41:
 //   - cp: the code points of the standard set, format characters included
 //     and {strings} not, which is how issue 4 counts CLDR's sizes
 //     (en 26, vi 89, ... ko 11,172, zh 2,210, ja 2,311);

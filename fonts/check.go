@@ -13,7 +13,7 @@ import (
 	"golang.org/x/image/vector"
 )
 
-// This file holds the original Synbols' font filters (SPEC.md §3), run
+// This file holds the original Synbols' font filters (docs/alphabets.md), run
 // when the catalogue is built: fonts that map characters to glyphs that
 // are not those characters (a .notdef box, a bar-code, keycaps, dingbat
 // pictures) render fine and would silently poison a dataset, so each

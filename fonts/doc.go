@@ -7,10 +7,11 @@
 // collections); the OS/2, head and name tables are read directly for the
 // weight, width, italic flag and English names that sfnt does not expose.
 // Faces are grouped into families of a regular face and, when there is
-// one, a bold face (SPEC.md §1.1 is_bold; without one the painter
+// one, a bold face (drawn for is_bold; without one the painter
 // synthesises bold). Coverage (Face.Covers) means "mapped by the cmap and
 // drawn with a non-empty outline", the original's "renders a non-empty
-// image" filter (SPEC.md §3).
+// image" filter. docs/alphabets.md describes the languages, their
+// alphabets and the filters.
 //
 // Everything here is safe for concurrent use once Load has returned.
 package fonts

@@ -19,8 +19,10 @@ import (
 var ErrNoFonts = errors.New("fonts: no usable font")
 
 // Family is a regular face and, when the family has one, its bold face.
-// Bold == nil means the painter must synthesise bold (DESIGN.md: shift the
-// SDF threshold). Immutable once Load returns; safe for concurrent use.
+// Bold == nil means the painter must synthesise bold: it grows the outline
+// by 1/48 em a side, as Cairo's FreeType backend does, by moving the SDF
+// threshold (docs/geometry.md). Immutable once Load returns; safe for
+// concurrent use.
 type Family struct {
 	Name    string
 	Regular *Face

@@ -1,5 +1,5 @@
 // Package output writes generated datasets in the layout the original
-// Synbols wrote (SPEC.md §5), so that existing loaders built on h5py read
+// Synbols wrote (docs/format.md), so that existing loaders built on h5py read
 // them unchanged:
 //
 //	x             (N, H, W, C) uint8, chunked along N only, deflate

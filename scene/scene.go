@@ -1,6 +1,6 @@
 // Package scene holds the resolved latent attributes of one Synbols sample —
 // what the sampler decided to draw — and writes them as the JSON attribute
-// record that Synbols users read from the `y` dataset (SPEC §5).
+// record that Synbols users read from the `y` dataset (see docs/format.md).
 //
 // A Sample says *what* is drawn; engine plans say *how* (affines, atlas tiles).
 // Keeping the two apart lets the record be written without fonts or atlas.
@@ -50,7 +50,8 @@ type Pattern struct {
 	Types uint8      // Gradient: allowed types (Linear|Radial); 0 means both
 }
 
-// GradientParams are the drawn parameters of a Gradient (SPEC §1.2, §8.3–8.4).
+// GradientParams are the drawn parameters of a Gradient: type, stops and
+// geometry, as the original drew them (see docs/painting.md).
 type GradientParams struct {
 	Radial bool
 	// Linear: from P1 to P2. Radial: from circle (P1, R0) to circle (P2, R1).
@@ -99,7 +100,8 @@ func (p Pattern) Gradient() GradientParams {
 	return g
 }
 
-// Symbol is one drawn character with its latent attributes (SPEC §1.1).
+// Symbol is one drawn character with its latent attributes, the per-symbol
+// fields of the attribute record (see docs/geometry.md for how they place it).
 type Symbol struct {
 	Alphabet    string
 	Char        string

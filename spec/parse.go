@@ -166,7 +166,8 @@ func (p *parser) parse(data []byte) (*Spec, error) {
 }
 
 // start returns the spec the file's fields apply to: the preset named by
-// base:, or the defaults of SPEC §2 (defaults.yaml).
+// base:, or the defaults of defaults.yaml (the original's
+// basic_attribute_sampler).
 func (p *parser) start(root *yaml.Node) (*Spec, error) {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if k := deref(root.Content[i]); k.Kind == yaml.ScalarNode && k.Value == "base" {

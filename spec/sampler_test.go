@@ -198,8 +198,8 @@ const (
 	chi2df9  = 27.877 // 10 fonts
 )
 
-// checkDefault runs every distribution check of SPEC §2 on a and returns
-// the failures by name.
+// checkDefault runs every distribution check of the original's default
+// distribution (defaults.yaml) on a and returns the failures by name.
 func checkDefault(a attrs, u Universe) map[string]error {
 	fonts := slices.Sorted(slices.Values(u.Fonts))
 	errs := map[string]error{
@@ -393,7 +393,7 @@ func TestDrawOrder(t *testing.T) {
 }
 
 // TestPresetRecords checks the records of the presets against what the
-// original produced (/work/shared/reference/*_attrs.json, whose pattern
+// original produced (attribute records of its presets, whose pattern
 // styles and constants are copied here).
 func TestPresetRecords(t *testing.T) {
 	type rec struct {

@@ -110,7 +110,7 @@ func (s *Spec) Language() (language, letterCase string) { return s.language, s.l
 
 // FirstSymbols is alphabet.first: how many symbols of the filtered
 // alphabet (in its order) the dataset draws from, e.g. 1,000 for
-// korean-1k (SPEC.md §4: "the first 1,000 Hangul syllables"); 0 means the
+// korean-1k (the original's "first 1,000 Hangul syllables"); 0 means the
 // whole alphabet. It applies after the font filter, as in the original,
 // whose presets sliced an already filtered alphabet.
 func (s *Spec) FirstSymbols() int { return s.firstSymbols }

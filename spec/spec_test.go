@@ -58,7 +58,8 @@ func TestPresetValues(t *testing.T) {
 			t.Errorf("%s: %dx%d gray %v bold-face %v %s/%s max %d", c.name, w, h, s.Gray(), s.RequireBoldFace(), lang, lc, s.MaxSymbols())
 		}
 	}
-	// No base: SPEC §2's defaults, which keep only families with a bold face.
+	// No base: defaults.yaml, the original's basic_attribute_sampler, which
+	// keeps only families with a bold face.
 	if s := mustParse(t, "name: x"); !s.RequireBoldFace() {
 		t.Error("a spec without base should default to require_bold_face: true (SPEC §2)")
 	}
@@ -344,7 +345,8 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// TestKorean1k checks the korean-1k preset of SPEC.md §4 and that first:
+// TestKorean1k checks the korean-1k preset (the original's first 1,000
+// Hangul syllables, see docs/alphabets.md) and that first:
 // is written back only when set (the stored specs of whole-alphabet
 // datasets must not change).
 func TestKorean1k(t *testing.T) {

@@ -1,6 +1,6 @@
-// Package splits computes the train/valid/test partitions of a dataset
-// (SPEC.md §6): random, stratified on a categorical attribute, and
-// compositional on two attributes.
+// Package splits computes the train/valid/test partitions of a dataset,
+// stored as split/<name> in the file (docs/format.md): random, stratified
+// on a categorical attribute, and compositional on two attributes.
 //
 // A partition is a []uint8 with one entry per sample: 0 train, 1 valid,
 // 2 test. Every function is a pure function of its arguments: the

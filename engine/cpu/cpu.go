@@ -342,10 +342,11 @@ func inkBounds(sym *engine.Symbol, g *atlas.Glyph, size, w, h int) (x0, y0, x1, 
 	return x0, y0, x1, y1, x0 < x1 && y0 < y1
 }
 
-// post applies SPEC §1.3 in order: grey, inverse, max-contrast, noise,
-// clip, quantise. Inverse and max-contrast are folded into one pass: the
-// extremes of 1 − v are 1 − max and 1 − min exactly (float subtraction from
-// 1 is monotone), so the per-value work is one fused loop. The shaders do the
+// post applies the original's image-wide post-processing in order: grey,
+// inverse, max-contrast, noise, clip, quantise (docs/painting.md). Inverse
+// and max-contrast are folded into one pass: the extremes of 1 − v are
+// 1 − max and 1 − min exactly (float subtraction from 1 is monotone), so
+// the per-value work is one fused loop. The shaders do the
 // same operations in the same order.
 func (p *painter) post(im *engine.Image, x []byte) {
 	nc := p.b.Channels

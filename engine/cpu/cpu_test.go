@@ -112,7 +112,7 @@ func TestWorkersDoNotChangeBytes(t *testing.T) {
 }
 
 // TestInkStaysInside: with translation in [−1, 1] a symbol whose
-// transformed box fits in the image (SPEC §1.1) stays inside. Each of 400
+// transformed box (docs/geometry.md) fits in the image stays inside. Each of 400
 // samples (those whose box is larger than the image are skipped) (translation corners ±1 and uniform draws) is
 // painted again on a canvas twice as large with the image in its middle; the
 // ink the small image misses must be at most 0.5% of the total coverage,

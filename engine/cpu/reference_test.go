@@ -11,8 +11,8 @@ import (
 )
 
 // refPaintImage is the painter written plainly, pixel by pixel, with no
-// shortcuts: the per-pixel formulas of package engine in SPEC order, over
-// each symbol's inkBounds.
+// shortcuts: the per-pixel formulas of package engine in the order of
+// docs/painting.md, over each symbol's inkBounds.
 func refPaintImage(b *engine.Batch, i int, out engine.Output) {
 	im := &b.Images[i]
 	w, h, nc, k := b.Width, b.Height, b.Channels, b.MaskChannels

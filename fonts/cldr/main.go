@@ -30,8 +30,9 @@ import (
 	"strings"
 )
 
-// locales are the CLDR locales of SPEC.md §3, in its order. The fonts
-// package's language table must name the same ones (its tests check).
+// locales are the CLDR locales of the original's 16 languages, in its
+// order (docs/alphabets.md). The fonts package's language table must name
+// the same ones (its tests check).
 var locales = []string{"en", "te", "th", "vi", "ar", "he", "km", "ta", "gu", "bn", "ml", "el", "ru", "ko", "zh", "ja"}
 
 func main() {
