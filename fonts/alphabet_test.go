@@ -60,7 +60,7 @@ func TestExemplarSizes(t *testing.T) {
 	}
 	for i, c := range exemplarSizes {
 		if languages[i].locale != c.locale {
-			t.Errorf("languages[%d] is %s, want %s (SPEC.md §3 order)", i, languages[i].locale, c.locale)
+			t.Errorf("languages[%d] is %s, want %s (the order of the original's language list)", i, languages[i].locale, c.locale)
 		}
 		raw, ok := tab.raw[c.locale+" standard"]
 		if !ok {

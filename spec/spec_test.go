@@ -61,7 +61,7 @@ func TestPresetValues(t *testing.T) {
 	// No base: defaults.yaml, the original's basic_attribute_sampler, which
 	// keeps only families with a bold face.
 	if s := mustParse(t, "name: x"); !s.RequireBoldFace() {
-		t.Error("a spec without base should default to require_bold_face: true (SPEC §2)")
+		t.Error("a spec without base should default to require_bold_face: true")
 	}
 }
 
