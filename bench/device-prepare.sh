@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # device-prepare.sh: run here (with Go, gcc, libhdf5-dev and a package
 # registry) before borrowing the GPU machine, which has the NVIDIA driver
-# but neither Go, nor a registry, nor libhdf5 (../shared/GPU.md). It makes:
+# but neither Go, nor a registry, nor libhdf5. It makes:
 #
 #   bin/synbols-gpu, bin/gpu.test   stripped binaries that need only glibc
 #                                   (libEGL is dlopened at run time)

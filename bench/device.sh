@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # device.sh: the one script to run on the lent GPU machine (README "GPU
-# machine", ../shared/GPU.md). It expects what bench/device-prepare.sh made,
+# machine"). It expects what bench/device-prepare.sh made,
 # carried as [".device", ".gl"]: the gzipped binaries (or bin/ itself) and
 # the glvnd loader .debs. It
 #   1. unpacks the binaries into bin/ and the loader into /, points glvnd

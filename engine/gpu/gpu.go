@@ -13,15 +13,15 @@
 // buffers and persistently mapped host buffers; a fence follows each
 // sub-batch, so the device paints sub-batch k+1 while goroutines copy
 // sub-batch k out of mapped memory (one goroutine's memcpy out of mapped
-// memory caps at about 6 GB/s, see ../shared/GPU.md; several reach the bus
-// limit). Without glBufferStorage (or with Options.ReadBack =
+// memory caps at about 6 GB/s, as measured on an H100 server; several
+// reach the bus limit). Without glBufferStorage (or with Options.ReadBack =
 // ReadBackSimple) each sub-batch is read with glGetBufferSubData after its
 // dispatch, nothing overlapping. Both give the same bytes.
 //
 // The atlas is a storage buffer of tiles (4 texels per 32-bit word), read
 // with integer loads and interpolated by hand, not a texture array as
-// DESIGN.md first planned: hardware bilinear filtering quantises its weights
-// to 8 bits (5–6 grey levels off the CPU, GPU.md), so the shader would
+// first planned: hardware bilinear filtering quantises its weights to 8
+// bits (5–6 grey levels off the CPU, measured on an H100), so the shader would
 // fetch texels one by one either way; a buffer has no 2,048-layer limit
 // (llvmpipe) and grows by a device-side copy as the atlas grows; and tiles
 // of any size pack without page bookkeeping. On NVIDIA, storage-buffer loads

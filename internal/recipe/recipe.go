@@ -24,7 +24,7 @@ import (
 // English keeps the rule the default datasets were made with: a family is
 // usable only if it draws all of a-z (Library.Usable), so the English
 // alphabet is always exactly 26 letters. Every other language gets the
-// original Synbols' coverage filter (fonts.FilterAlphabet, SPEC.md §3):
+// original Synbols' coverage filter (fonts.FilterAlphabet, docs/alphabets.md):
 // real pools cover those scripts only in part, and the filter trades a
 // few rare symbols for keeping most fonts. The symbols are fonts.Alphabet,
 // the single-rune ones: the painter draws one rune per symbol, so CLDR's
