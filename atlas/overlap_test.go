@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"testing"
 
@@ -89,15 +88,7 @@ func rowCrossings(ls []line, yc float64, xs []crossing) []crossing {
 			xs = append(xs, crossing{l.ax + (yc-l.ay)*(l.bx-l.ax)/(l.by-l.ay), dir})
 		}
 	}
-	slices.SortFunc(xs, func(a, b crossing) int {
-		switch {
-		case a.x < b.x:
-			return -1
-		case a.x > b.x:
-			return 1
-		}
-		return 0
-	})
+	sortCrossings(xs)
 	return xs
 }
 

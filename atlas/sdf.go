@@ -94,15 +94,7 @@ func buildGlyph(p Params, path Path) (*Glyph, error) {
 				xs = append(xs, crossing{x, dir})
 			}
 		}
-		slices.SortFunc(xs, func(a, b crossing) int {
-			switch {
-			case a.x < b.x:
-				return -1
-			case a.x > b.x:
-				return 1
-			}
-			return 0
-		})
+		sortCrossings(xs)
 		wind, k := int32(0), 0
 		row := tile[j*n : (j+1)*n]
 		drow := d2[j*n : (j+1)*n]
@@ -125,6 +117,19 @@ func buildGlyph(p Params, path Path) (*Glyph, error) {
 type crossing struct {
 	x   float64
 	dir int32
+}
+
+// sortCrossings orders a row's crossings by x.
+func sortCrossings(xs []crossing) {
+	slices.SortFunc(xs, func(a, b crossing) int {
+		switch {
+		case a.x < b.x:
+			return -1
+		case a.x > b.x:
+			return 1
+		}
+		return 0
+	})
 }
 
 // distanceUpdate lowers d2 (squared distances, row-major n×n) to the

@@ -67,6 +67,20 @@ func newOutput(b *engine.Batch) engine.Output {
 	return engine.Output{X: make([]byte, n*b.Width*b.Height*b.Channels), Mask: make([]byte, n*b.Width*b.Height*b.MaskChannels)}
 }
 
+// paintBoth paints b with the CPU backend and with g, failing the test
+// on an error of either.
+func paintBoth(t *testing.T, g engine.Backend, b *engine.Batch) (want, got engine.Output) {
+	t.Helper()
+	want, got = newOutput(b), newOutput(b)
+	if err := cpu.New(0).Paint(b, want); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Paint(b, got); err != nil {
+		t.Fatal(err)
+	}
+	return want, got
+}
+
 // compare returns the largest difference in levels and the number of
 // differing values.
 func compare(a, b []byte) (worst, differ int) {
@@ -146,13 +160,7 @@ func TestParity(t *testing.T) {
 				continue
 			}
 			b := plan(t, preset, res, n, 7)
-			want, got := newOutput(b), newOutput(b)
-			if err := cpu.New(0).Paint(b, want); err != nil {
-				t.Fatal(err)
-			}
-			if err := g.Paint(b, got); err != nil {
-				t.Fatal(err)
-			}
+			want, got := paintBoth(t, g, b)
 			wx, dx := compare(want.X, got.X)
 			wm, dm := compare(want.Mask, got.Mask)
 			t.Logf("%s %dx%d, %d samples on %s: X %d of %d values differ (worst %d levels); mask %d of %d (worst %d)",
@@ -221,13 +229,7 @@ func TestParityMinified(t *testing.T) {
 		for i := range b.Symbols {
 			subs[b.Symbols[i].Sub]++
 		}
-		want, got := newOutput(b), newOutput(b)
-		if err := cpu.New(0).Paint(b, want); err != nil {
-			t.Fatal(err)
-		}
-		if err := g.Paint(b, got); err != nil {
-			t.Fatal(err)
-		}
+		want, got := paintBoth(t, g, b)
 		wx, dx := compare(want.X, got.X)
 		wm, dm := compare(want.Mask, got.Mask)
 		inked := 0
@@ -254,13 +256,7 @@ func TestOddSizes(t *testing.T) {
 	for _, res := range []int{17, 9, 33} {
 		for _, preset := range []string{"default", "tiny"} {
 			b := plan(t, preset, res, 100, 3)
-			want, got := newOutput(b), newOutput(b)
-			if err := cpu.New(0).Paint(b, want); err != nil {
-				t.Fatal(err)
-			}
-			if err := g.Paint(b, got); err != nil {
-				t.Fatal(err)
-			}
+			want, got := paintBoth(t, g, b)
 			if !bytes.Equal(want.X, got.X) || !bytes.Equal(want.Mask, got.Mask) {
 				t.Errorf("%s %dx%d: GPU differs from CPU", preset, res, res)
 			}
@@ -515,13 +511,7 @@ func TestBatchLargerThanRing(t *testing.T) {
 		}
 		small := plan(t, "default", 32, 20, 4)
 		for _, b := range []*engine.Batch{small, plan(t, "default", 32, 500, 4)} {
-			want, got := newOutput(b), newOutput(b)
-			if err := cpu.New(0).Paint(b, want); err != nil {
-				t.Fatal(err)
-			}
-			if err := g.Paint(b, got); err != nil {
-				t.Fatal(err)
-			}
+			want, got := paintBoth(t, g, b)
 			if !bytes.Equal(want.X, got.X) || !bytes.Equal(want.Mask, got.Mask) {
 				t.Errorf("%d slots, %d images in sub-batches of 16: GPU differs from CPU", slots, len(b.Images))
 			}
