@@ -79,6 +79,10 @@ type Result struct {
 	Preview  string // preview path, if written
 	Universe spec.Universe
 	FontPool string // digest of the faces drawn, output.FontPoolDigest
+	// Stages says where the time went, stage by stage (see Stage). The
+	// pipeline stages overlap, so their busy times add up to more than
+	// Elapsed when they run in parallel.
+	Stages []Stage
 }
 
 // Universe resolves the spec's alphabet and the families that draw it:
@@ -310,13 +314,20 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	// a batch. Stage 2: paint. Stage 3 (this goroutine): write.
 	planned := make(chan *batch, 1)
 	painted := make(chan *batch, 1)
+	// Each stage's busy time and the time it waited on its neighbours,
+	// written by that stage's goroutine and read after the channels close.
+	var planT, paintT, writeT stageTimer
 	go func() {
 		defer close(planned)
 		for start := 0; start < cfg.N; start += bs {
 			n := min(bs, cfg.N-start)
+			t0 := time.Now()
 			b := planBatch(sampler, planner, charBook, fontBook, cfg.Seed, start, n, workers, w, h, channels, k, cfg.Atlas)
+			t1 := time.Now()
+			planT.busy += t1.Sub(t0)
 			select {
 			case planned <- b:
+				planT.wait += time.Since(t1)
 			case <-ctx.Done():
 				return
 			}
@@ -327,7 +338,10 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	}()
 	go func() {
 		defer close(painted)
+		t := time.Now()
 		for b := range planned {
+			t0 := time.Now()
+			paintT.wait += t0.Sub(t)
 			if b.err == nil {
 				n := len(b.plan.Images)
 				b.out = engine.Output{X: make([]byte, n*w*h*channels), Mask: make([]byte, n*w*h*k)}
@@ -335,18 +349,25 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 					b.err = fmt.Errorf("paint: %s backend: %w", cfg.Backend.Name(), err)
 				}
 			}
+			t1 := time.Now()
+			paintT.busy += t1.Sub(t0)
 			select {
 			case painted <- b:
 			case <-ctx.Done():
 				return
 			}
+			t = time.Now()
+			paintT.wait += t.Sub(t1)
 		}
 	}()
 
 	chars := make([]uint32, 0, cfg.N)
 	fontCol := make([]uint32, 0, cfg.N)
 	done := 0
+	tw := time.Now()
 	for b := range painted {
+		t0 := time.Now()
+		writeT.wait += t0.Sub(tw)
 		if b.err != nil {
 			cancel()
 			return res, b.err
@@ -369,6 +390,8 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		if cfg.Progress != nil {
 			cfg.Progress(done)
 		}
+		tw = time.Now()
+		writeT.busy += tw.Sub(t0)
 	}
 	if done != cfg.N {
 		if err := ctx.Err(); err != nil {
@@ -378,6 +401,8 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	}
 
 	res = Result{N: cfg.N, Fonts: len(u.Fonts), Chars: len(u.Chars), Backend: cfg.Backend.Name(), Device: cfg.Backend.Device(), Universe: u, FontPool: pool}
+	tSplits := time.Now()
+	var splitsTime, commitTime time.Duration
 	if wr == nil && cfg.DryRun {
 		// Everything but the file: the splits are computed and dropped,
 		// so a dry run measures what a real one holds.
@@ -415,15 +440,48 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 			}
 			res.Preview = PreviewPath(cfg.Out)
 		}
+		splitsTime = time.Since(tSplits)
+		tClose := time.Now()
 		if err := wr.Close(); err != nil {
 			return res, err
 		}
+		commitTime = time.Since(tClose)
 		if fi, err := os.Stat(cfg.Out); err == nil {
 			res.Bytes = fi.Size()
 		}
+	} else {
+		splitsTime = time.Since(tSplits)
 	}
 	res.Elapsed = time.Since(t0)
+	var ws output.WriterStats
+	if wr != nil {
+		ws = wr.Stats()
+	}
+	res.Stages = []Stage{
+		{Name: fmt.Sprintf("sample + plan (%d goroutines)", workers), Busy: planT.busy, Wait: planT.wait, WaitFor: "the painter"},
+		{Name: "paint (" + cfg.Backend.Name() + ")", Busy: paintT.busy, Wait: paintT.wait, WaitFor: "plans or the writer"},
+		{Name: "copy into chunks, preview", Busy: writeT.busy - ws.Wait, Wait: writeT.wait + ws.Wait, WaitFor: "painted batches or compression",
+			Note: fmt.Sprintf("%.2f s of the wait on compression", ws.Wait.Seconds())},
+		{Name: fmt.Sprintf("compress (%d goroutines, summed)", ws.Workers), Busy: ws.Compress},
+		{Name: "libhdf5 writes", Busy: ws.HDF5},
+		{Name: "splits (+ preview encoding)", Busy: splitsTime},
+		{Name: "close, fsync, rename", Busy: commitTime},
+	}
 	return res, nil
+}
+
+// stageTimer sums one pipeline stage's time; one goroutine writes it.
+type stageTimer struct{ busy, wait time.Duration }
+
+// Stage is where one stage of a run spent its time: Busy working, Wait
+// blocked on its neighbour (WaitFor), so a run says what bounds it — the
+// stage busy for nearly the whole run while the others wait.
+type Stage struct {
+	Name    string
+	Busy    time.Duration
+	Wait    time.Duration
+	WaitFor string
+	Note    string
 }
 
 // PreviewPath is where the preview of the dataset at out is written:

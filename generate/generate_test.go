@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
@@ -208,5 +209,30 @@ func TestBackendFailureLeavesNoFile(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("files left behind: %v", entries)
+	}
+}
+
+// TestStages: a run reports each stage's time; the stages that did work
+// were busy, no figure is negative, and no stage was busy longer than the
+// run (the compressors' sum aside: they run in parallel).
+func TestStages(t *testing.T) {
+	res := gen(t, "default", 5000, 2, 512, 1, filepath.Join(t.TempDir(), "s.h5py"))
+	if len(res.Stages) < 7 {
+		t.Fatalf("stages %+v", res.Stages)
+	}
+	busy := map[string]time.Duration{}
+	for _, st := range res.Stages {
+		if st.Busy < 0 || st.Wait < 0 {
+			t.Errorf("%s: negative time %+v", st.Name, st)
+		}
+		if !strings.HasPrefix(st.Name, "compress") && st.Busy > res.Elapsed {
+			t.Errorf("%s busy %v in a run of %v", st.Name, st.Busy, res.Elapsed)
+		}
+		busy[strings.Fields(st.Name)[0]] = st.Busy
+	}
+	for _, name := range []string{"sample", "paint", "compress", "libhdf5", "close,"} {
+		if busy[name] <= 0 {
+			t.Errorf("stage %q did no work: %+v", name, res.Stages)
+		}
 	}
 }

@@ -188,6 +188,11 @@ type Writer struct {
 	ownerDone chan struct{}
 	aborting  atomic.Bool
 
+	// Time spent, in nanoseconds, for Stats: compressing (summed over
+	// the workers), in libhdf5 (the owner goroutine), and by the caller
+	// waiting in Write for a free chunk buffer (back-pressure).
+	compressNS, hdf5NS, waitNS atomic.Int64
+
 	mu       sync.Mutex
 	err      error // first failure in the background, sticky
 	closeErr error // from closing the HDF5 file; read after ownerDone
@@ -373,10 +378,12 @@ func (w *Writer) compressor() {
 	for j := range w.jobs {
 		j.err = nil
 		if !w.aborting.Load() {
+			t0 := time.Now()
 			j.cx, j.err = deflate(j.cx, j.x)
 			if j.err == nil {
 				j.cm, j.err = deflate(j.cm, j.m)
 			}
+			w.compressNS.Add(int64(time.Since(t0)))
 		}
 		j.done <- struct{}{}
 	}
@@ -402,17 +409,21 @@ func (w *Writer) owner() {
 			j := t.job
 			<-j.done
 			if !skip {
+				t0 := time.Now()
 				if j.err != nil {
 					w.fail(w.ioErr(fmt.Sprintf("compress chunk %d", j.idx), j.err))
 				} else if err := w.writeChunk(j); err != nil {
 					w.fail(err)
 				}
+				w.hdf5NS.Add(int64(time.Since(t0)))
 			}
 			w.free <- j // never blocks: free holds every job
 		} else if !skip {
+			t0 := time.Now()
 			if err := t.fn(); err != nil {
 				w.fail(err)
 			}
+			w.hdf5NS.Add(int64(time.Since(t0)))
 		}
 		if t.reply != nil {
 			t.reply <- w.failed()
@@ -481,7 +492,9 @@ func (w *Writer) Write(x, mask []byte, y [][]byte) error {
 	cs := w.o.ChunkSamples
 	for i := 0; i < n; {
 		if w.cur == nil {
+			t0 := time.Now()
 			w.cur = <-w.free
+			w.waitNS.Add(int64(time.Since(t0)))
 			if cap(w.cur.x) < cs*w.sampleX {
 				w.cur.x = make([]byte, cs*w.sampleX)
 				w.cur.m = make([]byte, cs*w.sampleM)
@@ -868,3 +881,22 @@ func (w *Writer) TempPath() string { return w.tmp }
 // Options returns the options in effect, defaults resolved (ChunkSamples,
 // Level, Workers).
 func (w *Writer) Options() Options { return w.o }
+
+// WriterStats is where a Writer's time went.
+type WriterStats struct {
+	Compress time.Duration // compressing chunks, summed over the workers
+	HDF5     time.Duration // in libhdf5: chunk, record and split writes
+	Wait     time.Duration // Write waiting for a chunk buffer: the writer was behind
+	Workers  int           // compression goroutines
+}
+
+// Stats returns the time spent so far. Safe to call from the goroutine
+// that uses the Writer, also after Close.
+func (w *Writer) Stats() WriterStats {
+	return WriterStats{
+		Compress: time.Duration(w.compressNS.Load()),
+		HDF5:     time.Duration(w.hdf5NS.Load()),
+		Wait:     time.Duration(w.waitNS.Load()),
+		Workers:  w.o.Workers,
+	}
+}

@@ -214,6 +214,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		preview  = fs.Bool("preview", true, "write <out>_preview.png, the first 100 images")
 		quiet    = fs.Bool("quiet", false, "no progress bar")
 		dryRun   = fs.Bool("dry-run", false, "sample, paint and split without writing any file (time and memory of a real run)")
+		stats    = fs.Bool("stats", false, "print where the time went, stage by stage (busy and waiting), to stderr")
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(fonts.Languages(), ", "))
 		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
@@ -323,6 +324,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s, %s, backend %s (%s), font pool %.19s\n",
 		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, where, res.Backend, res.Device, res.FontPool)
+	if *stats {
+		printStages(stderr, res.Stages, res.Elapsed)
+	}
 	return nil
 }
 
@@ -390,4 +394,24 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// printStages writes the per-stage table of generate --stats: busy and
+// waiting time per stage and busy as a share of the run, so the stage
+// that bounds a run (busy nearly all the time) stands out.
+func printStages(w io.Writer, stages []generate.Stage, wall time.Duration) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "stage\tbusy s\tshare\twaiting s\twaiting for\t\n")
+	for _, st := range stages {
+		wait, note := "", st.WaitFor
+		if st.Wait > 0 || st.WaitFor != "" {
+			wait = fmt.Sprintf("%.3f", st.Wait.Seconds())
+		}
+		if st.Note != "" {
+			note += " (" + st.Note + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%.0f%%\t%s\t%s\t\n", st.Name, st.Busy.Seconds(), 100*st.Busy.Seconds()/max(wall.Seconds(), 1e-9), wait, note)
+	}
+	fmt.Fprintf(tw, "run (after set-up)\t%.3f\t\t\t\t\n", wall.Seconds())
+	tw.Flush()
 }

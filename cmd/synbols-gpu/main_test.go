@@ -57,6 +57,20 @@ func outputs(t *testing.T, dir string) []string {
 	return names
 }
 
+// TestGenerateStats: --stats prints the per-stage table to stderr.
+func TestGenerateStats(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := command(t, dir, "generate", "--n_samples", "500", "--system-fonts=false", "--quiet", "--stats")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"sample + plan", "paint (cpu)", "compress", "libhdf5 writes", "close, fsync, rename", "run (after set-up)"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("--stats output lacks %q:\n%s", want, errs)
+		}
+	}
+}
+
 func TestGenerateSmall(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errs := command(t, dir, "generate", "--dataset", "default", "--n_samples", "200", "--seed", "1", "--system-fonts=false", "--quiet")
