@@ -73,7 +73,7 @@ type Result struct {
 	Elapsed  time.Duration
 	Bytes    int64 // size of the output file
 	Fonts    int   // families eligible
-	Chars    int   // alphabet size
+	Chars    int   // distinct symbols the spec draws from the alphabet (spec.Spec.CharsDrawn)
 	Backend  string
 	Device   string
 	Preview  string // preview path, if written
@@ -400,7 +400,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		return res, fmt.Errorf("generate: pipeline stopped after %d of %d samples", done, cfg.N)
 	}
 
-	res = Result{N: cfg.N, Fonts: len(u.Fonts), Chars: len(u.Chars), Backend: cfg.Backend.Name(), Device: cfg.Backend.Device(), Universe: u, FontPool: pool}
+	res = Result{N: cfg.N, Fonts: len(u.Fonts), Chars: cfg.Spec.CharsDrawn(u), Backend: cfg.Backend.Name(), Device: cfg.Backend.Device(), Universe: u, FontPool: pool}
 	tSplits := time.Now()
 	var splitsTime, commitTime time.Duration
 	if wr == nil && cfg.DryRun {

@@ -255,3 +255,35 @@ func nameFromFile(file string) string {
 	}
 	return name
 }
+
+// CharsDrawn is the number of distinct symbols the spec can draw from the
+// universe u: the whole alphabet for char: uniform, else the values of
+// its constant or choice (those with a weight above zero) that the
+// alphabet holds. The summary of a run reports it, not the alphabet's
+// size, so a 3-symbol spec says 3.
+func (s *Spec) CharsDrawn(u Universe) int {
+	a := s.symbol.char
+	if a.uniform || a.d == nil {
+		return len(u.Chars)
+	}
+	in := make(map[string]bool, len(u.Chars))
+	for _, c := range u.Chars {
+		in[c] = true
+	}
+	seen := map[string]bool{}
+	switch d := a.d.(type) {
+	case constant[string]:
+		if in[d.v] {
+			seen[d.v] = true
+		}
+	case choice[string]:
+		for i, v := range d.values {
+			if in[v] && (d.weights == nil || d.weights[i] > 0) {
+				seen[v] = true
+			}
+		}
+	default:
+		return len(u.Chars)
+	}
+	return len(seen)
+}

@@ -414,3 +414,25 @@ func TestLoadLimits(t *testing.T) {
 		t.Errorf("folder as spec: got %v", err)
 	}
 }
+
+func TestCharsDrawn(t *testing.T) {
+	u := Universe{Alphabet: "english", Chars: strings.Split("abcdefghijklmnopqrstuvwxyz", ""), Fonts: []string{"F"}}
+	for _, c := range []struct {
+		text string
+		want int
+	}{
+		{"base: default", 26},
+		{"base: default\nsymbol: {char: q}", 1},
+		{"base: default\nsymbol: {char: {choice: {values: [a, b, c]}}}", 3},
+		{"base: default\nsymbol: {char: {choice: {values: [a, b, c, a], weights: [1, 0, 1, 1]}}}", 2},
+		{"base: default\nsymbol: {char: {choice: {values: [a, Z]}}}", 1}, // Z is not in the alphabet
+	} {
+		s, err := Parse("t.yaml", []byte(c.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.CharsDrawn(u); got != c.want {
+			t.Errorf("%q: %d symbols drawn, want %d", c.text, got, c.want)
+		}
+	}
+}

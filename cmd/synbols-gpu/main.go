@@ -110,11 +110,39 @@ func newFlags(name string, usage func(w io.Writer, fs *flag.FlagSet)) *flag.Flag
 
 var helpers = map[*flag.FlagSet]func(io.Writer, *flag.FlagSet){}
 
+// boolFlag is what package flag's boolean flags implement.
+type boolFlag interface{ IsBoolFlag() bool }
+
+// addNegations defines --no-X for every boolean flag --X of fs (once).
+func addNegations(fs *flag.FlagSet) {
+	var bools []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) {
+		if b, ok := f.Value.(boolFlag); ok && b.IsBoolFlag() && fs.Lookup("no-"+f.Name) == nil && !strings.HasPrefix(f.Name, "no-") {
+			bools = append(bools, f)
+		}
+	})
+	for _, f := range bools {
+		fs.BoolFunc("no-"+f.Name, "", func(s string) error {
+			if s != "true" {
+				return fmt.Errorf("--no-%s takes no value", f.Name)
+			}
+			return f.Value.Set("false")
+		})
+	}
+}
+
+// hidden are the alternative spellings printFlags leaves out: --no-X
+// (mentioned with --X) and aliases defined with an empty usage.
+func hidden(f *flag.Flag) bool { return f.Usage == "" }
+
 // printFlags lists the flags as --flag, as the README writes them.
 func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.SetOutput(w)
 	defer fs.SetOutput(io.Discard)
 	fs.VisitAll(func(f *flag.Flag) {
+		if hidden(f) {
+			return
+		}
 		name, usage := flag.UnquoteUsage(f)
 		line := "  --" + f.Name
 		if name != "" {
@@ -124,14 +152,19 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
 			fmt.Fprintf(w, " (default %s)", f.DefValue)
 		}
+		if b, ok := f.Value.(boolFlag); ok && b.IsBoolFlag() && f.DefValue == "true" {
+			fmt.Fprintf(w, "; --no-%s turns it off", f.Name)
+		}
 		fmt.Fprintln(w)
 	})
 }
 
 // parseArgs parses args with fs; --help prints the sub-command's usage to
 // stdout and returns flag.ErrHelp; a mistake is one line naming it and
-// where to read more.
+// where to read more. Every boolean flag --X also takes the form --no-X,
+// as --X=false.
 func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	addNegations(fs)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		helpers[fs](stdout, fs)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -237,5 +238,51 @@ func TestProgressLine(t *testing.T) {
 	q.finish()
 	if off.Len() != 0 {
 		t.Errorf("progress drawn on a non-terminal: %q", off.String())
+	}
+}
+
+// TestConventions: the command line's spellings, table-driven: the
+// original's --n_samples and --n-samples, --no-X for every boolean --X,
+// the output named by the spec's name:, and a summary with set-up and
+// total time and the number of symbols the spec really draws.
+func TestConventions(t *testing.T) {
+	three := filepath.Join(t.TempDir(), "file-name.yaml")
+	if err := os.WriteFile(three, []byte("name: three-letters\nbase: default\nsymbol: {char: {choice: {values: [a, b, c]}}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		args  []string
+		files []string // in the output folder afterwards
+		out   []string // in the summary line
+	}{
+		{"n_samples", []string{"--n_samples", "20"}, []string{"default.h5py", "default_preview.png"}, []string{"default: 20 samples", "26 symbols"}},
+		{"n-samples", []string{"--n-samples", "20"}, []string{"default.h5py", "default_preview.png"}, []string{"default: 20 samples"}},
+		{"no-preview", []string{"--n-samples", "20", "--no-preview"}, []string{"default.h5py"}, nil},
+		{"preview=false", []string{"--n-samples", "20", "--preview=false"}, []string{"default.h5py"}, nil},
+		{"spec name", []string{"--n-samples", "20", "--spec", three}, []string{"three-letters.h5py", "three-letters_preview.png"}, []string{"three-letters: 20 samples", "(13 fonts, 3 symbols)"}},
+		{"times", []string{"--n-samples", "20"}, []string{"default.h5py", "default_preview.png"}, []string{"(set-up ", " s, total ", " s)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			code, out, errs := command(t, dir, append([]string{"generate", "--no-system-fonts", "--quiet"}, c.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if got := outputs(t, dir); strings.Join(got, ",") != strings.Join(c.files, ",") {
+				t.Errorf("files %v, want %v", got, c.files)
+			}
+			for _, w := range c.out {
+				if !strings.Contains(out, w) {
+					t.Errorf("summary %q lacks %q", out, w)
+				}
+			}
+		})
+	}
+	// --help lists --flag spellings and no --no-X clutter.
+	var help bytes.Buffer
+	_ = run(context.Background(), []string{"generate", "--help"}, &help, io.Discard)
+	if !strings.Contains(help.String(), "  --n_samples int") || strings.Contains(help.String(), "  --no-preview") || !strings.Contains(help.String(), "--no-preview turns it off") {
+		t.Errorf("generate --help:\n%s", help.String())
 	}
 }
