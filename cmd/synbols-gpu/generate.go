@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/backends"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,7 +17,6 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
-	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/generate"
 	"github.com/synbols-gpu/synbols-gpu/output"
@@ -52,7 +53,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.workers, "workers", 0, "CPU goroutines for sampling and painting (default: all cores)")
 	c.src.register(fs)
 	fs.StringVar(&c.cacheDir, "cache-dir", defaultCacheDir(), "glyph atlas cache folder (\"\" = none)")
-	fs.StringVar(&c.backend, "backend", envOr("SYNBOLS_BACKEND", "auto"), "painting backend: auto, cpu or gpu (env SYNBOLS_BACKEND)")
+	fs.StringVar(&c.backend, "backend", envOr(backends.EnvVar, "auto"), "painting backend: auto, cpu or gpu (env "+backends.EnvVar+")")
 	fs.IntVar(&c.batch, "batch", 0, "samples per painted batch (default 4096, fewer where half the available memory cannot hold the batches in flight)")
 }
 
@@ -181,19 +182,17 @@ func (c *common) checked(lib *fonts.Library, sp *spec.Spec) (*fonts.Library, err
 	return out, nil
 }
 
-// selectBackend maps --backend to a painter. An unknown name is an error,
-// never silently replaced.
+// selectBackend maps --backend to a painter (backends.Open). An unknown
+// name is a usage error.
 func selectBackend(name string, workers int) (engine.Backend, error) {
-	switch name {
-	case "cpu":
-		return cpu.New(workers), nil
-	case "auto":
-		return autoBackend(workers), nil
-	case "gpu":
-		return gpuBackend()
-	default:
-		return nil, fmt.Errorf("%w: --backend %q: want auto, cpu or gpu", errUsage, name)
+	be, err := backends.Open(name, workers)
+	if errors.Is(err, backends.ErrUnknown) {
+		return nil, fmt.Errorf("%w: --backend: %w", errUsage, err)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("--backend: %w", err)
+	}
+	return be, nil
 }
 
 func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
