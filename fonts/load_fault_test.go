@@ -242,9 +242,7 @@ func TestHugeFileSkippedUnread(t *testing.T) {
 	if dv := int64(len(embeddedBytes(t, "dejavu/DejaVuSans.ttf"))); read > 2*dv {
 		t.Errorf("read %d bytes; DejaVu Sans is %d, the rest should cost a few bytes", read, dv)
 	}
-	if took > 500*time.Millisecond {
-		t.Errorf("Load took %v", took)
-	}
+	t.Logf("Load took %v, read %d bytes", took, read) // the bytes are the bound: timing is for benchmarks
 	if len(warns) != len(files) {
 		t.Fatalf("want %d warnings, got %q", len(files), warns)
 	}

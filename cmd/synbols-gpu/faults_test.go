@@ -563,7 +563,7 @@ func must(t *testing.T, err error) {
 
 // TestFaultSignalDuringLoad: Ctrl-C while a large font pool is loaded
 // (2,000 hard links to a 4 MB font: every file is read and hashed, about
-// 8 GB) ends the run within a second, not when loading is done.
+// 8 GB) ends the run at once, not when loading is done.
 func TestFaultSignalDuringLoad(t *testing.T) {
 	dir, fontDir := t.TempDir(), t.TempDir()
 	data, err := os.ReadFile(filepath.Join("..", "..", "fonts", "embedded", "droid", "DroidSansFallback.ttf"))
@@ -589,8 +589,10 @@ func TestFaultSignalDuringLoad(t *testing.T) {
 	if !ok || ee.ExitCode() != 130 {
 		t.Fatalf("exit %v, want 130: %s", err, errb.String())
 	}
-	if took > 1500*time.Millisecond {
-		t.Errorf("exited %v after SIGINT, want < 1.5 s", took)
+	// Loading takes 15 s here without cancellation, about 10 ms with it:
+	// a bound far from both keeps a loaded machine from failing the test.
+	if took > 5*time.Second {
+		t.Errorf("exited %v after SIGINT, want < 5 s", took)
 	}
 	t.Logf("exited %v after SIGINT", took.Round(time.Millisecond))
 	oneLine(t, errb.String(), "interrupted (SIGINT)")
