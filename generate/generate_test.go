@@ -212,6 +212,46 @@ func TestBackendFailureLeavesNoFile(t *testing.T) {
 	}
 }
 
+// panickingBackend panics on its second batch, as a bug in a painter
+// would.
+type panickingBackend struct {
+	engine.Backend
+	calls int
+}
+
+func (p *panickingBackend) Paint(b *engine.Batch, out engine.Output) error {
+	if p.calls++; p.calls == 2 {
+		var m map[string]int
+		m["boom"]++ // a nil-map write: a runtime panic
+	}
+	return p.Backend.Paint(b, out)
+}
+
+// TestPanicLeavesNoFile: a painter that panics mid-run ends the run with
+// an ErrInternal one-line error instead of killing the process, the old
+// output byte-identical and no temporary left.
+func TestPanicLeavesNoFile(t *testing.T) {
+	lib, at := env(t)
+	sp, _ := spec.Preset("default")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "x.h5py")
+	if err := os.WriteFile(out, []byte("previous dataset"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), Config{Spec: sp, N: 1000, Seed: 1, Out: out, Preview: true,
+		Fonts: lib, Atlas: at, Backend: &panickingBackend{Backend: cpu.New(1)}, BatchSize: 100})
+	var pe *PanicError
+	if !errors.Is(err, ErrInternal) || !errors.As(err, &pe) || strings.Contains(err.Error(), "\n") || len(pe.Stack) == 0 {
+		t.Fatalf("err %v, want a one-line ErrInternal with the stack kept", err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "previous dataset" {
+		t.Errorf("the old output changed: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+}
+
 // TestStages: a run reports each stage's time; the stages that did work
 // were busy, no figure is negative, and no stage was busy longer than the
 // run (the compressors' sum aside: they run in parallel).

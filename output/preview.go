@@ -1,7 +1,6 @@
 package output
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"image"
@@ -139,28 +138,19 @@ func WritePreviewPNG(path string, x []byte, n, H, W, C int) error {
 		return fmt.Errorf("%w: preview %s: %d images need %d bytes, got %d", ErrInput, path, p.m, need, len(x))
 	}
 	p.Add(x)
-	dir := filepath.Dir(path)
-	f, err := createTemp(dir, tempPrefix(filepath.Base(path)))
+	data, err := p.PNG()
+	if err != nil {
+		return fmt.Errorf("preview %s: %w", path, err)
+	}
+	f, err := createTemp(filepath.Dir(path), tempPrefix(filepath.Base(path)))
 	if err != nil {
 		return fmt.Errorf("%w: preview %s: %w", ErrDir, path, err)
 	}
-	tmp := f.Name()
-	bw := bufio.NewWriter(f)
-	err = png.Encode(bw, p.img)
-	if err == nil {
-		err = bw.Flush()
+	if err := writeSynced(f, data); err != nil {
+		return fmt.Errorf("%w: preview %s: %w", ErrIO, path, err)
 	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("%w: preview %s: %w", ErrIO, path, err)
 	}
 	return nil

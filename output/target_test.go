@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"errors"
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"net"
 	"os"
 	"path/filepath"
@@ -35,6 +36,7 @@ func writeSmall(t *testing.T, path, preview string, withPreview bool) error {
 // never the real /dev), fifos, sockets, folders and "-" are refused before
 // anything is created, and stay what they were.
 func TestTargetNotRegular(t *testing.T) {
+	testenv.RequireRoot(t, "mknod")
 	dir := t.TempDir()
 	null := filepath.Join(dir, "null")
 	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
@@ -168,11 +170,10 @@ func TestPreviewCommittedAndRemoved(t *testing.T) {
 	if b, _ := os.ReadFile(prev); !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Fatal("no preview written")
 	}
-	old, _ := os.ReadFile(path)
 	must(t, writeSmall(t, path, prev, false))
 	assertOnly(t, dir, "out.h5py")
-	if now, _ := os.ReadFile(path); bytes.Equal(now, old) && len(old) == 0 {
-		t.Fatal("dataset not written")
+	if now, _ := os.ReadFile(path); !bytes.HasPrefix(now, []byte("\x89HDF")) {
+		t.Fatal("the run without a preview wrote no dataset")
 	}
 
 	// The preview's folder is missing: the run fails at Create, and the

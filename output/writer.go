@@ -803,22 +803,30 @@ func (w *Writer) stagePreview() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name := f.Name()
-	_, err = f.Write(w.previewPNG)
+	if err := writeSynced(f, w.previewPNG); err != nil {
+		return "", err
+	}
+	if err := w.preview.applyMode(f.Name()); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// writeSynced writes data to the new file f, syncs and closes it; on an
+// error it removes the file, so nothing partial stays.
+func writeSynced(f *os.File, data []byte) error {
+	_, err := f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = w.preview.applyMode(name)
-	}
 	if err != nil {
-		os.Remove(name)
-		return "", err
+		os.Remove(f.Name())
 	}
-	return name, nil
+	return err
 }
 
 // SetPreview gives the Writer the preview of the dataset (see

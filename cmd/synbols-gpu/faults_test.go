@@ -9,6 +9,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -139,6 +140,7 @@ func makeOld(t *testing.T, dir string) {
 // refused in one line, and the thing stays as it was (device nodes are made
 // with mknod here, never the real /dev).
 func TestFaultTargets(t *testing.T) {
+	testenv.RequireRoot(t, "mknod")
 	dir := t.TempDir()
 	null := filepath.Join(dir, "null")
 	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
@@ -331,6 +333,7 @@ func TestFaultDiskFull(t *testing.T) {
 	sameSnapshot(t, dir, before)
 	noLeftovers(t, dir)
 
+	testenv.RequireRoot(t, "mounting a small tmpfs")
 	small := filepath.Join(dir, "small")
 	must(t, os.Mkdir(small, 0o755))
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small).CombinedOutput(); err != nil {
@@ -614,5 +617,33 @@ func TestFaultCacheUnusable(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dir, "out.h5py")); err != nil || fi.Size() < 1000 {
 		t.Errorf("no dataset: %v", err)
 	}
+	noLeftovers(t, dir)
+}
+
+// TestFaultFontDirs: a --font-dir that is a symbolic link to a folder is
+// followed; one that is missing, empty or a file fails in one line naming
+// it, before any work.
+func TestFaultFontDirs(t *testing.T) {
+	dir := t.TempDir()
+	dejavu, err := filepath.Abs(filepath.Join("..", "..", "fonts", "embedded", "dejavu"))
+	must(t, err)
+	link := filepath.Join(dir, "fonts-link")
+	must(t, os.Symlink(dejavu, link))
+	base := []string{"generate", "--n_samples", "20", "--embedded-fonts=false", "--system-fonts=false", "--quiet", "--out", "out.h5py"}
+	code, out, errs := run1(t, dir, nil, append(base, "--font-dir", link)...)
+	if code != 0 || !strings.Contains(out, "(1 fonts, 26 symbols)") {
+		t.Fatalf("--font-dir through a symlink: exit %d, %q, %s", code, out, errs)
+	}
+	os.Remove(filepath.Join(dir, "out.h5py"))
+	os.Remove(filepath.Join(dir, "out_preview.png"))
+	before := snapshot(t, dir)
+	for _, d := range []string{filepath.Join(dir, "missing"), "", filepath.Join(dejavu, "DejaVuSans.ttf")} {
+		code, _, errs := run1(t, dir, nil, append(base, "--font-dir", d)...)
+		if code == 0 {
+			t.Errorf("--font-dir %q: exit 0", d)
+		}
+		oneLine(t, errs, "--font-dir")
+	}
+	sameSnapshot(t, dir, before)
 	noLeftovers(t, dir)
 }
