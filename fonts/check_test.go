@@ -1,7 +1,9 @@
 package fonts
 
 import (
+	"context"
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -441,5 +443,22 @@ func TestDrawCheckDrops(t *testing.T) {
 	kept, f = verdict(t, c, "english", "Open Sans")
 	if !kept || f.Draw == nil || f.Draw.Mean[24] != 0.01 {
 		t.Errorf("Open Sans: kept %v %+v, want kept with its figures", kept, f)
+	}
+}
+
+// TestCatalogStops: building a catalogue stops once its context is done
+// (Ctrl-C while a large pool is judged), and so does loading.
+func TestCatalogStops(t *testing.T) {
+	lib, err := Load(Options{Embedded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if c, err := buildCatalog(ctx, lib, nil, DefaultCheckConfig(), nil); !errors.Is(err, context.Canceled) || c != nil {
+		t.Errorf("buildCatalog after cancel: %v, %v", c, err)
+	}
+	if _, err := OpenCatalog(CatalogOptions{Sources: Options{Embedded: true, Context: ctx}, NoCache: true}); !errors.Is(err, context.Canceled) {
+		t.Errorf("OpenCatalog after cancel: %v", err)
 	}
 }
