@@ -11,6 +11,11 @@ import (
 // ", " and ": " separators, ASCII-only (non-ASCII escaped as \uXXXX), floats
 // in Python's repr form (1.0, not 1), booleans of is_bold/is_slant as the
 // strings "True"/"False". The first symbol's fields repeat at the top level.
+//
+// Keys the original wrote only in some datasets are written only when set:
+// "true_char" after "char" (TrueChar != ""), "bbox" after "foreground"
+// (HasBox), and "overlap_score" last, after "symbols" (HasOverlap), where
+// the original's flatten_mask aggregator added it to the record.
 func (s *Sample) AppendRecord(b []byte) []byte {
 	b = append(b, `{"resolution": [`...)
 	b = strconv.AppendInt(b, int64(s.Width), 10)
@@ -35,7 +40,12 @@ func (s *Sample) AppendRecord(b []byte) []byte {
 		b = s.Symbols[i].appendFields(b)
 		b = append(b, '}')
 	}
-	return append(b, "]}"...)
+	b = append(b, ']')
+	if s.HasOverlap {
+		b = append(b, `, "overlap_score": `...)
+		b = appendPyFloat(b, s.Overlap)
+	}
+	return append(b, '}')
 }
 
 func (y *Symbol) appendFields(b []byte) []byte {
@@ -43,6 +53,10 @@ func (y *Symbol) appendFields(b []byte) []byte {
 	b = appendPyString(b, y.Alphabet)
 	b = append(b, `, "char": `...)
 	b = appendPyString(b, y.Char)
+	if y.TrueChar != "" {
+		b = append(b, `, "true_char": `...)
+		b = appendPyString(b, y.TrueChar)
+	}
 	b = append(b, `, "font": `...)
 	b = appendPyString(b, y.Font)
 	b = append(b, `, "is_bold": `...)
@@ -58,16 +72,33 @@ func (y *Symbol) appendFields(b []byte) []byte {
 	b = append(b, `], "rotation": `...)
 	b = appendPyFloat(b, y.Rotation)
 	b = append(b, `, "foreground": `...)
-	return y.Foreground.appendRecord(b)
+	b = y.Foreground.appendRecord(b)
+	if y.HasBox {
+		b = append(b, `, "bbox": [`...)
+		for i, v := range y.Box {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = strconv.AppendInt(b, int64(v), 10)
+		}
+		b = append(b, ']')
+	}
+	return b
 }
 
 func (p *Pattern) appendRecord(b []byte) []byte {
 	b = append(b, `{"style": "`...)
 	b = append(b, p.Style.String()...)
 	b = append(b, '"')
-	if p.Style == Gradient {
+	// A random pattern's seed re-creates it; an image pattern also needs
+	// the image, named relative to the pool's folder.
+	if p.Style.Random() {
 		b = append(b, `, "seed": `...)
 		b = strconv.AppendUint(b, uint64(p.Seed), 10)
+	}
+	if p.Style == ImagePattern {
+		b = append(b, `, "path": `...)
+		b = appendPyString(b, p.Image.Path)
 	}
 	return append(b, '}')
 }

@@ -122,3 +122,52 @@ func TestGradientFromSeed(t *testing.T) {
 		t.Error("Types=Linear gave a radial gradient")
 	}
 }
+
+// TestRecordUnchanged pins the records of samples without the later keys
+// byte for byte, as the code before true_char, bbox and overlap_score
+// wrote them.
+func TestRecordUnchanged(t *testing.T) {
+	want := []string{
+		`{"resolution": [32, 32], "pixel_noise_scale": 0.01, "seed": 1570198172, "background": {"style": "Gradient", "seed": 478168918}, "alphabet": "english", "char": "f", "font": "Open Sans", "is_bold": "True", "is_slant": "False", "scale": 0.7594125197014407, "translation": [-0.8613594457025092, 0.3925571371045581], "rotation": -0.00579993524832577, "foreground": {"style": "Gradient", "seed": 1119786704}, "symbols": [{"alphabet": "english", "char": "f", "font": "Open Sans", "is_bold": "True", "is_slant": "False", "scale": 0.7594125197014407, "translation": [-0.8613594457025092, 0.3925571371045581], "rotation": -0.00579993524832577, "foreground": {"style": "Gradient", "seed": 1119786704}}]}`,
+		`{"resolution": [8, 8], "pixel_noise_scale": 0.0, "seed": 0, "background": {"style": "NoPattern"}, "alphabet": "korean", "char": "\uac00\"\\\n\ud83d\ude00", "font": "Noto \u00e9", "is_bold": "False", "is_slant": "False", "scale": 1.0, "translation": [1e-05, 1.2345678901234568e+17], "rotation": 0.0, "foreground": {"style": "SolidColor"}, "symbols": [{"alphabet": "korean", "char": "\uac00\"\\\n\ud83d\ude00", "font": "Noto \u00e9", "is_bold": "False", "is_slant": "False", "scale": 1.0, "translation": [1e-05, 1.2345678901234568e+17], "rotation": 0.0, "foreground": {"style": "SolidColor"}}, {"alphabet": "english", "char": "f", "font": "Open Sans", "is_bold": "True", "is_slant": "False", "scale": 0.7594125197014407, "translation": [-0.8613594457025092, 0.3925571371045581], "rotation": -0.00579993524832577, "foreground": {"style": "Gradient", "seed": 1119786704}}]}`,
+		`{"resolution": [128, 64], "pixel_noise_scale": 0.3, "seed": 4294967295, "background": {"style": "SolidColor"}, "symbols": []}`,
+	}
+	for i, s := range testSamples() {
+		if got := string(s.AppendRecord(nil)); got != want[i] {
+			t.Errorf("record %d changed:\n got  %s\n want %s", i, got, want[i])
+		}
+	}
+}
+
+// newSample has every later key: true_char, bbox (also in the top-level
+// copy), the seeds of every random style, an image's path, overlap_score.
+func newSample() Sample {
+	a := Symbol{Alphabet: "english", Char: "a", TrueChar: "b", Font: "F", Scale: 0.5,
+		Foreground: Pattern{Style: Camouflage, Seed: 11}, Box: [4]int{1, 2, 30, 31}, HasBox: true}
+	b := Symbol{Alphabet: "english", Char: "c", Font: "F", Scale: 0.5,
+		Foreground: Pattern{Style: ImagePattern, Seed: 12, Image: ImageParams{Path: "dir/\u00e9.jpg"}}, HasBox: true}
+	return Sample{Seed: 5, Width: 32, Height: 32, NoiseScale: 0.01, Background: Pattern{Style: MultiGradient, Seed: 13},
+		Symbols: []Symbol{a, b}, Overlap: 0.0234375, HasOverlap: true}
+}
+
+func TestRecordNewKeys(t *testing.T) {
+	s := newSample()
+	rec := string(s.AppendRecord(nil))
+	want := `{"resolution": [32, 32], "pixel_noise_scale": 0.01, "seed": 5, "background": {"style": "MultiGradient", "seed": 13}, ` +
+		`"alphabet": "english", "char": "a", "true_char": "b", "font": "F", "is_bold": "False", "is_slant": "False", "scale": 0.5, "translation": [0.0, 0.0], "rotation": 0.0, "foreground": {"style": "Camouflage", "seed": 11}, "bbox": [1, 2, 30, 31], ` +
+		`"symbols": [{"alphabet": "english", "char": "a", "true_char": "b", "font": "F", "is_bold": "False", "is_slant": "False", "scale": 0.5, "translation": [0.0, 0.0], "rotation": 0.0, "foreground": {"style": "Camouflage", "seed": 11}, "bbox": [1, 2, 30, 31]}, ` +
+		`{"alphabet": "english", "char": "c", "font": "F", "is_bold": "False", "is_slant": "False", "scale": 0.5, "translation": [0.0, 0.0], "rotation": 0.0, "foreground": {"style": "ImagePattern", "seed": 12, "path": "dir/\u00e9.jpg"}, "bbox": [0, 0, 0, 0]}], ` +
+		`"overlap_score": 0.0234375}`
+	if rec != want {
+		t.Errorf("record\n got  %s\n want %s", rec, want)
+	}
+	// Python agrees on the spelling (json.dumps of the parsed record).
+	py := pytest.Python(t)
+	out := pytest.Run(t, py, `
+import json, sys
+print(json.dumps(json.loads(sys.argv[1])))
+`, rec)
+	if strings.TrimRight(out, "\n") != rec {
+		t.Errorf("python's json.dumps differs:\n ours   %s\n python %s", rec, out)
+	}
+}
