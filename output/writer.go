@@ -3,7 +3,8 @@
 // them unchanged:
 //
 //	x             (N, H, W, C) uint8, chunked along N only, deflate
-//	mask          (N, H, W, K) uint8, chunked along N only, deflate
+//	mask          (N, H, W, K) uint8, or another shape (Options.MaskShape), chunked along N only, deflate
+//	symbol_mask   (N, H, W, K) uint8, the per-symbol masks, only with Options.SymbolMask
 //	y             (N,) variable-length ASCII strings (JSON records), chunked, deflate
 //	split/<name>  (N, 3) bool, one-hot (train, valid, test), attrs seed (int) and timestamp (str)
 //
@@ -58,7 +59,15 @@ var (
 // Options describe the dataset file to write.
 type Options struct {
 	Path          string // final path, e.g. out/default.h5py; its directory must exist
-	N, H, W, C, K int    // samples, height, width, image channels, mask channels
+	N, H, W, C, K int    // samples, height, width, image channels, per-symbol mask channels
+	// MaskShape is the shape of one sample's mask: nil means (H, W, K),
+	// the per-symbol masks; otherwise (H, W) for a label map or (H, W, c)
+	// (masks.Mode.Shape without N).
+	MaskShape []int
+	// SymbolMask adds the dataset symbol_mask, (N, H, W, K): the
+	// per-symbol masks beside an aggregated mask, which loses the pixels
+	// of symbols that others cover.
+	SymbolMask bool
 	// ChunkSamples is the number of samples per chunk of x and mask; 0
 	// chooses about 256 KiB of x per chunk (at least 1 sample, at most N).
 	ChunkSamples int
@@ -120,7 +129,20 @@ func (o Options) normalize() (Options, error) {
 	}
 	o.ChunkSamples = min(o.ChunkSamples, o.N)
 	// libhdf5 refuses chunks of 4 GiB or more.
-	if uint64(o.ChunkSamples)*uint64(o.H)*uint64(o.W)*uint64(max(o.C, o.K)) >= 1<<32 {
+	if o.MaskShape == nil {
+		o.MaskShape = []int{o.H, o.W, o.K}
+	} else {
+		o.MaskShape = slices.Clone(o.MaskShape)
+	}
+	ms := o.MaskShape
+	if len(ms) < 2 || len(ms) > 3 || ms[0] != o.H || ms[1] != o.W || (len(ms) == 3 && (ms[2] < 1 || ms[2] > 4096)) {
+		return bad("%s: mask shape %v, want (H, W) or (H, W, c) with H=%d W=%d", o.Path, ms, o.H, o.W)
+	}
+	maskC := 1
+	if len(ms) == 3 {
+		maskC = ms[2]
+	}
+	if uint64(o.ChunkSamples)*uint64(o.H)*uint64(o.W)*uint64(max(o.C, o.K, maskC)) >= 1<<32 {
 		return bad("%s: chunks of %d samples exceed libhdf5's 4 GiB chunk limit", o.Path, o.ChunkSamples)
 	}
 	for k, v := range o.Attrs {
@@ -156,18 +178,18 @@ func (o Options) normalize() (Options, error) {
 //	… w.Write(…) …
 //	return w.Close()
 type Writer struct {
-	o                Options
-	target, preview  Target
-	lock             *lock
-	tmpDir           string // private folder of the temporary files
-	tmp              string // the HDF5 file being written, inside tmpDir
-	previewPNG       []byte // encoded preview, committed with the file
-	sampleX, sampleM int    // bytes per sample
-	yChunk           int
+	o               Options
+	target, preview Target
+	lock            *lock
+	tmpDir          string  // private folder of the temporary files
+	tmp             string  // the HDF5 file being written, inside tmpDir
+	previewPNG      []byte  // encoded preview, committed with the file
+	arrays          []array // x, mask[, symbol_mask]: chunked along N
+	yChunk          int
 
 	// Owned by the libhdf5 goroutine once Create has returned.
-	f          *hdf5.File
-	dx, dm, dy *hdf5.Dataset
+	f  *hdf5.File
+	dy *hdf5.Dataset
 
 	// Caller side.
 	closed     bool
@@ -198,13 +220,22 @@ type Writer struct {
 	closeErr error // from closing the HDF5 file; read after ownerDone
 }
 
-// job is one chunk of x and mask on its way to the file.
+// array is one of the uint8 datasets chunked along N only, whose chunks
+// the Writer compresses itself.
+type array struct {
+	name   string
+	sample int      // bytes per sample
+	dims   []uint64 // one sample's shape
+	d      *hdf5.Dataset
+}
+
+// job is one chunk of every array on its way to the file.
 type job struct {
-	idx    int    // chunk index along N
-	x, m   []byte // raw samples, padded with zeros to the full chunk
-	cx, cm []byte // zlib streams of x and m
-	err    error
-	done   chan struct{} // one value when cx, cm, err are set
+	idx  int      // chunk index along N
+	raw  [][]byte // per array: raw samples, padded with zeros to the full chunk
+	comp [][]byte // per array: zlib stream of raw
+	err  error
+	done chan struct{} // one value when comp and err are set
 }
 
 // task is one step of the libhdf5 goroutine: write a chunk once it is
@@ -256,15 +287,30 @@ func Create(o Options) (*Writer, error) {
 		lk.release()
 		return nil, fmt.Errorf("%w: %s: %w", ErrDir, o.Path, err)
 	}
+	arrays := []array{
+		{name: "x", dims: []uint64{uint64(o.H), uint64(o.W), uint64(o.C)}},
+		{name: "mask"},
+	}
+	for _, d := range o.MaskShape {
+		arrays[1].dims = append(arrays[1].dims, uint64(d))
+	}
+	if o.SymbolMask {
+		arrays = append(arrays, array{name: "symbol_mask", dims: []uint64{uint64(o.H), uint64(o.W), uint64(o.K)}})
+	}
+	for i := range arrays {
+		arrays[i].sample = 1
+		for _, d := range arrays[i].dims {
+			arrays[i].sample *= int(d)
+		}
+	}
 	w := &Writer{
 		o:          o,
+		arrays:     arrays,
 		target:     t,
 		preview:    pt,
 		lock:       lk,
 		tmpDir:     tmpDir,
 		tmp:        filepath.Join(tmpDir, base),
-		sampleX:    o.H * o.W * o.C,
-		sampleM:    o.H * o.W * o.K,
 		yChunk:     min(o.N, max(o.ChunkSamples, minYChunk)),
 		splitNames: map[string]bool{},
 	}
@@ -281,7 +327,7 @@ func Create(o Options) (*Writer, error) {
 	w.order = make(chan task, inFlight+16)
 	w.free = make(chan *job, inFlight)
 	for range inFlight {
-		w.free <- &job{done: make(chan struct{}, 1)}
+		w.free <- &job{raw: make([][]byte, len(arrays)), comp: make([][]byte, len(arrays)), done: make(chan struct{}, 1)}
 	}
 	w.ownerDone = make(chan struct{})
 	w.workersWG.Add(o.Workers)
@@ -306,12 +352,13 @@ func (w *Writer) createFile() error {
 	}
 	w.f = f
 	n, cs := uint64(o.N), uint64(o.ChunkSamples)
-	h, wd := uint64(o.H), uint64(o.W)
-	if w.dx, err = f.CreateChunkedUint8("x", []uint64{n, h, wd, uint64(o.C)}, []uint64{cs, h, wd, uint64(o.C)}, o.Level); err != nil {
-		return w.ioErr("create x", err)
-	}
-	if w.dm, err = f.CreateChunkedUint8("mask", []uint64{n, h, wd, uint64(o.K)}, []uint64{cs, h, wd, uint64(o.K)}, o.Level); err != nil {
-		return w.ioErr("create mask", err)
+	for i := range w.arrays {
+		a := &w.arrays[i]
+		dims := append([]uint64{n}, a.dims...)
+		chunk := append([]uint64{cs}, a.dims...)
+		if a.d, err = f.CreateChunkedUint8(a.name, dims, chunk, o.Level); err != nil {
+			return w.ioErr("create "+a.name, err)
+		}
 	}
 	if w.dy, err = f.CreateStrings("y", n, uint64(w.yChunk), o.Level); err != nil {
 		return w.ioErr("create y", err)
@@ -379,9 +426,10 @@ func (w *Writer) compressor() {
 		j.err = nil
 		if !w.aborting.Load() {
 			t0 := time.Now()
-			j.cx, j.err = deflate(j.cx, j.x)
-			if j.err == nil {
-				j.cm, j.err = deflate(j.cm, j.m)
+			for i := range j.raw {
+				if j.comp[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
+					break
+				}
 			}
 			w.compressNS.Add(int64(time.Since(t0)))
 		}
@@ -430,9 +478,10 @@ func (w *Writer) owner() {
 		}
 	}
 	var errs []error
-	for _, d := range []*hdf5.Dataset{w.dx, w.dm, w.dy} {
-		errs = append(errs, d.Close())
+	for _, a := range w.arrays {
+		errs = append(errs, a.d.Close())
 	}
+	errs = append(errs, w.dy.Close())
 	errs = append(errs, w.f.Close())
 	if err := errors.Join(errs...); err != nil {
 		w.closeErr = w.ioErr("close", err)
@@ -440,20 +489,30 @@ func (w *Writer) owner() {
 }
 
 func (w *Writer) writeChunk(j *job) error {
-	off := []uint64{uint64(j.idx * w.o.ChunkSamples), 0, 0, 0}
-	if err := w.dx.WriteChunk(off, j.cx); err != nil {
-		return w.ioErr("write x", err)
-	}
-	if err := w.dm.WriteChunk(off, j.cm); err != nil {
-		return w.ioErr("write mask", err)
+	for i, a := range w.arrays {
+		off := make([]uint64, 1+len(a.dims))
+		off[0] = uint64(j.idx * w.o.ChunkSamples)
+		if err := a.d.WriteChunk(off, j.comp[i]); err != nil {
+			return w.ioErr("write "+a.name, err)
+		}
 	}
 	return nil
 }
 
+// Samples is a run of consecutive samples for WriteSamples.
+type Samples struct {
+	X          []byte   // n·H·W·C bytes: sample, row, column, channel
+	Mask       []byte   // n times Options.MaskShape's product
+	SymbolMask []byte   // n·H·W·K bytes with Options.SymbolMask, else empty
+	Y          [][]byte // one JSON record per sample
+}
+
 // Write appends the next n = len(y) samples: x holds n·H·W·C bytes (sample,
-// row, column, channel), mask n·H·W·K, and y one JSON record per sample.
-// Any n is accepted, not only multiples of the chunk size. Write copies
-// what it keeps: x, mask and y may be reused as soon as it returns.
+// row, column, channel), mask n masks of Options.MaskShape (n·H·W·K by
+// default), and y one JSON record per sample; it is WriteSamples without
+// symbol_mask. Any n is accepted, not only multiples of the chunk size.
+// Write copies what it keeps: x, mask and y may be reused as soon as it
+// returns.
 //
 // Records are stored as ASCII, as Python's json.dumps writes them: a
 // non-ASCII character (valid JSON has them only inside strings) is written
@@ -464,16 +523,28 @@ func (w *Writer) writeChunk(j *job) error {
 // by the next call; after one, the Writer only accepts Abort or Close,
 // which returns the error again.
 func (w *Writer) Write(x, mask []byte, y [][]byte) error {
+	return w.WriteSamples(Samples{X: x, Mask: mask, Y: y})
+}
+
+// WriteSamples is Write with the per-symbol masks of Options.SymbolMask.
+func (w *Writer) WriteSamples(s Samples) error {
 	if w.closed {
 		return fmt.Errorf("%w: Write to %s", ErrClosed, w.o.Path)
 	}
 	if err := w.failed(); err != nil {
 		return err
 	}
+	y := s.Y
 	n := len(y)
-	if len(x) != n*w.sampleX || len(mask) != n*w.sampleM {
-		return fmt.Errorf("%w: %s: %d records need %d bytes of x and %d of mask, got %d and %d",
-			ErrInput, w.o.Path, n, n*w.sampleX, n*w.sampleM, len(x), len(mask))
+	data := [][]byte{s.X, s.Mask, s.SymbolMask}[:len(w.arrays)]
+	if !w.o.SymbolMask && len(s.SymbolMask) != 0 {
+		return fmt.Errorf("%w: %s: per-symbol masks given without Options.SymbolMask", ErrInput, w.o.Path)
+	}
+	for i, a := range w.arrays {
+		if len(data[i]) != n*a.sample {
+			return fmt.Errorf("%w: %s: %d records need %d bytes of %s, got %d",
+				ErrInput, w.o.Path, n, n*a.sample, a.name, len(data[i]))
+		}
 	}
 	if n > w.o.N-w.written {
 		return fmt.Errorf("%w: %s: writing %d samples after %d exceeds N=%d", ErrCount, w.o.Path, n, w.written, w.o.N)
@@ -495,15 +566,17 @@ func (w *Writer) Write(x, mask []byte, y [][]byte) error {
 			t0 := time.Now()
 			w.cur = <-w.free
 			w.waitNS.Add(int64(time.Since(t0)))
-			if cap(w.cur.x) < cs*w.sampleX {
-				w.cur.x = make([]byte, cs*w.sampleX)
-				w.cur.m = make([]byte, cs*w.sampleM)
+			for a, arr := range w.arrays {
+				if cap(w.cur.raw[a]) < cs*arr.sample {
+					w.cur.raw[a] = make([]byte, cs*arr.sample)
+				}
+				w.cur.raw[a] = w.cur.raw[a][:cs*arr.sample]
 			}
-			w.cur.x, w.cur.m = w.cur.x[:cs*w.sampleX], w.cur.m[:cs*w.sampleM]
 		}
 		k := min(n-i, cs-w.curN)
-		copy(w.cur.x[w.curN*w.sampleX:], x[i*w.sampleX:(i+k)*w.sampleX])
-		copy(w.cur.m[w.curN*w.sampleM:], mask[i*w.sampleM:(i+k)*w.sampleM])
+		for a, arr := range w.arrays {
+			copy(w.cur.raw[a][w.curN*arr.sample:], data[a][i*arr.sample:(i+k)*arr.sample])
+		}
 		w.curN += k
 		i += k
 		if w.curN == cs {
@@ -526,8 +599,9 @@ func (w *Writer) submit() {
 	j.idx = w.nChunks
 	w.nChunks++
 	if w.curN < w.o.ChunkSamples {
-		clear(j.x[w.curN*w.sampleX:])
-		clear(j.m[w.curN*w.sampleM:])
+		for a, arr := range w.arrays {
+			clear(j.raw[a][w.curN*arr.sample:])
+		}
 	}
 	w.curN = 0
 	w.jobs <- j

@@ -265,6 +265,10 @@ func TestCreateErrors(t *testing.T) {
 		{Path: filepath.Join(dir, "a.h5py"), N: 10, H: 4, W: 4, C: 3, K: 1, Level: 10},
 		{Path: filepath.Join(dir, "a.h5py"), N: 10, H: 4, W: 4, C: 3, K: 1, Workers: -1},
 		{Path: filepath.Join(dir, "a.h5py"), N: 10, H: 4, W: 4, C: 3, K: 1, Attrs: map[string]string{"a": "b\x00"}},
+		{Path: filepath.Join(dir, "a.h5py"), N: 10, H: 4, W: 4, C: 3, K: 1, MaskShape: []int{4}},
+		{Path: filepath.Join(dir, "a.h5py"), N: 10, H: 4, W: 4, C: 3, K: 1, MaskShape: []int{4, 5}},
+		{Path: filepath.Join(dir, "a.h5py"), N: 10, H: 4, W: 4, C: 3, K: 1, MaskShape: []int{4, 4, 0}},
+		{Path: filepath.Join(dir, "a.h5py"), N: 10, H: 4, W: 4, C: 3, K: 1, MaskShape: []int{4, 4, 1, 1}},
 	} {
 		if w, err := Create(o); !errors.Is(err, ErrOptions) {
 			if w != nil {
