@@ -202,6 +202,9 @@ type Sample struct {
 	NoiseScale  float64
 	Background  Pattern
 	Symbols     []Symbol
+	// Component is the mixture component the sample was drawn from, plus
+	// one (0: the spec has no mixture).
+	Component int
 	// Occluders is how many of the last Symbols are occlusions (drawn
 	// over the others; SPEC's add_occlusion).
 	Occluders int

@@ -120,8 +120,20 @@ func floatSupport(d dist[float64]) (lo, hi float64) {
 		return float64(d.lo), float64(d.hi)
 	case choice[float64]:
 		return minMax(d.values)
+	case mixture[float64]:
+		return mixtureSupport(d, floatSupport)
 	}
 	return math.Inf(-1), math.Inf(1)
+}
+
+// mixtureSupport is the union of the components' intervals.
+func mixtureSupport[T int | float64](m mixture[T], support func(dist[T]) (T, T)) (lo, hi T) {
+	lo, hi = support(m.comps[0])
+	for _, c := range m.comps[1:] {
+		l, h := support(c)
+		lo, hi = min(lo, l), max(hi, h)
+	}
+	return lo, hi
 }
 
 // reach returns the interval of the values d can actually produce with
@@ -136,6 +148,8 @@ func reach(d dist[float64]) (lo, hi float64) {
 		return d.mean - rng.NormalBound*d.std, d.mean + rng.NormalBound*d.std
 	case lognormal:
 		return d.median * math.Exp(-rng.NormalBound*d.sigma), d.median * math.Exp(rng.NormalBound*d.sigma)
+	case mixture[float64]:
+		return mixtureSupport(d, reach)
 	}
 	return floatSupport(d)
 }
@@ -149,6 +163,8 @@ func intSupport(d dist[int]) (lo, hi int) {
 		return d.lo, d.hi
 	case choice[int]:
 		return minMax(d.values)
+	case mixture[int]:
+		return mixtureSupport(d, intSupport)
 	}
 	return math.MinInt, math.MaxInt
 }
@@ -186,4 +202,57 @@ type gradientPattern struct {
 
 func (p gradientPattern) Sample(r *rng.Stream) scene.Pattern {
 	return scene.Pattern{Style: scene.Gradient, Seed: r.Uint32(), Types: p.types, Alpha: p.alpha}
+}
+
+// mixture draws one of its components with probability weight/Σweights:
+// one Float64 picks the component, then the component draws as it would
+// alone.
+type mixture[T any] struct {
+	weights []float64
+	cum     []float64
+	comps   []dist[T]
+}
+
+func newMixture[T any](weights []float64, comps []dist[T]) mixture[T] {
+	c := newChoice(comps, weights)
+	return mixture[T]{weights: weights, cum: c.cum, comps: comps}
+}
+
+func (m mixture[T]) Sample(r *rng.Stream) T {
+	return m.comps[pick(m.cum, r)].Sample(r)
+}
+
+// pick draws an index of cumulative weights cum (cum[len−1] = 1) with one
+// Float64.
+func pick(cum []float64, r *rng.Stream) int {
+	u := r.Float64()
+	return min(sort.Search(len(cum), func(k int) bool { return u < cum[k] }), len(cum)-1)
+}
+
+// multiGradientPattern is a MultiGradient: n gradients at alpha drawn over
+// each other; it draws one Uint32, the pattern's seed.
+type multiGradientPattern struct {
+	n     int
+	types uint8
+	alpha float64
+}
+
+func (p multiGradientPattern) Sample(r *rng.Stream) scene.Pattern {
+	return scene.Pattern{Style: scene.MultiGradient, Seed: r.Uint32(), N: p.n, Types: p.types, Alpha: p.alpha}
+}
+
+// camouflagePattern is a Camouflage texture; it draws one Uint32, the
+// pattern's seed, from which the painter draws the strokes.
+type camouflagePattern struct{ p scene.CamoParams }
+
+func (p camouflagePattern) Sample(r *rng.Stream) scene.Pattern {
+	return scene.Pattern{Style: scene.Camouflage, Seed: r.Uint32(), Camo: p.p}
+}
+
+// imagePattern is an ImagePattern; it draws one Uint32, the pattern's
+// seed, from which the planner draws the image and its crop.
+type imagePattern struct{ p scene.ImageParams }
+
+func (p imagePattern) Sample(r *rng.Stream) scene.Pattern {
+	return scene.Pattern{Style: scene.ImagePattern, Seed: r.Uint32(), Image: p.p}
 }

@@ -45,9 +45,9 @@
 // [linear, radial], alpha: a}}, none (transparent; black as a background),
 // {solid: [r, g, b]} or {solid: {choice: {values: [[r, g, b], …]}}}.
 //
-// A file without base: starts from the defaults of defaults.yaml (the
-// original's basic_attribute_sampler, which used only fonts with a bold
-// face); with base: it starts from that preset. Either way the fields given
+// A file without base: starts from the defaults of defaults.yaml, which
+// draw what the default preset draws (every English font); with base: it
+// starts from that preset. Either way the fields given
 // replace the starting ones one attribute at a time (symbol.rotation alone,
 // say), except name and description, which are never inherited.
 //

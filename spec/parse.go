@@ -20,20 +20,28 @@ type parser struct {
 	file  string   // quoted in errors
 	stack []string // presets being resolved through base:, to catch cycles
 	bare  bool     // parsing defaults.yaml itself: start from nothing
+	// inMixture and inAttrMixture are set while a component of a
+	// top-level or an attribute mixture is read: mixtures do not nest.
+	inMixture, inAttrMixture bool
 }
 
 // Field names, in the order YAML() writes them; unknown-field errors list them.
 var (
-	topFields      = []string{"name", "description", "base", "resolution", "gray", "alphabet", "fonts", "n_symbols", "symbol", "background", "inverse", "max_contrast", "pixel_noise"}
-	symbolFields   = []string{"char", "font", "bold", "slant", "rotation", "scale", "translation", "foreground"}
-	alphabetFields = []string{"language", "case", "first"}
-	fontsFields    = []string{"require_bold_face"}
-	floatKinds     = []string{"uniform", "normal", "lognormal", "choice", "randint"}
-	intKinds       = []string{"randint", "choice"}
-	boolKinds      = []string{"bernoulli"}
-	patternKinds   = []string{"solid", "gradient"}
-	choiceKinds    = []string{"choice"}
-	letterCases    = []string{"lower", "upper", "both"}
+	topFields       = []string{"name", "description", "base", "resolution", "gray", "alphabet", "fonts", "mask", "n_symbols", "symbol", "background", "inverse", "max_contrast", "pixel_noise", "occlusion", "label_noise", "mixture"}
+	sceneFields     = []string{"n_symbols", "symbol", "background", "inverse", "max_contrast", "pixel_noise", "occlusion", "label_noise"}
+	componentFields = append([]string{"weight", "mixture"}, sceneFields...)
+	symbolFields    = []string{"char", "font", "order", "bold", "slant", "rotation", "scale", "translation", "foreground"}
+	occlusionFields = []string{"n", "char", "font", "rotation", "scale", "translation", "foreground"}
+	alphabetFields  = []string{"language", "languages", "case", "first"}
+	fontsFields     = []string{"require_bold_face", "first"}
+	floatKinds      = []string{"uniform", "normal", "lognormal", "choice", "randint", "mixture"}
+	intKinds        = []string{"randint", "choice", "mixture"}
+	boolKinds       = []string{"bernoulli", "mixture"}
+	patternKinds    = []string{"solid", "gradient", "multi_gradient", "camouflage", "image", "mixture"}
+	choiceKinds     = []string{"choice", "mixture"}
+	letterCases     = []string{"lower", "upper", "both"}
+	maskModes       = []string{"symbols", "flatten", "flatten_except_first"}
+	symbolOrders    = []string{"char_first", "font_first"}
 )
 
 func (p *parser) fail(n *yaml.Node, path, format string, args ...any) error {
@@ -71,6 +79,11 @@ func (p *parser) parse(data []byte) (*Spec, error) {
 		s = *start
 	}
 	s.name, s.description = nameFromFile(p.file), ""
+	// Inherited mixture components are copied, so that the file's scene
+	// fields, applied to the base and to every component alike, do not
+	// write into the preset's (shared) components.
+	s.components = slices.Clone(s.components)
+	var mixNode *yaml.Node
 
 	err := p.fields(root, "", topFields, nil, func(key string, v *yaml.Node, path string) error {
 		var err error
@@ -104,9 +117,15 @@ func (p *parser) parse(data []byte) (*Spec, error) {
 				var err error
 				switch key {
 				case "language":
+					s.languages = nil
 					s.language, err = p.str(v, path)
 					if err == nil && !validLanguage(s.language) {
 						err = p.fail(v, path, "must be a language name in lower case (english, korean, …), got %q", s.language)
+					}
+				case "languages":
+					s.languages, err = p.languageList(v, path)
+					if err == nil {
+						s.language = s.languages[0]
 					}
 				case "first":
 					if s.firstSymbols, err = p.integer(v, path); err == nil && (s.firstSymbols < 1 || s.firstSymbols > MaxFirstSymbols) {
@@ -118,43 +137,43 @@ func (p *parser) parse(data []byte) (*Spec, error) {
 				return err
 			})
 		case "fonts":
-			err = p.fields(v, path, fontsFields, nil, func(_ string, v *yaml.Node, path string) error {
+			err = p.fields(v, path, fontsFields, nil, func(key string, v *yaml.Node, path string) error {
 				var err error
+				if key == "first" {
+					if s.firstFonts, err = p.integer(v, path); err == nil && s.firstFonts < 1 {
+						err = p.fail(v, path, "must be ≥ 1 (leave it out for every family), got %d", s.firstFonts)
+					}
+					return err
+				}
 				s.requireBold, err = p.boolean(v, path)
 				return err
 			})
-		case "n_symbols":
-			if s.nSymbols, err = p.intDist(v, path); err == nil {
-				if lo, hi := intSupport(s.nSymbols); lo == hi && (lo < 1 || lo > MaxSymbolsLimit) {
-					err = p.fail(v, path, "must be in [1, %d], got %d", MaxSymbolsLimit, lo)
-				} else if lo < 1 || hi > MaxSymbolsLimit {
-					err = p.fail(v, path, "must be in [1, %d], got values in [%d, %d]", MaxSymbolsLimit, lo, hi)
-				}
-			}
-		case "symbol":
-			err = p.fields(v, path, symbolFields, nil, func(key string, v *yaml.Node, path string) error {
-				return p.symbolField(&s.symbol, key, v, path)
-			})
-		case "background":
-			s.background, err = p.pattern(v, path)
-		case "inverse":
-			s.inverse, err = p.boolDist(v, path)
-		case "max_contrast":
-			s.maxContrast, err = p.boolDist(v, path)
-		case "pixel_noise":
-			if s.pixelNoise, err = p.floatDist(v, path); err == nil {
-				if lo, _ := floatSupport(s.pixelNoise); math.IsInf(lo, -1) {
-					err = p.fail(v, path, "must be ≥ 0, but a normal distribution can draw negative values")
-				} else if lo < 0 {
-					err = p.fail(v, path, "must be ≥ 0, got %g", lo)
-				} else {
-					err = p.inDomain(s.pixelNoise, v, path, noiseDomain)
+		case "mask":
+			s.mask, err = p.keyword(v, path, maskModes)
+		case "mixture":
+			mixNode = v // applied after every other field: components override the final base
+		default:
+			// A scene field overrides the base and every inherited
+			// mixture component alike.
+			if err = p.sceneField(&s.sceneAttrs, key, v, path); err == nil {
+				for i := range s.components {
+					if err = p.sceneField(&s.components[i].attrs, key, v, path); err != nil {
+						break
+					}
 				}
 			}
 		}
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if mixNode != nil {
+		if s.components, err = p.mixture(mixNode, "mixture", &s.sceneAttrs); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.checkScene(&s, root); err != nil {
 		return nil, err
 	}
 	if !s.complete() {
@@ -201,11 +220,14 @@ func (p *parser) preset(name string) (*Spec, error) {
 
 func (s *Spec) complete() bool {
 	return s.width > 0 && s.language != "" && s.letterCase != "" && s.nSymbols != nil &&
-		(s.symbol.char.uniform || s.symbol.char.d != nil) && (s.symbol.font.uniform || s.symbol.font.d != nil) &&
+		s.symbol.char.set() && s.symbol.font.set() &&
 		s.symbol.bold != nil && s.symbol.slant != nil && s.symbol.rotation != nil && s.symbol.scale != nil &&
 		s.symbol.translation.x != nil && s.symbol.translation.y != nil && s.symbol.foreground != nil &&
 		s.background != nil && s.inverse != nil && s.maxContrast != nil && s.pixelNoise != nil
 }
+
+// set reports whether the attribute has been given a value.
+func (a universeAttr) set() bool { return a.uniform || a.d != nil || a.mix != nil }
 
 func (p *parser) symbolField(a *symbolAttrs, key string, v *yaml.Node, path string) error {
 	var err error
@@ -214,6 +236,11 @@ func (p *parser) symbolField(a *symbolAttrs, key string, v *yaml.Node, path stri
 		a.char, err = p.universeAttr(v, path)
 	case "font":
 		a.font, err = p.universeAttr(v, path)
+	case "order":
+		var o string
+		if o, err = p.keyword(v, path, symbolOrders); err == nil {
+			a.fontFirst = o == "font_first"
+		}
 	case "bold":
 		a.bold, err = p.boolDist(v, path)
 	case "slant":
@@ -347,6 +374,12 @@ func (p *parser) floatDist(n *yaml.Node, path string) (dist[float64], error) {
 		return d, err
 	case "choice":
 		return parseChoice(p, v, sub, p.number)
+	case "mixture":
+		w, comps, err := attrMixture(p, v, sub, p.floatDist)
+		if err != nil {
+			return nil, err
+		}
+		return newMixture(w, comps), nil
 	default: // randint
 		r, err := p.randint(v, sub)
 		return randintFloat{r}, err
@@ -368,8 +401,15 @@ func (p *parser) intDist(n *yaml.Node, path string) (dist[int], error) {
 	if err != nil {
 		return nil, err
 	}
-	if kind == "choice" {
+	switch kind {
+	case "choice":
 		return parseChoice(p, v, sub, p.integer)
+	case "mixture":
+		w, comps, err := attrMixture(p, v, sub, p.intDist)
+		if err != nil {
+			return nil, err
+		}
+		return newMixture(w, comps), nil
 	}
 	return p.randint(v, sub)
 }
@@ -396,9 +436,16 @@ func (p *parser) boolDist(n *yaml.Node, path string) (dist[bool], error) {
 	default:
 		return nil, p.fail(n, path, "must be true, false or {bernoulli: p}, got %s", describe(n))
 	}
-	_, v, sub, err := p.oneKey(n, path, boolKinds)
+	kind, v, sub, err := p.oneKey(n, path, boolKinds)
 	if err != nil {
 		return nil, err
+	}
+	if kind == "mixture" {
+		w, comps, err := attrMixture(p, v, sub, p.boolDist)
+		if err != nil {
+			return nil, err
+		}
+		return newMixture(w, comps), nil
 	}
 	prob, err := p.number(v, sub)
 	if err != nil {
@@ -421,9 +468,16 @@ func (p *parser) universeAttr(n *yaml.Node, path string) (universeAttr, error) {
 		}
 		return universeAttr{d: constant[string]{v}}, err
 	case yaml.MappingNode:
-		_, v, sub, err := p.oneKey(n, path, choiceKinds)
+		kind, v, sub, err := p.oneKey(n, path, choiceKinds)
 		if err != nil {
 			return universeAttr{}, err
+		}
+		if kind == "mixture" {
+			w, comps, err := attrMixture(p, v, sub, p.universeAttr)
+			if err != nil {
+				return universeAttr{}, err
+			}
+			return universeAttr{mix: &universeMix{weights: w, comps: comps}}, nil
 		}
 		c, err := parseChoice(p, v, sub, p.str)
 		return universeAttr{d: c}, err
@@ -452,7 +506,7 @@ func (p *parser) translation(n *yaml.Node, path string) (translationAttr, error)
 // pattern reads a foreground or background.
 func (p *parser) pattern(n *yaml.Node, path string) (dist[scene.Pattern], error) {
 	n = deref(n)
-	const want = "gradient, none, {solid: [r, g, b]}, {solid: {choice: …}} or {gradient: {types: […], alpha: a}}"
+	const want = "gradient, none, multi_gradient, camouflage, image, {solid: [r, g, b]}, {solid: {choice: …}}, {gradient: {types: […], alpha: a}}, {multi_gradient: {…}}, {camouflage: {…}}, {image: {…}} or {mixture: […]}"
 	switch n.Kind {
 	case yaml.ScalarNode:
 		switch n.Value {
@@ -460,6 +514,8 @@ func (p *parser) pattern(n *yaml.Node, path string) (dist[scene.Pattern], error)
 			return gradientPattern{types: scene.Linear | scene.Radial, alpha: 1}, nil
 		case "none":
 			return nonePattern{}, nil
+		case "multi_gradient", "camouflage", "image":
+			return p.extraPattern(n.Value, nil, path)
 		}
 		fallthrough
 	default:
@@ -470,14 +526,15 @@ func (p *parser) pattern(n *yaml.Node, path string) (dist[scene.Pattern], error)
 	if err != nil {
 		return nil, err
 	}
-	if kind == "solid" {
+	switch kind {
+	case "solid":
 		v = deref(v)
 		switch v.Kind {
 		case yaml.SequenceNode:
 			c, err := p.color(v, sub)
 			return solidPattern{constant[[3]float64]{c}}, err
 		case yaml.MappingNode:
-			_, cv, csub, err := p.oneKey(v, sub, choiceKinds)
+			_, cv, csub, err := p.oneKey(v, sub, []string{"choice"})
 			if err != nil {
 				return nil, err
 			}
@@ -485,39 +542,24 @@ func (p *parser) pattern(n *yaml.Node, path string) (dist[scene.Pattern], error)
 			return solidPattern{c}, err
 		}
 		return nil, p.fail(v, sub, "must be a colour [r, g, b] or {choice: {values: [[r, g, b], …]}}, got %s", describe(v))
+	case "multi_gradient", "camouflage", "image":
+		return p.extraPattern(kind, v, sub)
+	case "mixture":
+		w, comps, err := attrMixture(p, v, sub, p.pattern)
+		if err != nil {
+			return nil, err
+		}
+		return newMixture(w, comps), nil
 	}
 	g := gradientPattern{types: scene.Linear | scene.Radial, alpha: 1}
 	err = p.fields(v, sub, []string{"types", "alpha"}, nil, func(key string, v *yaml.Node, path string) error {
+		var err error
 		if key == "alpha" {
-			a, err := p.number(v, path)
-			if err == nil && (a <= 0 || a > 1) {
-				// scene.Pattern reads alpha 0 as 1, so 0 is not expressible.
-				err = p.fail(v, path, "must be in (0, 1], got %g", a)
-			}
-			g.alpha = a
-			return err
+			g.alpha, err = p.alpha(v, path)
+		} else {
+			g.types, err = p.gradientTypes(v, path)
 		}
-		types, err := list(p, v, path, func(n *yaml.Node, path string) (string, error) {
-			return p.keyword(n, path, []string{"linear", "radial"})
-		})
-		if err != nil {
-			return err
-		}
-		g.types = 0
-		for _, t := range types {
-			bit := scene.Linear
-			if t == "radial" {
-				bit = scene.Radial
-			}
-			if g.types&bit != 0 {
-				return p.fail(v, path, "%s given twice", t)
-			}
-			g.types |= bit
-		}
-		if g.types == 0 {
-			return p.fail(v, path, "must name at least one of linear, radial")
-		}
-		return nil
+		return err
 	})
 	return g, err
 }

@@ -44,20 +44,59 @@ type Spec struct {
 	width, height        int
 	gray                 bool
 	language, letterCase string
-	firstSymbols         int // alphabet.first; 0 = the whole alphabet
-	requireBold          bool
+	// languages is alphabet.languages: several languages drawn in one
+	// dataset (nil: language alone).
+	languages    []string
+	firstSymbols int // alphabet.first; 0 = the whole alphabet
+	firstFonts   int // fonts.first; 0 = every usable family
+	requireBold  bool
+	mask         string // mask: one of maskModes
+	sceneAttrs
+	// components is the mixture: each a complete set of scene attributes
+	// (the base's, overridden by the component's fields), drawn with
+	// probability weight/Σweights. Empty: no mixture.
+	components []component
+}
+
+// sceneAttrs are the attributes drawn per sample: what a mixture
+// component may override.
+type sceneAttrs struct {
 	nSymbols             dist[int]
 	symbol               symbolAttrs
 	background           dist[scene.Pattern]
 	inverse, maxContrast dist[bool]
 	pixelNoise           dist[float64]
+	occlusion            occlusionAttrs
+	labelNoise           float64 // label_noise: probability a recorded char is replaced
+}
+
+// occlusionAttrs are SPEC's add_occlusion: extra symbols drawn over the
+// others from an explicitly named font.
+type occlusionAttrs struct {
+	n           dist[int] // nil: no occlusion block (no occluders)
+	char        dist[string]
+	font        string
+	rotation    dist[float64]
+	scale       dist[float64]
+	translation translationAttr
+	foreground  dist[scene.Pattern]
+}
+
+// component is one weighted component of a mixture.
+type component struct {
+	weight float64
+	attrs  sceneAttrs
 }
 
 // symbolAttrs are the per-symbol attributes: each symbol of a scene draws
 // all of them again. A later mixture of partial specs overrides some of
 // them per component.
 type symbolAttrs struct {
-	char, font      universeAttr
+	char, font universeAttr
+	// fontFirst is order: font_first: the font is drawn before the char
+	// (with several languages, the font's language then decides the
+	// char's).
+	fontFirst       bool
 	bold, slant     dist[bool]
 	rotation, scale dist[float64]
 	translation     translationAttr
@@ -69,7 +108,15 @@ type symbolAttrs struct {
 // symbolic here and bound to the list by Sampler.
 type universeAttr struct {
 	uniform bool
-	d       dist[string] // constant or choice, when !uniform
+	d       dist[string] // constant or choice, when !uniform and mix is nil
+	mix     *universeMix
+}
+
+// universeMix is a mixture of universe attributes (char: {mixture: [{weight:
+// 0.7, value: a}, {weight: 0.3, value: uniform}]}, the counting preset's).
+type universeMix struct {
+	weights []float64
+	comps   []universeAttr
 }
 
 // uniformKeyword is how "uniform over the universe" is written.
@@ -137,8 +184,76 @@ func (s *Spec) RequireBoldFace() bool { return s.requireBold }
 // MaxSymbols is the largest n_symbols the spec can draw: the number of mask
 // channels a dataset needs.
 func (s *Spec) MaxSymbols() int {
-	_, hi := intSupport(s.nSymbols)
+	most := s.sceneAttrs.maxSymbols()
+	for _, c := range s.components {
+		most = max(most, c.attrs.maxSymbols())
+	}
+	return most
+}
+
+func (a *sceneAttrs) maxSymbols() int {
+	_, hi := intSupport(a.nSymbols)
+	if a.occlusion.n != nil {
+		_, o := intSupport(a.occlusion.n)
+		hi += o
+	}
 	return hi
+}
+
+// MaskMode is the spec's mask: "symbols" (one channel per symbol),
+// "flatten" (the original's flatten_mask: a label map) or
+// "flatten_except_first" (the first symbol's mask and a label map of the
+// others, for occlusions).
+func (s *Spec) MaskMode() string { return s.mask }
+
+// Languages returns the languages the spec draws from: alphabet.languages,
+// or alphabet.language alone.
+func (s *Spec) Languages() []string {
+	if len(s.languages) > 0 {
+		return slices.Clone(s.languages)
+	}
+	return []string{s.language}
+}
+
+// FirstFonts is fonts.first: how many of each language's usable families
+// (sorted by name) the dataset draws from; 0 means all of them.
+func (s *Spec) FirstFonts() int { return s.firstFonts }
+
+// OccluderFont is the family occluders are drawn in, "" when the spec
+// draws no occluders; OccluderChars the characters they may be.
+func (s *Spec) OccluderFont() string {
+	font := ""
+	for _, a := range s.allAttrs() {
+		if a.occlusion.n != nil {
+			font = a.occlusion.font
+		}
+	}
+	return font
+}
+
+// OccluderChars lists the characters occluders may draw.
+func (s *Spec) OccluderChars() []string {
+	var out []string
+	for _, a := range s.allAttrs() {
+		if a.occlusion.n == nil {
+			continue
+		}
+		for _, c := range stringValues(a.occlusion.char) {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// allAttrs is the base attributes and every component's.
+func (s *Spec) allAttrs() []*sceneAttrs {
+	out := []*sceneAttrs{&s.sceneAttrs}
+	for i := range s.components {
+		out = append(out, &s.components[i].attrs)
+	}
+	return out
 }
 
 // Load reads and parses a spec file. Errors name the path as given.
@@ -262,28 +377,44 @@ func nameFromFile(file string) string {
 // alphabet holds. The summary of a run reports it, not the alphabet's
 // size, so a 3-symbol spec says 3.
 func (s *Spec) CharsDrawn(u Universe) int {
-	a := s.symbol.char
-	if a.uniform || a.d == nil {
-		return len(u.Chars)
-	}
 	in := make(map[string]bool, len(u.Chars))
 	for _, c := range u.Chars {
 		in[c] = true
 	}
 	seen := map[string]bool{}
-	switch d := a.d.(type) {
-	case constant[string]:
-		if in[d.v] {
-			seen[d.v] = true
-		}
-	case choice[string]:
-		for i, v := range d.values {
-			if in[v] && (d.weights == nil || d.weights[i] > 0) {
-				seen[v] = true
+	var add func(a universeAttr) bool
+	add = func(a universeAttr) bool {
+		switch {
+		case a.uniform || (a.d == nil && a.mix == nil):
+			return false
+		case a.mix != nil:
+			for _, c := range a.mix.comps {
+				if !add(c) {
+					return false
+				}
 			}
+			return true
 		}
-	default:
-		return len(u.Chars)
+		switch d := a.d.(type) {
+		case constant[string]:
+			if in[d.v] {
+				seen[d.v] = true
+			}
+		case choice[string]:
+			for i, v := range d.values {
+				if in[v] && (d.weights == nil || d.weights[i] > 0) {
+					seen[v] = true
+				}
+			}
+		default:
+			return false
+		}
+		return true
+	}
+	for _, a := range s.allAttrs() {
+		if !add(a.symbol.char) {
+			return len(u.Chars)
+		}
 	}
 	return len(seen)
 }

@@ -58,10 +58,13 @@ func TestPresetValues(t *testing.T) {
 			t.Errorf("%s: %dx%d gray %v bold-face %v %s/%s max %d", c.name, w, h, s.Gray(), s.RequireBoldFace(), lang, lc, s.MaxSymbols())
 		}
 	}
-	// No base: defaults.yaml, the original's basic_attribute_sampler, which
-	// keeps only families with a bold face.
-	if s := mustParse(t, "name: x"); !s.RequireBoldFace() {
-		t.Error("a spec without base should default to require_bold_face: true")
+	// No base: defaults.yaml, which draws what base: default draws (a
+	// user's file must not silently get another font pool).
+	bare, based := mustParse(t, "name: x"), mustParse(t, "name: x\nbase: default")
+	by, _ := bare.YAML()
+	dy, _ := based.YAML()
+	if bare.RequireBoldFace() || string(by) != string(dy) {
+		t.Errorf("a spec without base should equal base: default:\n%s\n---\n%s", by, dy)
 	}
 }
 
@@ -90,7 +93,7 @@ func TestPresetCopies(t *testing.T) {
 
 func TestUnknownPreset(t *testing.T) {
 	_, err := Preset("defualt")
-	if !errors.Is(err, ErrUnknownPreset) || !strings.Contains(err.Error(), "default, default-bw, korean-1k, plain, tiny") {
+	if !errors.Is(err, ErrUnknownPreset) || !strings.Contains(err.Error(), "counting-fix-scale, default, default-bw, korean-1k, label-noise") {
 		t.Errorf("error %v, want ErrUnknownPreset listing the presets", err)
 	}
 }
@@ -205,7 +208,7 @@ func TestParseErrors(t *testing.T) {
 		{"symbol: {rotation: {normal: {mean: 0}}}", "symbol.rotation.normal.std: missing (required)"},
 		{"symbol: {rotation: {normal: {mean: 0, std: 1, sd: 2}}}", "symbol.rotation.normal.sd: unknown field"},
 		{"symbol: {rotation: {uniform: [0, 1], normal: {mean: 0, std: 1}}}", "symbol.rotation: a distribution is a mapping with one key"},
-		{"symbol: {rotation: {gauss: 1}}", "symbol.rotation.gauss: unknown distribution (want one of: uniform, normal, lognormal, choice, randint)"},
+		{"symbol: {rotation: {gauss: 1}}", "symbol.rotation.gauss: unknown distribution (want one of: uniform, normal, lognormal, choice, randint, mixture)"},
 		{`symbol: {rotation: "0.3"}`, `symbol.rotation: must be a number, got string "0.3"`},
 		{"symbol: {scale: {lognormal: {median: 0, sigma: 0.2}}}", "symbol.scale.lognormal.median: must be > 0, got 0"},
 		{"symbol: {scale: {uniform: [1, 0]}}", "symbol.scale.uniform: must be [lo, hi] with lo ≤ hi"},
@@ -233,7 +236,7 @@ func TestParseErrors(t *testing.T) {
 		{"resolution: [32.5, 32]", "resolution[0]: must be an integer, got 32.5"},
 		{"n_symbols: 0", "n_symbols: must be in [1, 255], got 0"},
 		{"n_symbols: {randint: [1, 1000]}", "n_symbols: must be in [1, 255], got values in [1, 1000]"},
-		{"n_symbols: {uniform: [1, 3]}", "n_symbols.uniform: unknown distribution (want one of: randint, choice)"},
+		{"n_symbols: {uniform: [1, 3]}", "n_symbols.uniform: unknown distribution (want one of: randint, choice, mixture)"},
 		{"n_symbols: 99999999999", "n_symbols: must be an integer in [-2^30, 2^30]"},
 		{"pixel_noise: {normal: {mean: 0.1, std: 0.1}}", "pixel_noise: must be ≥ 0, but a normal distribution can draw negative values"},
 		{"pixel_noise: {uniform: [-0.1, 0.1]}", "pixel_noise: must be ≥ 0, got -0.1"},
@@ -244,10 +247,10 @@ func TestParseErrors(t *testing.T) {
 		{"alphabet: {first: ten}", `alphabet.first: must be an integer, got string "ten"`},
 		{"fonts: {require_bold_face: 1}", "fonts.require_bold_face: must be true or false, got 1"},
 		{"gray: true\ngray: false", "gray: field given twice (line 2)"},
-		{"base: defualt", `base: unknown preset "defualt" (known: default, default-bw, korean-1k, plain, tiny)`},
+		{"base: defualt", `base: unknown preset "defualt" (known: all-chars, balanced-font-chars, camouflage, counting`},
 		{"name: ../x", `name: must be letters, digits`},
 		{"description: \"two\\nlines\"", "description: must be one line"},
-		{"inverse: {bernoulli: 0.5, p: 1}", "inverse: a distribution is a mapping with one key (bernoulli), got 2 keys"},
+		{"inverse: {bernoulli: 0.5, p: 1}", "inverse: a distribution is a mapping with one key (bernoulli, mixture), got 2 keys"},
 		{"- a\n- b", "a spec is a mapping of fields"},
 		{"", "the spec is empty"},
 		{"symbol: [", "yaml: line 1:"},
