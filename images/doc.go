@@ -61,7 +61,8 @@
 //
 // Load decodes files in parallel (at most GOMAXPROCS at once); the pool
 // is identical to a one-at-a-time load, and Options.Warn is called only
-// from Load's own goroutine, in path order for files. The returned pool
+// from Load's own goroutine: first for what the walk skips (unreadable
+// folders, broken links), then for files in path order. The returned pool
 // is never modified afterwards: treat it as read-only, and it is safe to
 // share between goroutines and batches.
 package images

@@ -331,7 +331,7 @@ func decodeFile(ctx context.Context, name string, maxSide int, budget *budget) d
 	lr := &io.LimitedReader{R: f, N: maxFileBytes}
 	cfg, format, err := image.DecodeConfig(bufio.NewReader(lr))
 	if err != nil {
-		return skip("%v", err)
+		return skip("reading the header: %v", err)
 	}
 	decode, ok := decoders[format]
 	if !ok {
@@ -356,7 +356,7 @@ func decodeFile(ctx context.Context, name string, maxSide int, budget *budget) d
 	defer budget.release(px)
 	img, err := decode(bufio.NewReader(lr))
 	if err != nil {
-		return skip("%v", err)
+		return skip("decoding the %s: %v", format, err)
 	}
 	b := img.Bounds()
 	if b.Empty() || int64(b.Dx())*int64(b.Dy()) > maxPixels {

@@ -269,7 +269,7 @@ func TestDownscale(t *testing.T) {
 	want := map[string][2]uint32{
 		"wide.png":  {100, 25},
 		"tall.png":  {40, 100},
-		"small.png": {30, 20}, // never upscaled
+		"small.png": {30, 20},  // never upscaled
 		"odd.png":   {100, 30}, // 30.33 rounded
 	}
 	checkLayout(t, p)
@@ -545,15 +545,21 @@ func TestLimits(t *testing.T) {
 		!strings.Contains(warns[1], "huge.png") || !strings.Contains(warns[1], "megapixel") {
 		t.Errorf("warnings = %q, want big.jpg over the MiB limit, huge.png over the megapixel limit", warns)
 	}
-	// Just under the pixel limit is decoded (and fails here only because
-	// the data is missing, after the check).
+	// At the limit is decoded (failing here only because the data is
+	// missing, after the check); one pixel over is refused. Lowered, so
+	// that the decoder's allocation stays small.
 	old := maxPixels
-	maxPixels = 20000 * 20000
+	maxPixels = 2000 * 2000
 	t.Cleanup(func() { maxPixels = old })
+	dir = t.TempDir()
+	writeBytes(t, dir, "at.png", hugePNG(t, 2000, 2000))
+	writeBytes(t, dir, "over.png", hugePNG(t, 2001, 2000))
 	warns = nil
-	mustLoad(t, dir, Options{Warn: collect(&warns)})
-	if len(warns) != 2 || strings.Contains(warns[1], "megapixel") {
-		t.Errorf("warnings = %q, want huge.png failing to decode, not refused", warns)
+	_, err := Load(context.Background(), dir, Options{Warn: collect(&warns)})
+	if !errors.Is(err, ErrNoImages) || len(warns) != 2 ||
+		!strings.Contains(warns[0], "at.png") || !strings.Contains(warns[0], "decoding the png") ||
+		!strings.Contains(warns[1], "over.png") || !strings.Contains(warns[1], "megapixel") {
+		t.Errorf("err %v, warnings = %q, want at.png failing to decode, over.png refused", err, warns)
 	}
 }
 
