@@ -227,8 +227,11 @@ func attrMixture[T any](p *parser, n *yaml.Node, path string, elem func(*yaml.No
 	if len(n.Content) > MaxListLen {
 		return nil, nil, p.fail(n, path, "has %d components, more than %d", len(n.Content), MaxListLen)
 	}
-	q := *p
-	q.inAttrMixture = true
+	// elem is a method value of p: mark p itself while the components
+	// are read, so a nested mixture anywhere inside is refused.
+	p.inAttrMixture = true
+	defer func() { p.inAttrMixture = false }()
+	q := p
 	weights := make([]float64, len(n.Content))
 	values := make([]T, len(n.Content))
 	total := 0.0

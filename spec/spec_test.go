@@ -299,6 +299,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(everything))
 	f.Add([]byte("base: tiny\nn_symbols: {randint: [1, 4]}\nsymbol: {char: {choice: {values: [a, b]}}, translation: [0, {normal: {mean: 0, std: 1}}]}"))
 	f.Add([]byte("symbol: {char: &x [a, *x]}\nbackground: {solid: {choice: {values: [[0,0,0]], weights: [1]}}}"))
+	// Mixtures, occlusions and the new patterns.
+	f.Add([]byte("mixture:\n  - {weight: 1, symbol: {char: a}, occlusion: {n: 2}}\n  - {weight: 2, pixel_noise: {mixture: [{weight: 1, value: 0}, {weight: 1, value: 0.3}]}, background: camouflage}"))
+	f.Add([]byte("symbol: {char: {mixture: [{weight: 0.7, value: a}, {weight: 0.3, value: uniform}]}, foreground: {multi_gradient: {n: 3}}}\nmask: flatten\nlabel_noise: 0.1"))
 	u := testUniverse()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data)

@@ -11,7 +11,10 @@
 package recipe
 
 import (
+	"errors"
 	"fmt"
+	"slices"
+	"unicode/utf8"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
@@ -33,7 +36,46 @@ import (
 // then keeps the first N symbols of the filtered alphabet, in its order.
 // The recorded alphabet name is the language name, e.g. "korean".
 func Universe(s *spec.Spec, lib *fonts.Library) (spec.Universe, error) {
-	lang, letterCase := s.Language()
+	_, letterCase := s.Language()
+	langs := s.Languages()
+	var parts []spec.Universe
+	for _, lang := range langs {
+		u, err := language(s, lib, lang, letterCase)
+		if err != nil {
+			return spec.Universe{}, err
+		}
+		parts = append(parts, u)
+	}
+	if err := checkOccluders(s, lib); err != nil {
+		return spec.Universe{}, err
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	// Several languages: the unions, each entry once, are what the splits
+	// stratify on; the parts are what the sampler draws from.
+	u := spec.Universe{Alphabet: parts[0].Alphabet, Languages: parts}
+	seenC, seenF := map[string]bool{}, map[string]bool{}
+	for _, p := range parts {
+		for _, c := range p.Chars {
+			if !seenC[c] {
+				seenC[c] = true
+				u.Chars = append(u.Chars, c)
+			}
+		}
+		for _, f := range p.Fonts {
+			if !seenF[f] {
+				seenF[f] = true
+				u.Fonts = append(u.Fonts, f)
+			}
+		}
+	}
+	slices.Sort(u.Fonts)
+	return u, nil
+}
+
+// language is the universe of one language of s.
+func language(s *spec.Spec, lib *fonts.Library, lang, letterCase string) (spec.Universe, error) {
 	runes, err := fonts.Alphabet(lang, letterCase)
 	if err != nil {
 		return spec.Universe{}, err
@@ -66,7 +108,38 @@ func Universe(s *spec.Spec, lib *fonts.Library) (spec.Universe, error) {
 	for _, f := range fams {
 		u.Fonts = append(u.Fonts, f.Name)
 	}
+	// fonts.first keeps the first N families by name (the original's
+	// alphabet.fonts[:200] of a sorted list).
+	if n := s.FirstFonts(); n > 0 && n < len(u.Fonts) {
+		slices.Sort(u.Fonts)
+		u.Fonts = u.Fonts[:n]
+	}
 	return u, nil
+}
+
+// ErrOccluderFont reports an occlusion font that is not in the library or
+// lacks an occluder's glyph.
+var ErrOccluderFont = errors.New("occlusion.font")
+
+// checkOccluders verifies that the occluders' family is in the library and
+// draws every occluder character: occluders are drawn from that named
+// family and recorded as such, never from whatever a name resolves to.
+func checkOccluders(s *spec.Spec, lib *fonts.Library) error {
+	name := s.OccluderFont()
+	if name == "" {
+		return nil
+	}
+	fam, ok := lib.Family(name)
+	if !ok {
+		return fmt.Errorf("%w: family %q is not in the font pool (occluders ■ ▲ ● need a font that has them, e.g. %q)", ErrOccluderFont, name, spec.DefaultOccluderFont)
+	}
+	for _, c := range s.OccluderChars() {
+		r, _ := utf8.DecodeRuneInString(c)
+		if !fam.Regular.Covers(r) {
+			return fmt.Errorf("%w: family %q has no glyph for %q (U+%04X)", ErrOccluderFont, name, c, r)
+		}
+	}
+	return nil
 }
 
 // Sampler is the spec's sampler over its Universe.
@@ -101,7 +174,7 @@ func Batch(s *spec.Spec, lib *fonts.Library, at *atlas.Atlas, seed uint64, start
 	pl := &engine.Planner{Fonts: lib, Atlas: at}
 	for i := start; i < start+n; i++ {
 		smp := sm.Sample(seed, i)
-		if b.Images, b.Symbols, err = pl.Plan(&smp, b.Images, b.Symbols); err != nil {
+		if err = pl.Plan(&smp, b); err != nil {
 			return nil, fmt.Errorf("sample %d: %w", i, err)
 		}
 	}
