@@ -55,8 +55,7 @@ func Plan(sp *spec.Spec, lib *fonts.Library, at *atlas.Atlas, seed uint64, n int
 	var s scene.Sample
 	for i := range n {
 		s = sm.Sample(seed, i)
-		b.Images, b.Symbols, err = pl.Plan(&s, b.Images, b.Symbols)
-		if err != nil {
+		if err = pl.Plan(&s, b); err != nil {
 			return nil, err
 		}
 	}

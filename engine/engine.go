@@ -12,6 +12,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 )
@@ -165,6 +166,37 @@ type Backend interface {
 	Close() error
 }
 
+// Append appends other's images, symbols and layers to b, offsetting the
+// indices other's records hold (FirstSymbol, PatternLayers' first layer)
+// by what b already has: planning runs of samples into separate batches
+// and appending them in order gives the batch planning them all into one
+// would. The batches must share their image pool (or have none).
+func (b *Batch) Append(other *Batch) error {
+	if other.Pool != nil && b.Pool != nil && other.Pool != b.Pool {
+		return fmt.Errorf("%w: appending a batch with another image pool", ErrBadBatch)
+	}
+	if other.Pool != nil {
+		b.Pool = other.Pool
+	}
+	symOff, layOff := uint32(len(b.Symbols)), uint32(len(b.Layers))
+	shift := func(p *Pattern) {
+		if p.Kind == PatternLayers {
+			p.Geom[0] = math.Float32frombits(math.Float32bits(p.Geom[0]) + layOff)
+		}
+	}
+	for _, im := range other.Images {
+		im.FirstSymbol += symOff
+		shift(&im.Bg)
+		b.Images = append(b.Images, im)
+	}
+	for _, s := range other.Symbols {
+		shift(&s.Fg)
+		b.Symbols = append(b.Symbols, s)
+	}
+	b.Layers = append(b.Layers, other.Layers...)
+	return nil
+}
+
 // ErrBadBatch reports a batch whose buffers or records are inconsistent.
 var ErrBadBatch = errors.New("engine: bad batch")
 
@@ -197,6 +229,9 @@ func (b *Batch) Check(out Output) error {
 		}
 	}
 	for i := range b.Symbols {
+		if bx := b.Symbols[i].Box; bx[0] < bx[2] && bx[1] < bx[3] && (bx[2] > uint32(b.Width) || bx[3] > uint32(b.Height)) {
+			return fmt.Errorf("%w: symbol %d's box %v is not within the %dx%d image", ErrBadBatch, i, bx, b.Width, b.Height)
+		}
 		if int(b.Symbols[i].Glyph) >= len(glyphs) {
 			return fmt.Errorf("%w: symbol %d names glyph %d of %d", ErrBadBatch, i, b.Symbols[i].Glyph, len(glyphs))
 		}

@@ -78,7 +78,7 @@ func TestFillMatchesFormula(t *testing.T) {
 	r := rng.New(13, 0)
 	var pats []Pattern
 	for seed := range uint32(300) {
-		pats = append(pats, patternRecord(&scene.Pattern{Style: scene.Gradient, Seed: seed}))
+		pats = append(pats, gradientRecord(&scene.Pattern{Style: scene.Gradient, Seed: seed}))
 	}
 	for range 300 {
 		p := Pattern{Kind: PatternLinear + uint32(r.Intn(2))}

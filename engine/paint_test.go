@@ -32,7 +32,7 @@ func TestLinearGradientPads(t *testing.T) {
 // gradient: the point lies on the circle interpolated at its t.
 func TestRadialOnCircle(t *testing.T) {
 	for seed := range uint32(200) {
-		pr := patternRecord(&scene.Pattern{Style: scene.Gradient, Seed: seed, Types: scene.Radial})
+		pr := gradientRecord(&scene.Pattern{Style: scene.Gradient, Seed: seed, Types: scene.Radial})
 		if pr.Kind != PatternRadial {
 			t.Fatal("not radial")
 		}

@@ -94,16 +94,33 @@ func (p *Planner) Face(sym *scene.Symbol) (*fonts.Face, float64, error) {
 	}
 }
 
-// Plan appends the paint records of sample s to images and symbols and
-// returns the extended slices. The image's FirstSymbol is the index into
-// symbols, so a batch is built by planning its samples in order.
-func (p *Planner) Plan(s *scene.Sample, images []Image, symbols []Symbol) ([]Image, []Symbol, error) {
+// Plan appends the paint records of sample s to dst: one Image, its
+// Symbols (each with its pixel Box, InkBounds), and the Layers of its
+// MultiGradient patterns. The image's FirstSymbol and a PatternLayers
+// record's first layer index into dst's slices, so a batch is built by
+// planning its samples into it in order (or planning runs into separate
+// batches joined with Append). An ImagePattern draws from p.Images, sets
+// dst.Pool to it and writes the chosen image's path into s. On error dst
+// is left as it was.
+func (p *Planner) Plan(s *scene.Sample, dst *Batch) error {
+	ni, ns, nl, pool := len(dst.Images), len(dst.Symbols), len(dst.Layers), dst.Pool
+	if err := p.plan(s, dst); err != nil {
+		dst.Images, dst.Symbols, dst.Layers, dst.Pool = dst.Images[:ni], dst.Symbols[:ns], dst.Layers[:nl], pool
+		return err
+	}
+	return nil
+}
+
+func (p *Planner) plan(s *scene.Sample, dst *Batch) error {
 	im := Image{
-		FirstSymbol: uint32(len(symbols)),
+		FirstSymbol: uint32(len(dst.Symbols)),
 		NumSymbols:  uint32(len(s.Symbols)),
 		NoiseScale:  float32(s.NoiseScale),
 		NoiseSeed:   uint32(rng.Mix64(uint64(s.Seed)^0x6e6f697365) >> 32),
-		Bg:          patternRecord(&s.Background),
+	}
+	var err error
+	if im.Bg, err = p.patternRecord(&s.Background, s, dst); err != nil {
+		return err
 	}
 	if s.Gray {
 		im.Flags |= FlagGray
@@ -116,20 +133,20 @@ func (p *Planner) Plan(s *scene.Sample, images []Image, symbols []Symbol) ([]Ima
 	}
 	m := float64(min(s.Width, s.Height))
 	glyphs := p.Atlas.Glyphs()
-	spread := p.Atlas.Params().Spread
+	params := p.Atlas.Params()
 	for k := range s.Symbols {
 		sym := &s.Symbols[k]
 		r, size := utf8.DecodeRuneInString(sym.Char)
 		if size == 0 || size != len(sym.Char) {
-			return images, symbols, fmt.Errorf("%w: symbol %q is not one character", ErrPlan, sym.Char)
+			return fmt.Errorf("%w: symbol %q is not one character", ErrPlan, sym.Char)
 		}
 		face, bold, err := p.Face(sym)
 		if err != nil {
-			return images, symbols, err
+			return err
 		}
 		id, err := p.Atlas.Glyph(face, r)
 		if err != nil {
-			return images, symbols, fmt.Errorf("%w: %q in %s: %w", ErrPlan, sym.Char, sym.Font, err)
+			return fmt.Errorf("%w: %q in %s: %w", ErrPlan, sym.Char, sym.Font, err)
 		}
 		if int(id) >= len(glyphs) {
 			glyphs = p.Atlas.Glyphs()
@@ -140,14 +157,22 @@ func (p *Planner) Plan(s *scene.Sample, images []Image, symbols []Symbol) ([]Ima
 			float64(g.Ink[2]) + bold, float64(g.Ink[3]) + bold,
 		}
 		pl := Place(ink, sym)
-		symbols = append(symbols, symbolRecord(pl, g, m, id, bold, spread, &sym.Foreground))
+		rec := symbolRecord(pl, g, m, id, bold, params.Spread)
+		if x0, y0, x1, y1, ok := InkBounds(&rec, g, params.TileSize, s.Width, s.Height); ok {
+			rec.Box = [4]uint32{uint32(x0), uint32(y0), uint32(x1), uint32(y1)}
+		}
+		if rec.Fg, err = p.patternRecord(&sym.Foreground, s, dst); err != nil {
+			return err
+		}
+		dst.Symbols = append(dst.Symbols, rec)
 	}
-	return append(images, im), symbols, nil
+	dst.Images = append(dst.Images, im)
+	return nil
 }
 
 // symbolRecord composes pixel → unit → em → texel into one affine:
 // g = A⁻¹(P/m − B), t = K·(g − Origin).
-func symbolRecord(pl Placement, g *atlas.Glyph, m float64, id uint32, bold float64, spread float32, fg *scene.Pattern) Symbol {
+func symbolRecord(pl Placement, g *atlas.Glyph, m float64, id uint32, bold float64, spread float32) Symbol {
 	a := pl.A
 	det := a[0]*a[3] - a[1]*a[2]
 	inv := [4]float64{a[3] / det, -a[1] / det, -a[2] / det, a[0] / det}
@@ -163,7 +188,6 @@ func symbolRecord(pl Placement, g *atlas.Glyph, m float64, id uint32, bold float
 		Affine:    [6]float32{float32(l[0]), float32(l[1]), float32(c0), float32(l[2]), float32(l[3]), float32(c1)},
 		DistScale: float32(SubDistScale(texelsPerPixel, n, bold*k, float64(spread))),
 		Bias:      float32(bold * k),
-		Fg:        patternRecord(fg),
 	}
 }
 
@@ -212,9 +236,10 @@ func SubSamples(tpp float64) int {
 // filling the tile as a faint box (at 0.1 px, ink mass +124% on average,
 // +22% with the steeper ramp; TestMinifiedCoverage). Single-sample symbols
 // keep 1/tpp (their bytes unchanged). A larger DistScale only narrows
-// engine/cpu's inkBounds to where coverage can still be non-zero
-// (TestCoverageVanishesOutsideInkBounds), which the GPU painter, sampling
-// every pixel of a tile, relies on to paint the same bytes.
+// InkBounds to where coverage can still be non-zero
+// (TestCoverageVanishesOutsideInkBounds): the painters visit only the
+// Box it gives, so coverage outside it must be 0 for painting over the
+// whole image to give the same bytes.
 func SubDistScale(tpp float64, n int, bias, spread float64) float64 {
 	ds := 1 / tpp
 	if room := spread - 1 - bias; n > 1 && room > 0 {
@@ -223,8 +248,14 @@ func SubDistScale(tpp float64, n int, bias, spread float64) float64 {
 	return ds
 }
 
-// patternRecord resolves a scene pattern into its paint record.
-func patternRecord(p *scene.Pattern) Pattern {
+// patternRecord resolves a scene pattern of sample s into its paint
+// record, appending what it needs to dst.
+func (pl *Planner) patternRecord(p *scene.Pattern, s *scene.Sample, dst *Batch) (Pattern, error) {
+	return gradientRecord(p), nil
+}
+
+// gradientRecord is the record of a solid colour or a gradient.
+func gradientRecord(p *scene.Pattern) Pattern {
 	switch p.Style {
 	case scene.SolidColor:
 		c := p.Color
@@ -244,4 +275,49 @@ func patternRecord(p *scene.Pattern) Pattern {
 	default:
 		return Pattern{Kind: PatternNone}
 	}
+}
+
+// InkBounds returns the pixel rectangle [x0, x1)×[y0, y1) where the symbol
+// can have coverage: the glyph's ink box in texels, grown by the distance at
+// which coverage reaches zero (half a pixel, or half a sub-sample's cell,
+// plus the bold bias, plus a texel for bilinear reach), clipped to the tile,
+// mapped back through the inverse affine, with a pixel of margin (which
+// also holds a pixel's sub-samples, within half a pixel of its centre).
+// Pixels outside it would sample coverage 0 anyway (for a sub-sampled
+// symbol, given SubDistScale's ramp); skipping them is only faster.
+func InkBounds(sym *Symbol, g *atlas.Glyph, size, w, h int) (x0, y0, x1, y1 int, ok bool) {
+	a := sym.Affine
+	det := float64(a[0])*float64(a[4]) - float64(a[1])*float64(a[3])
+	if det == 0 || math.IsNaN(det) || sym.DistScale <= 0 {
+		return 0, 0, 0, 0, false
+	}
+	k := float64(g.TexelsPerEm)
+	// A sub-sample's ramp reaches 0.5/(DistScale·Sub) texels; the
+	// samples' spread within the pixel is in the pixel margin below.
+	reach := 0.5 / float64(sym.DistScale)
+	if sym.Sub > 1 {
+		reach /= float64(sym.Sub)
+	}
+	m := reach + math.Max(float64(sym.Bias), 0) + 1
+	s := float64(size)
+	u0 := math.Max((float64(g.Ink[0])-float64(g.Origin[0]))*k-m, 0)
+	v0 := math.Max((float64(g.Ink[1])-float64(g.Origin[1]))*k-m, 0)
+	u1 := math.Min((float64(g.Ink[2])-float64(g.Origin[0]))*k+m, s)
+	v1 := math.Min((float64(g.Ink[3])-float64(g.Origin[1]))*k+m, s)
+	minX, minY := math.Inf(1), math.Inf(1)
+	maxX, maxY := math.Inf(-1), math.Inf(-1)
+	for _, c := range [4][2]float64{{u0, v0}, {u1, v0}, {u0, v1}, {u1, v1}} {
+		du, dv := c[0]-float64(a[2]), c[1]-float64(a[5])
+		x := (float64(a[4])*du - float64(a[1])*dv) / det
+		y := (-float64(a[3])*du + float64(a[0])*dv) / det
+		minX, maxX = math.Min(minX, x), math.Max(maxX, x)
+		minY, maxY = math.Min(minY, y), math.Max(maxY, y)
+	}
+	// Pixel centres x + ½ within [minX, maxX], with a pixel of margin
+	// against float32 rounding of the affine.
+	x0 = max(int(math.Floor(minX))-1, 0)
+	y0 = max(int(math.Floor(minY))-1, 0)
+	x1 = min(int(math.Ceil(maxX))+1, w)
+	y1 = min(int(math.Ceil(maxY))+1, h)
+	return x0, y0, x1, y1, x0 < x1 && y0 < y1
 }

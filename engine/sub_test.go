@@ -100,14 +100,15 @@ func TestDefaultPresetKeepsOneSample(t *testing.T) {
 			t.Fatal(err)
 		}
 		pl := &engine.Planner{Fonts: lib, Atlas: at}
-		var syms []engine.Symbol
+		var b engine.Batch
 		sub, maxTPP := 0, 0.0
 		for i := range c.n {
 			s := sm.Sample(1, i)
-			if _, syms, err = pl.Plan(&s, nil, syms[:0]); err != nil {
+			b.Images, b.Symbols, b.Layers = b.Images[:0], b.Symbols[:0], b.Layers[:0]
+			if err = pl.Plan(&s, &b); err != nil {
 				t.Fatal(err)
 			}
-			for _, y := range syms {
+			for _, y := range b.Symbols {
 				if y.Sub > 1 {
 					sub++
 				} else {

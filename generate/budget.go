@@ -10,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unsafe"
+
+	"github.com/synbols-gpu/synbols-gpu/masks"
+	"github.com/synbols-gpu/synbols-gpu/scene"
 )
 
 // ErrResources is wrapped when a run cannot fit the machine: the memory it
@@ -31,16 +35,40 @@ const pipelineBatches = 3
 // the memory budget requires.
 const defaultBatch = 4096
 
-// recordBytes is a generous size of one attribute record with its slice
-// header, for the in-flight estimate.
-const recordBytes = 700
+// recordBytes is a generous size of one attribute record of one symbol
+// with its slice header, for the in-flight estimate; symbolRecordBytes
+// what each further symbol adds (its object in "symbols", with "bbox").
+const (
+	recordBytes       = 700
+	symbolRecordBytes = 360
+)
+
+// maskLayout is what a run's masks are: the mode of the mask dataset and
+// whether symbol_mask is written too.
+type maskLayout struct {
+	mode    masks.Mode
+	symbols bool // symbol_mask
+}
+
+// sampleBytes is what one sample holds in flight: the image, the
+// painter's per-symbol masks (always: boxes are measured on them), the
+// aggregated mask of a mode other than Symbols, the resolved sample
+// kept until its record is written after painting, and the record.
+func sampleBytes(w, h, c, k int, ml maskLayout) float64 {
+	px := float64(w) * float64(h)
+	b := px * float64(c+k)
+	if ml.mode != masks.Symbols {
+		b += px * float64(ml.mode.Channels(k))
+	}
+	b += float64(unsafe.Sizeof(scene.Sample{})) + float64(k)*float64(unsafe.Sizeof(scene.Symbol{}))
+	return b + recordBytes + float64(k-1)*symbolRecordBytes
+}
 
 // footprint is what a run of n samples with batches of bs holds: per
 // batch in flight, and for the columns of the whole run. float64 so that
 // absurd sizes (n near 2^63) compare instead of overflowing.
-func footprint(n, bs, w, h, c, k int) (inFlight, columns float64) {
-	sample := float64(w) * float64(h) * float64(c+k)
-	inFlight = pipelineBatches * float64(bs) * (sample + recordBytes)
+func footprint(n, bs, w, h, c, k int, ml maskLayout) (inFlight, columns float64) {
+	inFlight = pipelineBatches * float64(bs) * sampleBytes(w, h, c, k, ml)
 	columns = float64(n) * perSampleColumnBytes
 	return inFlight, columns
 }
@@ -87,13 +115,18 @@ func cgroupLimit() float64 {
 	return v
 }
 
-// minFileBytes is a lower bound of the dataset file's size: x and mask at
-// deflate's best possible ratio (1032:1) plus a few bytes per record (a
-// JSON record never deflates below 16 bytes). A run whose folder has less
-// free space can only fail, so it fails before starting; the real file is
-// usually far larger, and a disk that fills later is still handled.
-func minFileBytes(n, w, h, c, k int) float64 {
-	return float64(n) * (float64(w)*float64(h)*float64(c+k)/1032 + 16)
+// minFileBytes is a lower bound of the dataset file's size: x, mask (and
+// symbol_mask) at deflate's best possible ratio (1032:1) plus a few bytes
+// per record (a JSON record never deflates below 16 bytes). A run whose
+// folder has less free space can only fail, so it fails before starting;
+// the real file is usually far larger, and a disk that fills later is
+// still handled.
+func minFileBytes(n, w, h, c, k int, ml maskLayout) float64 {
+	ch := c + ml.mode.Channels(k)
+	if ml.symbols {
+		ch += k
+	}
+	return float64(n) * (float64(w)*float64(h)*float64(ch)/1032 + 16)
 }
 
 // freeBytes is the space an unprivileged writer may use in dir's file
@@ -110,13 +143,13 @@ func freeBytes(dir string) float64 {
 // memory for the columns and the batches in flight, disk for the file.
 // asked is the caller's batch size (≤ 0: choose). budget ≤ 0 means
 // unknown (no memory check).
-func planResources(n, asked, w, h, c, k int, budget float64, out string) (int, error) {
+func planResources(n, asked, w, h, c, k int, ml maskLayout, budget float64, out string) (int, error) {
 	bs := asked
 	if bs <= 0 {
 		bs = defaultBatch
 	}
 	bs = min(bs, n)
-	inFlight, columns := footprint(n, bs, w, h, c, k)
+	inFlight, columns := footprint(n, bs, w, h, c, k, ml)
 	if budget > 0 {
 		if columns > budget {
 			return 0, fmt.Errorf("%w: %d samples need %s of memory for their per-sample columns (%d bytes each); the memory budget is %s (half of the available memory)",
@@ -124,7 +157,7 @@ func planResources(n, asked, w, h, c, k int, budget float64, out string) (int, e
 		}
 		room := budget - columns
 		if inFlight > room {
-			per, _ := footprint(0, 1, w, h, c, k)
+			per, _ := footprint(0, 1, w, h, c, k, ml)
 			fit := int(room / per)
 			if asked > 0 || fit < 1 {
 				if fit < 1 {
@@ -139,7 +172,7 @@ func planResources(n, asked, w, h, c, k int, budget float64, out string) (int, e
 	}
 	if out != "" {
 		dir := filepath.Dir(out)
-		if free, need := freeBytes(dir), minFileBytes(n, w, h, c, k); free >= 0 && need > free {
+		if free, need := freeBytes(dir), minFileBytes(n, w, h, c, k, ml); free >= 0 && need > free {
 			return 0, fmt.Errorf("%w: %d samples need at least %s on disk, %s has %s free", ErrResources, n, human(need), dir, human(free))
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/internal/recipe"
+	"github.com/synbols-gpu/synbols-gpu/masks"
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/spec"
@@ -45,6 +46,15 @@ type Config struct {
 	// run, nothing on disk).
 	DryRun  bool
 	Preview bool // write <out stem>_preview.png beside Out
+
+	// Mask is what the mask dataset holds (masks.Mode; the zero value
+	// is the per-symbol masks). Until specs carry their preset's mode,
+	// the caller says.
+	Mask masks.Mode
+	// SymbolMasks also writes the per-symbol masks as symbol_mask
+	// (N, H, W, K), in every mode: a label map loses the pixels of
+	// symbols that later ones cover.
+	SymbolMasks bool
 
 	Fonts   *fonts.Library
 	Atlas   *atlas.Atlas
@@ -205,9 +215,14 @@ func FontsFrom(lib *fonts.Library, recs []output.FontRecord) (*fonts.Library, er
 
 // batch is one unit travelling down the pipeline.
 type batch struct {
-	start   int
-	plan    engine.Batch
+	start int
+	plan  engine.Batch
+	// samples are the batch's resolved samples, kept from planning until
+	// finish writes their records: boxes and overlap_score are measured
+	// on the painted masks.
+	samples []scene.Sample
 	records [][]byte
+	agg     []byte   // the aggregated masks (masks.Mode.Aggregate); nil for masks.Symbols
 	chars   []uint32 // codes of the first symbol's char and font
 	fonts   []uint32
 	out     engine.Output
@@ -229,6 +244,9 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	if cfg.Spec == nil || cfg.Fonts == nil || cfg.Atlas == nil || cfg.Backend == nil {
 		return res, fmt.Errorf("%w: spec, fonts, atlas and backend are required", ErrConfig)
 	}
+	if !cfg.Mask.Valid() {
+		return res, fmt.Errorf("%w: mask mode %v", ErrConfig, cfg.Mask)
+	}
 	u, err := Universe(cfg.Spec, cfg.Fonts)
 	if err != nil {
 		return res, err
@@ -249,6 +267,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		channels = 1
 	}
 	k := cfg.Spec.MaxSymbols()
+	ml := maskLayout{mode: cfg.Mask, symbols: cfg.SymbolMasks}
 	budget := float64(cfg.MemoryBudget)
 	if cfg.MemoryBudget == autoBudget {
 		budget = memoryBudget()
@@ -259,7 +278,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 			return res, err
 		}
 	}
-	bs, err := planResources(cfg.N, cfg.BatchSize, w, h, channels, k, budget, target.Path)
+	bs, err := planResources(cfg.N, cfg.BatchSize, w, h, channels, k, ml, budget, target.Path)
 	if err != nil {
 		return res, err
 	}
@@ -285,10 +304,16 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		if err != nil {
 			return res, err
 		}
+		var maskShape []int // one sample's: the mode's shape without N
+		for _, d := range cfg.Mask.Shape(1, h, w, k)[1:] {
+			maskShape = append(maskShape, int(d))
+		}
 		wr, err = output.Create(output.Options{
 			Path: cfg.Out, N: cfg.N, H: h, W: w, C: channels, K: k,
+			MaskShape: maskShape, SymbolMask: cfg.SymbolMasks,
 			Attrs: map[string]string{
 				"spec":                  string(specYAML),
+				MaskModeAttr:            cfg.Mask.String(),
 				"channel_order":         map[int]string{1: "L", 3: "RGB"}[channels],
 				"generator":             "synbols-gpu",
 				"dataset":               cfg.Name,
@@ -316,7 +341,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	painted := make(chan *batch, 1)
 	// Each stage's busy time and the time it waited on its neighbours,
 	// written by that stage's goroutine and read after the channels close.
-	var planT, paintT, writeT stageTimer
+	var planT, paintT, finishT, writeT stageTimer
 	go func() {
 		defer close(planned)
 		for start := 0; start < cfg.N; start += bs {
@@ -349,8 +374,13 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 					b.err = fmt.Errorf("paint: %s backend: %w", cfg.Backend.Name(), err)
 				}
 			}
+			tp := time.Now()
+			paintT.busy += tp.Sub(t0)
+			if b.err == nil {
+				b.err = finish(b, cfg.Mask, w, h, k, workers)
+			}
 			t1 := time.Now()
-			paintT.busy += t1.Sub(t0)
+			finishT.busy += t1.Sub(tp)
 			select {
 			case painted <- b:
 			case <-ctx.Done():
@@ -376,7 +406,14 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 			return res, err
 		}
 		if wr != nil {
-			if err := wr.Write(b.out.X, b.out.Mask, b.records); err != nil {
+			s := output.Samples{X: b.out.X, Mask: b.out.Mask, Y: b.records}
+			if b.agg != nil {
+				s.Mask = b.agg
+			}
+			if cfg.SymbolMasks {
+				s.SymbolMask = b.out.Mask
+			}
+			if err := wr.WriteSamples(s); err != nil {
 				cancel()
 				return res, err
 			}
@@ -460,6 +497,8 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	res.Stages = []Stage{
 		{Name: fmt.Sprintf("sample + plan (%d goroutines)", workers), Busy: planT.busy, Wait: planT.wait, WaitFor: "the painter"},
 		{Name: "paint (" + cfg.Backend.Name() + ")", Busy: paintT.busy, Wait: paintT.wait, WaitFor: "plans or the writer"},
+		{Name: fmt.Sprintf("masks, boxes, records (%d goroutines)", workers), Busy: finishT.busy,
+			Note: "after each Paint, on the painter's goroutine: " + cfg.Mask.String() + " masks"},
 		{Name: "copy into chunks, preview", Busy: writeT.busy - ws.Wait, Wait: writeT.wait + ws.Wait, WaitFor: "painted batches or compression",
 			Note: fmt.Sprintf("%.2f s of the wait on compression", ws.Wait.Seconds())},
 		{Name: fmt.Sprintf("compress (%d goroutines, summed)", ws.Workers), Busy: ws.Compress},
@@ -493,13 +532,12 @@ func PreviewPath(out string) string {
 // planBatch samples and plans samples [start, start+n) with workers
 // goroutines, each taking a contiguous run, then joins the runs in order.
 func planBatch(sm *spec.Sampler, pl *engine.Planner, charBook, fontBook *codebook, seed uint64, start, n, workers, w, h, c, k int, at *atlas.Atlas) *batch {
-	b := &batch{start: start, records: make([][]byte, n), chars: make([]uint32, n), fonts: make([]uint32, n)}
+	b := &batch{start: start, samples: make([]scene.Sample, n), chars: make([]uint32, n), fonts: make([]uint32, n)}
 	b.plan = engine.Batch{Width: w, Height: h, Channels: c, MaskChannels: k, Atlas: at}
 	workers = max(1, min(workers, n))
 	type part struct {
-		images  []engine.Image
-		symbols []engine.Symbol
-		err     error
+		plan engine.Batch
+		err  error
 	}
 	parts := make([]part, workers)
 	var wg sync.WaitGroup
@@ -510,16 +548,15 @@ func planBatch(sm *spec.Sampler, pl *engine.Planner, charBook, fontBook *codeboo
 			defer wg.Done()
 			p := &parts[wk]
 			defer recoverInto(&p.err, "planning")
-			p.images = make([]engine.Image, 0, hi-lo)
+			p.plan.Images = make([]engine.Image, 0, hi-lo)
 			var s scene.Sample
 			for j := lo; j < hi; j++ {
 				s = sm.Sample(seed, start+j)
-				p.images, p.symbols, p.err = pl.Plan(&s, p.images, p.symbols)
-				if p.err != nil {
+				if p.err = pl.Plan(&s, &p.plan); p.err != nil {
 					p.err = fmt.Errorf("sample %d: %w", start+j, p.err)
 					return
 				}
-				b.records[j] = s.AppendRecord(make([]byte, 0, 640))
+				b.samples[j] = s // its record is written after painting (finish)
 				var char, font string
 				if len(s.Symbols) > 0 {
 					char, font = s.Symbols[0].Char, s.Symbols[0].Font
@@ -534,12 +571,10 @@ func planBatch(sm *spec.Sampler, pl *engine.Planner, charBook, fontBook *codeboo
 			b.err = p.err
 			return b
 		}
-		off := uint32(len(b.plan.Symbols))
-		for i := range p.images {
-			p.images[i].FirstSymbol += off
+		if err := b.plan.Append(&p.plan); err != nil {
+			b.err = err
+			return b
 		}
-		b.plan.Images = append(b.plan.Images, p.images...)
-		b.plan.Symbols = append(b.plan.Symbols, p.symbols...)
 	}
 	return b
 }

@@ -62,7 +62,7 @@ assert mask.shape == (n, h, w, k) and mask.dtype == np.uint8, (mask.shape, mask.
 assert y.shape == (n,), y.shape
 assert sorted(splits) == ['compositional_char_font', 'random', 'stratified_char', 'stratified_font'], sorted(splits)
 keys = ['resolution', 'pixel_noise_scale', 'seed', 'background', 'alphabet', 'char', 'font',
-        'is_bold', 'is_slant', 'scale', 'translation', 'rotation', 'foreground', 'symbols']
+        'is_bold', 'is_slant', 'scale', 'translation', 'rotation', 'foreground', 'bbox', 'symbols']
 for r in y:
     assert list(r.keys()) == keys, list(r.keys())
     assert r['is_bold'] in ('True', 'False') and r['is_slant'] in ('True', 'False')

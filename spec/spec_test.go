@@ -11,7 +11,14 @@ import (
 	"testing"
 )
 
-var presetList = []string{"default", "default-bw", "korean-1k", "plain", "tiny"}
+// presetList is the original's 21 dataset names plus the paper's variants.
+var presetList = []string{
+	"all-chars", "balanced-font-chars", "camouflage", "counting", "counting-crowded", "counting-fix-scale",
+	"default", "default-bw", "korean-1k", "large-translation", "less-variations", "many-small-occlusion",
+	"missing-symbol", "natural-patterns", "non-camou-bw", "non-camou-shade", "pixel-noise", "plain",
+	"segmentation", "some-large-occlusion", "tiny",
+	"label-noise", "pixel-noise-paper",
+}
 
 func TestPresets(t *testing.T) {
 	var names []string

@@ -174,10 +174,11 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 // branch on it per pixel mispredicts; appending to the list does not
 // branch.
 func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
-	w, h := p.b.Width, p.b.Height
+	w := p.b.Width
 	g := p.glyphs[sym.Glyph]
-	x0, y0, x1, y1, ok := inkBounds(sym, g, p.tile, w, h)
-	if !ok {
+	// The Planner's engine.InkBounds, within the image (Batch.Check).
+	x0, y0, x1, y1 := int(sym.Box[0]), int(sym.Box[1]), int(sym.Box[2]), int(sym.Box[3])
+	if x0 >= x1 || y0 >= y1 {
 		return
 	}
 	covered := p.covered[:(x1-x0)*(y1-y0)]
@@ -295,51 +296,6 @@ func (p *painter) subCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 type coveredPixel struct {
 	x, y int32
 	c    float32
-}
-
-// inkBounds returns the pixel rectangle [x0, x1)×[y0, y1) where the symbol
-// can have coverage: the glyph's ink box in texels, grown by the distance at
-// which coverage reaches zero (half a pixel, or half a sub-sample's cell,
-// plus the bold bias, plus a texel for bilinear reach), clipped to the tile,
-// mapped back through the inverse affine, with a pixel of margin (which
-// also holds a pixel's sub-samples, within half a pixel of its centre).
-// Pixels outside it would sample coverage 0 anyway (for a sub-sampled
-// symbol, given SubDistScale's ramp); skipping them is only faster.
-func inkBounds(sym *engine.Symbol, g *atlas.Glyph, size, w, h int) (x0, y0, x1, y1 int, ok bool) {
-	a := sym.Affine
-	det := float64(a[0])*float64(a[4]) - float64(a[1])*float64(a[3])
-	if det == 0 || math.IsNaN(det) || sym.DistScale <= 0 {
-		return 0, 0, 0, 0, false
-	}
-	k := float64(g.TexelsPerEm)
-	// A sub-sample's ramp reaches 0.5/(DistScale·Sub) texels; the
-	// samples' spread within the pixel is in the pixel margin below.
-	reach := 0.5 / float64(sym.DistScale)
-	if sym.Sub > 1 {
-		reach /= float64(sym.Sub)
-	}
-	m := reach + math.Max(float64(sym.Bias), 0) + 1
-	s := float64(size)
-	u0 := math.Max((float64(g.Ink[0])-float64(g.Origin[0]))*k-m, 0)
-	v0 := math.Max((float64(g.Ink[1])-float64(g.Origin[1]))*k-m, 0)
-	u1 := math.Min((float64(g.Ink[2])-float64(g.Origin[0]))*k+m, s)
-	v1 := math.Min((float64(g.Ink[3])-float64(g.Origin[1]))*k+m, s)
-	minX, minY := math.Inf(1), math.Inf(1)
-	maxX, maxY := math.Inf(-1), math.Inf(-1)
-	for _, c := range [4][2]float64{{u0, v0}, {u1, v0}, {u0, v1}, {u1, v1}} {
-		du, dv := c[0]-float64(a[2]), c[1]-float64(a[5])
-		x := (float64(a[4])*du - float64(a[1])*dv) / det
-		y := (-float64(a[3])*du + float64(a[0])*dv) / det
-		minX, maxX = math.Min(minX, x), math.Max(maxX, x)
-		minY, maxY = math.Min(minY, y), math.Max(maxY, y)
-	}
-	// Pixel centres x + ½ within [minX, maxX], with a pixel of margin
-	// against float32 rounding of the affine.
-	x0 = max(int(math.Floor(minX))-1, 0)
-	y0 = max(int(math.Floor(minY))-1, 0)
-	x1 = min(int(math.Ceil(maxX))+1, w)
-	y1 = min(int(math.Ceil(maxY))+1, h)
-	return x0, y0, x1, y1, x0 < x1 && y0 < y1
 }
 
 // post applies the original's image-wide post-processing in order: grey,

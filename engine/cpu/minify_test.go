@@ -53,7 +53,7 @@ func minifiedCase(t testing.TB, r *rng.Stream, res int, px float64) coverageCase
 	s := scene.Sample{Width: res, Height: res, Background: scene.Pattern{Style: scene.NoPattern}, Symbols: []scene.Symbol{sym}}
 	b := &engine.Batch{Width: res, Height: res, Channels: 1, MaskChannels: 1, Atlas: at}
 	var err error
-	if b.Images, b.Symbols, err = (&engine.Planner{Fonts: lib, Atlas: at}).Plan(&s, nil, nil); err != nil {
+	if err = (&engine.Planner{Fonts: lib, Atlas: at}).Plan(&s, b); err != nil {
 		t.Fatal(err)
 	}
 	rn := []rune(sym.Char)[0]
@@ -275,14 +275,14 @@ func TestCoverageVanishesOutsideInkBounds(t *testing.T) {
 		s.Symbols[0].Scale = 0.002 * math.Pow(150, r.Float64())
 		s.Symbols[0].Rotation = r.Uniform(0, 2*math.Pi)
 		lib, _, _ := env(t)
-		_, syms, err := (&engine.Planner{Fonts: lib, Atlas: at}).Plan(&s, nil, nil)
-		if err != nil {
+		var pb engine.Batch
+		if err := (&engine.Planner{Fonts: lib, Atlas: at}).Plan(&s, &pb); err != nil {
 			t.Fatal(err)
 		}
-		sym := &syms[0]
+		sym := &pb.Symbols[0]
 		subs[sym.Sub]++
 		g := at.Glyphs()[sym.Glyph]
-		x0, y0, x1, y1, ok := inkBounds(sym, g, params.TileSize, res, res)
+		x0, y0, x1, y1, ok := engine.InkBounds(sym, g, params.TileSize, res, res)
 		if !ok {
 			x0, y0, x1, y1 = 0, 0, 0, 0
 		}

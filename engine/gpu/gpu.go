@@ -285,6 +285,7 @@ func withDefines(src string, subsampling bool) string {
 		{"SYM_AFFINE", w(unsafe.Offsetof(sy.Affine))},
 		{"SYM_DISTSCALE", w(unsafe.Offsetof(sy.DistScale))},
 		{"SYM_BIAS", w(unsafe.Offsetof(sy.Bias))},
+		{"SYM_BOX", w(unsafe.Offsetof(sy.Box))},
 		{"SYM_FG", w(unsafe.Offsetof(sy.Fg))},
 		{"PAT_KIND", w(unsafe.Offsetof(pa.Kind))},
 		{"PAT_GEOM", w(unsafe.Offsetof(pa.Geom))},

@@ -185,7 +185,7 @@ func (c *Checker) paint(pl *engine.Planner, family string, face *fonts.Face, bol
 		s := scene.Sample{Width: size, Height: size, Gray: true, Symbols: []scene.Symbol{sym},
 			Background: scene.Pattern{Style: scene.NoPattern}}
 		var err error
-		if b.Images, b.Symbols, err = pl.Plan(&s, b.Images, b.Symbols); err != nil {
+		if err = pl.Plan(&s, &b); err != nil {
 			return nil, nil, err
 		}
 		path, err := atlas.Outline(face, r)
