@@ -1,0 +1,70 @@
+package generate
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/synbols-gpu/synbols-gpu/masks"
+)
+
+// MaskModeAttr is the root attribute that names what the mask dataset
+// holds: a masks.Mode's name ("symbols", "flatten", "flatten_except_first").
+const MaskModeAttr = "mask_mode"
+
+// finish completes a painted batch on workers goroutines, each over a
+// contiguous run of images: it measures every symbol's box on the painted
+// per-symbol masks, aggregates the mask of the mode (into b.agg; the
+// painter's masks are used as they are for masks.Symbols) with Flatten's
+// overlap_score, and writes the records, which need both. It runs after
+// Paint because boxes and overlap are properties of the pixels, not of the
+// plan.
+func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
+	n := len(b.plan.Images)
+	if len(b.samples) != n {
+		// planBatch must keep each sample (batch.samples) for this.
+		return fmt.Errorf("%w: batch at %d has %d samples for %d images", ErrInternal, b.start, len(b.samples), n)
+	}
+	px, ch := w*h, mode.Channels(k)
+	if mode != masks.Symbols {
+		b.agg = make([]byte, n*px*ch)
+	}
+	b.records = make([][]byte, n)
+	workers = max(1, min(workers, n))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for wk := range workers {
+		lo, hi := n*wk/workers, n*(wk+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer recoverInto(&errs[wk], "masks and records")
+			boxes := make([]masks.Box, k)
+			for j := lo; j < hi; j++ {
+				s := &b.samples[j]
+				ns := len(s.Symbols)
+				if ns > k {
+					errs[wk] = fmt.Errorf("%w: sample %d has %d symbols, more than %d mask channels", ErrInternal, b.start+j, ns, k)
+					return
+				}
+				src := b.out.Mask[j*px*k : (j+1)*px*k]
+				masks.Boxes(boxes, src, w, h, k, ns)
+				for i := range s.Symbols {
+					s.Symbols[i].Box, s.Symbols[i].HasBox = boxes[i], true
+				}
+				if b.agg != nil {
+					s.Overlap, s.HasOverlap = mode.Aggregate(b.agg[j*px*ch:(j+1)*px*ch], src, w, h, k, ns)
+				}
+				b.records[j] = s.AppendRecord(make([]byte, 0, recordBytes+max(0, ns-1)*symbolRecordBytes))
+			}
+		}()
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	// The records hold all the batch needs of its samples.
+	b.samples = nil
+	return nil
+}
