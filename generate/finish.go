@@ -68,3 +68,18 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 	b.samples = nil
 	return nil
 }
+
+// maskMode is the run's mask mode: Config.Mask when set, else the spec's.
+func maskMode(cfg Config) (masks.Mode, error) {
+	if !cfg.Mask.Valid() {
+		return 0, fmt.Errorf("%w: mask mode %v", ErrConfig, cfg.Mask)
+	}
+	if cfg.Mask != masks.Symbols {
+		return cfg.Mask, nil
+	}
+	m, err := masks.ParseMode(cfg.Spec.MaskMode())
+	if err != nil {
+		return 0, fmt.Errorf("%w: the spec's mask: %w", ErrConfig, err)
+	}
+	return m, nil
+}

@@ -47,9 +47,8 @@ type Config struct {
 	DryRun  bool
 	Preview bool // write <out stem>_preview.png beside Out
 
-	// Mask is what the mask dataset holds (masks.Mode; the zero value
-	// is the per-symbol masks). Until specs carry their preset's mode,
-	// the caller says.
+	// Mask, when not masks.Symbols (the zero value), overrides the
+	// spec's mask mode (spec.Spec.MaskMode): what the mask dataset holds.
 	Mask masks.Mode
 	// SymbolMasks also writes the per-symbol masks as symbol_mask
 	// (N, H, W, K), in every mode: a label map loses the pixels of
@@ -244,8 +243,9 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	if cfg.Spec == nil || cfg.Fonts == nil || cfg.Atlas == nil || cfg.Backend == nil {
 		return res, fmt.Errorf("%w: spec, fonts, atlas and backend are required", ErrConfig)
 	}
-	if !cfg.Mask.Valid() {
-		return res, fmt.Errorf("%w: mask mode %v", ErrConfig, cfg.Mask)
+	// cfg is Run's own copy: from here on cfg.Mask is the run's mode.
+	if cfg.Mask, err = maskMode(cfg); err != nil {
+		return res, err
 	}
 	u, err := Universe(cfg.Spec, cfg.Fonts)
 	if err != nil {

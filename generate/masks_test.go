@@ -103,21 +103,32 @@ print('ok', overlapped / n, lost / max(1, labelled))
 func TestMaskModes(t *testing.T) {
 	py := pytest.Python(t)
 	lib, at := env(t)
-	sp, err := spec.Parse("multi.yaml", []byte(multiSpec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := sp.MaxSymbols()
-	if k < 5 {
-		t.Fatalf("MaxSymbols %d, want ≥ 5", k)
-	}
 	dir := t.TempDir()
-	for _, mode := range []masks.Mode{masks.Symbols, masks.Flatten, masks.FlattenExceptFirst} {
-		t.Run(mode.String(), func(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		yaml      string     // added to multiSpec
+		cfg, mode masks.Mode // Config.Mask; the mode the file must have
+	}{
+		{"symbols", "", masks.Symbols, masks.Symbols},
+		{"flatten", "", masks.Flatten, masks.Flatten},
+		{"flatten_except_first", "", masks.FlattenExceptFirst, masks.FlattenExceptFirst},
+		{"flatten-from-spec", "mask: flatten\n", masks.Symbols, masks.Flatten},
+		{"config-over-spec", "mask: flatten\n", masks.FlattenExceptFirst, masks.FlattenExceptFirst},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sp, err := spec.Parse("multi.yaml", []byte(multiSpec+c.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := sp.MaxSymbols()
+			if k < 5 {
+				t.Fatalf("MaxSymbols %d, want ≥ 5", k)
+			}
+			mode := c.mode
 			const n = 150
-			out := filepath.Join(dir, mode.String()+".h5py")
-			_, err := Run(context.Background(), Config{
-				Name: "multi", Spec: sp, N: n, Seed: 9, Out: out, Mask: mode, SymbolMasks: true,
+			out := filepath.Join(dir, c.name+".h5py")
+			_, err = Run(context.Background(), Config{
+				Name: "multi", Spec: sp, N: n, Seed: 9, Out: out, Mask: c.cfg, SymbolMasks: true,
 				Fonts: lib, Atlas: at, Backend: cpu.New(2), Workers: 2, BatchSize: 64,
 			})
 			if err != nil {
