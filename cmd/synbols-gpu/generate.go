@@ -164,14 +164,21 @@ func (c *common) checked(lib *fonts.Library, sp *spec.Spec) (*fonts.Library, err
 	if err != nil {
 		return nil, err
 	}
-	lang, _ := sp.Language()
-	lc, ok := cat.Language(lang)
-	if !ok {
-		return nil, fmt.Errorf("font catalogue has no language %q", lang)
+	keep := map[string]bool{}
+	for _, lang := range sp.Languages() {
+		lc, ok := cat.Language(lang)
+		if !ok {
+			return nil, fmt.Errorf("font catalogue has no language %q", lang)
+		}
+		for _, f := range lc.Families {
+			keep[f.Name] = true
+		}
 	}
-	keep := make(map[string]bool, len(lc.Families))
-	for _, f := range lc.Families {
-		keep[f.Name] = true
+	// The occluders' family is named by the spec and checked for its
+	// glyphs by the universe: the catalogue's per-language verdicts do
+	// not apply to it.
+	if occ := sp.OccluderFont(); occ != "" {
+		keep[occ] = true
 	}
 	out := &fonts.Library{}
 	for _, f := range lib.Families {

@@ -19,6 +19,7 @@ import (
 	"syscall"
 
 	"github.com/synbols-gpu/synbols-gpu/generate"
+	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
 // errUsage marks command-line mistakes: exit status 2, like package flag.
@@ -189,14 +190,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "fonts":
 		return cmdFonts(ctx, args[1:], stdout, stderr)
 	case "presets":
-		listPresets(stdout)
-		return nil
+		return cmdPresets(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return nil
 	default:
 		return fmt.Errorf("%w: unknown command %q (see 'synbols-gpu --help')", errUsage, args[0])
 	}
+}
+
+// cmdPresets lists the presets, or with "show NAME" prints a preset's
+// resolved spec: every field written out, no base, so the text is a
+// starting point for a spec file and --spec reads it back unchanged.
+func cmdPresets(args []string, stdout io.Writer) error {
+	switch {
+	case len(args) == 0 || (len(args) == 1 && args[0] == "list"):
+		listPresets(stdout)
+		return nil
+	case args[0] == "show" && len(args) == 2:
+		s, err := spec.Preset(args[1])
+		if err != nil {
+			return fmt.Errorf("%w: %w", errUsage, err)
+		}
+		y, err := s.YAML()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(y)
+		return err
+	case args[0] == "show":
+		return fmt.Errorf("%w: presets show takes one preset name, got %d arguments", errUsage, len(args)-1)
+	}
+	return fmt.Errorf("%w: unknown presets command %q (want list or show NAME)", errUsage, args[0])
 }
 
 func usage(w io.Writer) {
@@ -207,6 +232,7 @@ Usage:
   synbols-gpu generate --spec FILE.yaml --n_samples N [flags]
   synbols-gpu bench [flags]     images/s of the painting backends and of the whole pipeline
   synbols-gpu presets           the predefined datasets
+  synbols-gpu presets show NAME a preset's resolved YAML (which --spec accepts back)
   synbols-gpu fonts list|check|show|install   the font pool (run 'synbols-gpu fonts help')
 
 Run 'synbols-gpu generate --help' for every flag.
