@@ -28,6 +28,13 @@
 // mask (4·K bytes per quad), and it is the only one to read and write its
 // pixels' float RGB in the scratch buffer: no barriers are needed except for
 // the min/max reduction in shared memory.
+//
+// A symbol visits only its Box (engine.Symbol.Box, the Planner's
+// InkBounds), keeping that ownership: the box's pixels lie in the band of
+// quads qa = (y0·W + x0)/4 to qb = ((y1 − 1)·W + x1 − 1)/4, invocation l
+// takes the quads of the band ≡ l mod LOCAL_SIZE, and within a quad only
+// the pixels inside the box (see engine/gpu's package doc for why a band
+// rather than a pass per row).
 
 layout(local_size_x = LOCAL_SIZE) in;
 
@@ -270,6 +277,12 @@ float sdfAt(uint base, float u, float v) {
 	return sd;
 }
 
+// firstOwn is the first quad at or after qa that invocation lid owns (the
+// quads q ≡ lid mod LOCAL_SIZE).
+uint firstOwn(uint qa, uint lid) {
+	return qa + (lid + LOCAL_SIZE - qa % LOCAL_SIZE) % LOCAL_SIZE;
+}
+
 // ---- noise (internal/rng lowbias32, engine.NoiseKeyed) ----
 
 uint lowbias32(uint x) {
@@ -347,19 +360,30 @@ void main() {
 		float distScale = uintBitsToFloat(symbols[sw + SYM_DISTSCALE]);
 		float bias = uintBitsToFloat(symbols[sw + SYM_BIAS]);
 		Pat fg = loadSymbolPat(sw + SYM_FG);
+		// The symbol's Box: this invocation visits its own quads among
+		// those each row of the box touches (see the header).
+		uint bx0 = symbols[sw + SYM_BOX + 0u];
+		uint by0 = symbols[sw + SYM_BOX + 1u];
+		uint bx1 = symbols[sw + SYM_BOX + 2u];
+		uint by1 = symbols[sw + SYM_BOX + 3u];
+		if (bx0 >= bx1 || by0 >= by1) {
+			continue;
+		}
+		uint qa = (by0 * W + bx0) / 4u;
+		uint qb = ((by1 - 1u) * W + bx1 - 1u) / 4u;
 #if SUBSAMPLING
 		uint nsub = min(symbols[sw + SYM_SUB], MAX_SUB);
 		if (nsub <= 1u) {
 #endif
 			// One sample at the pixel centre.
-			for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+			for (uint q = firstOwn(qa, lid); q <= qb; q += LOCAL_SIZE) {
 				for (uint j = 0u; j < 4u; j++) {
 					uint p = 4u * q + j;
-					if (p >= npix) {
-						break;
-					}
 					uint x = p % W;
 					uint y = p / W;
+					if (x < bx0 || x >= bx1 || y < by0 || y >= by1) {
+						continue;
+					}
 					precise float px = float(x) + 0.5;
 					precise float py = float(y) + 0.5;
 					precise float u = a0 * px + a1 * py + a2;
@@ -422,14 +446,14 @@ void main() {
 		precise float slope = distScale * float(nsub);
 		precise float ru = 0.5 * (abs(a0) + abs(a1)) + 1.0;
 		precise float rv = 0.5 * (abs(a3) + abs(a4)) + 1.0;
-		for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+		for (uint q = firstOwn(qa, lid); q <= qb; q += LOCAL_SIZE) {
 			for (uint j = 0u; j < 4u; j++) {
 				uint p = 4u * q + j;
-				if (p >= npix) {
-					break;
-				}
 				uint x = p % W;
 				uint y = p / W;
+				if (x < bx0 || x >= bx1 || y < by0 || y >= by1) {
+					continue;
+				}
 				precise float px = float(x) + 0.5;
 				precise float py = float(y) + 0.5;
 				precise float u = a0 * px + a1 * py + a2;

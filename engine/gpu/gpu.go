@@ -28,6 +28,19 @@
 // go through the same L1/L2 caches as texel fetches (not yet measured on
 // the H100: bench/device.sh does).
 //
+// Symbol boxes: each symbol is painted over its Box only (the Planner's
+// InkBounds), not the whole image, and invocation l still owns quads l,
+// l + 256, ... of the image in every phase, so no barrier is added. The
+// shader walks the band of quads from the box's first pixel to its last
+// (rows y0 to y1 − 1 whole) and skips pixels outside the box: a symbol
+// costs each invocation ⌈rows·W/4/256⌉ quad steps, against ⌈W·H/4/256⌉
+// before. A pass per row over only the quads [x0, x1) touches would cost
+// each invocation one step per row (mostly idle on a small box), which is
+// fewer only for images wider than 4·256 pixels; on llvmpipe it painted
+// the default preset at 32×32 at 0.6× the whole-image speed, where the
+// band runs at 1.85× and crowded 128×128 scenes (BenchmarkPaintCrowded128,
+// 50 symbols of 6–19 px) at 5× (row passes: 2.3×).
+//
 // GPU buffer layout: an image's pixels are padded to a multiple of 4
 // (P4 = ⌈W·H/4⌉·4), so that each image of X (P4·C bytes) and of the mask
 // (P4·K bytes) starts on a 32-bit word and every shader invocation owns the
