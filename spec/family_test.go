@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -370,6 +372,68 @@ func TestFamilyErrors(t *testing.T) {
 		msg := err.Error()
 		if !strings.Contains(msg, c.want) || !strings.Contains(msg, "(line ") || strings.Contains(msg, "\n") {
 			t.Errorf("%q:\n got %s\nwant one line with the line number, containing %q", c.yaml, msg, c.want)
+		}
+	}
+}
+
+func TestUsesImages(t *testing.T) {
+	for name, want := range map[string]bool{"natural-patterns": true, "default": false, "camouflage": false} {
+		if got := mustPreset(t, name).UsesImages(); got != want {
+			t.Errorf("%s: UsesImages %v, want %v", name, got, want)
+		}
+	}
+	if !mustParse(t, "background: {mixture: [{weight: 1, value: none}, {weight: 1, value: image}]}").UsesImages() {
+		t.Error("an image inside a mixture is not seen")
+	}
+}
+
+// TestDocExamples: the YAML examples of docs/spec-language.md parse, and
+// the joint-distribution example makes colour depend on the char.
+func TestDocExamples(t *testing.T) {
+	doc, err := os.ReadFile("../docs/spec-language.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(doc), "```yaml\n")[1:]
+	if len(blocks) < 4 {
+		t.Fatalf("found %d YAML examples, want at least 4", len(blocks))
+	}
+	var joint *Spec
+	for i, b := range blocks {
+		text := b[:strings.Index(b, "```")]
+		if strings.HasPrefix(text, "{") {
+			continue // the list of distribution forms
+		}
+		s, err := Parse(fmt.Sprintf("example%d.yaml", i), []byte(text))
+		if err != nil {
+			t.Errorf("example %d: %v\n%s", i, err, text)
+			continue
+		}
+		if s.Name() == "joint" {
+			joint = s
+		}
+	}
+	if joint == nil {
+		t.Fatal("no joint example")
+	}
+	sm, err := joint.Sampler(englishUniverse())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2000 {
+		y := sm.Sample(1, i).Symbols[0]
+		c := y.Foreground.Color
+		switch y.Char {
+		case "a":
+			if c[0] != 0 || (c[1] == 0) == (c[2] == 0) {
+				t.Fatalf("'a' drawn in %v", c)
+			}
+		case "b", "c":
+			if c[2] != 0 && y.Char == "b" || c[1] != 0 && y.Char == "c" {
+				t.Fatalf("%q drawn in %v", y.Char, c)
+			}
+		default:
+			t.Fatalf("char %q", y.Char)
 		}
 	}
 }

@@ -418,3 +418,30 @@ func (s *Spec) CharsDrawn(u Universe) int {
 	}
 	return len(seen)
 }
+
+// UsesImages reports whether the spec can draw an ImagePattern, which
+// needs an image pool (the command line's --image-dir).
+func (s *Spec) UsesImages() bool {
+	for _, a := range s.allAttrs() {
+		for _, d := range []dist[scene.Pattern]{a.background, a.symbol.foreground, a.occlusion.foreground} {
+			if drawsImage(d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func drawsImage(d dist[scene.Pattern]) bool {
+	switch d := d.(type) {
+	case imagePattern:
+		return true
+	case mixture[scene.Pattern]:
+		for _, c := range d.comps {
+			if drawsImage(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
