@@ -41,6 +41,11 @@ func (s *Sample) AppendRecord(b []byte) []byte {
 		b = append(b, '}')
 	}
 	b = append(b, ']')
+	if s.Component > 0 {
+		// Which mixture component drew the sample, counted from 0.
+		b = append(b, `, "mixture_component": `...)
+		b = strconv.AppendInt(b, int64(s.Component-1), 10)
+	}
 	if s.HasOverlap {
 		b = append(b, `, "overlap_score": `...)
 		b = appendPyFloat(b, s.Overlap)
@@ -99,6 +104,19 @@ func (p *Pattern) appendRecord(b []byte) []byte {
 	if p.Style == ImagePattern {
 		b = append(b, `, "path": `...)
 		b = appendPyString(b, p.Image.Path)
+	}
+	if p.Style == SolidColor {
+		// The colour itself, which a spec may draw (a choice, or a
+		// mixture component's): a joint distribution is then checkable
+		// from the records alone.
+		b = append(b, `, "color": [`...)
+		for i, c := range p.Color {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendPyFloat(b, c)
+		}
+		b = append(b, ']')
 	}
 	return append(b, '}')
 }

@@ -125,12 +125,13 @@ func TestGradientFromSeed(t *testing.T) {
 
 // TestRecordUnchanged pins the records of samples without the later keys
 // byte for byte, as the code before true_char, bbox and overlap_score
-// wrote them.
+// wrote them — but for the "color" a SolidColor now records (the
+// original wrote only its style; readers take keys by name).
 func TestRecordUnchanged(t *testing.T) {
 	want := []string{
 		`{"resolution": [32, 32], "pixel_noise_scale": 0.01, "seed": 1570198172, "background": {"style": "Gradient", "seed": 478168918}, "alphabet": "english", "char": "f", "font": "Open Sans", "is_bold": "True", "is_slant": "False", "scale": 0.7594125197014407, "translation": [-0.8613594457025092, 0.3925571371045581], "rotation": -0.00579993524832577, "foreground": {"style": "Gradient", "seed": 1119786704}, "symbols": [{"alphabet": "english", "char": "f", "font": "Open Sans", "is_bold": "True", "is_slant": "False", "scale": 0.7594125197014407, "translation": [-0.8613594457025092, 0.3925571371045581], "rotation": -0.00579993524832577, "foreground": {"style": "Gradient", "seed": 1119786704}}]}`,
-		`{"resolution": [8, 8], "pixel_noise_scale": 0.0, "seed": 0, "background": {"style": "NoPattern"}, "alphabet": "korean", "char": "\uac00\"\\\n\ud83d\ude00", "font": "Noto \u00e9", "is_bold": "False", "is_slant": "False", "scale": 1.0, "translation": [1e-05, 1.2345678901234568e+17], "rotation": 0.0, "foreground": {"style": "SolidColor"}, "symbols": [{"alphabet": "korean", "char": "\uac00\"\\\n\ud83d\ude00", "font": "Noto \u00e9", "is_bold": "False", "is_slant": "False", "scale": 1.0, "translation": [1e-05, 1.2345678901234568e+17], "rotation": 0.0, "foreground": {"style": "SolidColor"}}, {"alphabet": "english", "char": "f", "font": "Open Sans", "is_bold": "True", "is_slant": "False", "scale": 0.7594125197014407, "translation": [-0.8613594457025092, 0.3925571371045581], "rotation": -0.00579993524832577, "foreground": {"style": "Gradient", "seed": 1119786704}}]}`,
-		`{"resolution": [128, 64], "pixel_noise_scale": 0.3, "seed": 4294967295, "background": {"style": "SolidColor"}, "symbols": []}`,
+		`{"resolution": [8, 8], "pixel_noise_scale": 0.0, "seed": 0, "background": {"style": "NoPattern"}, "alphabet": "korean", "char": "\uac00\"\\\n\ud83d\ude00", "font": "Noto \u00e9", "is_bold": "False", "is_slant": "False", "scale": 1.0, "translation": [1e-05, 1.2345678901234568e+17], "rotation": 0.0, "foreground": {"style": "SolidColor", "color": [0.0, 0.0, 0.0]}, "symbols": [{"alphabet": "korean", "char": "\uac00\"\\\n\ud83d\ude00", "font": "Noto \u00e9", "is_bold": "False", "is_slant": "False", "scale": 1.0, "translation": [1e-05, 1.2345678901234568e+17], "rotation": 0.0, "foreground": {"style": "SolidColor", "color": [0.0, 0.0, 0.0]}}, {"alphabet": "english", "char": "f", "font": "Open Sans", "is_bold": "True", "is_slant": "False", "scale": 0.7594125197014407, "translation": [-0.8613594457025092, 0.3925571371045581], "rotation": -0.00579993524832577, "foreground": {"style": "Gradient", "seed": 1119786704}}]}`,
+		`{"resolution": [128, 64], "pixel_noise_scale": 0.3, "seed": 4294967295, "background": {"style": "SolidColor", "color": [0.0, 0.0, 0.0]}, "symbols": []}`,
 	}
 	for i, s := range testSamples() {
 		if got := string(s.AppendRecord(nil)); got != want[i] {
