@@ -58,6 +58,10 @@ type Config struct {
 	Fonts   *fonts.Library
 	Atlas   *atlas.Atlas
 	Backend engine.Backend
+	// Images is the natural-image pool (package images) of specs that
+	// draw ImagePatterns (natural-patterns); required by them, unused by
+	// the others. Its digest is recorded as the image_pool attribute.
+	Images *engine.ImagePool
 
 	Workers   int // goroutines for sampling and planning (≤ 0: GOMAXPROCS)
 	BatchSize int // samples per painted batch (≤ 0: 4096)
@@ -251,7 +255,17 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	recs := FontManifest(cfg.Fonts, u.Fonts)
+	if cfg.Spec.UsesImages() && (cfg.Images == nil || len(cfg.Images.Images) == 0) {
+		return res, fmt.Errorf("%w: %s draws natural images (ImagePattern) and Config.Images holds none", ErrConfig, cfg.Spec.Name())
+	}
+	// The manifest lists every family the dataset can draw: the pool the
+	// sampler draws from, and the occluders' family, named by the spec.
+	families := u.Fonts
+	if occ := cfg.Spec.OccluderFont(); occ != "" && !slices.Contains(families, occ) {
+		families = append(slices.Clone(families), occ)
+		slices.Sort(families)
+	}
+	recs := FontManifest(cfg.Fonts, families)
 	manifest, err := output.EncodeFontManifest(recs)
 	if err != nil {
 		return res, err
@@ -286,7 +300,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	if workers <= 0 {
 		workers = defaultWorkers()
 	}
-	planner := &engine.Planner{Fonts: cfg.Fonts, Atlas: cfg.Atlas}
+	planner := &engine.Planner{Fonts: cfg.Fonts, Atlas: cfg.Atlas, Images: cfg.Images}
 	charBook, fontBook := newCodebook(u.Chars), newCodebook(u.Fonts)
 	var preview *output.Preview
 	if cfg.Out != "" && cfg.Preview {
@@ -308,18 +322,22 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		for _, d := range cfg.Mask.Shape(1, h, w, k)[1:] {
 			maskShape = append(maskShape, int(d))
 		}
+		rootAttrs := map[string]string{
+			"spec":                  string(specYAML),
+			MaskModeAttr:            cfg.Mask.String(),
+			"channel_order":         map[int]string{1: "L", 3: "RGB"}[channels],
+			"generator":             "synbols-gpu",
+			"dataset":               cfg.Name,
+			output.FontManifestAttr: manifest,
+			output.FontPoolAttr:     pool,
+		}
+		if d := imagePoolDigest(cfg); d != "" {
+			rootAttrs[ImagePoolAttr] = d
+		}
 		wr, err = output.Create(output.Options{
 			Path: cfg.Out, N: cfg.N, H: h, W: w, C: channels, K: k,
 			MaskShape: maskShape, SymbolMask: cfg.SymbolMasks,
-			Attrs: map[string]string{
-				"spec":                  string(specYAML),
-				MaskModeAttr:            cfg.Mask.String(),
-				"channel_order":         map[int]string{1: "L", 3: "RGB"}[channels],
-				"generator":             "synbols-gpu",
-				"dataset":               cfg.Name,
-				output.FontManifestAttr: manifest,
-				output.FontPoolAttr:     pool,
-			},
+			Attrs:   rootAttrs,
 			Preview: PreviewPath(cfg.Out),
 		})
 		if err != nil {
@@ -509,6 +527,18 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	return res, nil
 }
 
+// ImagePoolAttr is the root attribute holding the image pool's digest
+// ("sha256:…", empty when the spec draws no natural image): with the spec,
+// seed and font pool it names what regenerates the dataset.
+const ImagePoolAttr = "image_pool"
+
+func imagePoolDigest(cfg Config) string {
+	if cfg.Images == nil || !cfg.Spec.UsesImages() {
+		return ""
+	}
+	return "sha256:" + cfg.Images.Digest
+}
+
 // stageTimer sums one pipeline stage's time; one goroutine writes it.
 type stageTimer struct{ busy, wait time.Duration }
 
@@ -533,7 +563,7 @@ func PreviewPath(out string) string {
 // goroutines, each taking a contiguous run, then joins the runs in order.
 func planBatch(sm *spec.Sampler, pl *engine.Planner, charBook, fontBook *codebook, seed uint64, start, n, workers, w, h, c, k int, at *atlas.Atlas) *batch {
 	b := &batch{start: start, samples: make([]scene.Sample, n), chars: make([]uint32, n), fonts: make([]uint32, n)}
-	b.plan = engine.Batch{Width: w, Height: h, Channels: c, MaskChannels: k, Atlas: at}
+	b.plan = engine.Batch{Width: w, Height: h, Channels: c, MaskChannels: k, Atlas: at, Pool: pl.Images}
 	workers = max(1, min(workers, n))
 	type part struct {
 		plan engine.Batch

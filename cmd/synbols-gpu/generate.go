@@ -19,6 +19,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/generate"
+	"github.com/synbols-gpu/synbols-gpu/images"
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
@@ -226,6 +227,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(fonts.Languages(), ", "))
 		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
 		checks   = fs.Bool("font-checks", true, "drop the families the font catalogue rejects (see 'synbols-gpu fonts check')")
+		imageDir = fs.String("image-dir", "", "folder of natural images (.jpg, .png, .gif, searched recursively) for image patterns (natural-patterns)")
+		symMasks = fs.Bool("symbol-masks", false, "also write every symbol's own mask as symbol_mask (N, H, W, K), whatever the spec's mask mode")
 	)
 	fs.IntVar(n, "n-samples", 10000, "")
 	c.src.ctx = ctx
@@ -266,6 +269,20 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if flagSet(fs, "language") {
 		if err := sp.SetLanguage(*language); err != nil {
 			return fmt.Errorf("%w: --language: %w", errUsage, err)
+		}
+	}
+	if sp.UsesImages() && *imageDir == "" {
+		return fmt.Errorf("%w: %s draws natural images: give --image-dir DIR (a folder of .jpg, .png or .gif images)", errUsage, name)
+	}
+	// The images are loaded before fonts and backend: a bad folder is
+	// reported at once.
+	var pool *engine.ImagePool
+	if *imageDir != "" && sp.UsesImages() {
+		pool, err = images.Load(ctx, *imageDir, images.Options{Warn: func(msg string) {
+			fmt.Fprintf(stderr, "synbols-gpu: warning: --image-dir: %s\n", msg)
+		}})
+		if err != nil {
+			return fmt.Errorf("--image-dir: %w", err)
 		}
 	}
 	// Read the manifest before loading fonts and backend: a bad file is
@@ -321,7 +338,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	bar := newProgress(stderr, *n, !*quiet)
 	res, err := generate.Run(ctx, generate.Config{
 		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun,
-		Fonts: st.fonts, Atlas: st.atlas, Backend: st.backend,
+		Fonts: st.fonts, Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
 	})
 	bar.finish()
