@@ -30,6 +30,9 @@ func (s *Spec) YAML() ([]byte, error) {
 	if s.mask != "" && s.mask != maskModes[0] {
 		kv = append(kv, "mask", strNode(s.mask))
 	}
+	if s.selectOverlap != "" {
+		kv = append(kv, "select", mapNode(true, "overlap", strNode(s.selectOverlap)))
+	}
 	kv = append(kv, s.sceneAttrs.yamlFields()...)
 	if len(s.components) > 0 {
 		comps := &node{Kind: yaml.SequenceNode, Tag: "!!seq"}

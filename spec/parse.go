@@ -27,21 +27,22 @@ type parser struct {
 
 // Field names, in the order YAML() writes them; unknown-field errors list them.
 var (
-	topFields       = []string{"name", "description", "base", "resolution", "gray", "alphabet", "fonts", "mask", "n_symbols", "symbol", "background", "inverse", "max_contrast", "pixel_noise", "occlusion", "label_noise", "mixture"}
-	sceneFields     = []string{"n_symbols", "symbol", "background", "inverse", "max_contrast", "pixel_noise", "occlusion", "label_noise"}
-	componentFields = append([]string{"weight", "mixture"}, sceneFields...)
-	symbolFields    = []string{"char", "font", "order", "bold", "slant", "rotation", "scale", "translation", "foreground"}
-	occlusionFields = []string{"n", "char", "font", "rotation", "scale", "translation", "foreground"}
-	alphabetFields  = []string{"language", "languages", "case", "first"}
-	fontsFields     = []string{"require_bold_face", "first"}
-	floatKinds      = []string{"uniform", "normal", "lognormal", "choice", "randint", "mixture"}
-	intKinds        = []string{"randint", "choice", "mixture"}
-	boolKinds       = []string{"bernoulli", "mixture"}
-	patternKinds    = []string{"solid", "gradient", "multi_gradient", "camouflage", "image", "mixture"}
-	choiceKinds     = []string{"choice", "mixture"}
-	letterCases     = []string{"lower", "upper", "both"}
-	maskModes       = []string{"symbols", "flatten", "flatten_except_first"}
-	symbolOrders    = []string{"char_first", "font_first"}
+	topFields         = []string{"name", "description", "base", "resolution", "gray", "alphabet", "fonts", "mask", "select", "n_symbols", "symbol", "background", "inverse", "max_contrast", "pixel_noise", "occlusion", "label_noise", "mixture"}
+	sceneFields       = []string{"n_symbols", "symbol", "background", "inverse", "max_contrast", "pixel_noise", "occlusion", "label_noise"}
+	componentFields   = append([]string{"weight", "mixture"}, sceneFields...)
+	symbolFields      = []string{"char", "font", "order", "bold", "slant", "rotation", "scale", "translation", "foreground"}
+	occlusionFields   = []string{"n", "char", "font", "rotation", "scale", "translation", "foreground"}
+	alphabetFields    = []string{"language", "languages", "case", "first"}
+	fontsFields       = []string{"require_bold_face", "first"}
+	floatKinds        = []string{"uniform", "normal", "lognormal", "choice", "randint", "mixture"}
+	intKinds          = []string{"randint", "choice", "mixture"}
+	boolKinds         = []string{"bernoulli", "mixture"}
+	patternKinds      = []string{"solid", "gradient", "multi_gradient", "camouflage", "image", "mixture"}
+	choiceKinds       = []string{"choice", "mixture"}
+	letterCases       = []string{"lower", "upper", "both"}
+	maskModes         = []string{"symbols", "flatten", "flatten_except_first"}
+	overlapSelections = []string{"none", "some"}
+	symbolOrders      = []string{"char_first", "font_first"}
 )
 
 func (p *parser) fail(n *yaml.Node, path, format string, args ...any) error {
@@ -150,6 +151,12 @@ func (p *parser) parse(data []byte) (*Spec, error) {
 			})
 		case "mask":
 			s.mask, err = p.keyword(v, path, maskModes)
+		case "select":
+			err = p.fields(v, path, []string{"overlap"}, []string{"overlap"}, func(_ string, v *yaml.Node, path string) error {
+				var err error
+				s.selectOverlap, err = p.keyword(v, path, overlapSelections)
+				return err
+			})
 		case "mixture":
 			mixNode = v // applied after every other field: components override the final base
 		default:

@@ -175,8 +175,21 @@ func (a universeAttr) bind(list []string, missing func(string) error) (dist[stri
 // else comes from that seed (see SampleFromSeed), so the record's "seed"
 // alone re-creates the sample.
 func (sm *Sampler) Sample(seed uint64, i int) scene.Sample {
+	return sm.Candidate(seed, i, 0)
+}
+
+// Candidate returns candidate a of sample i: the sample drawn from the
+// (a+1)-th Uint32 of the stream rng.New(seed, i). Candidate 0 is Sample.
+// A spec that selects samples (Spec.SelectOverlap) takes the first
+// candidate that passes, so the dataset's sample i still depends only on
+// (spec, seed, i), and its recorded seed alone re-creates it.
+func (sm *Sampler) Candidate(seed uint64, i, a int) scene.Sample {
 	st := rng.New(seed, uint64(i))
-	return sm.SampleFromSeed(st.Uint32(), i)
+	v := st.Uint32()
+	for range a {
+		v = st.Uint32()
+	}
+	return sm.SampleFromSeed(v, i)
 }
 
 // OccluderAlphabet is the alphabet occluders are recorded with: the

@@ -51,6 +51,9 @@ type Spec struct {
 	firstFonts   int // fonts.first; 0 = every usable family
 	requireBold  bool
 	mask         string // mask: one of maskModes
+	// selectOverlap is select.overlap: keep only samples whose symbols
+	// do not overlap ("none") or do ("some"); "" keeps every sample.
+	selectOverlap string
 	sceneAttrs
 	// components is the mixture: each a complete set of scene attributes
 	// (the base's, overridden by the component's fields), drawn with
@@ -199,6 +202,14 @@ func (a *sceneAttrs) maxSymbols() int {
 	}
 	return hi
 }
+
+// SelectOverlap is select.overlap: "none" keeps only the samples whose
+// overlap_score is 0, "some" only those whose overlap_score is above 0
+// (the paper's non-overlapping and overlapping counting sets), "" every
+// sample. A rejected candidate is replaced by the next candidate of the
+// same index (Sampler.Candidate), so sample i still depends only on
+// (spec, seed, i).
+func (s *Spec) SelectOverlap() string { return s.selectOverlap }
 
 // MaskMode is the spec's mask: "symbols" (one channel per symbol),
 // "flatten" (the original's flatten_mask: a label map) or

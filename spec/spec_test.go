@@ -17,7 +17,7 @@ var presetList = []string{
 	"default", "default-bw", "korean-1k", "large-translation", "less-variations", "many-small-occlusion",
 	"missing-symbol", "natural-patterns", "non-camou-bw", "non-camou-shade", "pixel-noise", "plain",
 	"segmentation", "some-large-occlusion", "tiny",
-	"label-noise", "pixel-noise-paper",
+	"label-noise", "pixel-noise-paper", "counting-overlap", "counting-no-overlap",
 }
 
 func TestPresets(t *testing.T) {
@@ -100,7 +100,7 @@ func TestPresetCopies(t *testing.T) {
 
 func TestUnknownPreset(t *testing.T) {
 	_, err := Preset("defualt")
-	if !errors.Is(err, ErrUnknownPreset) || !strings.Contains(err.Error(), "counting-fix-scale, default, default-bw, korean-1k, label-noise") {
+	if !errors.Is(err, ErrUnknownPreset) || !strings.Contains(err.Error(), "counting-crowded, counting-fix-scale, counting-no-overlap, counting-overlap, default, default-bw") {
 		t.Errorf("error %v, want ErrUnknownPreset listing the presets", err)
 	}
 }
