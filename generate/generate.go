@@ -66,6 +66,14 @@ type Config struct {
 	Workers   int // goroutines for sampling and planning (≤ 0: GOMAXPROCS)
 	BatchSize int // samples per painted batch (≤ 0: 4096)
 
+	// Sink, if set, receives every batch in order, as the file would
+	// hold it: samples [start, start+n) with X, the mode's Mask, the
+	// records Y and the per-symbol SymbolMask. It is called from one
+	// goroutine; the slices are valid only during the call. An error
+	// stops the run. With Out "" it is how a program takes the samples
+	// without a file (a training loop, a contact sheet).
+	Sink func(start int, s output.Samples) error
+
 	// Progress, if set, is called from one goroutine after each batch is
 	// written with the number of samples done so far.
 	Progress func(done int)
@@ -434,6 +442,17 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 			if err := wr.WriteSamples(s); err != nil {
 				cancel()
 				return res, err
+			}
+		}
+		if cfg.Sink != nil {
+			s := output.Samples{X: b.out.X, Mask: b.out.Mask, Y: b.records}
+			if b.agg != nil {
+				s.Mask = b.agg
+			}
+			s.SymbolMask = b.out.Mask
+			if err := cfg.Sink(b.start, s); err != nil {
+				cancel()
+				return res, fmt.Errorf("generate: sink: %w", err)
 			}
 		}
 		chars = append(chars, b.chars...)
