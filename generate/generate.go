@@ -373,7 +373,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		for start := 0; start < cfg.N; start += bs {
 			n := min(bs, cfg.N-start)
 			t0 := time.Now()
-			b := planBatch(sampler, planner, charBook, fontBook, cfg.Seed, start, n, workers, w, h, channels, k, cfg.Atlas)
+			b := planBatch(sampler, planner, charBook, fontBook, cfg.Seed, start, n, workers, w, h, channels, k, cfg.Atlas, cfg.Spec.SelectOverlap())
 			t1 := time.Now()
 			planT.busy += t1.Sub(t0)
 			select {
@@ -580,7 +580,7 @@ func PreviewPath(out string) string {
 
 // planBatch samples and plans samples [start, start+n) with workers
 // goroutines, each taking a contiguous run, then joins the runs in order.
-func planBatch(sm *spec.Sampler, pl *engine.Planner, charBook, fontBook *codebook, seed uint64, start, n, workers, w, h, c, k int, at *atlas.Atlas) *batch {
+func planBatch(sm *spec.Sampler, pl *engine.Planner, charBook, fontBook *codebook, seed uint64, start, n, workers, w, h, c, k int, at *atlas.Atlas, selectOverlap string) *batch {
 	b := &batch{start: start, samples: make([]scene.Sample, n), chars: make([]uint32, n), fonts: make([]uint32, n)}
 	b.plan = engine.Batch{Width: w, Height: h, Channels: c, MaskChannels: k, Atlas: at, Pool: pl.Images}
 	workers = max(1, min(workers, n))
@@ -599,11 +599,23 @@ func planBatch(sm *spec.Sampler, pl *engine.Planner, charBook, fontBook *codeboo
 			defer recoverInto(&p.err, "planning")
 			p.plan.Images = make([]engine.Image, 0, hi-lo)
 			var s scene.Sample
+			sel := newSelector(selectOverlap, b.plan)
 			for j := lo; j < hi; j++ {
-				s = sm.Sample(seed, start+j)
-				if p.err = pl.Plan(&s, &p.plan); p.err != nil {
-					p.err = fmt.Errorf("sample %d: %w", start+j, p.err)
-					return
+				for a := 0; ; a++ {
+					if a == MaxCandidates {
+						p.err = errSelect(start+j, selectOverlap)
+						return
+					}
+					ni, ns, nl := len(p.plan.Images), len(p.plan.Symbols), len(p.plan.Layers)
+					s = sm.Candidate(seed, start+j, a)
+					if p.err = pl.Plan(&s, &p.plan); p.err != nil {
+						p.err = fmt.Errorf("sample %d: %w", start+j, p.err)
+						return
+					}
+					if sel == nil || sel.pass(&p.plan) {
+						break
+					}
+					truncate(&p.plan, ni, ns, nl)
 				}
 				b.samples[j] = s // its record is written after painting (finish)
 				var char, font string
