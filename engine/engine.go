@@ -218,6 +218,11 @@ func (b *Batch) Check(out Output) error {
 	case b.Atlas == nil:
 		return fmt.Errorf("%w: no atlas", ErrBadBatch)
 	}
+	if b.Pool != nil {
+		if err := b.Pool.check(); err != nil {
+			return fmt.Errorf("%w: %w", ErrBadBatch, err)
+		}
+	}
 	glyphs := b.Atlas.Glyphs()
 	for i := range b.Images {
 		im := &b.Images[i]
@@ -226,6 +231,14 @@ func (b *Batch) Check(out Output) error {
 		}
 		if int(im.FirstSymbol)+int(im.NumSymbols) > len(b.Symbols) {
 			return fmt.Errorf("%w: image %d symbols [%d, +%d) beyond %d", ErrBadBatch, i, im.FirstSymbol, im.NumSymbols, len(b.Symbols))
+		}
+		if err := b.checkPattern(&im.Bg, true); err != nil {
+			return fmt.Errorf("%w: image %d's background: %w", ErrBadBatch, i, err)
+		}
+	}
+	for i := range b.Layers {
+		if err := b.checkPattern(&b.Layers[i], false); err != nil {
+			return fmt.Errorf("%w: layer %d: %w", ErrBadBatch, i, err)
 		}
 	}
 	for i := range b.Symbols {
@@ -237,6 +250,63 @@ func (b *Batch) Check(out Output) error {
 		}
 		if b.Symbols[i].Sub > MaxSub {
 			return fmt.Errorf("%w: symbol %d has Sub %d, more than MaxSub %d", ErrBadBatch, i, b.Symbols[i].Sub, MaxSub)
+		}
+		if err := b.checkPattern(&b.Symbols[i].Fg, true); err != nil {
+			return fmt.Errorf("%w: symbol %d's foreground: %w", ErrBadBatch, i, err)
+		}
+	}
+	return nil
+}
+
+// checkPattern validates a pattern record: a known kind; a layer range
+// within Layers; a camouflage's stroke count within MaxStrokes and its
+// parameters finite and moderate (so that no stroke value overflows); an
+// image of the pool, which must be consistent, and a tap grid of 1 to
+// MaxImageTaps. Layers (top false) must be solid or gradients.
+func (b *Batch) checkPattern(p *Pattern, top bool) error {
+	switch p.Kind {
+	case PatternNone, PatternSolid, PatternLinear, PatternRadial:
+		return nil
+	}
+	if !top {
+		return fmt.Errorf("kind %d cannot be a layer", p.Kind)
+	}
+	switch p.Kind {
+	case PatternLayers:
+		first, count := LayerRange(p)
+		if uint64(first)+uint64(count) > uint64(len(b.Layers)) {
+			return fmt.Errorf("layers [%d, +%d) beyond %d", first, count, len(b.Layers))
+		}
+	case PatternCamouflage:
+		if n := geomBits(p, 1); n > MaxStrokes {
+			return fmt.Errorf("%d camouflage strokes, more than %d", n, MaxStrokes)
+		}
+		for _, v := range p.Geom[2:7] {
+			if !(math.Abs(float64(v)) <= 1<<16) {
+				return fmt.Errorf("camouflage parameter %v not finite or beyond ±2¹⁶", v)
+			}
+		}
+	case PatternImage:
+		if b.Pool == nil {
+			return errors.New("an image pattern without an image pool")
+		}
+		if i := geomBits(p, 0); int64(i) >= int64(len(b.Pool.Images)) {
+			return fmt.Errorf("image %d of a pool of %d", i, len(b.Pool.Images))
+		}
+		if n := geomBits(p, 7); n < 1 || n > MaxImageTaps {
+			return fmt.Errorf("image tap grid %d (want 1 to %d)", n, MaxImageTaps)
+		}
+	default:
+		return fmt.Errorf("unknown pattern kind %d", p.Kind)
+	}
+	return nil
+}
+
+// check validates that every image of the pool lies within Pixels.
+func (p *ImagePool) check() error {
+	for i, im := range p.Images {
+		if im.Width == 0 || im.Height == 0 || uint64(im.Offset)+uint64(im.Width)*uint64(im.Height) > uint64(len(p.Pixels)) {
+			return fmt.Errorf("pool image %d (%dx%d at %d) not within %d pixels", i, im.Width, im.Height, im.Offset, len(p.Pixels))
 		}
 	}
 	return nil

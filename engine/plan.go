@@ -35,6 +35,9 @@ var ErrPlan = errors.New("engine: cannot plan sample")
 type Planner struct {
 	Fonts *fonts.Library
 	Atlas *atlas.Atlas
+	// Images is the pool ImagePatterns draw from; nil when the run has
+	// none (planning an ImagePattern is then an error).
+	Images *ImagePool
 }
 
 // Placement is a symbol's resolved geometry in unit image coordinates.
@@ -251,7 +254,103 @@ func SubDistScale(tpp float64, n int, bias, spread float64) float64 {
 // patternRecord resolves a scene pattern of sample s into its paint
 // record, appending what it needs to dst.
 func (pl *Planner) patternRecord(p *scene.Pattern, s *scene.Sample, dst *Batch) (Pattern, error) {
-	return gradientRecord(p), nil
+	switch p.Style {
+	case scene.MultiGradient:
+		gs := p.MultiGradient()
+		r := Pattern{Kind: PatternLayers}
+		r.Geom[0] = math.Float32frombits(uint32(len(dst.Layers)))
+		r.Geom[1] = math.Float32frombits(uint32(len(gs)))
+		for _, g := range gs {
+			dst.Layers = append(dst.Layers, gradientParamsRecord(g))
+		}
+		return r, nil
+	case scene.Camouflage:
+		c := p.Camo
+		if c.Strokes < 0 || c.Strokes > MaxStrokes {
+			return Pattern{}, fmt.Errorf("%w: camouflage of %d strokes (at most %d)", ErrPlan, c.Strokes, MaxStrokes)
+		}
+		// The stroke vector in float64, stored as float32: the painters
+		// start from the same float32 values.
+		sn, cs := math.Sincos(c.Angle)
+		r := Pattern{Kind: PatternCamouflage}
+		r.Geom = [8]float32{math.Float32frombits(p.Seed), math.Float32frombits(uint32(c.Strokes)),
+			float32(c.Length * cs), float32(c.Length * sn), float32(c.Width), float32(c.Noise), float32(c.Alpha)}
+		return r, nil
+	case scene.ImagePattern:
+		return pl.imageRecord(p, s, dst)
+	default:
+		return gradientRecord(p), nil
+	}
+}
+
+// ImageStream separates an ImagePattern's stream from the other patterns'
+// of the same seed.
+const ImageStream = 0x696d616765706174 // "imagepat"
+
+// imageRecord draws an ImagePattern's image and placement from its seed,
+// as the original's ImagePattern drew them: the image, uniform over the
+// pool; a rotation Rotation·(2u − 1) about the image's centre and a
+// translation Translation·(2u − 1)·(w, h) (PIL's Image.rotate, parts
+// outside the source black); then, with Crop, a crop [x1, x2)×[y1, y2)
+// with sides at least ⌊MinCrop·side⌋ + 1 (x2 uniform in [mx + 1, w), y2 in
+// [my + 1, h), x1 in [0, x2 − mx), y1 in [0, y2 − my)), stretched to the
+// output image. It folds all of it into one affine from unit output
+// coordinates to source pixel coordinates, and picks the tap grid from the
+// source pixels per output pixel. The image's path goes into p.Image.Path.
+func (pl *Planner) imageRecord(p *scene.Pattern, s *scene.Sample, dst *Batch) (Pattern, error) {
+	pool := pl.Images
+	if pool == nil || len(pool.Images) == 0 {
+		return Pattern{}, fmt.Errorf("%w: an ImagePattern without an image pool", ErrPlan)
+	}
+	if dst.Pool != nil && dst.Pool != pool {
+		return Pattern{}, fmt.Errorf("%w: the batch holds another image pool", ErrPlan)
+	}
+	r := rng.New(uint64(p.Seed), ImageStream)
+	idx := r.Intn(len(pool.Images))
+	im := pool.Images[idx]
+	w, h := float64(im.Width), float64(im.Height)
+	ip := &p.Image
+	angle := ip.Rotation * (2*r.Float64() - 1)
+	tx := ip.Translation * (2*r.Float64() - 1) * w
+	ty := ip.Translation * (2*r.Float64() - 1) * h
+	cx, cy, cw, ch := 0.0, 0.0, w, h
+	if ip.Crop {
+		iw, ih := int(im.Width), int(im.Height)
+		mx, my := max(int(math.Floor(ip.MinCrop*w)), 0), max(int(math.Floor(ip.MinCrop*h)), 0)
+		x2 := drawBetween(&r, mx+1, iw)
+		y2 := drawBetween(&r, my+1, ih)
+		x1 := drawBetween(&r, 0, x2-mx)
+		y1 := drawBetween(&r, 0, y2-my)
+		cx, cy, cw, ch = float64(x1), float64(y1), float64(x2-x1), float64(y2-y1)
+	}
+	// Output unit point u → crop point c = (cx, cy) + (sx·ux, sy·uy) in the
+	// rotated image → source R·(c − centre − t) + centre, R the rotation
+	// by −angle that PIL's rotate applies to output coordinates.
+	m := float64(min(s.Width, s.Height))
+	sx, sy := m*cw/float64(s.Width), m*ch/float64(s.Height)
+	sn, cs := math.Sincos(-angle)
+	a, b, d, e := cs, sn, -sn, cs
+	ox, oy := cx-w/2-tx, cy-h/2-ty
+	rec := Pattern{Kind: PatternImage}
+	taps := min(max(math.Ceil(max(cw/float64(s.Width), ch/float64(s.Height))), 1), MaxImageTaps)
+	rec.Geom = [8]float32{math.Float32frombits(uint32(idx)),
+		float32(a * sx), float32(b * sy), float32(a*ox + b*oy + w/2),
+		float32(d * sx), float32(e * sy), float32(d*ox + e*oy + h/2),
+		math.Float32frombits(uint32(taps))}
+	if idx < len(pool.Paths) {
+		ip.Path = pool.Paths[idx]
+	}
+	dst.Pool = pool
+	return rec, nil
+}
+
+// drawBetween is an integer uniform in [lo, hi), lo when the range is
+// empty (an image too small for its minimum crop).
+func drawBetween(r *rng.Stream, lo, hi int) int {
+	if hi <= lo {
+		return lo
+	}
+	return lo + r.Intn(hi-lo)
 }
 
 // gradientRecord is the record of a solid colour or a gradient.
@@ -261,20 +360,24 @@ func gradientRecord(p *scene.Pattern) Pattern {
 		c := p.Color
 		return Pattern{Kind: PatternSolid, Stops: [3][4]float32{{float32(c[0]), float32(c[1]), float32(c[2]), 1}}}
 	case scene.Gradient:
-		g := p.Gradient()
-		r := Pattern{Kind: PatternLinear}
-		r.Geom = [8]float32{float32(g.P1[0]), float32(g.P1[1]), float32(g.P2[0]), float32(g.P2[1])}
-		if g.Radial {
-			r.Kind = PatternRadial
-			r.Geom = [8]float32{float32(g.P1[0]), float32(g.P1[1]), float32(g.R0), float32(g.P2[0]), float32(g.P2[1]), float32(g.R1)}
-		}
-		for k, c := range g.Stops {
-			r.Stops[k] = [4]float32{float32(c[0]), float32(c[1]), float32(c[2]), float32(g.Alpha)}
-		}
-		return r
+		return gradientParamsRecord(p.Gradient())
 	default:
 		return Pattern{Kind: PatternNone}
 	}
+}
+
+// gradientParamsRecord is the record of a drawn gradient.
+func gradientParamsRecord(g scene.GradientParams) Pattern {
+	r := Pattern{Kind: PatternLinear}
+	r.Geom = [8]float32{float32(g.P1[0]), float32(g.P1[1]), float32(g.P2[0]), float32(g.P2[1])}
+	if g.Radial {
+		r.Kind = PatternRadial
+		r.Geom = [8]float32{float32(g.P1[0]), float32(g.P1[1]), float32(g.R0), float32(g.P2[0]), float32(g.P2[1]), float32(g.R1)}
+	}
+	for k, c := range g.Stops {
+		r.Stops[k] = [4]float32{float32(c[0]), float32(c[1]), float32(c[2]), float32(g.Alpha)}
+	}
+	return r
 }
 
 // InkBounds returns the pixel rectangle [x0, x1)×[y0, y1) where the symbol

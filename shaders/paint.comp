@@ -41,10 +41,13 @@ layout(local_size_x = LOCAL_SIZE) in;
 layout(std430, binding = 0) readonly buffer Images { uint images[]; };
 layout(std430, binding = 1) readonly buffer Symbols { uint symbols[]; };
 layout(std430, binding = 2) readonly buffer Tiles { uint tiles[]; };
-layout(std430, binding = 3) readonly buffer Tables { float noiseTable[NOISE_N]; float sdfTable[256]; float subOffs[(MAX_SUB + 1u) * MAX_SUB]; };
+layout(std430, binding = 3) readonly buffer Tables { float noiseTable[NOISE_N]; float sdfTable[256]; float subOffs[(MAX_SUB + 1u) * MAX_SUB]; float byteTable[256]; };
 layout(std430, binding = 4) buffer Scratch { float scratch[]; };
 layout(std430, binding = 5) writeonly buffer OutX { uint outX[]; };
 layout(std430, binding = 6) buffer OutMask { uint outMask[]; };
+// The image pool (engine.ImagePool): its PoolImage records, 4 words each,
+// then its pixels from word uPoolPixels. Uploaded once per pool.
+layout(std430, binding = 7) readonly buffer Pool { uint pool[]; };
 
 uniform uint uSymbolBase;   // index of symbols[0] in the batch's symbol slice
 uniform uint uWidth;
@@ -55,9 +58,18 @@ uniform uint uPixels4;      // W·H rounded up to a multiple of 4
 uniform uint uTileSize;     // atlas tile side in texels
 uniform uint uTileStride;   // bytes between tiles (multiple of 4)
 uniform float uInv;         // 1/min(W, H), computed in Go in float32
+uniform uint uLayerBase;    // word of the chunk's first layer in images[]
+uniform uint uLayerFirst;   // its index in the batch's Layers
+uniform uint uPoolPixels;   // word of the pool's first pixel in pool[]
+uniform uint uScratch;      // scratch floats per image: 3·P4, + 4·P4 for a camouflage texture
 
 shared float sMin[LOCAL_SIZE];
 shared float sMax[LOCAL_SIZE];
+// One chunk of camouflage strokes (engine.Stroke): start, direction;
+// length and colour; pixel box. 48 bytes a stroke, 12 KiB in all.
+shared vec4 sStrokeGeo[LOCAL_SIZE];
+shared vec4 sStrokeCol[LOCAL_SIZE];
+shared ivec4 sStrokeBox[LOCAL_SIZE];
 
 // ---- IEEE round-to-nearest division and square root ----
 
@@ -127,6 +139,10 @@ float sqrtRN(float x) {
 struct Pat {
 	uint kind;
 	float g[8];
+	// Geom[0], Geom[1] and Geom[7] as the uint32 bits they hold, read
+	// straight from the buffer (a float register might not keep a NaN's
+	// or a denormal's bits).
+	uint u0, u1, u7;
 	vec4 s0, s1, s2;
 };
 
@@ -136,6 +152,9 @@ Pat loadImagePat(uint w) {
 	for (int i = 0; i < 8; i++) {
 		p.g[i] = uintBitsToFloat(images[w + PAT_GEOM + uint(i)]);
 	}
+	p.u0 = images[w + PAT_GEOM];
+	p.u1 = images[w + PAT_GEOM + 1u];
+	p.u7 = images[w + PAT_GEOM + 7u];
 	uint s = w + PAT_STOPS;
 	p.s0 = vec4(uintBitsToFloat(images[s + 0u]), uintBitsToFloat(images[s + 1u]), uintBitsToFloat(images[s + 2u]), uintBitsToFloat(images[s + 3u]));
 	p.s1 = vec4(uintBitsToFloat(images[s + 4u]), uintBitsToFloat(images[s + 5u]), uintBitsToFloat(images[s + 6u]), uintBitsToFloat(images[s + 7u]));
@@ -149,6 +168,9 @@ Pat loadSymbolPat(uint w) {
 	for (int i = 0; i < 8; i++) {
 		p.g[i] = uintBitsToFloat(symbols[w + PAT_GEOM + uint(i)]);
 	}
+	p.u0 = symbols[w + PAT_GEOM];
+	p.u1 = symbols[w + PAT_GEOM + 1u];
+	p.u7 = symbols[w + PAT_GEOM + 7u];
 	uint s = w + PAT_STOPS;
 	p.s0 = vec4(uintBitsToFloat(symbols[s + 0u]), uintBitsToFloat(symbols[s + 1u]), uintBitsToFloat(symbols[s + 2u]), uintBitsToFloat(symbols[s + 3u]));
 	p.s1 = vec4(uintBitsToFloat(symbols[s + 4u]), uintBitsToFloat(symbols[s + 5u]), uintBitsToFloat(symbols[s + 6u]), uintBitsToFloat(symbols[s + 7u]));
@@ -303,6 +325,274 @@ uint quantize(float v) {
 	return uint(clamp(int(f), 0, 255));
 }
 
+// ---- composite patterns (engine/pattern.go) ----
+
+// layersColor is engine.LayersColor: the layers composited OVER each other
+// on transparent black, premultiplied (R, G, B, A).
+vec4 layersColor(Pat p, float x, float y) {
+	precise float R = 0.0;
+	precise float G = 0.0;
+	precise float B = 0.0;
+	precise float A = 0.0;
+	for (uint i = 0u; i < p.u1; i++) {
+		Pat l = loadImagePat(uLayerBase + (p.u0 + i - uLayerFirst) * PATTERN_WORDS);
+		vec4 c = patternColor(l, x, y);
+		precise float h = 1.0 - c.a;
+		R = c.r * c.a + R * h;
+		G = c.g * c.a + G * h;
+		B = c.b * c.a + B * h;
+		A = c.a + A * h;
+	}
+	return vec4(R, G, B, A);
+}
+
+// imageColor is engine.ImageColor: the mean of n×n bilinear taps of the
+// pool image, black outside it.
+vec3 imageColor(Pat p, uint x, uint y) {
+	uint ib = 4u * p.u0;
+	uint off = uPoolPixels + pool[ib];
+	int w = int(pool[ib + 1u]);
+	int h = int(pool[ib + 2u]);
+	precise float fw = float(w);
+	precise float fh = float(h);
+	uint n = p.u7;
+	uint ob = n * MAX_SUB;
+	precise float r = 0.0;
+	precise float g = 0.0;
+	precise float b = 0.0;
+	for (uint j = 0u; j < n; j++) {
+		precise float uy = (float(y) + subOffs[ob + j]) * uInv;
+		for (uint i = 0u; i < n; i++) {
+			precise float ux = (float(x) + subOffs[ob + i]) * uInv;
+			precise float sx = p.g[1] * ux + p.g[2] * uy + p.g[3];
+			precise float sy = p.g[4] * ux + p.g[5] * uy + p.g[6];
+			if (!(sx >= 0.0 && sy >= 0.0 && sx <= fw && sy <= fh)) {
+				continue;
+			}
+			int x0 = int(sx + 0.5) - 1;
+			int y0 = int(sy + 0.5) - 1;
+			precise float fx = (sx - 0.5) - float(x0);
+			precise float fy = (sy - 0.5) - float(y0);
+			int x1 = clamp(x0 + 1, 0, w - 1);
+			int y1 = clamp(y0 + 1, 0, h - 1);
+			x0 = clamp(x0, 0, w - 1);
+			y0 = clamp(y0, 0, h - 1);
+			uint p00 = pool[off + uint(y0 * w + x0)];
+			uint p10 = pool[off + uint(y0 * w + x1)];
+			uint p01 = pool[off + uint(y1 * w + x0)];
+			uint p11 = pool[off + uint(y1 * w + x1)];
+			for (uint c = 0u; c < 3u; c++) {
+				uint sh = 8u * c;
+				precise float d00 = byteTable[(p00 >> sh) & 0xFFu];
+				precise float d10 = byteTable[(p10 >> sh) & 0xFFu];
+				precise float d01 = byteTable[(p01 >> sh) & 0xFFu];
+				precise float d11 = byteTable[(p11 >> sh) & 0xFFu];
+				precise float top = d00 + (d10 - d00) * fx;
+				precise float bot = d01 + (d11 - d01) * fx;
+				precise float v = top + (bot - top) * fy;
+				if (c == 0u) {
+					r = r + v;
+				} else if (c == 1u) {
+					g = g + v;
+				} else {
+					b = b + v;
+				}
+			}
+		}
+	}
+	precise float nn = float(n * n);
+	return vec3(divRN(r, nn), divRN(g, nn), divRN(b, nn));
+}
+
+// pixelClamp is engine's: an integral v clamped to [0, n], NaN to 0.
+int pixelClamp(float v, uint n) {
+	if (!(v > 0.0)) {
+		return 0;
+	}
+	if (v >= float(n)) {
+		return int(n);
+	}
+	return int(v);
+}
+
+// strokeInto is engine.CamoStroke: stroke k of camouflage p, into slot s
+// of the shared stroke chunk.
+void strokeInto(Pat p, uint k, uint s) {
+	uint key = lowbias32(p.u0 ^ 0x9e3779b9u);
+	uint hs[7];
+	float u[7];
+	for (uint j = 0u; j < 7u; j++) {
+		hs[j] = lowbias32((8u * k + j) ^ key);
+		precise float uj = float(hs[j] >> 8u) * uintBitsToFloat(0x33800000u); // 2⁻²⁴
+		u[j] = uj;
+	}
+	precise float m = float(min(uWidth, uHeight));
+	precise float vx = p.g[2];
+	precise float vy = p.g[3];
+	precise float noise = p.g[5];
+	precise float sx = (u[0] * uintBitsToFloat(CAMO_SPAN_BITS) - uintBitsToFloat(CAMO_LEAD_BITS)) * (1.0 - vx);
+	precise float sy = (u[1] * uintBitsToFloat(CAMO_SPAN_BITS) - uintBitsToFloat(CAMO_LEAD_BITS)) * (1.0 - vy);
+	precise float n2 = noise * noiseTable[hs[2] >> (32u - NOISE_BITS)];
+	precise float n3 = noise * noiseTable[hs[3] >> (32u - NOISE_BITS)];
+	precise float ex = sx + vx + n2;
+	precise float ey = sy + vy + n3;
+	precise float Sx = sx * m;
+	precise float Sy = sy * m;
+	precise float Ex = ex * m;
+	precise float Ey = ey * m;
+	precise float dx = Ex - Sx;
+	precise float dy = Ey - Sy;
+	precise float l2 = dx * dx + dy * dy;
+	precise float L = sqrtRN(l2);
+	sStrokeCol[s] = vec4(L, u[4], u[5], u[6]);
+	if (!(L > 0.0)) {
+		sStrokeGeo[s] = vec4(Sx, Sy, 0.0, 0.0);
+		sStrokeBox[s] = ivec4(0);
+		return;
+	}
+	precise float tx = divRN(dx, L);
+	precise float ty = divRN(dy, L);
+	sStrokeGeo[s] = vec4(Sx, Sy, tx, ty);
+	precise float ext = p.g[4] * m * 0.5 + 2.0;
+	precise float lx = min(Sx, Ex) - ext;
+	precise float hx = max(Sx, Ex) + ext;
+	precise float ly = min(Sy, Ey) - ext;
+	precise float hy = max(Sy, Ey) + ext;
+	sStrokeBox[s] = ivec4(pixelClamp(floor(lx), uWidth), pixelClamp(floor(ly), uHeight),
+		pixelClamp(ceil(hx), uWidth), pixelClamp(ceil(hy), uHeight));
+}
+
+// camoTexture paints camouflage p into the texture at scratch[tb + 4·pixel]
+// (premultiplied RGBA) over this invocation's pixels of the box
+// [bx0, bx1)×[by0, by1): the strokes are generated LOCAL_SIZE at a time,
+// one per invocation, into shared memory, then every pixel composites the
+// chunk's strokes in order, skipping those whose box misses it or whose
+// f = alpha·coverage is 0 (engine/cpu's camouflage does the same per
+// pixel). Must be called in uniform control flow (barriers).
+void camoTexture(Pat p, uint tb, uint bx0, uint by0, uint bx1, uint by1, uint lid) {
+	uint W = uWidth;
+	uint qa = (by0 * W + bx0) / 4u;
+	uint qb = ((by1 - 1u) * W + bx1 - 1u) / 4u;
+	precise float m = float(min(uWidth, uHeight));
+	precise float hw = p.g[4] * m * 0.5;
+	float alpha = p.g[6];
+	for (uint q = firstOwn(qa, lid); q <= qb; q += LOCAL_SIZE) {
+		for (uint j = 0u; j < 4u; j++) {
+			uint pix = 4u * q + j;
+			uint x = pix % W;
+			uint y = pix / W;
+			if (x < bx0 || x >= bx1 || y < by0 || y >= by1) {
+				continue;
+			}
+			for (uint c = 0u; c < 4u; c++) {
+				scratch[tb + 4u * pix + c] = 0.0;
+			}
+		}
+	}
+	uint n = p.u1;
+	for (uint c0 = 0u; c0 < n; c0 += LOCAL_SIZE) {
+		barrier(); // every invocation is done with the previous chunk
+		if (c0 + lid < n) {
+			strokeInto(p, c0 + lid, lid);
+		}
+		memoryBarrierShared();
+		barrier();
+		uint cn = min(n - c0, LOCAL_SIZE);
+		for (uint q = firstOwn(qa, lid); q <= qb; q += LOCAL_SIZE) {
+			for (uint j = 0u; j < 4u; j++) {
+				uint pix = 4u * q + j;
+				uint x = pix % W;
+				uint y = pix / W;
+				if (x < bx0 || x >= bx1 || y < by0 || y >= by1) {
+					continue;
+				}
+				int ix = int(x);
+				int iy = int(y);
+				uint o = tb + 4u * pix;
+				precise float R = scratch[o];
+				precise float G = scratch[o + 1u];
+				precise float B = scratch[o + 2u];
+				precise float A = scratch[o + 3u];
+				precise float px = float(x) + 0.5;
+				precise float py = float(y) + 0.5;
+				for (uint i = 0u; i < cn; i++) {
+					ivec4 bb = sStrokeBox[i];
+					if (ix < bb.x || iy < bb.y || ix >= bb.z || iy >= bb.w) {
+						continue;
+					}
+					vec4 geo = sStrokeGeo[i];
+					vec4 col = sStrokeCol[i];
+					precise float qx = px - geo.x;
+					precise float qy = py - geo.y;
+					precise float a = qx * geo.z + qy * geo.w;
+					precise float d = qx * geo.w - qy * geo.z;
+					precise float along = min(max(min(a, col.x - a) + 0.5, 0.0), 1.0);
+					precise float across = min(max(hw - abs(d) + 0.5, 0.0), 1.0);
+					precise float cv = along * across;
+					precise float f = alpha * cv;
+					if (f == 0.0) {
+						continue;
+					}
+					precise float h = 1.0 - f;
+					R = col.y * f + R * h;
+					G = col.z * f + G * h;
+					B = col.w * f + B * h;
+					A = f + A * h;
+				}
+				scratch[o] = R;
+				scratch[o + 1u] = G;
+				scratch[o + 2u] = B;
+				scratch[o + 3u] = A;
+			}
+		}
+	}
+}
+
+// blend composites the foreground fg of a symbol with coverage cov OVER
+// pixel p = (x, y), as engine/cpu's symbol does: plain colours with
+// f = a·cov, dst = r·f + dst·(1 − f); layers and camouflage (texture at
+// tb) premultiplied, f = A·cov, dst = R·cov + dst·(1 − f).
+void blend(Pat fg, uint x, uint y, uint p, float cov, uint sb, uint tb) {
+	precise float px = float(x) + 0.5;
+	precise float py = float(y) + 0.5;
+	uint o = sb + 3u * p;
+	vec4 c;
+#if PATTERNS
+	if (fg.kind == PATTERN_LAYERS || fg.kind == PATTERN_CAMOUFLAGE) {
+		vec4 s;
+		if (fg.kind == PATTERN_LAYERS) {
+			s = layersColor(fg, px * uInv, py * uInv);
+		} else {
+			uint t = tb + 4u * p;
+			s = vec4(scratch[t], scratch[t + 1u], scratch[t + 2u], scratch[t + 3u]);
+		}
+		precise float f = s.a * cov;
+		precise float g = 1.0 - f;
+		precise float r0 = s.r * cov + scratch[o] * g;
+		precise float r1 = s.g * cov + scratch[o + 1u] * g;
+		precise float r2 = s.b * cov + scratch[o + 2u] * g;
+		scratch[o] = r0;
+		scratch[o + 1u] = r1;
+		scratch[o + 2u] = r2;
+		return;
+	}
+	if (fg.kind == PATTERN_IMAGE) {
+		c = vec4(imageColor(fg, x, y), 1.0);
+	} else
+#endif
+	{
+		c = patternColor(fg, px * uInv, py * uInv);
+	}
+	precise float f = c.a * cov;
+	precise float g = 1.0 - f;
+	precise float r0 = c.r * f + scratch[o] * g;
+	precise float r1 = c.g * f + scratch[o + 1u] * g;
+	precise float r2 = c.b * f + scratch[o + 2u] * g;
+	scratch[o] = r0;
+	scratch[o + 1u] = r1;
+	scratch[o + 2u] = r2;
+}
+
 void main() {
 	uint img = gl_WorkGroupID.x;
 	uint lid = gl_LocalInvocationID.x;
@@ -317,13 +607,19 @@ void main() {
 	uint nquads = uPixels4 / 4u;
 	uint K = uMaskChannels;
 	uint C = uChannels;
-	uint sb = img * uPixels4 * 3u;
+	uint sb = img * uScratch;
+	uint tb = sb + 3u * uPixels4; // camouflage texture, when uScratch has room
 	uint xb = img * (uPixels4 * C / 4u);
 	uint mb = img * (uPixels4 * K / 4u);
 	float inv = uInv;
 
 	// Background over transparent black; clear the mask.
 	Pat bg = loadImagePat(ib + IMG_BG);
+#if PATTERNS
+	if (bg.kind == PATTERN_CAMOUFLAGE) {
+		camoTexture(bg, tb, 0u, 0u, W, uHeight, lid);
+	}
+#endif
 	for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
 		for (uint k = 0u; k < K; k++) {
 			outMask[mb + q * K + k] = 0u;
@@ -337,8 +633,20 @@ void main() {
 			uint y = p / W;
 			precise float ux = (float(x) + 0.5) * inv;
 			precise float uy = (float(y) + 0.5) * inv;
-			vec4 c = patternColor(bg, ux, uy);
-			precise vec3 pm = c.rgb * c.a;
+			precise vec3 pm;
+#if PATTERNS
+			if (bg.kind == PATTERN_LAYERS) {
+				pm = layersColor(bg, ux, uy).rgb;
+			} else if (bg.kind == PATTERN_CAMOUFLAGE) {
+				pm = vec3(scratch[tb + 4u * p], scratch[tb + 4u * p + 1u], scratch[tb + 4u * p + 2u]);
+			} else if (bg.kind == PATTERN_IMAGE) {
+				pm = imageColor(bg, x, y); // alpha 1
+			} else
+#endif
+			{
+				vec4 c = patternColor(bg, ux, uy);
+				pm = c.rgb * c.a;
+			}
 			scratch[sb + 3u * p] = pm.r;
 			scratch[sb + 3u * p + 1u] = pm.g;
 			scratch[sb + 3u * p + 2u] = pm.b;
@@ -371,6 +679,11 @@ void main() {
 		}
 		uint qa = (by0 * W + bx0) / 4u;
 		uint qb = ((by1 - 1u) * W + bx1 - 1u) / 4u;
+#if PATTERNS
+		if (fg.kind == PATTERN_CAMOUFLAGE) {
+			camoTexture(fg, tb, bx0, by0, bx1, by1, lid);
+		}
+#endif
 #if SUBSAMPLING
 		uint nsub = min(symbols[sw + SYM_SUB], MAX_SUB);
 		if (nsub <= 1u) {
@@ -419,16 +732,7 @@ void main() {
 					uint mw = mb + (mi >> 2);
 					uint sh = (mi & 3u) * 8u;
 					outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
-					vec4 c = patternColor(fg, px * inv, py * inv);
-					precise float f = c.a * cov;
-					precise float g = 1.0 - f;
-					uint o = sb + 3u * p;
-					precise float r0 = c.r * f + scratch[o] * g;
-					precise float r1 = c.g * f + scratch[o + 1u] * g;
-					precise float r2 = c.b * f + scratch[o + 2u] * g;
-					scratch[o] = r0;
-					scratch[o + 1u] = r1;
-					scratch[o + 2u] = r2;
+					blend(fg, x, y, p, cov, sb, tb);
 				}
 			}
 #if SUBSAMPLING
@@ -486,16 +790,7 @@ void main() {
 				uint mw = mb + (mi >> 2);
 				uint sh = (mi & 3u) * 8u;
 				outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
-				vec4 c = patternColor(fg, px * inv, py * inv);
-				precise float f = c.a * cov;
-				precise float g = 1.0 - f;
-				uint o = sb + 3u * p;
-				precise float r0 = c.r * f + scratch[o] * g;
-				precise float r1 = c.g * f + scratch[o + 1u] * g;
-				precise float r2 = c.b * f + scratch[o + 2u] * g;
-				scratch[o] = r0;
-				scratch[o + 1u] = r1;
-				scratch[o + 2u] = r2;
+				blend(fg, x, y, p, cov, sb, tb);
 			}
 		}
 #endif

@@ -83,6 +83,11 @@ type painter struct {
 	covered []coveredPixel
 	// offs[n] is engine.SubOffsets(n), made when first needed.
 	offs [engine.MaxSub + 1][]float32
+	// tex is a camouflage texture, premultiplied RGBA per pixel: the
+	// whole image for a background, a symbol's box for a foreground.
+	tex []float32
+	// fills holds a PatternLayers pattern's layers, prepared.
+	fills []engine.Fill
 }
 
 func newPainter(b *engine.Batch) *painter {
@@ -124,6 +129,61 @@ func (p *painter) image(i int, out engine.Output) {
 	p.post(im, out.X[i*w*h*nc:(i+1)*w*h*nc])
 }
 
+// layers prepares the layers of PatternLayers pattern pat in p.fills.
+func (p *painter) layers(pat *engine.Pattern) []engine.Fill {
+	first, count := engine.LayerRange(pat)
+	p.fills = p.fills[:0]
+	for i := range count {
+		p.fills = append(p.fills, engine.NewFill(&p.b.Layers[first+i]))
+	}
+	return p.fills
+}
+
+// offsets returns engine.SubOffsets(n), made once per painter.
+func (p *painter) offsets(n int) []float32 {
+	if p.offs[n] == nil {
+		p.offs[n] = engine.SubOffsets(n)
+	}
+	return p.offs[n]
+}
+
+// camouflage rasterises camouflage pattern pat over the pixels
+// [x0, x1)×[y0, y1) into p.tex (premultiplied RGBA, row-major over that
+// rectangle), stroke by stroke, each over its own box: per pixel the
+// strokes are composited in order, skipping those whose box or coverage
+// misses it (f = 0 changes nothing), which is the GPU's per-pixel loop.
+func (p *painter) camouflage(pat *engine.Pattern, x0, y0, x1, y1 int) []float32 {
+	w, h := p.b.Width, p.b.Height
+	bw := x1 - x0
+	n := bw * (y1 - y0) * 4
+	if cap(p.tex) < n {
+		p.tex = make([]float32, n)
+	}
+	tex := p.tex[:n]
+	clear(tex)
+	m := float32(min(w, h))
+	hw := engine.CamoWidth(pat, m)
+	alpha := pat.Geom[6]
+	count := math.Float32bits(pat.Geom[1])
+	for k := range count {
+		s := engine.CamoStroke(pat, k, m, w, h)
+		sx0, sy0 := max(int(s.X0), x0), max(int(s.Y0), y0)
+		sx1, sy1 := min(int(s.X1), x1), min(int(s.Y1), y1)
+		for y := sy0; y < sy1; y++ {
+			py := float32(y) + 0.5
+			row := tex[(y-y0)*bw*4:]
+			for x := sx0; x < sx1; x++ {
+				f := alpha * s.Coverage(float32(x)+0.5, py, hw)
+				if f == 0 {
+					continue
+				}
+				engine.Over((*[4]float32)(row[(x-x0)*4:]), s.R, s.G, s.B, f)
+			}
+		}
+	}
+	return tex
+}
+
 // background paints pattern bg, premultiplied, over transparent black: a
 // loop per pattern kind, so that the per-pixel work is the gradient alone.
 func (p *painter) background(bg *engine.Pattern, inv float32) {
@@ -131,6 +191,30 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 	buf := p.buf[:w*h*3]
 	f := engine.NewFill(bg)
 	switch f.Kind {
+	case engine.PatternLayers:
+		fills := p.layers(bg)
+		for y := range h {
+			uy := (float32(y) + 0.5) * inv
+			for x, ux := range p.ux {
+				c := engine.LayersColor(fills, ux, uy)
+				copy(buf[3*(y*w+x):][:3], c[:3])
+			}
+		}
+	case engine.PatternCamouflage:
+		tex := p.camouflage(bg, 0, 0, w, h)
+		for i := range w * h {
+			copy(buf[3*i:][:3], tex[4*i:][:3])
+		}
+	case engine.PatternImage:
+		offs := p.offsets(engine.ImageTaps(bg))
+		for y := range h {
+			for x := range w {
+				r, g, bl := engine.ImageColor(p.b.Pool, bg, x, y, inv, offs)
+				// Alpha 1: r·1 is r.
+				d := (*[3]float32)(buf[3*(y*w+x):])
+				d[0], d[1], d[2] = r, g, bl
+			}
+		}
 	case engine.PatternLinear:
 		for y := range h {
 			uy := (float32(y) + 0.5) * inv
@@ -188,7 +272,15 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 	} else {
 		n = p.oneCovered(sym, g, ch, mask, covered, x0, y0, x1, y1)
 	}
+	if engine.Premultiplied(sym.Fg.Kind) {
+		p.blendPremultiplied(sym, covered[:n], x0, y0, x1, y1, inv)
+		return
+	}
 	fg := engine.NewFill(&sym.Fg)
+	var offs []float32
+	if fg.Kind == engine.PatternImage {
+		offs = p.offsets(engine.ImageTaps(&sym.Fg))
+	}
 	for _, c := range covered[:n] {
 		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // engine.Coverage, as c > 0 or NaN
 		ux, uy := p.ux[x], (float32(y)+0.5)*inv
@@ -197,6 +289,9 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 			// fg.Color, inlined for a linear gradient.
 			seg, t := fg.RampPiece(fg.LinearT(ux, uy))
 			r, g, bl, al = seg.At(t)
+		} else if fg.Kind == engine.PatternImage {
+			r, g, bl = engine.ImageColor(p.b.Pool, &sym.Fg, x, y, inv, offs)
+			al = 1
 		} else {
 			r, g, bl, al = fg.Color(ux, uy)
 		}
@@ -205,6 +300,34 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 		d[0] = r*f + d[0]*(1-f)
 		d[1] = g*f + d[1]*(1-f)
 		d[2] = bl*f + d[2]*(1-f)
+	}
+}
+
+// blendPremultiplied is symbol's second pass for a layered or camouflage
+// foreground, premultiplied (R, G, B, A): f = A·c, dst = R·c + dst·(1 − f).
+// A camouflage is rasterised over the symbol's box first.
+func (p *painter) blendPremultiplied(sym *engine.Symbol, covered []coveredPixel, x0, y0, x1, y1 int, inv float32) {
+	w := p.b.Width
+	var fills []engine.Fill
+	var tex []float32
+	if sym.Fg.Kind == engine.PatternLayers {
+		fills = p.layers(&sym.Fg)
+	} else if len(covered) > 0 {
+		tex = p.camouflage(&sym.Fg, x0, y0, x1, y1)
+	}
+	for _, c := range covered {
+		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // engine.Coverage, as c > 0 or NaN
+		var s [4]float32
+		if tex != nil {
+			s = *(*[4]float32)(tex[4*((y-y0)*(x1-x0)+x-x0):])
+		} else {
+			s = engine.LayersColor(fills, p.ux[x], (float32(y)+0.5)*inv)
+		}
+		f := s[3] * cov
+		d := (*[3]float32)(p.buf[3*(y*w+x):])
+		d[0] = s[0]*cov + d[0]*(1-f)
+		d[1] = s[1]*cov + d[1]*(1-f)
+		d[2] = s[2]*cov + d[2]*(1-f)
 	}
 }
 
@@ -270,10 +393,7 @@ func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 func (p *painter) subCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
 	w, k := p.b.Width, p.b.MaskChannels
 	ns := int(min(sym.Sub, engine.MaxSub))
-	if p.offs[ns] == nil {
-		p.offs[ns] = engine.SubOffsets(ns)
-	}
-	offs := p.offs[ns]
+	offs := p.offsets(ns)
 	slope := sym.DistScale * float32(ns)
 	n := 0
 	for y := y0; y < y1; y++ {

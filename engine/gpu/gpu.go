@@ -53,6 +53,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -163,10 +164,11 @@ const defaultMaxBuffer = 256 << 20
 type Backend struct {
 	mu  sync.Mutex
 	ctx *gl.Context
-	// progs[0] paints chunks without sub-sampled symbols, progs[1] any
-	// chunk (the shader's SUBSAMPLING 0 and 1); loc[i] are their uniforms.
-	progs [2]gl.Program
-	loc   [2]map[string]int32
+	// progs[i] is the shader compiled with SUBSAMPLING i&1 and PATTERNS
+	// i>>1: progs[0] paints chunks without sub-sampled symbols or
+	// composite patterns, progs[3] any chunk; loc[i] are their uniforms.
+	progs [4]gl.Program
+	loc   [4]map[string]int32
 	max   int64 // per-chunk buffer byte cap
 	lim   int64 // the device's storage block limit (atlas tiles)
 	wg    int   // max workgroups per dispatch
@@ -183,6 +185,14 @@ type Backend struct {
 	params    atlas.Params
 	uploaded  int // glyph tiles on the device
 	tileBytes int // bytes between tiles, a multiple of 4
+	// Image pool state: the pool on the device (uploaded once per pool,
+	// not per batch) and the word its pixels start at.
+	pool       *engine.ImagePool
+	poolBuf    buffer
+	poolPixels int
+	// scratchPix is the scratch floats per pixel of the batch being
+	// painted: 3 (RGB), or 7 with a camouflage texture beside it.
+	scratchPix int
 }
 
 type buffer struct {
@@ -246,13 +256,13 @@ func New(opts Options) (*Backend, error) {
 	}
 	err = ctx.Do(func() error {
 		for i := range g.progs {
-			p, err := gl.CompileCompute(withDefines(paintSource, i == 1))
+			p, err := gl.CompileCompute(withDefines(paintSource, i&1 != 0, i&2 != 0))
 			if err != nil {
 				return err
 			}
 			g.progs[i] = p
 			g.loc[i] = map[string]int32{}
-			for _, n := range []string{"uSymbolBase", "uWidth", "uHeight", "uChannels", "uMaskChannels", "uPixels4", "uTileSize", "uTileStride", "uInv"} {
+			for _, n := range []string{"uSymbolBase", "uWidth", "uHeight", "uChannels", "uMaskChannels", "uPixels4", "uTileSize", "uTileStride", "uInv", "uLayerBase", "uLayerFirst", "uPoolPixels", "uScratch"} {
 				g.loc[i][n] = p.Uniform(n)
 			}
 		}
@@ -272,7 +282,7 @@ func New(opts Options) (*Backend, error) {
 
 // withDefines inserts the record layout after the #version line, from the
 // Go structs themselves, so the shader cannot drift from engine's layout.
-func withDefines(src string, subsampling bool) string {
+func withDefines(src string, subsampling, patterns bool) string {
 	var im engine.Image
 	var sy engine.Symbol
 	var pa engine.Pattern
@@ -306,6 +316,12 @@ func withDefines(src string, subsampling bool) string {
 		{"PATTERN_SOLID", uintptr(engine.PatternSolid)},
 		{"PATTERN_LINEAR", uintptr(engine.PatternLinear)},
 		{"PATTERN_RADIAL", uintptr(engine.PatternRadial)},
+		{"PATTERN_LAYERS", uintptr(engine.PatternLayers)},
+		{"PATTERN_CAMOUFLAGE", uintptr(engine.PatternCamouflage)},
+		{"PATTERN_IMAGE", uintptr(engine.PatternImage)},
+		{"PATTERN_WORDS", w(unsafe.Sizeof(pa))},
+		{"CAMO_SPAN_BITS", uintptr(math.Float32bits(engine.CamoSpan))},
+		{"CAMO_LEAD_BITS", uintptr(math.Float32bits(engine.CamoLead))},
 		{"FLAG_GRAY", uintptr(engine.FlagGray)},
 		{"FLAG_INVERSE", uintptr(engine.FlagInverse)},
 		{"FLAG_MAX_CONTRAST", uintptr(engine.FlagMaxContrast)},
@@ -319,6 +335,11 @@ func withDefines(src string, subsampling bool) string {
 		sub = 1
 	}
 	fmt.Fprintf(&sb, "#define SUBSAMPLING %d\n", sub)
+	pat := 0
+	if patterns {
+		pat = 1
+	}
+	fmt.Fprintf(&sb, "#define PATTERNS %d\n", pat)
 	version, rest, ok := strings.Cut(src, "\n")
 	if !ok || !strings.HasPrefix(version, "#version") {
 		return sb.String() + src // let the compiler report it
@@ -351,6 +372,9 @@ func (g *Backend) Close() error {
 		}
 		if g.tiles.b != 0 {
 			g.tiles.b.Delete()
+		}
+		if g.poolBuf.b != 0 {
+			g.poolBuf.b.Delete()
 		}
 		g.tables.Delete()
 		for _, p := range g.progs {
@@ -395,12 +419,13 @@ func (g *Backend) syncAtlas(at *atlas.Atlas, glyphs []*atlas.Glyph) error {
 	if at != g.atlas || p != g.params {
 		g.atlas, g.params, g.uploaded = at, p, 0
 		g.tileBytes = (p.TileSize*p.TileSize + 3) &^ 3
-		tab := make([]float32, 0, len(engine.NoiseTable)+256+subOffsetsLen)
+		tab := make([]float32, 0, len(engine.NoiseTable)+256+subOffsetsLen+256)
 		tab = append(tab, engine.NoiseTable...)
 		for v := range 256 {
 			tab = append(tab, engine.SDFDecode(uint8(v), p.Spread))
 		}
 		tab = append(tab, subOffsets()...)
+		tab = append(tab, engine.ByteTable[:]...)
 		if err := g.tables.Alloc(int64(len(tab)*4), gl.StaticDraw); err != nil {
 			return err
 		}
@@ -437,6 +462,76 @@ func (g *Backend) syncAtlas(at *atlas.Atlas, glyphs []*atlas.Glyph) error {
 	return gl.CheckError("uploading atlas tiles")
 }
 
+// syncPool uploads the batch's image pool when it is not the one on the
+// device (a pool is read-only and shared by every batch of a run): its
+// PoolImage records, then its pixels. Without a pool a small buffer is
+// bound, which the shader never reads.
+func (g *Backend) syncPool(p *engine.ImagePool) error {
+	if p == nil {
+		return g.poolBuf.ensure(16, gl.StaticDraw)
+	}
+	if p == g.pool {
+		return nil
+	}
+	head := asBytes(p.Images)
+	n := int64(len(head)) + int64(len(p.Pixels))*4
+	if n > g.lim {
+		return fmt.Errorf("%w: an image pool of %d bytes exceeds %d bytes", ErrTooLarge, n, g.lim)
+	}
+	g.pool = nil
+	if err := g.poolBuf.ensure(max(n, 16), gl.StaticDraw); err != nil {
+		return err
+	}
+	g.poolBuf.b.Upload(0, head)
+	g.poolBuf.b.Upload(int64(len(head)), asBytes(p.Pixels))
+	if err := gl.CheckError("uploading the image pool"); err != nil {
+		return err
+	}
+	g.pool, g.poolPixels = p, len(head)/4
+	return nil
+}
+
+// hasCamouflage reports whether any image of b paints a camouflage: the
+// scratch buffer then holds a texture beside each image's RGB.
+func hasCamouflage(b *engine.Batch) bool {
+	for i := range b.Images {
+		if b.Images[i].Bg.Kind == engine.PatternCamouflage {
+			return true
+		}
+	}
+	for i := range b.Symbols {
+		if b.Symbols[i].Fg.Kind == engine.PatternCamouflage {
+			return true
+		}
+	}
+	return false
+}
+
+// layerRange is the range [lo, hi) of the batch's Layers that the images
+// and symbols of a chunk use (0, 0 for none).
+func layerRange(ims []engine.Image, syms []engine.Symbol) (lo, hi int) {
+	lo, hi = int(^uint(0)>>1), 0
+	see := func(p *engine.Pattern) {
+		if p.Kind != engine.PatternLayers {
+			return
+		}
+		first, count := engine.LayerRange(p)
+		if count > 0 {
+			lo, hi = min(lo, int(first)), max(hi, int(first+count))
+		}
+	}
+	for i := range ims {
+		see(&ims[i].Bg)
+	}
+	for i := range syms {
+		see(&syms[i].Fg)
+	}
+	if hi == 0 {
+		return 0, 0
+	}
+	return lo, hi
+}
+
 // Paint implements engine.Backend.
 func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	if err := b.Check(out); err != nil {
@@ -455,7 +550,11 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	w, h, nc, k := b.Width, b.Height, b.Channels, b.MaskChannels
 	px := w * h
 	p4 := (px + 3) &^ 3
-	perImage := max(int64(p4)*3*4, int64(p4*nc), int64(p4*k), int64(unsafe.Sizeof(engine.Image{})))
+	g.scratchPix = 3
+	if hasCamouflage(b) {
+		g.scratchPix = 7
+	}
+	perImage := max(int64(p4)*int64(g.scratchPix)*4, int64(p4*nc), int64(p4*k), int64(unsafe.Sizeof(engine.Image{})))
 	if perImage > g.max {
 		return fmt.Errorf("%w: a %dx%d image needs %d bytes per buffer, the limit is %d", ErrTooLarge, w, h, perImage, g.max)
 	}
@@ -469,6 +568,9 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	}
 	return g.ctx.Do(func() error {
 		if err := g.syncAtlas(b.Atlas, glyphs); err != nil {
+			return err
+		}
+		if err := g.syncPool(b.Pool); err != nil {
 			return err
 		}
 		if g.readBack != ReadBackSimple {
@@ -530,28 +632,39 @@ func (g *Backend) dispatch(b *engine.Batch, c chunk, p4 int, s *slot, outX, outM
 	w, h, nc, k := b.Width, b.Height, b.Channels, b.MaskChannels
 	ims := asBytes(b.Images[c.start:c.end])
 	syms := asBytes(b.Symbols[c.lo:c.hi])
+	// The layers the chunk uses follow its images in the images buffer.
+	llo, lhi := layerRange(b.Images[c.start:c.end], b.Symbols[c.lo:c.hi])
+	lays := asBytes(b.Layers[llo:lhi])
 	for _, a := range []struct {
 		b *buffer
 		n int64
 	}{
-		{&s.images, int64(len(ims))},
+		{&s.images, int64(len(ims) + len(lays))},
 		{&s.symbols, max(int64(len(syms)), 4)},
-		{&s.scratch, int64(m * p4 * 3 * 4)},
+		{&s.scratch, int64(m * p4 * g.scratchPix * 4)},
 	} {
 		if err := a.b.ensure(a.n, gl.DynamicDraw); err != nil {
 			return err
 		}
 	}
 	s.images.b.Upload(0, ims)
+	s.images.b.Upload(int64(len(ims)), lays)
 	s.symbols.b.Upload(0, syms)
-	for i, bb := range []gl.Buffer{s.images.b, s.symbols.b, g.tiles.b, g.tables, s.scratch.b, outX, outMask} {
+	for i, bb := range []gl.Buffer{s.images.b, s.symbols.b, g.tiles.b, g.tables, s.scratch.b, outX, outMask, g.poolBuf.b} {
 		bb.Bind(uint32(i))
 	}
 	pi := 0
 	for i := c.lo; i < c.hi; i++ {
 		if b.Symbols[i].Sub > 1 {
-			pi = 1
-			break
+			pi |= 1
+		}
+		if b.Symbols[i].Fg.Kind > engine.PatternRadial {
+			pi |= 2
+		}
+	}
+	for i := c.start; i < c.end; i++ {
+		if b.Images[i].Bg.Kind > engine.PatternRadial {
+			pi |= 2
 		}
 	}
 	g.progs[pi].Use()
@@ -565,6 +678,10 @@ func (g *Backend) dispatch(b *engine.Batch, c chunk, p4 int, s *slot, outX, outM
 	gl.SetUint(loc["uTileSize"], uint32(g.params.TileSize))
 	gl.SetUint(loc["uTileStride"], uint32(g.tileBytes))
 	gl.SetFloat(loc["uInv"], 1/float32(min(w, h)))
+	gl.SetUint(loc["uLayerBase"], uint32(len(ims)/4))
+	gl.SetUint(loc["uLayerFirst"], uint32(llo))
+	gl.SetUint(loc["uPoolPixels"], uint32(g.poolPixels))
+	gl.SetUint(loc["uScratch"], uint32(p4*g.scratchPix))
 	gl.Dispatch(uint32(m))
 	return gl.CheckError("dispatch")
 }

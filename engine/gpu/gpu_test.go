@@ -3,6 +3,7 @@ package gpu
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/internal/recipe"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
+	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
@@ -131,12 +133,12 @@ func TestLayout(t *testing.T) {
 			t.Errorf("%s = %d, want %d (update the test and check the shader's reads)", c.what, c.got, c.want)
 		}
 	}
-	if !strings.Contains(withDefines(paintSource, false), "#define SUBSAMPLING 0\n") {
+	if !strings.Contains(withDefines(paintSource, false, false), "#define SUBSAMPLING 0\n") {
 		t.Errorf("the one-sample program lacks SUBSAMPLING 0")
 	}
-	src := withDefines(paintSource, true)
+	src := withDefines(paintSource, true, true)
 	for _, d := range []string{"#define IMAGE_WORDS 32u", "#define IMG_BG 8u", "#define SYMBOL_WORDS 38u", "#define SYM_BOX 10u",
-		"#define SYM_SUB 1u", "#define SYM_AFFINE 2u", "#define MAX_SUB 16u", "#define SUBSAMPLING 1", "#define SYM_FG 14u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
+		"#define SYM_SUB 1u", "#define SYM_AFFINE 2u", "#define MAX_SUB 16u", "#define SUBSAMPLING 1", "#define PATTERNS 1", "#define SYM_FG 14u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
 		if !strings.Contains(src, d+"\n") {
 			t.Errorf("shader source lacks %q", d)
 		}
@@ -638,4 +640,110 @@ func BenchmarkPaintCrowded128(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(batch.Images))/b.Elapsed().Seconds(), "images/s")
 	b.ReportMetric(0, "ns/op")
+}
+
+// testPool is a synthetic image pool: images of several sizes (one
+// smaller than its minimum crop, one far larger than the output, for the
+// tap grid) filled with rng noise.
+func testPool(seed uint64) *engine.ImagePool {
+	r := rng.New(seed, 3)
+	pool := &engine.ImagePool{Digest: "test"}
+	for i, sz := range [][2]int{{40, 30}, {3, 2}, {300, 170}, {64, 64}} {
+		pool.Paths = append(pool.Paths, fmt.Sprintf("img%d.png", i))
+		pool.Images = append(pool.Images, engine.PoolImage{Offset: uint32(len(pool.Pixels)), Width: uint32(sz[0]), Height: uint32(sz[1])})
+		for range sz[0] * sz[1] {
+			pool.Pixels = append(pool.Pixels, r.Uint32()&0xffffff)
+		}
+	}
+	return pool
+}
+
+// planPatterns plans n default-preset samples at res×res whose background
+// and foregrounds cycle through MultiGradient, Camouflage, ImagePattern
+// and Gradient (a few rotated or translated image patterns, camouflages
+// of 0, 1, the default 500 and 700 strokes, the last more than a shared
+// chunk), k symbols an image.
+func planPatterns(t testing.TB, res, n, k int, seed uint64) *engine.Batch {
+	t.Helper()
+	lib, at := env(t)
+	sp, err := spec.Preset("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sp.SetResolution(res, res); err != nil {
+		t.Fatal(err)
+	}
+	sm, err := recipe.Sampler(sp, lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rng.New(seed, 2)
+	pool := testPool(seed)
+	pattern := func(i int) scene.Pattern {
+		p := scene.Pattern{Seed: r.Uint32()}
+		switch i % 4 {
+		case 0:
+			p.Style, p.N, p.Alpha = scene.MultiGradient, 1+r.Intn(3), 0.5
+		case 1:
+			p.Style, p.Camo = scene.Camouflage, scene.DefaultCamo
+			p.Camo.Strokes = []int{500, 0, 1, 700}[r.Intn(4)]
+			p.Camo.Angle = r.Uniform(0, 2*math.Pi)
+		case 2:
+			p.Style = scene.ImagePattern
+			p.Image = scene.ImageParams{Crop: r.Bernoulli(0.7), MinCrop: 0.2}
+			if r.Bernoulli(0.3) {
+				p.Image.Rotation, p.Image.Translation = math.Pi/4, 0.2
+			}
+		default:
+			p.Style = scene.Gradient
+		}
+		return p
+	}
+	b := &engine.Batch{Width: res, Height: res, Channels: 3, MaskChannels: k, Atlas: at}
+	pl := &engine.Planner{Fonts: lib, Atlas: at, Images: pool}
+	for i := range n {
+		s := sm.Sample(seed, i*k)
+		for j := 1; j < k; j++ {
+			s.Symbols = append(s.Symbols, sm.Sample(seed, i*k+j).Symbols[0])
+		}
+		s.Background = pattern(i)
+		for j := range s.Symbols {
+			s.Symbols[j].Foreground = pattern(i/4 + j)
+		}
+		if err := pl.Plan(&s, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
+}
+
+// TestParityPatterns: layered, camouflage and image patterns, as
+// backgrounds and as foregrounds, paint the CPU backend's bytes on the GPU
+// (planPatterns: 64 images at 32×32 with 2 symbols, 16 at 64×64 with 3,
+// 8 at 33×33 for the padded stride). Bound: identical bytes.
+func TestParityPatterns(t *testing.T) {
+	g := backend(t)
+	for _, c := range []struct{ res, n, k int }{{32, 64, 2}, {64, 16, 3}, {33, 8, 2}} {
+		b := planPatterns(t, c.res, c.n, c.k, uint64(c.res))
+		kinds := map[uint32]int{}
+		for i := range b.Images {
+			kinds[b.Images[i].Bg.Kind]++
+		}
+		for i := range b.Symbols {
+			kinds[b.Symbols[i].Fg.Kind]++
+		}
+		want, got := paintBoth(t, g, b)
+		wx, dx := compare(want.X, got.X)
+		wm, dm := compare(want.Mask, got.Mask)
+		t.Logf("%dx%d, %d images, pattern kinds %v, %d layers: X %d of %d values differ (worst %d); mask %d (worst %d)",
+			c.res, c.res, c.n, kinds, len(b.Layers), dx, len(want.X), wx, dm, wm)
+		for _, k := range []uint32{engine.PatternLayers, engine.PatternCamouflage, engine.PatternImage} {
+			if kinds[k] == 0 {
+				t.Errorf("%dx%d: no pattern of kind %d planned", c.res, c.res, k)
+			}
+		}
+		if dx != 0 || dm != 0 {
+			t.Errorf("%dx%d patterns: GPU differs from CPU: X %d values (worst %d levels), mask %d values (worst %d)", c.res, c.res, dx, wx, dm, wm)
+		}
+	}
 }

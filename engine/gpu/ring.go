@@ -104,7 +104,7 @@ func (g *Backend) subBatch(n, p4, nc, k int) int {
 	if g.sub > 0 {
 		return g.sub
 	}
-	perImage := int64(p4)*3*4 + int64(p4*(nc+k)) + int64(unsafe.Sizeof(engine.Image{})) + int64(k)*int64(unsafe.Sizeof(engine.Symbol{}))
+	perImage := int64(p4)*int64(g.scratchPix)*4 + int64(p4*(nc+k)) + int64(unsafe.Sizeof(engine.Image{})) + int64(k)*int64(unsafe.Sizeof(engine.Symbol{}))
 	if g.readBack == ReadBackCopy {
 		perImage += int64(p4 * (nc + k)) // device outputs beside the mapped ones
 	}
