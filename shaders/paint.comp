@@ -20,14 +20,18 @@
 // symbol one sample per pixel) for chunks where no symbol has Sub > 1, and
 // 1 (engine.SubCoverage for those that do) for the others, so that the
 // common case runs the one-sample loop alone (with the sub-sampling branch
-// in it, llvmpipe paints the default preset some 10% slower).
+// in it, llvmpipe paints the default preset some 10% slower); and PATTERNS,
+// 1 for chunks with a layered, camouflage or image pattern (engine/
+// pattern.go), 0 for the others, which would otherwise pay for the larger
+// code (measured on llvmpipe: 2.5× slower on the default preset).
 //
 // Work split: an image's pixels are padded to a multiple of 4 (uPixels4) and
 // handled by quads: invocation l owns quads l, l + LOCAL_SIZE, ... in every
 // phase, so it owns whole 32-bit words of X (4·C bytes per quad) and of the
 // mask (4·K bytes per quad), and it is the only one to read and write its
-// pixels' float RGB in the scratch buffer: no barriers are needed except for
-// the min/max reduction in shared memory.
+// pixels' float RGB in the scratch buffer (and RGBA of a camouflage
+// texture): no barriers are needed except for the min/max reduction and
+// the camouflage's chunks of strokes in shared memory.
 //
 // A symbol visits only its Box (engine.Symbol.Box, the Planner's
 // InkBounds), keeping that ownership: the box's pixels lie in the band of

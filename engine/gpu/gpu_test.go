@@ -138,7 +138,7 @@ func TestLayout(t *testing.T) {
 	}
 	src := withDefines(paintSource, true, true)
 	for _, d := range []string{"#define IMAGE_WORDS 32u", "#define IMG_BG 8u", "#define SYMBOL_WORDS 38u", "#define SYM_BOX 10u",
-		"#define SYM_SUB 1u", "#define SYM_AFFINE 2u", "#define MAX_SUB 16u", "#define SUBSAMPLING 1", "#define PATTERNS 1", "#define SYM_FG 14u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
+		"#define SYM_SUB 1u", "#define SYM_AFFINE 2u", "#define MAX_SUB 16u", "#define SUBSAMPLING 1", "#define PATTERNS 1", "#define SYM_FG 14u", "#define PATTERN_WORDS 24u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
 		if !strings.Contains(src, d+"\n") {
 			t.Errorf("shader source lacks %q", d)
 		}
