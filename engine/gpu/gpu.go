@@ -36,10 +36,12 @@
 // costs each invocation ⌈rows·W/4/256⌉ quad steps, against ⌈W·H/4/256⌉
 // before. A pass per row over only the quads [x0, x1) touches would cost
 // each invocation one step per row (mostly idle on a small box), which is
-// fewer only for images wider than 4·256 pixels; on llvmpipe it painted
-// the default preset at 32×32 at 0.6× the whole-image speed, where the
-// band runs at 1.85× and crowded 128×128 scenes (BenchmarkPaintCrowded128,
-// 50 symbols of 6–19 px) at 5× (row passes: 2.3×).
+// fewer only for images wider than 4·256 pixels. On llvmpipe (2 cores,
+// shared), against painting every pixel per symbol: the band paints the
+// default preset at 32×32 (BenchmarkPaintDefault32) at 1.1× (5,000–5,400
+// against 4,300–4,900 images/s) and crowded 128×128 scenes
+// (BenchmarkPaintCrowded128, 50 symbols of 6–19 px) at 4.3× (100–110
+// against 23–27 images/s); row passes measured 0.6× and 2.3×.
 //
 // GPU buffer layout: an image's pixels are padded to a multiple of 4
 // (P4 = ⌈W·H/4⌉·4), so that each image of X (P4·C bytes) and of the mask
