@@ -637,6 +637,9 @@ func (g *Backend) dispatch(b *engine.Batch, c chunk, p4 int, s *slot, outX, outM
 	// The layers the chunk uses follow its images in the images buffer.
 	llo, lhi := layerRange(b.Images[c.start:c.end], b.Symbols[c.lo:c.hi])
 	lays := asBytes(b.Layers[llo:lhi])
+	if int64(len(ims)+len(lays)) > g.max {
+		return fmt.Errorf("%w: images %d to %d and their %d layers need %d bytes, the limit is %d", ErrTooLarge, c.start, c.end, lhi-llo, len(ims)+len(lays), g.max)
+	}
 	for _, a := range []struct {
 		b *buffer
 		n int64
