@@ -139,9 +139,14 @@ func (p *Planner) plan(s *scene.Sample, dst *Batch) error {
 	params := p.Atlas.Params()
 	for k := range s.Symbols {
 		sym := &s.Symbols[k]
-		r, size := utf8.DecodeRuneInString(sym.Char)
-		if size == 0 || size != len(sym.Char) {
-			return fmt.Errorf("%w: symbol %q is not one character", ErrPlan, sym.Char)
+		// A label-noise sample records another char than it draws.
+		char := sym.Char
+		if sym.TrueChar != "" {
+			char = sym.TrueChar
+		}
+		r, size := utf8.DecodeRuneInString(char)
+		if size == 0 || size != len(char) {
+			return fmt.Errorf("%w: symbol %q is not one character", ErrPlan, char)
 		}
 		face, bold, err := p.Face(sym)
 		if err != nil {
@@ -149,7 +154,7 @@ func (p *Planner) plan(s *scene.Sample, dst *Batch) error {
 		}
 		id, err := p.Atlas.Glyph(face, r)
 		if err != nil {
-			return fmt.Errorf("%w: %q in %s: %w", ErrPlan, sym.Char, sym.Font, err)
+			return fmt.Errorf("%w: %q in %s: %w", ErrPlan, char, sym.Font, err)
 		}
 		if int(id) >= len(glyphs) {
 			glyphs = p.Atlas.Glyphs()

@@ -1,11 +1,14 @@
 package generate
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"testing"
 
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
+	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
@@ -74,5 +77,55 @@ func TestSelectOverlap(t *testing.T) {
 	}
 	if same == 0 || same == len(base) {
 		t.Fatalf("%d of %d counting samples overlap: the check above tested nothing", same, len(base))
+	}
+}
+
+// TestLabelNoiseDrawsTrueChar: a label-noise sample is painted with the
+// symbol it drew (true_char), not the recorded one.
+func TestLabelNoiseDrawsTrueChar(t *testing.T) {
+	lib, at := env(t)
+	sp, err := spec.Preset("label-noise")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := Universe(sp, lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := sp.Sampler(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := &engine.Planner{Fonts: lib, Atlas: at}
+	paint := func(s scene.Sample) []byte {
+		b := engine.Batch{Width: 32, Height: 32, Channels: 3, MaskChannels: 1, Atlas: at}
+		if err := pl.Plan(&s, &b); err != nil {
+			t.Fatal(err)
+		}
+		out := engine.Output{X: make([]byte, 32*32*3), Mask: make([]byte, 32*32)}
+		cpu.PaintImage(&b, 0, out)
+		return out.Mask
+	}
+	checked := 0
+	for i := 0; checked < 5 && i < 500; i++ {
+		s := sm.Sample(1, i)
+		y := s.Symbols[0]
+		if y.TrueChar == "" {
+			continue
+		}
+		clean := s
+		clean.Symbols = []scene.Symbol{y}
+		clean.Symbols[0].Char, clean.Symbols[0].TrueChar = y.TrueChar, ""
+		wrong := s
+		wrong.Symbols = []scene.Symbol{y}
+		wrong.Symbols[0].TrueChar = ""
+		got, want, other := paint(s), paint(clean), paint(wrong)
+		if !bytes.Equal(got, want) || bytes.Equal(got, other) {
+			t.Fatalf("sample %d (char %q, true %q): not painted as its true char", i, y.Char, y.TrueChar)
+		}
+		checked++
+	}
+	if checked < 5 {
+		t.Fatalf("only %d label-noise samples in 500", checked)
 	}
 }
