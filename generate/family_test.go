@@ -28,8 +28,8 @@ import (
 const familyN = 500
 
 // digestRun generates n samples of sp into a Sink and returns the SHA-256
-// of everything the file would hold — x, the mode's mask, the per-symbol
-// masks and the records, in order — and the samples' x, mask and y sizes.
+// of everything the file would hold — each sample's x, mode's mask,
+// per-symbol masks and record, in order — and the number of samples.
 func digestRun(t *testing.T, sp *spec.Spec, be engine.Backend, pool *engine.ImagePool, n, workers, batch int) (string, int) {
 	t.Helper()
 	lib, at := env(t)
@@ -39,14 +39,18 @@ func digestRun(t *testing.T, sp *spec.Spec, be engine.Backend, pool *engine.Imag
 		Name: sp.Name(), Spec: sp, N: n, Seed: 42, Fonts: lib, Atlas: at, Backend: be, Images: pool,
 		Workers: workers, BatchSize: batch,
 		Sink: func(start int, s output.Samples) error {
-			h.Write(s.X)
-			h.Write(s.Mask)
-			h.Write(s.SymbolMask)
-			for _, y := range s.Y {
+			// Sample by sample, so that batch boundaries do not change
+			// the order of what is hashed.
+			n := len(s.Y)
+			for i, y := range s.Y {
+				for _, col := range [][]byte{s.X, s.Mask, s.SymbolMask} {
+					per := len(col) / n
+					h.Write(col[i*per : (i+1)*per])
+				}
 				h.Write(y)
 				h.Write([]byte{'\n'})
 			}
-			got += len(s.Y)
+			got += n
 			return nil
 		},
 	})
