@@ -1,6 +1,7 @@
 package recipe
 
 import (
+	"errors"
 	"os/exec"
 	"strings"
 	"testing"
@@ -59,5 +60,42 @@ func TestBatch(t *testing.T) {
 	}
 	if len(head.Symbols) == 0 || len(head.Symbols) > len(b.Symbols) || head.Symbols[0] != b.Symbols[0] {
 		t.Errorf("symbols of the shorter batch are not a prefix of the longer one's")
+	}
+}
+
+// TestOccluderFont: occluders are drawn from the family the spec names,
+// which must be in the pool and have every occluder character; the
+// default (DejaVu Sans) has ■ ▲ ●.
+func TestOccluderFont(t *testing.T) {
+	lib, _ := testenv.Embedded(t)
+	parse := func(y string) *spec.Spec {
+		s, err := spec.Parse("occ.yaml", []byte(y))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := Universe(parse("base: many-small-occlusion"), lib); err != nil {
+		t.Fatalf("the default occluder font: %v", err)
+	}
+	// A family of the pool without the shapes.
+	var lacking string
+	for _, f := range lib.Families {
+		if !f.Regular.Covers('\u25b2') {
+			lacking = f.Name
+			break
+		}
+	}
+	if lacking == "" {
+		t.Fatal("every embedded family has ▲: the test needs one that lacks it")
+	}
+	for _, c := range []struct{ yaml, want string }{
+		{"base: many-small-occlusion\nocclusion: {font: " + lacking + "}", "has no glyph for"},
+		{"base: many-small-occlusion\nocclusion: {font: No Such Sans}", `family "No Such Sans" is not in the font pool`},
+	} {
+		_, err := Universe(parse(c.yaml), lib)
+		if !errors.Is(err, ErrOccluderFont) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: got %v, want ErrOccluderFont with %q on one line", c.yaml, err, c.want)
+		}
 	}
 }
