@@ -2,6 +2,7 @@ package generate
 
 import (
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"sync"
 
 	"github.com/synbols-gpu/synbols-gpu/masks"
@@ -39,6 +40,8 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 			defer wg.Done()
 			defer recoverInto(&errs[wk], "masks and records")
 			boxes := make([]masks.Box, k)
+			regions := make([]masks.Box, k)
+			sum := make([]uint16, px)
 			for j := lo; j < hi; j++ {
 				s := &b.samples[j]
 				ns := len(s.Symbols)
@@ -47,12 +50,23 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 					return
 				}
 				src := b.out.Mask[j*px*k : (j+1)*px*k]
-				masks.Boxes(boxes, src, w, h, k, ns)
+				// The painters write a symbol's mask only inside its
+				// plan box: scanning those is exact and costs the
+				// symbols' size, not K full images.
+				planRegions(regions, &b.plan, j, ns)
+				masks.BoxesIn(boxes, src, w, h, k, ns, regions)
 				for i := range s.Symbols {
 					s.Symbols[i].Box, s.Symbols[i].HasBox = boxes[i], true
 				}
+				var dst []byte
 				if b.agg != nil {
-					s.Overlap, s.HasOverlap = mode.Aggregate(b.agg[j*px*ch:(j+1)*px*ch], src, w, h, k, ns)
+					dst = b.agg[j*px*ch : (j+1)*px*ch]
+				}
+				switch mode {
+				case masks.Flatten:
+					s.Overlap, s.HasOverlap = masks.FlattenMaskIn(dst, src, w, h, k, ns, regions, sum), true
+				case masks.FlattenExceptFirst:
+					masks.FlattenMaskExceptFirstIn(dst, src, w, h, k, ns, regions)
 				}
 				b.records[j] = s.AppendRecord(make([]byte, 0, recordBytes+max(0, ns-1)*symbolRecordBytes))
 			}
@@ -67,6 +81,15 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 	// The records hold all the batch needs of its samples.
 	b.samples = nil
 	return nil
+}
+
+// planRegions writes the plan boxes of image j's n symbols into dst.
+func planRegions(dst []masks.Box, plan *engine.Batch, j, n int) {
+	first := int(plan.Images[j].FirstSymbol)
+	for i := range n {
+		b := plan.Symbols[first+i].Box
+		dst[i] = masks.Box{int(b[0]), int(b[1]), int(b[2]), int(b[3])}
+	}
 }
 
 // maskMode is the run's mask mode: Config.Mask when set, else the spec's.

@@ -23,6 +23,8 @@ type selector struct {
 	w, h, k int
 	out     engine.Output
 	label   []byte
+	regions []masks.Box
+	sum     []uint16
 	one     engine.Batch
 	geom    engine.Batch // geometry shared by every candidate
 }
@@ -36,8 +38,8 @@ func newSelector(want string, geom engine.Batch) *selector {
 	return &selector{
 		want: want, w: w, h: h, k: k,
 		out:   engine.Output{X: make([]byte, w*h*c), Mask: make([]byte, w*h*k)},
-		label: make([]byte, w*h),
-		geom:  geom,
+		label: make([]byte, w*h), regions: make([]masks.Box, k), sum: make([]uint16, w*h),
+		geom: geom,
 	}
 }
 
@@ -50,7 +52,9 @@ func (s *selector) pass(plan *engine.Batch) bool {
 	im.FirstSymbol = 0
 	s.one.Images = []engine.Image{im}
 	cpu.PaintImage(&s.one, 0, s.out)
-	overlap := masks.FlattenMask(s.label, s.out.Mask, s.w, s.h, s.k, int(im.NumSymbols))
+	ns := int(im.NumSymbols)
+	planRegions(s.regions[:ns], &s.one, 0, ns)
+	overlap := masks.FlattenMaskIn(s.label, s.out.Mask, s.w, s.h, s.k, ns, s.regions, s.sum)
 	if s.want == "none" {
 		return overlap == 0
 	}

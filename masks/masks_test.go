@@ -279,3 +279,57 @@ func TestAggregate(t *testing.T) {
 		t.Error("Flatten.Aggregate differs from FlattenMask")
 	}
 }
+
+// TestRegionsMatchWholeImage: the In functions, given regions that hold
+// each symbol's non-zero pixels (here its true extent grown by a random
+// margin, sometimes beyond the image), give exactly what the whole-image
+// functions give, on 500 random scenes; and sum is left zero.
+func TestRegionsMatchWholeImage(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for it := range 500 {
+		w, h, k := 1+r.IntN(20), 1+r.IntN(20), 1+r.IntN(6)
+		n := r.IntN(k + 1)
+		s := randomScene(r, w, h, k, n)
+		regions := make([]Box, n)
+		for i := range n {
+			b := Box{w, h, 0, 0}
+			for y := range h {
+				for x := range w {
+					if s.at(x, y, i) != 0 {
+						b = Box{min(b[0], x), min(b[1], y), max(b[2], x+1), max(b[3], y+1)}
+					}
+				}
+			}
+			g := r.IntN(3)
+			regions[i] = Box{b[0] - g, b[1] - g, b[2] + g, b[3] + g}
+		}
+		flat, flatIn := make([]byte, w*h), make([]byte, w*h)
+		for i := range flatIn {
+			flatIn[i] = 0xee // FlattenMaskIn must clear
+		}
+		sum := make([]uint16, w*h)
+		ov, ovIn := FlattenMask(flat, s.m, w, h, k, n), FlattenMaskIn(flatIn, s.m, w, h, k, n, regions, sum)
+		if ov != ovIn || string(flat) != string(flatIn) {
+			t.Fatalf("scene %d: FlattenMaskIn differs (overlap %v vs %v)", it, ovIn, ov)
+		}
+		for _, v := range sum {
+			if v != 0 {
+				t.Fatalf("scene %d: scratch not left zero", it)
+			}
+		}
+		two, twoIn := make([]byte, 2*w*h), make([]byte, 2*w*h)
+		FlattenMaskExceptFirst(two, s.m, w, h, k, n)
+		FlattenMaskExceptFirstIn(twoIn, s.m, w, h, k, n, regions)
+		if string(two) != string(twoIn) {
+			t.Fatalf("scene %d: FlattenMaskExceptFirstIn differs", it)
+		}
+		boxes, boxesIn := make([]Box, n), make([]Box, n)
+		Boxes(boxes, s.m, w, h, k, n)
+		BoxesIn(boxesIn, s.m, w, h, k, n, regions)
+		for i := range n {
+			if boxes[i] != boxesIn[i] {
+				t.Fatalf("scene %d symbol %d: box %v, want %v", it, i, boxesIn[i], boxes[i])
+			}
+		}
+	}
+}
