@@ -8,8 +8,8 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
-	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/output"
+	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
