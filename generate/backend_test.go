@@ -14,11 +14,10 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
-// TestSameFileAnyBackend: the same seed gives the same file contents on the
-// CPU backend and the GPU backend (llvmpipe in CI), with different batch
-// sizes — the backends' parity bound is identical bytes.
-func TestSameFileAnyBackend(t *testing.T) {
-	py := pytest.Python(t)
+// openGPU opens the GPU backend, closed when the test ends; without EGL
+// or GL 4.3 it skips, except in CI, where it fails.
+func openGPU(t *testing.T) *gpu.Backend {
+	t.Helper()
 	g, err := gpu.New(gpu.Options{})
 	if err != nil {
 		if os.Getenv("CI") == "" && (errors.Is(err, gpu.ErrNoEGL) || errors.Is(err, gpu.ErrNoGL43)) {
@@ -26,7 +25,16 @@ func TestSameFileAnyBackend(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	defer g.Close()
+	t.Cleanup(func() { g.Close() })
+	return g
+}
+
+// TestSameFileAnyBackend: the same seed gives the same file contents on the
+// CPU backend and the GPU backend (llvmpipe in CI), with different batch
+// sizes — the backends' parity bound is identical bytes.
+func TestSameFileAnyBackend(t *testing.T) {
+	py := pytest.Python(t)
+	g := openGPU(t)
 	lib, at := env(t)
 	dir := t.TempDir()
 	run := func(be engine.Backend, batch int, name string) string {

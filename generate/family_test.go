@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
-	"github.com/synbols-gpu/synbols-gpu/engine/gpu"
 	"github.com/synbols-gpu/synbols-gpu/images"
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/spec"
@@ -112,14 +110,7 @@ func testPool(t testing.TB) *engine.ImagePool {
 // (llvmpipe in CI), and the same bytes again on a re-run with other
 // workers and batch sizes.
 func TestFamilyBackends(t *testing.T) {
-	g, err := gpu.New(gpu.Options{})
-	if err != nil {
-		if os.Getenv("CI") == "" && (errors.Is(err, gpu.ErrNoEGL) || errors.Is(err, gpu.ErrNoGL43)) {
-			t.Skipf("no EGL/GL 4.3 here (CI unset): %v", err)
-		}
-		t.Fatal(err)
-	}
-	defer g.Close()
+	g := openGPU(t)
 	for _, p := range spec.Presets() {
 		t.Run(p.Name, func(t *testing.T) {
 			sp, err := spec.Preset(p.Name)

@@ -38,7 +38,7 @@ func samplesOf(t *testing.T, name string, u Universe, n int) []scene.Sample {
 
 // within fails unless got is within bound of want; bound is stated per
 // check as about 5 standard deviations of the estimate at its sample size.
-func within(t *testing.T, what string, got, want, bound float64) {
+func near(t *testing.T, what string, got, want, bound float64) {
 	t.Helper()
 	if math.Abs(got-want) > bound {
 		t.Errorf("%s = %.4f, want %.4f ± %.4f", what, got, want, bound)
@@ -71,9 +71,9 @@ func TestFamilyDistributions(t *testing.T) {
 		// The original's code: uniform over the alphabet with
 		// probability 0.3, else 'a'.
 		p := 0.7 + 0.3/26
-		within(t, "share of 'a'", float64(a)/float64(total), p, sigma(p, total))
+		near(t, "share of 'a'", float64(a)/float64(total), p, sigma(p, total))
 		for k := 3; k <= 9; k++ {
-			within(t, "P(n_symbols = k)", float64(counts[k])/n, 1.0/7, sigma(1.0/7, n))
+			near(t, "P(n_symbols = k)", float64(counts[k])/n, 1.0/7, sigma(1.0/7, n))
 		}
 		if len(counts) != 7 {
 			t.Errorf("n_symbols took %d values, want 3..9: %v", len(counts), counts)
@@ -104,7 +104,7 @@ func TestFamilyDistributions(t *testing.T) {
 				t.Fatalf("background %v, want MultiGradient", s.Background.Style)
 			}
 		}
-		within(t, "share moved out", float64(missing)/n, 0.1, sigma(0.1, n))
+		near(t, "share moved out", float64(missing)/n, 0.1, sigma(0.1, n))
 	})
 	t.Run("some-large-occlusion", func(t *testing.T) {
 		ss := samplesOf(t, "some-large-occlusion", u, n)
@@ -128,7 +128,7 @@ func TestFamilyDistributions(t *testing.T) {
 				t.Fatalf("%d symbols with %d occluders", len(s.Symbols), s.Occluders)
 			}
 		}
-		within(t, "share with one occluder", float64(one)/n, 0.2, sigma(0.2, n))
+		near(t, "share with one occluder", float64(one)/n, 0.2, sigma(0.2, n))
 	})
 	t.Run("many-small-occlusion", func(t *testing.T) {
 		ss := samplesOf(t, "many-small-occlusion", u, n)
@@ -137,7 +137,7 @@ func TestFamilyDistributions(t *testing.T) {
 			counts[s.Occluders]++
 		}
 		for k := 0; k <= 4; k++ {
-			within(t, "P(occluders = k)", float64(counts[k])/n, 0.2, sigma(0.2, n))
+			near(t, "P(occluders = k)", float64(counts[k])/n, 0.2, sigma(0.2, n))
 		}
 	})
 	t.Run("label-noise", func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestFamilyDistributions(t *testing.T) {
 			d := (int(y.Char[0]) - int(y.TrueChar[0]) + 26) % 26
 			other[string(rune('a'+d))]++
 		}
-		within(t, "share mislabelled", float64(noisy)/n, 0.1, sigma(0.1, n))
+		near(t, "share mislabelled", float64(noisy)/n, 0.1, sigma(0.1, n))
 		// Uniform over the 25 others: a χ² of 24 degrees of freedom
 		// exceeds 51.2 with probability 0.001.
 		chi := 0.0
@@ -188,7 +188,7 @@ func TestFamilyDistributions(t *testing.T) {
 					t.Fatalf("%s: noise %g", c.name, s.NoiseScale)
 				}
 			}
-			within(t, c.name+" share noisy", float64(k)/n, c.p, sigma(c.p, n))
+			near(t, c.name+" share noisy", float64(k)/n, c.p, sigma(c.p, n))
 		}
 	})
 	t.Run("camouflage", func(t *testing.T) {
@@ -247,8 +247,8 @@ mixture:
 			t.Fatalf("component %d", smp.Component)
 		}
 	}
-	within(t, "share of component 1", float64(comp[1])/n, 0.25, 5*math.Sqrt(0.25*0.75/n))
-	within(t, "share of green in component 2", float64(green)/float64(comp[2]), 0.8, 5*math.Sqrt(0.16/float64(comp[2])))
+	near(t, "share of component 1", float64(comp[1])/n, 0.25, 5*math.Sqrt(0.25*0.75/n))
+	near(t, "share of green in component 2", float64(green)/float64(comp[2]), 0.8, 5*math.Sqrt(0.16/float64(comp[2])))
 }
 
 // TestSeveralLanguages: font-first and char-first draws over two
@@ -284,7 +284,7 @@ func TestSeveralLanguages(t *testing.T) {
 	}
 	// Font-first: 2 of the 12 (language, font) pairs are Russian.
 	p := 2.0 / 12
-	within(t, "Russian share, font first", float64(ruFontFirst)/float64(fontFirst), p, 5*math.Sqrt(p*(1-p)/float64(fontFirst)))
+	near(t, "Russian share, font first", float64(ruFontFirst)/float64(fontFirst), p, 5*math.Sqrt(p*(1-p)/float64(fontFirst)))
 }
 
 func contains(list []string, v string) bool {

@@ -252,6 +252,17 @@ func (p *parser) symbolField(a *symbolAttrs, key string, v *yaml.Node, path stri
 		a.bold, err = p.boolDist(v, path)
 	case "slant":
 		a.slant, err = p.boolDist(v, path)
+	default:
+		err = p.placement(&a.placed, key, v, path)
+	}
+	return err
+}
+
+// placement reads rotation, scale, translation or foreground: what
+// symbols and occluders share.
+func (p *parser) placement(a *placed, key string, v *yaml.Node, path string) error {
+	var err error
+	switch key {
 	case "rotation":
 		if a.rotation, err = p.floatDist(v, path); err == nil {
 			err = p.inDomain(a.rotation, v, path, rotationDomain)

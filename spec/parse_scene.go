@@ -87,13 +87,15 @@ var (
 
 func defaultOcclusion() occlusionAttrs {
 	return occlusionAttrs{
-		n:           randint{1, 4},
-		char:        newChoice(slices.Clone(defaultOccluderChars), nil),
-		font:        DefaultOccluderFont,
-		rotation:    uniform{0, 2 * math.Pi},
-		scale:       lognormal{0.3, 0.1},
-		translation: translationAttr{x: uniform{-1.5, 1.5}, y: uniform{-1.5, 1.5}, shared: true},
-		foreground:  gradientPattern{types: scene.Linear | scene.Radial, alpha: 1},
+		n:    randint{1, 4},
+		char: newChoice(slices.Clone(defaultOccluderChars), nil),
+		font: DefaultOccluderFont,
+		placed: placed{
+			rotation:    uniform{0, 2 * math.Pi},
+			scale:       lognormal{0.3, 0.1},
+			translation: translationAttr{x: uniform{-1.5, 1.5}, y: uniform{-1.5, 1.5}, shared: true},
+			foreground:  gradientPattern{types: scene.Linear | scene.Radial, alpha: 1},
+		},
 	}
 }
 
@@ -129,23 +131,8 @@ func (p *parser) occlusion(o *occlusionAttrs, n *yaml.Node, path string) error {
 			}
 		case "font":
 			o.font, err = p.str(v, path)
-		case "rotation":
-			if o.rotation, err = p.floatDist(v, path); err == nil {
-				err = p.inDomain(o.rotation, v, path, rotationDomain)
-			}
-		case "scale":
-			if o.scale, err = p.floatDist(v, path); err == nil {
-				err = p.inDomain(o.scale, v, path, scaleDomain)
-			}
-		case "translation":
-			if o.translation, err = p.translation(v, path); err == nil {
-				err = p.inDomain(o.translation.x, v, path, translationDomain)
-				if err == nil && !o.translation.shared {
-					err = p.inDomain(o.translation.y, v, path, translationDomain)
-				}
-			}
-		case "foreground":
-			o.foreground, err = p.pattern(v, path)
+		default:
+			err = p.placement(&o.placed, key, v, path)
 		}
 		return err
 	})
@@ -356,6 +343,13 @@ func (p *parser) extraPattern(kind string, v *yaml.Node, path string) (dist[scen
 		if v == nil {
 			return c, nil
 		}
+		params := map[string]rangedParam{
+			"length": {&c.p.Length, within(0, 100, false), "in [0, 100] (unit coordinates)"},
+			"width":  {&c.p.Width, within(0, 100, false), "in [0, 100] (unit coordinates)"},
+			"angle":  {&c.p.Angle, within(-1e4, 1e4, false), "radians in [-10000, 10000]"},
+			"noise":  {&c.p.Noise, within(0, 10, false), "a standard deviation in [0, 10]"},
+			"alpha":  {&c.p.Alpha, within(0, 1, true), "in (0, 1]"},
+		}
 		err := p.fields(v, path, camoFields, nil, func(key string, v *yaml.Node, path string) error {
 			if key == "strokes" {
 				n, err := p.integer(v, path)
@@ -365,38 +359,7 @@ func (p *parser) extraPattern(kind string, v *yaml.Node, path string) (dist[scen
 				c.p.Strokes = n
 				return err
 			}
-			x, err := p.number(v, path)
-			if err != nil {
-				return err
-			}
-			switch key {
-			case "length":
-				c.p.Length = x
-				if x < 0 || x > 100 {
-					return p.fail(v, path, "must be in [0, 100] (unit coordinates), got %g", x)
-				}
-			case "width":
-				c.p.Width = x
-				if x < 0 || x > 100 {
-					return p.fail(v, path, "must be in [0, 100] (unit coordinates), got %g", x)
-				}
-			case "angle":
-				c.p.Angle = x
-				if math.Abs(x) > 1e4 {
-					return p.fail(v, path, "must be radians in [-10000, 10000], got %g", x)
-				}
-			case "noise":
-				c.p.Noise = x
-				if x < 0 || x > 10 {
-					return p.fail(v, path, "must be a standard deviation in [0, 10], got %g", x)
-				}
-			case "alpha":
-				c.p.Alpha = x
-				if !(x > 0 && x <= 1) {
-					return p.fail(v, path, "must be in (0, 1], got %g", x)
-				}
-			}
-			return nil
+			return p.ranged(v, path, params[key])
 		})
 		return c, err
 	default: // image
@@ -404,37 +367,47 @@ func (p *parser) extraPattern(kind string, v *yaml.Node, path string) (dist[scen
 		if v == nil {
 			return im, nil
 		}
+		params := map[string]rangedParam{
+			"rotation":    {&im.p.Rotation, within(0, 1e4, false), "the largest rotation in radians, in [0, 10000]"},
+			"translation": {&im.p.Translation, within(0, 1, false), "the largest translation as a fraction of each side, in [0, 1]"},
+			"min_crop":    {&im.p.MinCrop, within(0, 1, true), "the crop's smallest side as a fraction of the image's, in (0, 1]"},
+		}
 		err := p.fields(v, path, imageFields, nil, func(key string, v *yaml.Node, path string) error {
 			if key == "crop" {
 				var err error
 				im.p.Crop, err = p.boolean(v, path)
 				return err
 			}
-			x, err := p.number(v, path)
-			if err != nil {
-				return err
-			}
-			switch key {
-			case "rotation":
-				im.p.Rotation = x
-				if x < 0 || x > 1e4 {
-					return p.fail(v, path, "must be the largest rotation in radians, in [0, 10000], got %g", x)
-				}
-			case "translation":
-				im.p.Translation = x
-				if x < 0 || x > 1 {
-					return p.fail(v, path, "must be the largest translation as a fraction of each side, in [0, 1], got %g", x)
-				}
-			case "min_crop":
-				im.p.MinCrop = x
-				if !(x > 0 && x <= 1) {
-					return p.fail(v, path, "must be the crop's smallest side as a fraction of the image's, in (0, 1], got %g", x)
-				}
-			}
-			return nil
+			return p.ranged(v, path, params[key])
 		})
 		return im, err
 	}
+}
+
+// rangedParam is a pattern parameter: where it goes, its range, and the
+// range in words for the message.
+type rangedParam struct {
+	dst  *float64
+	in   func(float64) bool
+	want string
+}
+
+// within is the range [lo, hi], or (lo, hi] when openLo.
+func within(lo, hi float64, openLo bool) func(float64) bool {
+	return func(x float64) bool { return (x > lo || !openLo && x == lo) && x <= hi }
+}
+
+// ranged reads a number into r.dst, failing outside its range.
+func (p *parser) ranged(v *yaml.Node, path string, r rangedParam) error {
+	x, err := p.number(v, path)
+	if err != nil {
+		return err
+	}
+	if !r.in(x) {
+		return p.fail(v, path, "must be %s, got %g", r.want, x)
+	}
+	*r.dst = x
+	return nil
 }
 
 // Pattern limits: they bound the painter's work per pattern.

@@ -76,13 +76,10 @@ type sceneAttrs struct {
 // occlusionAttrs are SPEC's add_occlusion: extra symbols drawn over the
 // others from an explicitly named font.
 type occlusionAttrs struct {
-	n           dist[int] // nil: no occlusion block (no occluders)
-	char        dist[string]
-	font        string
-	rotation    dist[float64]
-	scale       dist[float64]
-	translation translationAttr
-	foreground  dist[scene.Pattern]
+	n    dist[int] // nil: no occlusion block (no occluders)
+	char dist[string]
+	font string
+	placed
 }
 
 // component is one weighted component of a mixture.
@@ -99,8 +96,13 @@ type symbolAttrs struct {
 	// fontFirst is order: font_first: the font is drawn before the char
 	// (with several languages, the font's language then decides the
 	// char's).
-	fontFirst       bool
-	bold, slant     dist[bool]
+	fontFirst   bool
+	bold, slant dist[bool]
+	placed
+}
+
+// placed is where a symbol or an occluder lands and what fills it.
+type placed struct {
 	rotation, scale dist[float64]
 	translation     translationAttr
 	foreground      dist[scene.Pattern]

@@ -180,7 +180,9 @@ func TestParity(t *testing.T) {
 // replaced by a log-uniform draw in [lo, hi] and the rotation by a uniform
 // one in [0, 2π) (rng seed seed), so that most symbols are minified and
 // take the sub-sampled path.
-func planMinified(t testing.TB, res, n, k int, lo, hi float64, seed uint64) *engine.Batch {
+// defaultSampler is the default preset's sampler at res×res over the
+// embedded fonts, and the shared atlas.
+func defaultSampler(t testing.TB, res int) (*fonts.Library, *atlas.Atlas, *spec.Sampler) {
 	t.Helper()
 	lib, at := env(t)
 	sp, err := spec.Preset("default")
@@ -194,6 +196,12 @@ func planMinified(t testing.TB, res, n, k int, lo, hi float64, seed uint64) *eng
 	if err != nil {
 		t.Fatal(err)
 	}
+	return lib, at, sm
+}
+
+func planMinified(t testing.TB, res, n, k int, lo, hi float64, seed uint64) *engine.Batch {
+	t.Helper()
+	lib, at, sm := defaultSampler(t, res)
 	r := rng.New(seed, 1)
 	b := &engine.Batch{Width: res, Height: res, Channels: 3, MaskChannels: k, Atlas: at}
 	pl := &engine.Planner{Fonts: lib, Atlas: at}
@@ -665,18 +673,7 @@ func testPool(seed uint64) *engine.ImagePool {
 // chunk), k symbols an image.
 func planPatterns(t testing.TB, res, n, k int, seed uint64) *engine.Batch {
 	t.Helper()
-	lib, at := env(t)
-	sp, err := spec.Preset("default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sp.SetResolution(res, res); err != nil {
-		t.Fatal(err)
-	}
-	sm, err := recipe.Sampler(sp, lib)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib, at, sm := defaultSampler(t, res)
 	r := rng.New(seed, 2)
 	pool := testPool(seed)
 	pattern := func(i int) scene.Pattern {
