@@ -202,3 +202,37 @@ func ImageColor(pool *ImagePool, p *Pattern, x, y int, inv float32, offs []float
 
 // ImageTaps returns the tap-grid side of image pattern p.
 func ImageTaps(p *Pattern) int { return int(geomBits(p, 7)) }
+
+// Span returns pixel columns [x0, x1) of row y (pixel centre y + ½) outside
+// which the stroke's Coverage is 0: the row's intersection with the
+// rectangle |d| < hw + ½, −½ < a < L + ½ that holds every pixel centre of
+// non-zero coverage, solved in float64 and widened by a pixel on each side
+// so that float32 rounding in Coverage cannot reach beyond it, then clipped
+// to the stroke's box. A painter visiting only the span skips pixels whose
+// coverage is exactly 0, which blending would leave unchanged anyway, so
+// the bytes are those of visiting the whole box.
+func (s *Stroke) Span(y int, hw float32) (x0, x1 int) {
+	lo, hi := float64(s.X0), float64(s.X1)
+	qy := float64(y) + 0.5 - float64(s.Sy)
+	tx, ty := float64(s.Tx), float64(s.Ty)
+	// In terms of qx = x + ½ − Sx: a = qx·tx + qy·ty, d = qx·ty − qy·tx.
+	bound := func(c, k, a, b float64) bool { // a < qx·k + c < b
+		if math.Abs(k) < 1e-6 {
+			return c > a-1 && c < b+1 // (almost) constant along the row
+		}
+		l, h := (a-c)/k, (b-c)/k
+		if k < 0 {
+			l, h = h, l
+		}
+		lo = max(lo, l+float64(s.Sx)-0.5)
+		hi = min(hi, h+float64(s.Sx)-0.5)
+		return true
+	}
+	r := float64(hw) + 0.5
+	if !bound(qy*ty, tx, -0.5, float64(s.L)+0.5) || !bound(-qy*tx, ty, -r, r) {
+		return 0, 0
+	}
+	x0 = max(int(math.Floor(lo))-1, int(s.X0))
+	x1 = min(int(math.Ceil(hi))+2, int(s.X1))
+	return x0, max(x0, x1)
+}

@@ -122,3 +122,4 @@ func TestDefaultPresetKeepsOneSample(t *testing.T) {
 		}
 	}
 }
+

@@ -172,7 +172,10 @@ func (p *painter) camouflage(pat *engine.Pattern, x0, y0, x1, y1 int) []float32 
 		for y := sy0; y < sy1; y++ {
 			py := float32(y) + 0.5
 			row := tex[(y-y0)*bw*4:]
-			for x := sx0; x < sx1; x++ {
+			// Only the row's span can have coverage (Stroke.Span): a
+			// thin stroke's box is mostly empty.
+			rx0, rx1 := s.Span(y, hw)
+			for x := max(sx0, rx0); x < min(sx1, rx1); x++ {
 				f := alpha * s.Coverage(float32(x)+0.5, py, hw)
 				if f == 0 {
 					continue
