@@ -122,4 +122,3 @@ func TestDefaultPresetKeepsOneSample(t *testing.T) {
 		}
 	}
 }
-
