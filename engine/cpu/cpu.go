@@ -175,8 +175,16 @@ func (p *painter) camouflage(pat *engine.Pattern, x0, y0, x1, y1 int) []float32 
 			// Only the row's span can have coverage (Stroke.Span): a
 			// thin stroke's box is mostly empty.
 			rx0, rx1 := s.Span(y, hw)
+			qy := py - s.Sy
 			for x := max(sx0, rx0); x < min(sx1, rx1); x++ {
-				f := alpha * s.Coverage(float32(x)+0.5, py, hw)
+				// alpha·s.Coverage(x + ½, py, hw), spelled out (the call
+				// does not inline), the same float32 operations.
+				qx := (float32(x) + 0.5) - s.Sx
+				a := qx*s.Tx + qy*s.Ty
+				d := qx*s.Ty - qy*s.Tx
+				along := min(max(min(a, s.L-a)+0.5, 0), 1)
+				across := min(max(hw-math.Float32frombits(math.Float32bits(d)&^(1<<31))+0.5, 0), 1)
+				f := alpha * (along * across)
 				if f == 0 {
 					continue
 				}
