@@ -2,9 +2,9 @@ package generate
 
 import (
 	"fmt"
-	"github.com/synbols-gpu/synbols-gpu/engine"
-	"sync"
 
+	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/internal/par"
 	"github.com/synbols-gpu/synbols-gpu/masks"
 )
 
@@ -30,53 +30,42 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 		b.agg = make([]byte, n*px*ch)
 	}
 	b.records = make([][]byte, n)
-	workers = max(1, min(workers, n))
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for wk := range workers {
-		lo, hi := n*wk/workers, n*(wk+1)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer recoverInto(&errs[wk], "masks and records")
-			boxes := make([]masks.Box, k)
-			regions := make([]masks.Box, k)
-			sum := make([]uint16, px)
-			for j := lo; j < hi; j++ {
-				s := &b.samples[j]
-				ns := len(s.Symbols)
-				if ns > k {
-					errs[wk] = fmt.Errorf("%w: sample %d has %d symbols, more than %d mask channels", ErrInternal, b.start+j, ns, k)
-					return
-				}
-				src := b.out.Mask[j*px*k : (j+1)*px*k]
-				// The painters write a symbol's mask only inside its
-				// plan box: scanning those is exact and costs the
-				// symbols' size, not K full images.
-				planRegions(regions, &b.plan, j, ns)
-				masks.BoxesIn(boxes, src, w, h, k, ns, regions)
-				for i := range s.Symbols {
-					s.Symbols[i].Box, s.Symbols[i].HasBox = boxes[i], true
-				}
-				var dst []byte
-				if b.agg != nil {
-					dst = b.agg[j*px*ch : (j+1)*px*ch]
-				}
-				switch mode {
-				case masks.Flatten:
-					s.Overlap, s.HasOverlap = masks.FlattenMaskIn(dst, src, w, h, k, ns, regions, sum), true
-				case masks.FlattenExceptFirst:
-					masks.FlattenMaskExceptFirstIn(dst, src, w, h, k, ns, regions)
-				}
-				b.records[j] = s.AppendRecord(make([]byte, 0, recordBytes+max(0, ns-1)*symbolRecordBytes))
+	err = par.ForErr(n, workers, func(lo, hi int) (err error) {
+		defer recoverInto(&err, "masks and records")
+		boxes := make([]masks.Box, k)
+		regions := make([]masks.Box, k)
+		sum := make([]uint16, px)
+		for j := lo; j < hi; j++ {
+			s := &b.samples[j]
+			ns := len(s.Symbols)
+			if ns > k {
+				return fmt.Errorf("%w: sample %d has %d symbols, more than %d mask channels", ErrInternal, b.start+j, ns, k)
 			}
-		}()
-	}
-	wg.Wait()
-	for _, e := range errs {
-		if e != nil {
-			return e
+			src := b.out.Mask[j*px*k : (j+1)*px*k]
+			// The painters write a symbol's mask only inside its
+			// plan box: scanning those is exact and costs the
+			// symbols' size, not K full images.
+			planRegions(regions, &b.plan, j, ns)
+			masks.BoxesIn(boxes, src, w, h, k, ns, regions)
+			for i := range s.Symbols {
+				s.Symbols[i].Box, s.Symbols[i].HasBox = boxes[i], true
+			}
+			var dst []byte
+			if b.agg != nil {
+				dst = b.agg[j*px*ch : (j+1)*px*ch]
+			}
+			switch mode {
+			case masks.Flatten:
+				s.Overlap, s.HasOverlap = masks.FlattenMaskIn(dst, src, w, h, k, ns, regions, sum), true
+			case masks.FlattenExceptFirst:
+				masks.FlattenMaskExceptFirstIn(dst, src, w, h, k, ns, regions)
+			}
+			b.records[j] = s.AppendRecord(make([]byte, 0, recordBytes+max(0, ns-1)*symbolRecordBytes))
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// The records hold all the batch needs of its samples.
 	b.samples = nil

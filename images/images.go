@@ -24,6 +24,7 @@ import (
 	"sync"
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/internal/par"
 )
 
 // Errors of Load. Each is wrapped with the folder and, where there is
@@ -274,29 +275,10 @@ func (w *walker) dir(rel string, ents []fs.DirEntry) error {
 // invisible.
 func decodeAll(ctx context.Context, cands []candidate, maxSide, workers int) []decoded {
 	res := make([]decoded, len(cands))
-	workers = max(1, min(workers, len(cands)))
 	budget := newBudget(maxInFlight)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				res[i] = decodeFile(ctx, cands[i].abs, maxSide, budget)
-			}
-		}()
-	}
-feed:
-	for i := range cands {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
+	par.Each(ctx, len(cands), workers, func(i int) {
+		res[i] = decodeFile(ctx, cands[i].abs, maxSide, budget)
+	})
 	return res
 }
 
