@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
 )
 
 // formatVersion names the tile algorithm and the cache file layout. Bump
@@ -127,21 +128,9 @@ func (a *Atlas) writeCache(f *fonts.Face, r rune, g *Glyph) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("atlas: cache: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
-	if err != nil {
+	// A cache file lost in a crash is only rendered again: no fsync.
+	if err := atomicfile.Write(p, encodeCache(h, g.Tile), atomicfile.Options{Prefix: ".tmp-", Perm: 0o600, NoSync: true}); err != nil {
 		return fmt.Errorf("atlas: cache: %w", err)
-	}
-	_, werr := tmp.Write(encodeCache(h, g.Tile))
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), p)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("atlas: cache: %w", werr)
 	}
 	return nil
 }

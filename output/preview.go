@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"os"
 	"path/filepath"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
 )
 
 // Preview grid geometry, as in the original's <name>_preview.png.
@@ -142,15 +143,11 @@ func WritePreviewPNG(path string, x []byte, n, H, W, C int) error {
 	if err != nil {
 		return fmt.Errorf("preview %s: %w", path, err)
 	}
-	f, err := createTemp(filepath.Dir(path), tempPrefix(filepath.Base(path)))
+	f, err := atomicfile.CreateTemp(filepath.Dir(path), tempPrefix(filepath.Base(path)), 0)
 	if err != nil {
 		return fmt.Errorf("%w: preview %s: %w", ErrDir, path, err)
 	}
-	if err := writeSynced(f, data); err != nil {
-		return fmt.Errorf("%w: preview %s: %w", ErrIO, path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
+	if err := atomicfile.Commit(f, data, path, true); err != nil {
 		return fmt.Errorf("%w: preview %s: %w", ErrIO, path, err)
 	}
 	return nil

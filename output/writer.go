@@ -33,6 +33,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/zlib"
+	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
 )
 
@@ -854,9 +855,9 @@ func (w *Writer) commit() error {
 	}
 	// Best effort: make the renames themselves durable. The files are
 	// complete and in place either way, so a failure is not reported.
-	syncDir(filepath.Dir(w.target.Path))
+	atomicfile.SyncDir(filepath.Dir(w.target.Path))
 	if ptmp != "" && filepath.Dir(w.preview.Path) != filepath.Dir(w.target.Path) {
-		syncDir(filepath.Dir(w.preview.Path))
+		atomicfile.SyncDir(filepath.Dir(w.preview.Path))
 	}
 	return nil
 }
@@ -872,12 +873,12 @@ func (w *Writer) stagePreview() (string, error) {
 	if pdir == filepath.Dir(w.target.Path) {
 		f, err = os.OpenFile(filepath.Join(w.tmpDir, filepath.Base(w.preview.Path)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 	} else {
-		f, err = createTemp(pdir, tempPrefix(filepath.Base(w.preview.Path)))
+		f, err = atomicfile.CreateTemp(pdir, tempPrefix(filepath.Base(w.preview.Path)), 0)
 	}
 	if err != nil {
 		return "", err
 	}
-	if err := writeSynced(f, w.previewPNG); err != nil {
+	if err := atomicfile.Fill(f, w.previewPNG, true); err != nil {
 		return "", err
 	}
 	if err := w.preview.applyMode(f.Name()); err != nil {
@@ -885,22 +886,6 @@ func (w *Writer) stagePreview() (string, error) {
 		return "", err
 	}
 	return f.Name(), nil
-}
-
-// writeSynced writes data to the new file f, syncs and closes it; on an
-// error it removes the file, so nothing partial stays.
-func writeSynced(f *os.File, data []byte) error {
-	_, err := f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
 
 // SetPreview gives the Writer the preview of the dataset (see
@@ -931,13 +916,6 @@ func syncFile(name string) error {
 		err = cerr
 	}
 	return err
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // Abort stops the Writer and removes its temporary file. It is safe to call
