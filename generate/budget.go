@@ -31,9 +31,9 @@ const perSampleColumnBytes = 4 + 4 + 4 + 3
 // being painted, one queued, one being copied into the writer.
 const pipelineBatches = 3
 
-// defaultBatch is the batch size when none is asked for, lowered where
-// the memory budget requires.
-const defaultBatch = 4096
+// DefaultBatchSize is the batch size when none is asked for
+// (Config.BatchSize ≤ 0), lowered where the memory budget requires.
+const DefaultBatchSize = 4096
 
 // recordBytes is a generous size of one attribute record of one symbol
 // with its slice header, for the in-flight estimate; symbolRecordBytes
@@ -146,7 +146,7 @@ func freeBytes(dir string) float64 {
 func planResources(n, asked, w, h, c, k int, ml maskLayout, budget float64, out string) (int, error) {
 	bs := asked
 	if bs <= 0 {
-		bs = defaultBatch
+		bs = DefaultBatchSize
 	}
 	bs = min(bs, n)
 	inFlight, columns := footprint(n, bs, w, h, c, k, ml)

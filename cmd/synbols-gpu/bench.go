@@ -13,6 +13,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/bench"
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/gpu"
+	"github.com/synbols-gpu/synbols-gpu/generate"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
@@ -49,12 +50,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := bench.TableConfig{Dataset: *dataset, Batch: c.batch, Samples: *samples, MinTime: *minTime}
 	if cfg.Batch == 0 {
-		cfg.Batch = 4096
+		cfg.Batch = generate.DefaultBatchSize
 	}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 || n > 4096 {
-			return fmt.Errorf("%w: --sizes %q: want comma-separated sizes in 1..4096, e.g. 32,64,128", errUsage, *sizes)
+		if err != nil || n <= 0 || n > spec.MaxResolution {
+			return fmt.Errorf("%w: --sizes %q: want comma-separated sizes in 1..%d, e.g. 32,64,128", errUsage, *sizes, spec.MaxResolution)
 		}
 		cfg.Sizes = append(cfg.Sizes, n)
 	}
