@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 )
 
 // fakeFace is a face whose coverage is given: it covers the runes of
@@ -143,11 +145,11 @@ func TestFilterAlphabetEmbedded(t *testing.T) {
 		{"english", []string{"DejaVu Sans", "Comic Neue", "Caladea"}, nil, true, 26, []bool{false}},
 		{"english", []string{"DejaVu Sans", "Comic Neue"}, []string{"Inconsolata"}, true, 26, []bool{true}}, // Inconsolata has no bold face
 	} {
-		syms, err := Symbols(c.lang, "lower")
+		syms, err := alphabet.Symbols(c.lang, "lower")
 		if err != nil {
 			t.Fatal(err)
 		}
-		std, _, err := ExemplarSets(c.lang)
+		std, _, err := alphabet.ExemplarSets(c.lang)
 		if err != nil {
 			t.Fatal(err)
 		}

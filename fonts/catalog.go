@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 )
 
 // CatalogFormat is the version of the catalogue's JSON layout and of the
@@ -151,12 +153,12 @@ type LanguageFamily struct {
 // Language returns the catalogue of a language, by name, CLDR code or
 // alias.
 func (c *Catalog) Language(name string) (*LanguageCatalog, bool) {
-	l, err := lookupLanguage(name)
+	lang, err := alphabet.Canonical(name)
 	if err != nil {
 		return nil, false
 	}
 	for i := range c.Languages {
-		if c.Languages[i].Language == l.name {
+		if c.Languages[i].Language == lang {
 			return &c.Languages[i], true
 		}
 	}
@@ -169,7 +171,7 @@ func (c *Catalog) Language(name string) (*LanguageCatalog, bool) {
 func ReadBlockList(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBlockList, err)
+		return nil, fmt.Errorf("%w: %w", ErrBlockList, err)
 	}
 	defer f.Close()
 	return parseBlockList(f)
@@ -193,7 +195,7 @@ func parseBlockList(r io.Reader) ([]string, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBlockList, err)
+		return nil, fmt.Errorf("%w: %w", ErrBlockList, err)
 	}
 	return out, nil
 }
@@ -202,7 +204,7 @@ func parseBlockList(r io.Reader) ([]string, error) {
 func DefaultCacheDir() (string, error) {
 	d, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("%w: no cache folder: %v", ErrCatalog, err)
+		return "", fmt.Errorf("%w: no cache folder: %w", ErrCatalog, err)
 	}
 	return filepath.Join(d, "synbols-gpu"), nil
 }
@@ -287,14 +289,14 @@ func readCatalog(path string) (*Catalog, error) {
 func writeCatalog(path string, c *Catalog) error {
 	data, err := json.MarshalIndent(c, "", " ")
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrCatalog, err)
+		return fmt.Errorf("%w: %w", ErrCatalog, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("%w: cache: %v", ErrCatalog, err)
+		return fmt.Errorf("%w: cache: %w", ErrCatalog, err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".catalog-*")
 	if err != nil {
-		return fmt.Errorf("%w: cache: %v", ErrCatalog, err)
+		return fmt.Errorf("%w: cache: %w", ErrCatalog, err)
 	}
 	_, werr := tmp.Write(data)
 	cerr := tmp.Close()
@@ -306,7 +308,7 @@ func writeCatalog(path string, c *Catalog) error {
 	}
 	if werr != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("%w: cache: %v", ErrCatalog, werr)
+		return fmt.Errorf("%w: cache: %w", ErrCatalog, werr)
 	}
 	return nil
 }
@@ -334,7 +336,7 @@ func sourcesHash(o CatalogOptions) string {
 // the walk order of Load.
 func catalogKey(o CatalogOptions) (string, int, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "format %d\ncldr %s\nembedded %v system %v\n", CatalogFormat, CLDRVersion(), o.Sources.Embedded, o.Sources.System)
+	fmt.Fprintf(h, "format %d\ncldr %s\nembedded %v system %v\n", CatalogFormat, alphabet.CLDRVersion(), o.Sources.Embedded, o.Sources.System)
 	cfg, _ := json.Marshal(o.Checks)
 	h.Write(cfg)
 	fmt.Fprintf(h, "\nblock %q\n", o.BlockList)
@@ -443,7 +445,7 @@ func buildCatalog(ctx context.Context, lib *Library, blockList []string, cfg Che
 	for _, b := range blockList {
 		blocked[strings.ToLower(b)] = true
 	}
-	for _, lang := range Languages() {
+	for _, lang := range alphabet.Languages() {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%w: stopped: %w", ErrCatalog, context.Cause(ctx))
 		}
@@ -465,7 +467,7 @@ func faceRef(f *Face) string {
 
 func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg CheckConfig, draw DrawChecker) LanguageCatalog {
 	lc := LanguageCatalog{Language: lang}
-	symbols, err := Symbols(lang, "lower")
+	symbols, err := alphabet.Symbols(lang, "lower")
 	if err != nil || len(symbols) == 0 {
 		return lc
 	}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 )
 
 // TestCatalogCache: a second open reads the cache; adding a font file or
@@ -74,7 +76,7 @@ func TestCatalogEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Languages) != len(Languages()) {
+	if len(c.Languages) != len(alphabet.Languages()) {
 		t.Fatalf("%d languages", len(c.Languages))
 	}
 	for _, lc := range c.Languages {
@@ -89,31 +91,5 @@ func TestCatalogEmbedded(t *testing.T) {
 	lib := loadEmbedded(t)
 	if n := len(lib.Usable(lowerAZ(t), false)); len(en.Families)+len(en.Dropped) < n || len(en.Families) < 5 {
 		t.Errorf("english: %d kept + %d dropped, %d usable", len(en.Families), len(en.Dropped), n)
-	}
-}
-
-func TestTierPackages(t *testing.T) {
-	small, err := TierPackages("small")
-	if err != nil || len(small) < 5 || len(small) > 30 {
-		t.Fatalf("small: %d packages, %v", len(small), err)
-	}
-	full, err := TierPackages("full")
-	if err != nil || len(full) < 400 {
-		t.Fatalf("full: %d packages, %v", len(full), err)
-	}
-	seen := map[string]bool{}
-	for _, p := range full {
-		if seen[p] {
-			t.Errorf("full: %s twice", p)
-		}
-		seen[p] = true
-	}
-	for _, p := range small {
-		if !seen[p] {
-			t.Errorf("small package %s is not in full", p)
-		}
-	}
-	if _, err := TierPackages("huge"); err == nil {
-		t.Error("unknown tier accepted")
 	}
 }

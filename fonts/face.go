@@ -323,7 +323,7 @@ func parseFace(src fontSrc, size int64, off uint32, index int, collection bool, 
 		}
 		gt, gerr := parseGoText(src, size, index)
 		if gerr != nil {
-			return nil, fmt.Errorf("%w (go-text: %v)", err, gerr)
+			return nil, fmt.Errorf("%w (go-text: %w)", err, gerr)
 		}
 		// The parse is dropped: go-text holds the whole face in
 		// memory, so it is parsed again only if an outline is asked.

@@ -169,8 +169,11 @@ func (s *fileSrc) fail(err error) error {
 	return s.err()
 }
 
+// changed fails s with ErrFontChanged, naming the file and what changed.
+// format is fmt.Errorf's: a %w in it keeps the cause (fs.ErrNotExist for
+// a removed file) visible to errors.Is beside ErrFontChanged.
 func (s *fileSrc) changed(format string, a ...any) error {
-	return s.fail(fmt.Errorf("%w (%s: %s)", ErrFontChanged, s.path, fmt.Sprintf(format, a...)))
+	return s.fail(fmt.Errorf("%w (%s: "+format+")", append([]any{ErrFontChanged, s.path}, a...)...))
 }
 
 // acquire returns the open handle, reopening the file (and checking its
@@ -189,7 +192,7 @@ func (s *fileSrc) acquire() (*os.File, error) {
 	f, err := os.Open(s.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-			return nil, s.changed("reopening: %v", err)
+			return nil, s.changed("reopening: %w", err)
 		}
 		// Out of descriptors, say: not the file's fault, and not
 		// sticky (the next outline tries again).
@@ -203,7 +206,7 @@ func (s *fileSrc) acquire() (*os.File, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, s.changed("%v", err)
+		return nil, s.changed("%w", err)
 	}
 	s.f, s.refs = f, 1
 	s.elem = openFiles.lru.PushFront(s)
@@ -263,6 +266,9 @@ func (s *fileSrc) ReadAt(p []byte, off int64) (int, error) {
 	loadBytesRead.Add(int64(n))
 	if n < len(p) {
 		if off >= 0 && off+int64(len(p)) <= s.size {
+			// %v, not %w: the cause is io.EOF or alike, and a reader
+			// that took this for the end of the data would hide the
+			// change.
 			return n, s.changed("read %d of %d bytes at offset %d: %v", n, len(p), off, err)
 		}
 		if err == nil {
@@ -281,7 +287,7 @@ func (s *fileSrc) check() error {
 	st, err := f.Stat()
 	s.release()
 	if err != nil {
-		return s.changed("%v", err)
+		return s.changed("%w", err)
 	}
 	if d := s.stamp.diff(stampOf(st)); d != "" {
 		return s.changed("%s", d)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 )
 
 // loadEmbedded loads the embedded set alone and fails on any warning.
@@ -34,7 +36,7 @@ func embeddedBytes(t testing.TB, rel string) []byte {
 }
 
 func lowerAZ(t testing.TB) []rune {
-	rs, err := Alphabet("english", "lower")
+	rs, err := alphabet.Alphabet("english", "lower")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,35 +433,6 @@ func TestCollection(t *testing.T) {
 	}
 	if !fam.Bold.Covers('g') {
 		t.Error("collection member cannot draw g")
-	}
-}
-
-func TestAlphabet(t *testing.T) {
-	for _, c := range []struct {
-		lang, cs    string
-		n           int
-		first, last rune
-	}{
-		{"english", "lower", 26, 'a', 'z'},
-		{"english", "upper", 26, 'A', 'Z'},
-		{"English", "both", 52, 'a', 'Z'},
-		{"en", "", 26, 'a', 'z'},
-	} {
-		rs, err := Alphabet(c.lang, c.cs)
-		if err != nil {
-			t.Errorf("%s/%s: %v", c.lang, c.cs, err)
-			continue
-		}
-		if len(rs) != c.n || rs[0] != c.first || rs[len(rs)-1] != c.last {
-			t.Errorf("%s/%s: %q", c.lang, c.cs, string(rs))
-		}
-	}
-	_, err := Alphabet("klingon", "lower")
-	if !errors.Is(err, ErrUnknownAlphabet) || !strings.Contains(err.Error(), "klingon") {
-		t.Errorf("unknown language: %v", err)
-	}
-	if _, err := Alphabet("english", "title"); !errors.Is(err, ErrUnknownAlphabet) {
-		t.Errorf("unknown case: %v", err)
 	}
 }
 

@@ -617,3 +617,27 @@ func TestOutlinesWithFewHandles(t *testing.T) {
 		t.Errorf("%d handles open, want at most 2 when idle", n)
 	}
 }
+
+// A font file removed after Load fails the outline call with an error
+// that is both ErrFontChanged and, through %w, the cause the reopen met
+// (fs.ErrNotExist): callers can tell a missing file from a rewritten one.
+func TestFontChangedKeepsCause(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "DejaVuSans.ttf")
+	if err := os.WriteFile(p, embeddedBytes(t, "dejavu/DejaVuSans.ttf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, fam := loadOne(t, dir, "DejaVu Sans")
+	evictAll(t)
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	_, err := fam.Regular.Outline('b')
+	wantChanged(t, "Outline", err, p)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Outline of a removed file: %v does not wrap fs.ErrNotExist", err)
+	}
+	if !errors.Is(fam.Regular.Err(), fs.ErrNotExist) {
+		t.Errorf("Face.Err: %v does not wrap fs.ErrNotExist", fam.Regular.Err())
+	}
+}

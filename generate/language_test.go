@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
@@ -48,7 +49,7 @@ func presetWithLanguage(t *testing.T, name, lang string) *spec.Spec {
 // English keeps the a-z rule and its 26 letters.
 func TestEveryLanguageEmbedded(t *testing.T) {
 	lib, _ := env(t)
-	for _, lang := range fonts.Languages() {
+	for _, lang := range alphabet.Languages() {
 		u, err := Universe(presetWithLanguage(t, "default", lang), lib)
 		if err != nil {
 			t.Errorf("%s: %v", lang, err)
@@ -59,7 +60,7 @@ func TestEveryLanguageEmbedded(t *testing.T) {
 		}
 		t.Logf("%s: %d symbols, %d fonts", lang, len(u.Chars), len(u.Fonts))
 	}
-	az, _ := fonts.Alphabet("english", "lower")
+	az, _ := alphabet.Alphabet("english", "lower")
 	u, _ := Universe(presetWithLanguage(t, "default", ""), lib)
 	if len(u.Chars) != 26 || len(u.Fonts) != len(lib.Usable(az, false)) {
 		t.Errorf("english: %d symbols, %d fonts; want 26 and the a-z families", len(u.Chars), len(u.Fonts))

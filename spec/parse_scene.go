@@ -9,7 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 )
 
@@ -244,9 +244,9 @@ func attrMixture[T any](p *parser, n *yaml.Node, path string, elem func(*yaml.No
 }
 
 // languageList reads alphabet.languages: a list of language names, or
-// "all" for every language the fonts package knows.
+// "all" for every language the alphabet package knows.
 func (p *parser) languageList(n *yaml.Node, path string) ([]string, error) {
-	known := fonts.Languages()
+	known := alphabet.Languages()
 	if d := deref(n); d.Kind == yaml.ScalarNode && d.Value == "all" {
 		return slices.Clone(known), nil
 	}

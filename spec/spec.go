@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 )
 
@@ -156,7 +156,7 @@ func (s *Spec) SetResolution(w, h int) error {
 // Gray reports whether images are stored with one grey channel.
 func (s *Spec) Gray() bool { return s.gray }
 
-// Language returns the alphabet's language (as the fonts package names it,
+// Language returns the alphabet's language (as the alphabet package names it,
 // e.g. "english") and case: "lower", "upper" or "both".
 func (s *Spec) Language() (language, letterCase string) { return s.language, s.letterCase }
 
@@ -169,13 +169,13 @@ func (s *Spec) FirstSymbols() int { return s.firstSymbols }
 
 // SetLanguage overrides alphabet.language (the command line's
 // --language), keeping the case and alphabet.first. lang must be one of
-// fonts.Languages(), in any letter case; it is stored in lower case, the
+// alphabet.Languages(), in any letter case; it is stored in lower case, the
 // name datasets record.
 func (s *Spec) SetLanguage(lang string) error {
 	want := strings.ToLower(strings.TrimSpace(lang))
-	if !slices.Contains(fonts.Languages(), want) {
+	if !slices.Contains(alphabet.Languages(), want) {
 		return &Error{Err: ErrInvalid, File: s.name, Path: "alphabet.language",
-			Msg: fmt.Sprintf("unknown language %q (known: %s)", lang, strings.Join(fonts.Languages(), ", "))}
+			Msg: fmt.Sprintf("unknown language %q (known: %s)", lang, strings.Join(alphabet.Languages(), ", "))}
 	}
 	s.language = want
 	return nil

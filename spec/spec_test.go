@@ -388,7 +388,7 @@ func TestKorean1k(t *testing.T) {
 }
 
 // TestSetLanguage checks the --language override: names are checked
-// against fonts.Languages(), case and first: are kept.
+// against alphabet.Languages(), case and first: are kept.
 func TestSetLanguage(t *testing.T) {
 	s := mustPreset(t, "korean-1k")
 	if err := s.SetLanguage("Russian"); err != nil {

@@ -21,7 +21,9 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/vector"
 
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/fonts/install"
 )
 
 // cmdFonts is "synbols-gpu fonts": the font pool's catalogue (list,
@@ -161,8 +163,8 @@ func cmdFontsList(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return fmt.Errorf("%w: %s: unexpected argument %q", errUsage, name, pos[0])
 	}
 	if flagSet(fs, "language") {
-		if _, _, err := fonts.ExemplarSets(*lang); err != nil || strings.TrimSpace(*lang) == "" {
-			return fmt.Errorf("%w: --language %q: not a known language (known: %s)", errUsage, *lang, strings.Join(fonts.Languages(), ", "))
+		if _, _, err := alphabet.ExemplarSets(*lang); err != nil || strings.TrimSpace(*lang) == "" {
+			return fmt.Errorf("%w: --language %q: not a known language (known: %s)", errUsage, *lang, strings.Join(alphabet.Languages(), ", "))
 		}
 	}
 	o, err := src.options(stderr)
@@ -185,7 +187,7 @@ func printCatalog(w io.Writer, cat *fonts.Catalog, lang string, bold, report boo
 	if lang != "" {
 		lc, ok := cat.Language(lang)
 		if !ok {
-			fmt.Fprintf(w, "Language %s is not known (known: %s)\n", lang, strings.Join(fonts.Languages(), ", "))
+			fmt.Fprintf(w, "Language %s is not known (known: %s)\n", lang, strings.Join(alphabet.Languages(), ", "))
 			return
 		}
 		langs = []fonts.LanguageCatalog{*lc}
@@ -301,7 +303,7 @@ func cmdFontsShow(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if !ok {
 		return fmt.Errorf("%w: fonts show: no family %q", errUsage, pos[0])
 	}
-	syms, err := fonts.Symbols(*lang, "lower")
+	syms, err := alphabet.Symbols(*lang, "lower")
 	if err != nil {
 		return err
 	}
@@ -428,11 +430,11 @@ func cmdFontsInstall(ctx context.Context, args []string, stdout, stderr io.Write
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: fonts install: unexpected argument %q", errUsage, pos[0])
 	}
-	if _, err := fonts.TierPackages(*tier); err != nil {
+	if _, err := install.TierPackages(*tier); err != nil {
 		return fmt.Errorf("%w: --tier: %v", errUsage, err)
 	}
 	start := time.Now()
-	res, err := fonts.Install(ctx, *tier, fonts.InstallOptions{
+	res, err := install.Install(ctx, *tier, install.InstallOptions{
 		DryRun: *dryRun,
 		NoNPM:  *noNPM,
 		Out:    stderr,

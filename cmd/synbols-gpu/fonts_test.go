@@ -10,7 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
+	"github.com/synbols-gpu/synbols-gpu/fonts/install"
 )
 
 var languageLine = regexp.MustCompile(`(?m)^Language (\S+) contains ([\d,]+) fonts(?: with a bold face)? and ([\d,]+) symbols$`)
@@ -37,7 +38,7 @@ func TestFontsList(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	c := counts(t, out)
-	if len(c) != len(fonts.Languages()) || c["english"] < 5 {
+	if len(c) != len(alphabet.Languages()) || c["english"] < 5 {
 		t.Fatalf("counts %v from\n%s", c, out)
 	}
 	if !strings.Contains(out, "(built ") {
@@ -140,7 +141,7 @@ func TestFontsInstallSmall(t *testing.T) {
 	if after < before || after < 20 {
 		t.Errorf("english families: %d before, %d after", before, after)
 	}
-	pkgs, err := fonts.TierPackages("small")
+	pkgs, err := install.TierPackages("small")
 	if err != nil {
 		t.Fatal(err)
 	}

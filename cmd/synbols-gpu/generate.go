@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
@@ -224,7 +225,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		dryRun   = fs.Bool("dry-run", false, "sample, paint and split without writing any file (time and memory of a real run)")
 		stats    = fs.Bool("stats", false, "print where the time went, stage by stage (busy and waiting), to stderr")
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
-		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(fonts.Languages(), ", "))
+		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(alphabet.Languages(), ", "))
 		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
 		checks   = fs.Bool("font-checks", true, "drop the families the font catalogue rejects (see 'synbols-gpu fonts check')")
 		imageDir = fs.String("image-dir", "", "folder of natural images (.jpg, .png, .gif, searched recursively) for image patterns (natural-patterns)")

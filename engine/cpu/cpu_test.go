@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
@@ -40,7 +41,7 @@ func env(t testing.TB) (*fonts.Library, *atlas.Atlas, []*fonts.Family) {
 			return
 		}
 		envAt, envErr = atlas.New(atlas.DefaultParams(), "")
-		az, _ := fonts.Alphabet("english", "lower")
+		az, _ := alphabet.Alphabet("english", "lower")
 		envFams = envLib.Usable(az, false)
 	})
 	if envErr != nil {

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
@@ -29,7 +30,7 @@ import (
 // alphabet is always exactly 26 letters. Every other language gets the
 // original Synbols' coverage filter (fonts.FilterAlphabet, docs/alphabets.md):
 // real pools cover those scripts only in part, and the filter trades a
-// few rare symbols for keeping most fonts. The symbols are fonts.Alphabet,
+// few rare symbols for keeping most fonts. The symbols are alphabet.Alphabet,
 // the single-rune ones: the painter draws one rune per symbol, so CLDR's
 // few multi-rune symbols (Russian stressed vowels, Bengali conjuncts, two
 // Khmer clusters) are dropped before filtering. alphabet.first (korean-1k)
@@ -76,7 +77,7 @@ func Universe(s *spec.Spec, lib *fonts.Library) (spec.Universe, error) {
 
 // language is the universe of one language of s.
 func language(s *spec.Spec, lib *fonts.Library, lang, letterCase string) (spec.Universe, error) {
-	runes, err := fonts.Alphabet(lang, letterCase)
+	runes, err := alphabet.Alphabet(lang, letterCase)
 	if err != nil {
 		return spec.Universe{}, err
 	}

@@ -1,4 +1,4 @@
-package fonts
+package alphabet
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 
 // ErrUnknownAlphabet is returned by Alphabet for a language or letter case
 // it has no data for.
-var ErrUnknownAlphabet = errors.New("fonts: unknown alphabet")
+var ErrUnknownAlphabet = errors.New("alphabet: unknown alphabet")
 
 // Alphabet returns the single-character symbols of a language's alphabet
 // in a letter case: "lower" (or "", the Synbols default), "upper" or

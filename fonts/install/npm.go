@@ -1,4 +1,4 @@
-package fonts
+package install
 
 import (
 	"archive/tar"
@@ -24,15 +24,15 @@ import (
 // (@expo-google-fonts/<family>), which is how the full tier reaches 1,000
 // distinct English families.
 //
-//go:embed install-npm.txt
+//go:embed npm.txt
 var installNPM string
 
 var (
 	// ErrNPM reports a failed npm step: a bad package list or a
 	// destination folder that cannot be written.
-	ErrNPM = errors.New("fonts: npm")
+	ErrNPM = errors.New("install: npm")
 	// errTarball reports a package tarball that is unreadable or unsafe.
-	errTarball = errors.New("fonts: npm tarball")
+	errTarball = errors.New("install: npm tarball")
 )
 
 // npmName matches the package names the step accepts: a lowercase npm
@@ -70,9 +70,9 @@ func NPMPackages() ([]string, error) {
 // name is an error naming its line, not a silent skip: the list is
 // reviewed data and a typo there should fail its test.
 func parseNPMList(r io.Reader) ([]string, error) {
-	names, err := parseBlockList(r)
+	names, err := parseList(r)
 	if err != nil {
-		return nil, fmt.Errorf("%w: package list: %v", ErrNPM, err)
+		return nil, fmt.Errorf("%w: package list: %w", ErrNPM, err)
 	}
 	for _, n := range names {
 		if !npmName.MatchString(n) {
@@ -95,7 +95,7 @@ func NPMFontDir() (string, error) {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("%w: no home folder for the fonts: %v", ErrNPM, err)
+		return "", fmt.Errorf("%w: no home folder for the fonts: %w", ErrNPM, err)
 	}
 	return filepath.Join(home, ".local", "share", "fonts", "synbols-gpu-npm"), nil
 }
@@ -133,7 +133,7 @@ func InstallNPM(ctx context.Context, pkgs []string, o NPMOptions) ([]string, err
 		if npmName.MatchString(p) {
 			valid = append(valid, p)
 		} else {
-			warn(fmt.Sprintf("fonts: skipping npm package %q: not a plain package name", p))
+			warn(fmt.Sprintf("install: skipping npm package %q: not a plain package name", p))
 		}
 	}
 	if len(valid) == 0 {
@@ -141,7 +141,7 @@ func InstallNPM(ctx context.Context, pkgs []string, o NPMOptions) ([]string, err
 	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
-		warn(fmt.Sprintf("fonts: npm not found: skipping the %d Google Fonts packages from npm (install Node.js/npm and run it again)", len(valid)))
+		warn(fmt.Sprintf("install: npm not found: skipping the %d Google Fonts packages from npm (install Node.js/npm and run it again)", len(valid)))
 		return nil, nil
 	}
 	dir := o.Dir
@@ -158,12 +158,12 @@ func InstallNPM(ctx context.Context, pkgs []string, o NPMOptions) ([]string, err
 		return valid, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNPM, err)
+		return nil, fmt.Errorf("%w: %w", ErrNPM, err)
 	}
 	removePartials(dir)
 	tmp, err := os.MkdirTemp("", "synbols-gpu-npm-")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNPM, err)
+		return nil, fmt.Errorf("%w: %w", ErrNPM, err)
 	}
 	defer os.RemoveAll(tmp)
 	p := &npmPacker{npm: npm, tmp: tmp, out: out}
@@ -175,7 +175,7 @@ func InstallNPM(ctx context.Context, pkgs []string, o NPMOptions) ([]string, err
 		}
 		got, err := p.pack(ctx, b)
 		if err != nil && len(b) == 1 {
-			warn(fmt.Sprintf("fonts: skipping npm package %s: %v", b[0], err))
+			warn(fmt.Sprintf("install: skipping npm package %s: %v", b[0], err))
 			continue
 		}
 		retried := false
@@ -190,7 +190,7 @@ func InstallNPM(ctx context.Context, pkgs []string, o NPMOptions) ([]string, err
 					err = errors.New("npm pack wrote no tarball for it")
 				}
 				if err != nil {
-					warn(fmt.Sprintf("fonts: skipping npm package %s: %v", name, err))
+					warn(fmt.Sprintf("install: skipping npm package %s: %v", name, err))
 					continue
 				}
 				got[name] = one[name]
@@ -200,7 +200,7 @@ func InstallNPM(ctx context.Context, pkgs []string, o NPMOptions) ([]string, err
 			tgz, ok := got[name]
 			if !ok {
 				if !retried {
-					warn(fmt.Sprintf("fonts: skipping npm package %s: npm pack wrote no tarball for it", name))
+					warn(fmt.Sprintf("install: skipping npm package %s: npm pack wrote no tarball for it", name))
 				}
 				continue
 			}
@@ -210,7 +210,7 @@ func InstallNPM(ctx context.Context, pkgs []string, o NPMOptions) ([]string, err
 				return done, err
 			}
 			if err != nil {
-				warn(fmt.Sprintf("fonts: skipping npm package %s: %v", name, err))
+				warn(fmt.Sprintf("install: skipping npm package %s: %v", name, err))
 				continue
 			}
 			fmt.Fprintf(out, "  %s: %d files\n", name, n)
@@ -264,14 +264,14 @@ func (p *npmPacker) pack(ctx context.Context, pkgs []string) (map[string]string,
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("npm pack: %v%s", err, lastLine(stderr.String()))
+		return nil, fmt.Errorf("npm pack: %w%s", err, lastLine(stderr.String()))
 	}
 	var res []struct {
 		Name     string `json:"name"`
 		Filename string `json:"filename"`
 	}
 	if err := json.Unmarshal(stdout, &res); err != nil {
-		return nil, fmt.Errorf("npm pack: unreadable --json output: %v", err)
+		return nil, fmt.Errorf("npm pack: unreadable --json output: %w", err)
 	}
 	got := map[string]string{}
 	for _, r := range res {
@@ -314,7 +314,7 @@ func installTarball(tgz, dest string) (int, error) {
 	parent := filepath.Dir(dest)
 	tmp, err := os.MkdirTemp(parent, ".partial-"+filepath.Base(dest)+"-")
 	if err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrNPM, err)
+		return 0, fmt.Errorf("%w: %w", ErrNPM, err)
 	}
 	defer os.RemoveAll(tmp)
 	n, err := extractFonts(tgz, tmp)
@@ -322,15 +322,15 @@ func installTarball(tgz, dest string) (int, error) {
 		return 0, err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrNPM, err)
+		return 0, fmt.Errorf("%w: %w", ErrNPM, err)
 	}
 	old := tmp + ".old"
 	if err := os.Rename(dest, old); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return 0, fmt.Errorf("%w: %v", ErrNPM, err)
+		return 0, fmt.Errorf("%w: %w", ErrNPM, err)
 	}
 	if err := os.Rename(tmp, dest); err != nil {
 		_ = os.Rename(old, dest)
-		return 0, fmt.Errorf("%w: %v", ErrNPM, err)
+		return 0, fmt.Errorf("%w: %w", ErrNPM, err)
 	}
 	os.RemoveAll(old)
 	return n, nil
@@ -345,12 +345,12 @@ func installTarball(tgz, dest string) (int, error) {
 func extractFonts(tgz, dir string) (int, error) {
 	f, err := os.Open(tgz)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %v", errTarball, err)
+		return 0, fmt.Errorf("%w: %w", errTarball, err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %v", errTarball, err)
+		return 0, fmt.Errorf("%w: %w", errTarball, err)
 	}
 	tr := tar.NewReader(zr)
 	files, fonts, entries := 0, 0, 0
@@ -361,7 +361,7 @@ func extractFonts(tgz, dir string) (int, error) {
 			break
 		}
 		if err != nil {
-			return 0, fmt.Errorf("%w: %v", errTarball, err)
+			return 0, fmt.Errorf("%w: %w", errTarball, err)
 		}
 		if entries++; entries > maxTarEntries {
 			return 0, fmt.Errorf("%w: more than %d entries", errTarball, maxTarEntries)
@@ -389,18 +389,18 @@ func extractFonts(tgz, dir string) (int, error) {
 		}
 		p := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return 0, fmt.Errorf("%w: %v", ErrNPM, err)
+			return 0, fmt.Errorf("%w: %w", ErrNPM, err)
 		}
 		w, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 		if err != nil {
-			return 0, fmt.Errorf("%w: %v", ErrNPM, err)
+			return 0, fmt.Errorf("%w: %w", ErrNPM, err)
 		}
 		_, err = io.Copy(w, io.LimitReader(tr, maxFontFile))
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
-			return 0, fmt.Errorf("%w: %s: %v", errTarball, h.Name, err)
+			return 0, fmt.Errorf("%w: %s: %w", errTarball, h.Name, err)
 		}
 		files++
 		if isFont {

@@ -1,4 +1,4 @@
-package fonts
+package install
 
 import (
 	"bufio"
@@ -16,21 +16,21 @@ import (
 // The tiers of InstallPackages are data: one Debian package per line, so
 // the lists can be reviewed and changed without touching code.
 var (
-	//go:embed install-small.txt
+	//go:embed small.txt
 	installSmall string
-	//go:embed install-full.txt
+	//go:embed full.txt
 	installFull string
 )
 
 var (
 	// ErrUnknownTier reports a tier other than "small" or "full".
-	ErrUnknownTier = errors.New("fonts: unknown install tier")
+	ErrUnknownTier = errors.New("install: unknown install tier")
 	// ErrNoApt reports a system without apt-get (not Debian/Ubuntu).
-	ErrNoApt = errors.New("fonts: apt-get not found (fonts install supports Debian and Ubuntu; elsewhere pass --font-dir FOLDER)")
+	ErrNoApt = errors.New("install: apt-get not found (fonts install supports Debian and Ubuntu; elsewhere pass --font-dir FOLDER)")
 	// ErrNotRoot reports that installing packages needs root.
-	ErrNotRoot = errors.New("fonts: installing packages needs root: run it again with sudo")
+	ErrNotRoot = errors.New("install: installing packages needs root: run it again with sudo")
 	// ErrInstall reports a failed apt-get run.
-	ErrInstall = errors.New("fonts: apt-get failed")
+	ErrInstall = errors.New("install: apt-get failed")
 )
 
 // TierPackages returns the packages of an install tier, in file order.
@@ -44,7 +44,7 @@ func TierPackages(tier string) ([]string, error) {
 	default:
 		return nil, fmt.Errorf("%w: %q (want small or full)", ErrUnknownTier, tier)
 	}
-	return parseBlockList(strings.NewReader(text))
+	return parseList(strings.NewReader(text))
 }
 
 // InstallOptions configures InstallPackages.
@@ -145,12 +145,12 @@ func InstallPackages(ctx context.Context, tier string, o InstallOptions) ([]stri
 	if !o.DryRun && !o.NoUpdate {
 		fmt.Fprintln(out, "+ apt-get update")
 		if _, err := run(ctx, "apt-get", "update", "-q"); err != nil {
-			return nil, fmt.Errorf("%w: apt-get update: %v", ErrInstall, err)
+			return nil, fmt.Errorf("%w: apt-get update: %w", ErrInstall, err)
 		}
 	}
 	policy, err := run(ctx, "apt-cache", append([]string{"policy"}, pkgs...)...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: apt-cache policy: %v", ErrInstall, err)
+		return nil, fmt.Errorf("%w: apt-cache policy: %w", ErrInstall, err)
 	}
 	known := installable(policy)
 	var ok []string
@@ -158,7 +158,7 @@ func InstallPackages(ctx context.Context, tier string, o InstallOptions) ([]stri
 		if known[p] {
 			ok = append(ok, p)
 		} else {
-			warn(fmt.Sprintf("fonts: skipping package %s: apt has no installation candidate", p))
+			warn(fmt.Sprintf("install: skipping package %s: apt has no installation candidate", p))
 		}
 	}
 	if len(ok) == 0 {
@@ -170,7 +170,7 @@ func InstallPackages(ctx context.Context, tier string, o InstallOptions) ([]stri
 		return ok, nil
 	}
 	if _, err := run(ctx, "apt-get", args...); err != nil {
-		return nil, fmt.Errorf("%w: apt-get install: %v", ErrInstall, err)
+		return nil, fmt.Errorf("%w: apt-get install: %w", ErrInstall, err)
 	}
 	return ok, nil
 }

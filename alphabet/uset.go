@@ -1,4 +1,4 @@
-package fonts
+package alphabet
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 )
 
 // errUnicodeSet marks a UnicodeSet pattern parseUnicodeSet cannot read.
-var errUnicodeSet = errors.New("fonts: bad UnicodeSet pattern")
+var errUnicodeSet = errors.New("alphabet: bad UnicodeSet pattern")
 
 // maxSetSize bounds how many code points the ranges of one pattern may
 // expand to. The largest CLDR exemplar set (Korean, all 11,172 Hangul

@@ -1,4 +1,4 @@
-package fonts
+package alphabet
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 //     {য়} (68 → 72);
 //   - all: standard ∪ auxiliary, the alphabet before font filtering.
 //
-// A new CLDR release changes them: regenerate (go generate ./fonts) and
+// A new CLDR release changes them: regenerate (go generate ./alphabet) and
 // update this table from the failure messages after checking the diff of
 // alphabets.txt.
 var exemplarSizes = []struct {
@@ -283,7 +283,7 @@ func TestAlphabetsFileUpToDate(t *testing.T) {
 		t.Skipf("this machine has CLDR %s, the committed file %s", v.version, CLDRVersion())
 	}
 	if !bytes.Equal(got, []byte(alphabetsTxt)) {
-		t.Error("alphabets.txt differs from what go generate writes: run go generate ./fonts")
+		t.Error("alphabets.txt differs from what go generate writes: run go generate ./alphabet")
 	}
 }
 
@@ -395,4 +395,33 @@ func FuzzParseUnicodeSet(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestAlphabet(t *testing.T) {
+	for _, c := range []struct {
+		lang, cs    string
+		n           int
+		first, last rune
+	}{
+		{"english", "lower", 26, 'a', 'z'},
+		{"english", "upper", 26, 'A', 'Z'},
+		{"English", "both", 52, 'a', 'Z'},
+		{"en", "", 26, 'a', 'z'},
+	} {
+		rs, err := Alphabet(c.lang, c.cs)
+		if err != nil {
+			t.Errorf("%s/%s: %v", c.lang, c.cs, err)
+			continue
+		}
+		if len(rs) != c.n || rs[0] != c.first || rs[len(rs)-1] != c.last {
+			t.Errorf("%s/%s: %q", c.lang, c.cs, string(rs))
+		}
+	}
+	_, err := Alphabet("klingon", "lower")
+	if !errors.Is(err, ErrUnknownAlphabet) || !strings.Contains(err.Error(), "klingon") {
+		t.Errorf("unknown language: %v", err)
+	}
+	if _, err := Alphabet("english", "title"); !errors.Is(err, ErrUnknownAlphabet) {
+		t.Errorf("unknown case: %v", err)
+	}
 }

@@ -1,4 +1,4 @@
-package fonts
+package alphabet
 
 import (
 	_ "embed"
@@ -11,8 +11,8 @@ import (
 // that building and running need neither CLDR nor a network, and so that
 // an alphabet only changes when someone regenerates the file on purpose
 // (a diff of alphabets.txt shows what changed). To regenerate, on
-// Debian/Ubuntu: apt-get install unicode-cldr-core; go generate ./fonts
-// (see fonts/cldr for the flags).
+// Debian/Ubuntu: apt-get install unicode-cldr-core; go generate ./alphabet
+// (see alphabet/cldr for the flags).
 //
 //go:generate go run ./cldr -o alphabets.txt
 //go:embed alphabets.txt
@@ -80,6 +80,14 @@ func Languages() []string {
 	return out
 }
 
+// Canonical returns the Synbols name of a language ("english", "korean",
+// ...) given its name, CLDR locale code or an alias, in any letter case;
+// for anything else it returns an error wrapping ErrUnknownAlphabet.
+func Canonical(name string) (string, error) {
+	l, err := lookupLanguage(name)
+	return l.name, err
+}
+
 // lookupLanguage resolves a name, locale code or alias.
 func lookupLanguage(name string) (language, error) {
 	key := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(name)), "_", "-")
@@ -128,14 +136,14 @@ func parseExemplarFile(text string) (exemplarTable, error) {
 			continue
 		}
 		if len(fields) != 3 {
-			return t, fmt.Errorf("fonts: alphabets.txt line %d: want \"<locale> standard|auxiliary [pattern]\"", n+1)
+			return t, fmt.Errorf("alphabet: alphabets.txt line %d: want \"<locale> standard|auxiliary [pattern]\"", n+1)
 		}
 		if _, dup := t.raw[fields[0]+" "+fields[1]]; dup {
-			return t, fmt.Errorf("fonts: alphabets.txt line %d: second %s %s set", n+1, fields[0], fields[1])
+			return t, fmt.Errorf("alphabet: alphabets.txt line %d: second %s %s set", n+1, fields[0], fields[1])
 		}
 		syms, err := parseUnicodeSet(fields[2])
 		if err != nil {
-			return t, fmt.Errorf("fonts: alphabets.txt line %d (%s %s): %w", n+1, fields[0], fields[1], err)
+			return t, fmt.Errorf("alphabet: alphabets.txt line %d (%s %s): %w", n+1, fields[0], fields[1], err)
 		}
 		s := t.sets[fields[0]]
 		switch fields[1] {
@@ -144,13 +152,13 @@ func parseExemplarFile(text string) (exemplarTable, error) {
 		case "auxiliary":
 			s.auxiliary = syms
 		default:
-			return t, fmt.Errorf("fonts: alphabets.txt line %d: unknown set type %q", n+1, fields[1])
+			return t, fmt.Errorf("alphabet: alphabets.txt line %d: unknown set type %q", n+1, fields[1])
 		}
 		t.sets[fields[0]] = s
 		t.raw[fields[0]+" "+fields[1]] = fields[2]
 	}
 	if t.version == "" {
-		return t, fmt.Errorf("fonts: alphabets.txt has no cldr version line")
+		return t, fmt.Errorf("alphabet: alphabets.txt has no cldr version line")
 	}
 	return t, nil
 }

@@ -1,4 +1,4 @@
-package fonts
+package install
 
 import (
 	"bytes"
@@ -94,5 +94,31 @@ func TestInstallPackages(t *testing.T) {
 	}
 	if _, err := InstallPackages(context.Background(), "medium", InstallOptions{Run: f.run}); !errors.Is(err, ErrUnknownTier) {
 		t.Errorf("unknown tier: %v", err)
+	}
+}
+
+func TestTierPackages(t *testing.T) {
+	small, err := TierPackages("small")
+	if err != nil || len(small) < 5 || len(small) > 30 {
+		t.Fatalf("small: %d packages, %v", len(small), err)
+	}
+	full, err := TierPackages("full")
+	if err != nil || len(full) < 400 {
+		t.Fatalf("full: %d packages, %v", len(full), err)
+	}
+	seen := map[string]bool{}
+	for _, p := range full {
+		if seen[p] {
+			t.Errorf("full: %s twice", p)
+		}
+		seen[p] = true
+	}
+	for _, p := range small {
+		if !seen[p] {
+			t.Errorf("small package %s is not in full", p)
+		}
+	}
+	if _, err := TierPackages("huge"); err == nil {
+		t.Error("unknown tier accepted")
 	}
 }

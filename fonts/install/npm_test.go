@@ -1,4 +1,4 @@
-package fonts
+package install
 
 import (
 	"archive/tar"
