@@ -109,10 +109,10 @@ func windingAt(ls []line, x, y float64) int32 {
 	return w
 }
 
-// paintFromTile paints g as the painters do (engine.Coverage of the
-// bilinearly sampled field, taps clamped to the tile, nothing outside
-// it), scaled so that the ink box's longer side spans res pixels,
-// centred in a res×res image: texels per pixel = (TileSize − 2·Pad)/res.
+// paintFromTile paints g as the painters do (engine/internal/paint's
+// Coverage of the bilinearly sampled field, taps clamped to the tile,
+// nothing outside it), scaled so that the ink box's longer side spans res
+// pixels, centred in a res×res image: texels per pixel = (TileSize − 2·Pad)/res.
 // It also returns the glyph's outline in that image's pixel space,
 // flattened to 0.001 pixel, for nonzeroCoverage.
 func paintFromTile(g *Glyph, p Path, res int) (paint []float64, ls []line) {

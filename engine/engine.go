@@ -1,12 +1,35 @@
-// Package engine defines what a painter is given and what it returns: the
-// plan layout shared by every backend (and, field for field, by the GLSL
-// storage buffers of the GPU backend), and the Backend interface.
+// Package engine is the contract between planning and painting: the plan
+// records a painter is given, the Output it fills, the Backend interface,
+// and the Planner that makes plans from resolved samples.
+//
+// A plan is a Batch: Image records, each naming a run of the batch's
+// Symbol records (FirstSymbol, NumSymbols), and the Pattern records that
+// fill them (an image's background, a symbol's foreground, and the Layers
+// of PatternLayers patterns), with the atlas whose glyph tiles the symbols
+// name and, for natural-image patterns, an ImagePool. The records are plain
+// values laid out field for field like the GLSL storage buffers of the GPU
+// backend (std430), which uploads them as they are. A backend paints a batch
+// into an Output: every image's pixels and one mask channel per symbol.
 //
 // Painting is a pure function of (plan, atlas): all randomness of what to
-// draw is resolved before, on the CPU, by the sampler and the Planner. The
+// draw is resolved before, on the CPU, by the sampler (package spec) and the
+// Planner, which places each glyph (Place, Face), folds the placement into a
+// pixel → texel affine and bounds the pixels it can cover (InkBounds). The
 // only randomness left to a painter is per-value pixel noise, drawn from a
-// stateless hash of (Image.NoiseSeed, value index) and the shared NoiseTable,
-// so every backend paints the same pixels.
+// stateless hash of (Image.NoiseSeed, value index), so every backend paints
+// the same pixels. How pixels follow from the records (patterns, SDF
+// sampling, coverage, compositing, noise) is docs/painting.md: the backends
+// share that math in engine/internal/paint, which shaders/paint.comp
+// mirrors operation for operation, and it is not part of this package.
+//
+// Concurrency: a Planner is safe for concurrent use; goroutines plan into
+// batches of their own, joined in order with Batch.Append. A Batch is plain
+// data without locks: it must not change while it is planned into, checked
+// or painted, and Check and Paint only read it. An ImagePool is read-only
+// once loaded and may be shared by any number of batches and goroutines. A
+// Backend's Paint is called from one goroutine at a time unless the backend
+// documents otherwise (engine/cpu and engine/gpu spread a batch over
+// goroutines themselves).
 package engine
 
 import (
@@ -20,6 +43,7 @@ import (
 // Pattern kinds. What Pattern.Geom and Pattern.Stops hold depends on the
 // kind; see each constant.
 const (
+	// PatternNone is transparent: as a background it reads as black.
 	PatternNone uint32 = iota
 	// PatternSolid: Stops[0] is the colour and alpha.
 	PatternSolid
@@ -47,19 +71,38 @@ const (
 	PatternImage
 )
 
-// Image flags.
+// Image flags (Image.Flags), applied in post-processing in this order
+// (docs/painting.md).
 const (
+	// FlagGray makes each pixel the mean of its three channels.
 	FlagGray uint32 = 1 << iota
+	// FlagInverse maps each value v to 1 − v.
 	FlagInverse
+	// FlagMaxContrast maps the image's least and greatest values, over
+	// all pixels and channels, linearly onto [0, 1].
 	FlagMaxContrast
+)
+
+// Limits of a plan's records, enforced by Batch.Check.
+const (
+	// MaxSub is the largest sub-sample grid side a symbol may ask for
+	// (Symbol.Sub): 16×16 = 256 samples per pixel.
+	MaxSub = 16
+	// MaxStrokes bounds a PatternCamouflage's stroke count, so that the
+	// hash index 8k + j of stroke k never wraps.
+	MaxStrokes = 1 << 20
+	// MaxImageTaps is the largest tap-grid side of an image pattern
+	// (Geom[7]).
+	MaxImageTaps = 8
 )
 
 // Pattern is a fill, evaluated in unit image coordinates (1.0 = min(W, H)
 // pixels, y down). Its layout is std430-compatible (multiples of 16 bytes).
 type Pattern struct {
-	Kind uint32
+	Kind uint32 // one of the Pattern kinds, PatternNone to PatternImage
 	_    [3]uint32
-	// Geom: linear p1.x, p1.y, p2.x, p2.y; radial c0.x, c0.y, r0, c1.x, c1.y, r1.
+	// Geom: linear p1.x, p1.y, p2.x, p2.y; radial c0.x, c0.y, r0, c1.x,
+	// c1.y, r1; the others as their kind says.
 	Geom [8]float32
 	// Stops[k] is r, g, b, alpha at offset k/2 (Cairo's EXTEND_PAD beyond
 	// the ends). A solid colour uses Stops[0] only.
@@ -70,10 +113,10 @@ type Pattern struct {
 // fills it.
 type Symbol struct {
 	Glyph uint32 // atlas glyph id
-	// Sub is the side of the grid of SDF samples averaged per pixel (see
-	// SubCoverage): 0 or 1 is one sample at the pixel centre, n > 1 is
-	// n×n, at most MaxSub. The Planner picks it from the texels per
-	// pixel (SubSamples).
+	// Sub is the side of the grid of SDF samples averaged per pixel
+	// (docs/painting.md, "Minified glyphs"): 0 or 1 is one sample at the
+	// pixel centre, n > 1 is n×n, at most MaxSub. The Planner picks it
+	// from the texels per pixel (SubSamples).
 	Sub uint32
 	// Affine maps an output pixel position (x, y), in pixels from the
 	// top-left corner, to tile texel coordinates (u, v):
@@ -91,34 +134,41 @@ type Symbol struct {
 	// only its pixels, so a symbol costs its size, not the image's. An
 	// empty box (x0 ≥ x1 or y0 ≥ y1) draws nothing.
 	Box [4]uint32
-	Fg  Pattern
+	Fg  Pattern // the fill of the symbol's coverage
 }
 
 // Image is one output image: a background, a run of Symbols, then the
 // image-wide post-processing (grey, inverse, max-contrast, noise, clip,
 // quantise; see docs/painting.md).
 type Image struct {
+	// FirstSymbol and NumSymbols are the image's run of Batch.Symbols,
+	// painted in order; symbol k of the run is mask channel k.
 	FirstSymbol uint32
 	NumSymbols  uint32
-	Flags       uint32
-	NoiseSeed   uint32
-	NoiseScale  float32
-	_           [3]float32
-	Bg          Pattern
+	Flags       uint32 // FlagGray | FlagInverse | FlagMaxContrast
+	// NoiseSeed keys the image's per-value noise hash; NoiseScale is the
+	// standard deviation of the noise added to its values in [0, 1]
+	// (0: none).
+	NoiseSeed  uint32
+	NoiseScale float32
+	_          [3]float32
+	Bg         Pattern // the background, painted first
 }
 
 // Batch is the unit of painting: images whose symbols are a flat slice,
 // each image holding (FirstSymbol, NumSymbols), so scenes of any size cost
 // only what they hold.
 type Batch struct {
-	Width, Height int
+	Width, Height int // every image's resolution, in pixels
 	Channels      int // 1 (grey) or 3 (RGB) values per pixel of X
 	MaskChannels  int // K: mask channel k is symbol k of the image
 	Images        []Image
 	Symbols       []Symbol
 	// Layers holds the component patterns of PatternLayers patterns.
 	Layers []Pattern
-	Atlas  *atlas.Atlas
+	// Atlas holds the glyph tiles Symbol.Glyph names (and the spread
+	// its distances are encoded with).
+	Atlas *atlas.Atlas
 	// Pool holds the natural images of PatternImage patterns; nil when
 	// the batch has none.
 	Pool *ImagePool
@@ -273,7 +323,7 @@ func (b *Batch) checkPattern(p *Pattern, top bool) error {
 	}
 	switch p.Kind {
 	case PatternLayers:
-		first, count := LayerRange(p)
+		first, count := geomBits(p, 0), geomBits(p, 1)
 		if uint64(first)+uint64(count) > uint64(len(b.Layers)) {
 			return fmt.Errorf("layers [%d, +%d) beyond %d", first, count, len(b.Layers))
 		}
@@ -301,6 +351,9 @@ func (b *Batch) checkPattern(p *Pattern, top bool) error {
 	}
 	return nil
 }
+
+// geomBits returns Geom[i] of p read as the uint32 it stores.
+func geomBits(p *Pattern, i int) uint32 { return math.Float32bits(p.Geom[i]) }
 
 // check validates that every image of the pool lies within Pixels.
 func (p *ImagePool) check() error {

@@ -1,8 +1,9 @@
 #version 430
 // paint.comp: one workgroup paints one image of a batch. It mirrors
-// engine/paint.go (patterns, SDF sampling, coverage) and engine/cpu/cpu.go
-// (background, OVER compositing in symbol order, masks, post-processing)
-// operation for operation in float32, so that both backends write the same
+// engine/internal/paint (patterns, SDF sampling, coverage, noise: the
+// paint.X named below) and engine/cpu/cpu.go (background, OVER
+// compositing in symbol order, masks, post-processing) operation for
+// operation in float32, so that both backends write the same
 // bytes. Rules that keep it so:
 //   - every float temporary is `precise`: no fused multiply-adds, no
 //     reassociation (the Go code on amd64 rounds after every operation);
@@ -18,11 +19,11 @@
 // NOISE_N, LOCAL_SIZE, MAX_SUB, the flag and pattern constants, and
 // SUBSAMPLING: the host compiles the shader twice, with SUBSAMPLING 0 (every
 // symbol one sample per pixel) for chunks where no symbol has Sub > 1, and
-// 1 (engine.SubCoverage for those that do) for the others, so that the
+// 1 (paint.SubCoverage for those that do) for the others, so that the
 // common case runs the one-sample loop alone (with the sub-sampling branch
 // in it, llvmpipe paints the default preset some 10% slower); and PATTERNS,
 // 1 for chunks with a layered, camouflage or image pattern (engine/
-// pattern.go), 0 for the others, which would otherwise pay for the larger
+// internal/paint/pattern.go), 0 for the others, which would otherwise pay for the larger
 // code (measured on llvmpipe: 2.5× slower on the default preset).
 //
 // Work split: an image's pixels are padded to a multiple of 4 (uPixels4) and
@@ -69,7 +70,7 @@ uniform uint uScratch;      // scratch floats per image: 3·P4, + 4·P4 for a ca
 
 shared float sMin[LOCAL_SIZE];
 shared float sMax[LOCAL_SIZE];
-// One chunk of camouflage strokes (engine.Stroke): start, direction;
+// One chunk of camouflage strokes (paint.Stroke): start, direction;
 // length and colour; pixel box. 48 bytes a stroke, 12 KiB in all.
 shared vec4 sStrokeGeo[LOCAL_SIZE];
 shared vec4 sStrokeCol[LOCAL_SIZE];
@@ -138,7 +139,7 @@ float sqrtRN(float x) {
 	return s;
 }
 
-// ---- patterns (engine.PatternColor / engine.Fill) ----
+// ---- patterns (paint.PatternColor / paint.Fill) ----
 
 struct Pat {
 	uint kind;
@@ -203,7 +204,7 @@ vec4 ramp(Pat p, float t) {
 	return c;
 }
 
-// patternColor is engine.PatternColor: colour and alpha, not premultiplied.
+// patternColor is paint.PatternColor: colour and alpha, not premultiplied.
 vec4 patternColor(Pat p, float x, float y) {
 	if (p.kind == PATTERN_SOLID) {
 		return p.s0;
@@ -279,12 +280,12 @@ float texel(uint base, int x, int y) {
 	return sdfTable[v];
 }
 
-// sdfAt is engine.SDFTable.Sample at a point of the tile (0 ≤ u, v ≤
+// sdfAt is paint.SDFTable.Sample at a point of the tile (0 ≤ u, v ≤
 // size): bilinear over the four taps clamped to the tile (no clamp bites
 // at an Interior point, so it equals SampleInterior there).
 float sdfAt(uint base, float u, float v) {
 	int T = int(uTileSize);
-	// floor(u − ½) as int(u + ½) − 1, as in engine.TexelCell.
+	// floor(u − ½) as int(u + ½) − 1, as in paint.TexelCell.
 	int x0 = int(u + 0.5) - 1;
 	int y0 = int(v + 0.5) - 1;
 	precise float fx = (u - 0.5) - float(x0);
@@ -309,7 +310,7 @@ uint firstOwn(uint qa, uint lid) {
 	return qa + (lid + LOCAL_SIZE - qa % LOCAL_SIZE) % LOCAL_SIZE;
 }
 
-// ---- noise (internal/rng lowbias32, engine.NoiseKeyed) ----
+// ---- noise (internal/rng lowbias32, paint.NoiseKeyed) ----
 
 uint lowbias32(uint x) {
 	x ^= x >> 16;
@@ -329,9 +330,9 @@ uint quantize(float v) {
 	return uint(clamp(int(f), 0, 255));
 }
 
-// ---- composite patterns (engine/pattern.go) ----
+// ---- composite patterns (engine/internal/paint/pattern.go) ----
 
-// layersColor is engine.LayersColor: the layers composited OVER each other
+// layersColor is paint.LayersColor: the layers composited OVER each other
 // on transparent black, premultiplied (R, G, B, A).
 vec4 layersColor(Pat p, float x, float y) {
 	precise float R = 0.0;
@@ -350,7 +351,7 @@ vec4 layersColor(Pat p, float x, float y) {
 	return vec4(R, G, B, A);
 }
 
-// imageColor is engine.ImageColor: the mean of n×n bilinear taps of the
+// imageColor is paint.ImageColor: the mean of n×n bilinear taps of the
 // pool image, black outside it.
 vec3 imageColor(Pat p, uint x, uint y) {
 	uint ib = 4u * p.u0;
@@ -419,7 +420,7 @@ int pixelClamp(float v, uint n) {
 	return int(v);
 }
 
-// strokeInto is engine.CamoStroke: stroke k of camouflage p, into slot s
+// strokeInto is paint.CamoStroke: stroke k of camouflage p, into slot s
 // of the shared stroke chunk.
 void strokeInto(Pat p, uint k, uint s) {
 	uint key = lowbias32(p.u0 ^ 0x9e3779b9u);
@@ -708,7 +709,7 @@ void main() {
 					if (!(u >= 0.0 && v >= 0.0 && u <= fs && v <= fs)) {
 						continue;
 					}
-					// floor(u − ½) as int(u + ½) − 1, as in engine.SampleSDF.
+					// floor(u − ½) as int(u + ½) − 1, as in paint.SampleSDF.
 					int x0 = int(u + 0.5) - 1;
 					int y0 = int(v + 0.5) - 1;
 					precise float fx = (u - 0.5) - float(x0);
@@ -742,8 +743,8 @@ void main() {
 #if SUBSAMPLING
 			continue;
 		}
-		// Sub-sampling (engine.SubCoverage): n×n samples at offsets
-		// subOffs[n·MAX_SUB + i] = engine.SubOffsets(n)[i], ramp slope
+		// Sub-sampling (paint.SubCoverage): n×n samples at offsets
+		// subOffs[n·MAX_SUB + i] = paint.SubOffsets(n)[i], ramp slope
 		// distScale·n, clamped each, summed in row order, divided by n².
 		// A pixel's samples lie within ½(|a0| + |a1|) texels of its
 		// centre in u (and so in v): a pixel whose centre is farther than

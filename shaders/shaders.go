@@ -5,8 +5,8 @@ package shaders
 import _ "embed"
 
 // Paint is the compute shader that paints one image per workgroup: it
-// mirrors engine/paint.go and engine/cpu/cpu.go operation for operation in
-// float32. The backend prepends the record layout as #defines after the
+// mirrors engine/internal/paint and engine/cpu/cpu.go operation for
+// operation in float32. The backend prepends the record layout as #defines after the
 // #version line (see engine/gpu).
 //
 //go:embed paint.comp

@@ -11,6 +11,7 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 )
 
@@ -75,19 +76,19 @@ type painter struct {
 	b      *engine.Batch
 	glyphs []*atlas.Glyph
 	tile   int
-	sdf    *engine.SDFTable // the atlas's decode table
+	sdf    *paint.SDFTable // the atlas's decode table
 	spread float32
 	buf    []float32 // premultiplied RGB of the image being painted
 	ux     []float32 // unit x of each column's pixel centre
 	// covered lists the pixels a symbol covers, in scan order.
 	covered []coveredPixel
-	// offs[n] is engine.SubOffsets(n), made when first needed.
+	// offs[n] is paint.SubOffsets(n), made when first needed.
 	offs [engine.MaxSub + 1][]float32
 	// tex is a camouflage texture, premultiplied RGBA per pixel: the
 	// whole image for a background, a symbol's box for a foreground.
 	tex []float32
 	// fills holds a PatternLayers pattern's layers, prepared.
-	fills []engine.Fill
+	fills []paint.Fill
 }
 
 func newPainter(b *engine.Batch) *painter {
@@ -96,7 +97,7 @@ func newPainter(b *engine.Batch) *painter {
 		b:       b,
 		glyphs:  b.Atlas.Glyphs(),
 		tile:    params.TileSize,
-		sdf:     engine.NewSDFTable(params.Spread),
+		sdf:     paint.NewSDFTable(params.Spread),
 		spread:  params.Spread,
 		buf:     make([]float32, b.Width*b.Height*3),
 		ux:      make([]float32, b.Width),
@@ -130,19 +131,19 @@ func (p *painter) image(i int, out engine.Output) {
 }
 
 // layers prepares the layers of PatternLayers pattern pat in p.fills.
-func (p *painter) layers(pat *engine.Pattern) []engine.Fill {
-	first, count := engine.LayerRange(pat)
+func (p *painter) layers(pat *engine.Pattern) []paint.Fill {
+	first, count := paint.LayerRange(pat)
 	p.fills = p.fills[:0]
 	for i := range count {
-		p.fills = append(p.fills, engine.NewFill(&p.b.Layers[first+i]))
+		p.fills = append(p.fills, paint.NewFill(&p.b.Layers[first+i]))
 	}
 	return p.fills
 }
 
-// offsets returns engine.SubOffsets(n), made once per painter.
+// offsets returns paint.SubOffsets(n), made once per painter.
 func (p *painter) offsets(n int) []float32 {
 	if p.offs[n] == nil {
-		p.offs[n] = engine.SubOffsets(n)
+		p.offs[n] = paint.SubOffsets(n)
 	}
 	return p.offs[n]
 }
@@ -162,11 +163,11 @@ func (p *painter) camouflage(pat *engine.Pattern, x0, y0, x1, y1 int) []float32 
 	tex := p.tex[:n]
 	clear(tex)
 	m := float32(min(w, h))
-	hw := engine.CamoWidth(pat, m)
+	hw := paint.CamoWidth(pat, m)
 	alpha := pat.Geom[6]
 	count := math.Float32bits(pat.Geom[1])
 	for k := range count {
-		s := engine.CamoStroke(pat, k, m, w, h)
+		s := paint.CamoStroke(pat, k, m, w, h)
 		sx0, sy0 := max(int(s.X0), x0), max(int(s.Y0), y0)
 		sx1, sy1 := min(int(s.X1), x1), min(int(s.Y1), y1)
 		for y := sy0; y < sy1; y++ {
@@ -188,7 +189,7 @@ func (p *painter) camouflage(pat *engine.Pattern, x0, y0, x1, y1 int) []float32 
 				if f == 0 {
 					continue
 				}
-				engine.Over((*[4]float32)(row[(x-x0)*4:]), s.R, s.G, s.B, f)
+				paint.Over((*[4]float32)(row[(x-x0)*4:]), s.R, s.G, s.B, f)
 			}
 		}
 	}
@@ -200,14 +201,14 @@ func (p *painter) camouflage(pat *engine.Pattern, x0, y0, x1, y1 int) []float32 
 func (p *painter) background(bg *engine.Pattern, inv float32) {
 	w, h := p.b.Width, p.b.Height
 	buf := p.buf[:w*h*3]
-	f := engine.NewFill(bg)
+	f := paint.NewFill(bg)
 	switch f.Kind {
 	case engine.PatternLayers:
 		fills := p.layers(bg)
 		for y := range h {
 			uy := (float32(y) + 0.5) * inv
 			for x, ux := range p.ux {
-				c := engine.LayersColor(fills, ux, uy)
+				c := paint.LayersColor(fills, ux, uy)
 				copy(buf[3*(y*w+x):][:3], c[:3])
 			}
 		}
@@ -217,10 +218,10 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 			copy(buf[3*i:][:3], tex[4*i:][:3])
 		}
 	case engine.PatternImage:
-		offs := p.offsets(engine.ImageTaps(bg))
+		offs := p.offsets(paint.ImageTaps(bg))
 		for y := range h {
 			for x := range w {
-				r, g, bl := engine.ImageColor(p.b.Pool, bg, x, y, inv, offs)
+				r, g, bl := paint.ImageColor(p.b.Pool, bg, x, y, inv, offs)
 				// Alpha 1: r·1 is r.
 				d := (*[3]float32)(buf[3*(y*w+x):])
 				d[0], d[1], d[2] = r, g, bl
@@ -283,17 +284,17 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 	} else {
 		n = p.oneCovered(sym, g, ch, mask, covered, x0, y0, x1, y1)
 	}
-	if engine.Premultiplied(sym.Fg.Kind) {
+	if paint.Premultiplied(sym.Fg.Kind) {
 		p.blendPremultiplied(sym, covered[:n], x0, y0, x1, y1, inv)
 		return
 	}
-	fg := engine.NewFill(&sym.Fg)
+	fg := paint.NewFill(&sym.Fg)
 	var offs []float32
 	if fg.Kind == engine.PatternImage {
-		offs = p.offsets(engine.ImageTaps(&sym.Fg))
+		offs = p.offsets(paint.ImageTaps(&sym.Fg))
 	}
 	for _, c := range covered[:n] {
-		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // engine.Coverage, as c > 0 or NaN
+		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // paint.Coverage, as c > 0 or NaN
 		ux, uy := p.ux[x], (float32(y)+0.5)*inv
 		var r, g, bl, al float32
 		if fg.Kind == engine.PatternLinear {
@@ -301,7 +302,7 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 			seg, t := fg.RampPiece(fg.LinearT(ux, uy))
 			r, g, bl, al = seg.At(t)
 		} else if fg.Kind == engine.PatternImage {
-			r, g, bl = engine.ImageColor(p.b.Pool, &sym.Fg, x, y, inv, offs)
+			r, g, bl = paint.ImageColor(p.b.Pool, &sym.Fg, x, y, inv, offs)
 			al = 1
 		} else {
 			r, g, bl, al = fg.Color(ux, uy)
@@ -319,7 +320,7 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 // A camouflage is rasterised over the symbol's box first.
 func (p *painter) blendPremultiplied(sym *engine.Symbol, covered []coveredPixel, x0, y0, x1, y1 int, inv float32) {
 	w := p.b.Width
-	var fills []engine.Fill
+	var fills []paint.Fill
 	var tex []float32
 	if sym.Fg.Kind == engine.PatternLayers {
 		fills = p.layers(&sym.Fg)
@@ -327,12 +328,12 @@ func (p *painter) blendPremultiplied(sym *engine.Symbol, covered []coveredPixel,
 		tex = p.camouflage(&sym.Fg, x0, y0, x1, y1)
 	}
 	for _, c := range covered {
-		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // engine.Coverage, as c > 0 or NaN
+		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // paint.Coverage, as c > 0 or NaN
 		var s [4]float32
 		if tex != nil {
 			s = *(*[4]float32)(tex[4*((y-y0)*(x1-x0)+x-x0):])
 		} else {
-			s = engine.LayersColor(fills, p.ux[x], (float32(y)+0.5)*inv)
+			s = paint.LayersColor(fills, p.ux[x], (float32(y)+0.5)*inv)
 		}
 		f := s[3] * cov
 		d := (*[3]float32)(p.buf[3*(y*w+x):])
@@ -364,22 +365,22 @@ func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 			u := a[0]*px + a[1]*py + a[2]
 			v := a[3]*px + a[4]*py + a[5]
 			var sd float32
-			if engine.Interior(size, u, v) {
+			if paint.Interior(size, u, v) {
 				// sdf.SampleInterior, inlined: a call here spills
 				// all of the loop's registers.
-				tx, fx := engine.TexelCell(u)
-				ty, fy := engine.TexelCell(v)
+				tx, fx := paint.TexelCell(u)
+				ty, fy := paint.TexelCell(v)
 				q := tile[ty*size+tx:][:size+2]
-				sd = engine.Bilerp(sdf[q[0]], sdf[q[1]], sdf[q[size]], sdf[q[size+1]], fx, fy)
+				sd = paint.Bilerp(sdf[q[0]], sdf[q[1]], sdf[q[size]], sdf[q[size+1]], fx, fy)
 			} else {
 				var in bool
 				if sd, in = sdf.SampleEdge(tile, size, u, v); !in {
 					continue
 				}
 			}
-			c := engine.CoverageRamp(sd, bias, distScale)
+			c := paint.CoverageRamp(sd, bias, distScale)
 			if !small {
-				c = min(max(c, 0), 1) // engine.Coverage
+				c = min(max(c, 0), 1) // paint.Coverage
 			}
 			pix := y*w + x
 			// The mask byte uint8(cov·255 + ½) of cov = clamp(c, 0, 1):
@@ -398,7 +399,7 @@ func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 }
 
 // subCovered is the first pass of symbol for a sub-sampled symbol
-// (Sub > 1): engine.SubCoverage at every pixel of the bounds, which is
+// (Sub > 1): paint.SubCoverage at every pixel of the bounds, which is
 // clamped, so the list holds coverage in (0, 1] (or NaN). Minified symbols
 // cover few pixels; this path is plain rather than fast.
 func (p *painter) subCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
@@ -483,15 +484,15 @@ func (p *painter) post(im *engine.Image, x []byte) {
 				v = (v - lo) * scale
 			}
 			if sigma != 0 {
-				v += sigma * engine.NoiseKeyed(key, uint32(i))
+				v += sigma * paint.NoiseKeyed(key, uint32(i))
 			}
 			x[i] = quantize(v)
 		}
 		return
 	}
-	// The same loop with engine.NoiseKeyed folded (noiseIndex), for the
+	// The same loop with paint.NoiseKeyed folded (noiseIndex), for the
 	// usual image of at most 2¹⁶ values.
-	noise := (*[1 << engine.NoiseBits]float32)(engine.NoiseTable)
+	noise := (*[1 << paint.NoiseBits]float32)(paint.NoiseTable)
 	k := foldKey(key)
 	// Branch-free inverse and stretch: 1 − v is 1 + (−1)·v exactly, and
 	// without them a + s·v = 0 + 1·v and (v − 0)·1 give v back (a −0 may
@@ -554,7 +555,7 @@ func minMax(vals []float32) (lo, hi float32, plain bool) {
 	return l, h, false
 }
 
-// foldKey and noiseIndex compute the table index of engine.NoiseKeyed,
+// foldKey and noiseIndex compute the table index of paint.NoiseKeyed,
 // rng.HashKeyed(key, i) >> (32 − NoiseBits), in fewer steps for i < 2¹⁶:
 // the hash (lowbias32 of i ^ key) starts with x ^= x >> 16, where the high
 // half of i ^ key is the key's own, so that step is folded into the key
@@ -566,7 +567,7 @@ func noiseIndex(k, i uint32) uint32 {
 	x := (i ^ k) * 0x7feb352d
 	x ^= x >> 15
 	x *= 0x846ca68b
-	return x >> (32 - engine.NoiseBits)
+	return x >> (32 - paint.NoiseBits)
 }
 
 // quantizeSmall is quantize for |255·v| < 2³⁰: int32(255·v) truncates,

@@ -53,8 +53,8 @@ func env(t testing.TB) (*fonts.Library, *atlas.Atlas, []*fonts.Family) {
 	return envLib, envAt, envFams
 }
 
-// paint plans and paints samples with a backend of the given workers.
-func paint(t testing.TB, workers int, samples ...scene.Sample) (*engine.Batch, engine.Output) {
+// paintSamples plans and paints samples with a backend of the given workers.
+func paintSamples(t testing.TB, workers int, samples ...scene.Sample) (*engine.Batch, engine.Output) {
 	t.Helper()
 	lib, at, _ := env(t)
 	pl := &engine.Planner{Fonts: lib, Atlas: at}
@@ -114,9 +114,9 @@ func TestWorkersDoNotChangeBytes(t *testing.T) {
 	for range 300 {
 		ss = append(ss, randomSample(&r, fams, 32, 0.9))
 	}
-	_, ref := paint(t, 1, ss...)
+	_, ref := paintSamples(t, 1, ss...)
 	for _, w := range []int{3, 8} {
-		_, got := paint(t, w, ss...)
+		_, got := paintSamples(t, w, ss...)
 		if !bytes.Equal(ref.X, got.X) || !bytes.Equal(ref.Mask, got.Mask) {
 			t.Fatalf("%d workers paint different bytes than 1 worker", w)
 		}
@@ -159,7 +159,7 @@ func TestInkStaysInside(t *testing.T) {
 			skipped++
 			continue
 		}
-		b, out := paint(t, 1, s)
+		b, out := paintSamples(t, 1, s)
 		big := *b
 		big.Width, big.Height = 2*b.Width, 2*b.Height
 		big.Symbols = append([]engine.Symbol(nil), b.Symbols...)
@@ -224,7 +224,7 @@ func TestPlainSpansImage(t *testing.T) {
 					s := scene.Sample{Width: res, Height: res, Background: scene.Pattern{Style: scene.NoPattern},
 						Symbols: []scene.Symbol{{Char: string(c), Font: f.Name, Bold: bold, Scale: 1,
 							Foreground: scene.Pattern{Style: scene.SolidColor, Color: [3]float64{1, 1, 1}}}}}
-					_, out := paint(t, 1, s)
+					_, out := paintSamples(t, 1, s)
 					w, h := inkExtent(out.Mask, res, res, 1, 0, 0)
 					if m := max(w, h); m < res-1 || m > res {
 						t.Errorf("%dpx %s %q bold=%v: ink spans %d×%d, want the larger side %d±1", res, f.Name, c, bold, w, h, res)
@@ -247,7 +247,7 @@ func TestRotation90RotatesMask(t *testing.T) {
 			s := scene.Sample{Width: n, Height: n, Background: scene.Pattern{Style: scene.NoPattern},
 				Symbols: []scene.Symbol{{Char: c, Font: f.Name, Scale: 0.8, Rotation: rot,
 					Foreground: scene.Pattern{Style: scene.SolidColor, Color: [3]float64{1, 1, 1}}}}}
-			_, out := paint(t, 1, s)
+			_, out := paintSamples(t, 1, s)
 			return out.Mask
 		}
 		up, rot := mk(0), mk(math.Pi/2)
@@ -313,7 +313,7 @@ func TestSDFMatchesExactRaster(t *testing.T) {
 				face = fam.Bold
 			}
 			s.Background = scene.Pattern{Style: scene.NoPattern}
-			_, out := paint(t, 1, s)
+			_, out := paintSamples(t, 1, s)
 			_, at, _ := env(t)
 			id, err := at.Glyph(face, []rune(sym.Char)[0])
 			if err != nil {
@@ -391,7 +391,7 @@ func goldenCases(fams []*fonts.Family) map[string]scene.Sample {
 func TestGolden(t *testing.T) {
 	_, _, fams := env(t)
 	for name, s := range goldenCases(fams) {
-		b, out := paint(t, 1, s)
+		b, out := paintSamples(t, 1, s)
 		img := toImage(out.X, b.Width, b.Height, b.Channels)
 		msk := toImage(out.Mask, b.Width, b.Height, 1)
 		for suffix, im := range map[string]image.Image{"": img, "_mask": msk} {
@@ -469,7 +469,7 @@ func BenchmarkPaintDefault32(b *testing.B) {
 	for range 4096 {
 		ss = append(ss, randomSample(&r, fams, 32, 0.9))
 	}
-	batch, out := paint(b, 0, ss...)
+	batch, out := paintSamples(b, 0, ss...)
 	be := New(0)
 	b.ResetTimer()
 	for b.Loop() {
@@ -498,7 +498,7 @@ func BenchmarkPaintMinified128(b *testing.B) {
 		}
 		ss = append(ss, s)
 	}
-	batch, out := paint(b, 0, ss...)
+	batch, out := paintSamples(b, 0, ss...)
 	one := *batch
 	one.Symbols = append([]engine.Symbol(nil), batch.Symbols...)
 	for i := range one.Symbols {

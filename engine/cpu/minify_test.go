@@ -8,6 +8,7 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/internal/exact"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
@@ -237,7 +238,7 @@ func TestTinyCoverage(t *testing.T) {
 	g := at.Glyphs()[id]
 	pl := engine.Place([4]float64{float64(g.Ink[0]), float64(g.Ink[1]), float64(g.Ink[2]), float64(g.Ink[3])}, sym)
 	ex := exactCoverage(t, fam.Regular, rn, pl, 8, 8)
-	b, out := paint(t, 1, s)
+	b, out := paintSamples(t, 1, s)
 	cov := func(mask []byte) []float64 {
 		c := make([]float64, len(mask))
 		for i, v := range mask {
@@ -261,12 +262,12 @@ func TestTinyCoverage(t *testing.T) {
 // log-uniform scales 0.002–0.3 and rotations in [0, 2π), rng seed 37) in
 // 32×32 and 128×128 images, the coverage of every pixel outside the
 // bounds, as each painter computes it (one sample at the centre or
-// engine.SubCoverage), must be 0; tiny scales exercise SubDistScale's
+// paint.SubCoverage), must be 0; tiny scales exercise SubDistScale's
 // steeper ramp, without which their saturated texels would paint the tile.
 func TestCoverageVanishesOutsideInkBounds(t *testing.T) {
 	_, at, fams := env(t)
 	params := at.Params()
-	sdf := engine.NewSDFTable(params.Spread)
+	sdf := paint.NewSDFTable(params.Spread)
 	r := rng.New(37, 0)
 	subs := map[uint32]int{}
 	for i := range 3000 {
@@ -288,7 +289,7 @@ func TestCoverageVanishesOutsideInkBounds(t *testing.T) {
 		}
 		var offs []float32
 		if sym.Sub > 1 {
-			offs = engine.SubOffsets(int(sym.Sub))
+			offs = paint.SubOffsets(int(sym.Sub))
 		}
 		a := &sym.Affine
 		fs := float32(params.TileSize)
@@ -310,7 +311,7 @@ func TestCoverageVanishesOutsideInkBounds(t *testing.T) {
 					c = sdf.SubCoverage(g.Tile, params.TileSize, &sym.Affine, x, y, offs, sym.Bias, sym.DistScale*float32(sym.Sub))
 				} else {
 					if sd, in := sdf.Sample(g.Tile, params.TileSize, u, v); in {
-						c = engine.Coverage(sd, sym.Bias, sym.DistScale)
+						c = paint.Coverage(sd, sym.Bias, sym.DistScale)
 					}
 				}
 				if c != 0 {

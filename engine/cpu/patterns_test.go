@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 )
@@ -68,7 +69,7 @@ func TestOneLayerIsItsGradient(t *testing.T) {
 		if p.Kind != engine.PatternLayers {
 			t.Fatalf("a MultiGradient planned as kind %d", p.Kind)
 		}
-		first, count := engine.LayerRange(p)
+		first, count := paint.LayerRange(p)
 		if count != 1 {
 			t.Fatalf("MultiGradient of N 1 has %d layers", count)
 		}

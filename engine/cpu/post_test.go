@@ -3,12 +3,12 @@ package cpu
 import (
 	"testing"
 
-	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 )
 
 // TestNoiseIndex checks the folded hash of post against
-// engine.NoiseKeyed for every index below 2¹⁶, over assorted keys.
+// paint.NoiseKeyed for every index below 2¹⁶, over assorted keys.
 func TestNoiseIndex(t *testing.T) {
 	r := rng.New(12, 0)
 	keys := []uint32{0, 1, 0xffff, 0x10000, 0xffffffff, 0x9e3779b9}
@@ -18,7 +18,7 @@ func TestNoiseIndex(t *testing.T) {
 	for _, key := range keys {
 		k := foldKey(key)
 		for i := range uint32(1 << 16) {
-			if got, want := engine.NoiseTable[noiseIndex(k, i)], engine.NoiseKeyed(key, i); got != want {
+			if got, want := paint.NoiseTable[noiseIndex(k, i)], paint.NoiseKeyed(key, i); got != want {
 				t.Fatalf("key %#x index %d: folded hash gives %v, NoiseKeyed %v", key, i, got, want)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 )
@@ -22,7 +23,7 @@ func refPaintImage(b *engine.Batch, i int, out engine.Output) {
 	buf := make([]float32, w*h*3)
 	for y := range h {
 		for x := range w {
-			r, g, bl, a := engine.PatternColor(&im.Bg, (float32(x)+0.5)*inv, (float32(y)+0.5)*inv)
+			r, g, bl, a := paint.PatternColor(&im.Bg, (float32(x)+0.5)*inv, (float32(y)+0.5)*inv)
 			buf[3*(y*w+x)], buf[3*(y*w+x)+1], buf[3*(y*w+x)+2] = r*a, g*a, bl*a
 		}
 	}
@@ -41,23 +42,23 @@ func refPaintImage(b *engine.Batch, i int, out engine.Output) {
 				px, py := float32(x)+0.5, float32(y)+0.5
 				var cov float32
 				if ns := int(sym.Sub); ns > 1 {
-					cov = engine.NewSDFTable(params.Spread).SubCoverage(gl.Tile, params.TileSize, a, x, y,
-						engine.SubOffsets(ns), sym.Bias, sym.DistScale*float32(ns))
+					cov = paint.NewSDFTable(params.Spread).SubCoverage(gl.Tile, params.TileSize, a, x, y,
+						paint.SubOffsets(ns), sym.Bias, sym.DistScale*float32(ns))
 				} else {
 					u := a[0]*px + a[1]*py + a[2]
 					v := a[3]*px + a[4]*py + a[5]
-					sd, in := engine.SampleSDF(gl.Tile, params.TileSize, params.Spread, u, v)
+					sd, in := paint.SampleSDF(gl.Tile, params.TileSize, params.Spread, u, v)
 					if !in {
 						continue
 					}
-					cov = engine.Coverage(sd, sym.Bias, sym.DistScale)
+					cov = paint.Coverage(sd, sym.Bias, sym.DistScale)
 				}
 				if cov == 0 {
 					continue
 				}
 				pix := y*w + x
 				mask[pix*k+s] = uint8(cov*255 + 0.5)
-				r, g, bl, al := engine.PatternColor(&sym.Fg, px*inv, py*inv)
+				r, g, bl, al := paint.PatternColor(&sym.Fg, px*inv, py*inv)
 				f := al * cov
 				d := buf[3*pix : 3*pix+3]
 				d[0] = r*f + d[0]*(1-f)
@@ -106,7 +107,7 @@ func refPaintImage(b *engine.Batch, i int, out engine.Output) {
 	x := out.X[i*n*nc : (i+1)*n*nc]
 	for i, v := range vals {
 		if im.NoiseScale != 0 {
-			v += im.NoiseScale * engine.Noise(im.NoiseSeed, uint32(i))
+			v += im.NoiseScale * paint.Noise(im.NoiseSeed, uint32(i))
 		}
 		f := v * 255
 		switch {
@@ -147,7 +148,7 @@ func TestMatchesReference(t *testing.T) {
 			}
 			ss = append(ss, s)
 		}
-		b, _ := paint(t, 1, ss...)
+		b, _ := paintSamples(t, 1, ss...)
 		if v == 8 { // grey images stored as RGB
 			for i := range b.Images {
 				b.Images[i].Flags |= engine.FlagGray

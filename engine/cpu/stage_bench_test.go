@@ -17,7 +17,7 @@ func defaultBatch(b *testing.B) (*engine.Batch, engine.Output) {
 	for range 4096 {
 		ss = append(ss, randomSample(&r, fams, 32, 0.9))
 	}
-	return paint(b, 0, ss...)
+	return paintSamples(b, 0, ss...)
 }
 
 // BenchmarkStages times each stage of painting the default 32×32 images on

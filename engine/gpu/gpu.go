@@ -43,6 +43,15 @@
 // (BenchmarkPaintCrowded128, 50 symbols of 6–19 px) at 4.3× (100–110
 // against 23–27 images/s); row passes measured 0.6× and 2.3×.
 //
+// What the shader is given beyond the plan: the record layout and the
+// pattern and flag constants as #defines taken from engine's Go records
+// (unsafe.Offsetof of engine.Image, engine.Symbol, engine.Pattern), and,
+// from the painters' shared math in engine/internal/paint, the camouflage
+// constants (paint.CamoSpan, paint.CamoLead) and one table buffer holding
+// paint.NoiseTable, the atlas's SDF decode table (paint.SDFDecode), the
+// sub-sample offsets (paint.SubOffsets) and paint.ByteTable, so that the
+// shader reads the very values engine/cpu computes with.
+//
 // GPU buffer layout: an image's pixels are padded to a multiple of 4
 // (P4 = ⌈W·H/4⌉·4), so that each image of X (P4·C bytes) and of the mask
 // (P4·K bytes) starts on a 32-bit word and every shader invocation owns the
@@ -63,6 +72,7 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/gl"
 	"github.com/synbols-gpu/synbols-gpu/shaders"
 )
@@ -283,7 +293,8 @@ func New(opts Options) (*Backend, error) {
 }
 
 // withDefines inserts the record layout after the #version line, from the
-// Go structs themselves, so the shader cannot drift from engine's layout.
+// Go structs themselves, so the shader cannot drift from engine's layout,
+// and the painters' constants from engine/internal/paint.
 func withDefines(src string, subsampling, patterns bool) string {
 	var im engine.Image
 	var sy engine.Symbol
@@ -294,8 +305,8 @@ func withDefines(src string, subsampling, patterns bool) string {
 		v    uintptr
 	}{
 		{"LOCAL_SIZE", localSize},
-		{"NOISE_N", uintptr(len(engine.NoiseTable))},
-		{"NOISE_BITS", engine.NoiseBits},
+		{"NOISE_N", uintptr(len(paint.NoiseTable))},
+		{"NOISE_BITS", paint.NoiseBits},
 		{"IMAGE_WORDS", w(unsafe.Sizeof(im))},
 		{"IMG_FIRST", w(unsafe.Offsetof(im.FirstSymbol))},
 		{"IMG_NUM", w(unsafe.Offsetof(im.NumSymbols))},
@@ -322,8 +333,8 @@ func withDefines(src string, subsampling, patterns bool) string {
 		{"PATTERN_CAMOUFLAGE", uintptr(engine.PatternCamouflage)},
 		{"PATTERN_IMAGE", uintptr(engine.PatternImage)},
 		{"PATTERN_WORDS", w(unsafe.Sizeof(pa))},
-		{"CAMO_SPAN_BITS", uintptr(math.Float32bits(engine.CamoSpan))},
-		{"CAMO_LEAD_BITS", uintptr(math.Float32bits(engine.CamoLead))},
+		{"CAMO_SPAN_BITS", uintptr(math.Float32bits(paint.CamoSpan))},
+		{"CAMO_LEAD_BITS", uintptr(math.Float32bits(paint.CamoLead))},
 		{"FLAG_GRAY", uintptr(engine.FlagGray)},
 		{"FLAG_INVERSE", uintptr(engine.FlagInverse)},
 		{"FLAG_MAX_CONTRAST", uintptr(engine.FlagMaxContrast)},
@@ -402,13 +413,13 @@ func asBytes[T any](s []T) []byte {
 const subOffsetsLen = (engine.MaxSub + 1) * engine.MaxSub
 
 // subOffsets is the shader's table of sub-sample offsets: entry n·MaxSub + i
-// is engine.SubOffsets(n)[i]. A table read, where a per-symbol local array
+// is paint.SubOffsets(n)[i]. A table read, where a per-symbol local array
 // would slow every symbol's loop (llvmpipe keeps it in memory: −25% on
 // the default preset) and a per-sample divRN the minified ones.
 func subOffsets() []float32 {
 	tab := make([]float32, subOffsetsLen)
 	for n := 1; n <= engine.MaxSub; n++ {
-		copy(tab[n*engine.MaxSub:], engine.SubOffsets(n))
+		copy(tab[n*engine.MaxSub:], paint.SubOffsets(n))
 	}
 	return tab
 }
@@ -421,13 +432,13 @@ func (g *Backend) syncAtlas(at *atlas.Atlas, glyphs []*atlas.Glyph) error {
 	if at != g.atlas || p != g.params {
 		g.atlas, g.params, g.uploaded = at, p, 0
 		g.tileBytes = (p.TileSize*p.TileSize + 3) &^ 3
-		tab := make([]float32, 0, len(engine.NoiseTable)+256+subOffsetsLen+256)
-		tab = append(tab, engine.NoiseTable...)
+		tab := make([]float32, 0, len(paint.NoiseTable)+256+subOffsetsLen+256)
+		tab = append(tab, paint.NoiseTable...)
 		for v := range 256 {
-			tab = append(tab, engine.SDFDecode(uint8(v), p.Spread))
+			tab = append(tab, paint.SDFDecode(uint8(v), p.Spread))
 		}
 		tab = append(tab, subOffsets()...)
-		tab = append(tab, engine.ByteTable[:]...)
+		tab = append(tab, paint.ByteTable[:]...)
 		if err := g.tables.Alloc(int64(len(tab)*4), gl.StaticDraw); err != nil {
 			return err
 		}
@@ -517,7 +528,7 @@ func layerRange(ims []engine.Image, syms []engine.Symbol) (lo, hi int) {
 		if p.Kind != engine.PatternLayers {
 			return
 		}
-		first, count := engine.LayerRange(p)
+		first, count := paint.LayerRange(p)
 		if count > 0 {
 			lo, hi = min(lo, int(first)), max(hi, int(first+count))
 		}

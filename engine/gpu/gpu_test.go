@@ -221,7 +221,7 @@ func planMinified(t testing.TB, res, n, k int, lo, hi float64, seed uint64) *eng
 	return b
 }
 
-// TestParityMinified: minified symbols, sub-sampled (engine.SubCoverage),
+// TestParityMinified: minified symbols, sub-sampled (paint.SubCoverage),
 // paint the same bytes on the GPU as on the CPU: 4 symbols an image, at
 // random rotations and log-uniform scales 0.02–0.15 at 128×128 (glyphs
 // 2.6–19 px, those under 8.7 px sub-sampled), 0.05–0.15 at 32×32 (1.6–4.8

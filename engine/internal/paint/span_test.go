@@ -1,9 +1,10 @@
-package engine
+package paint
 
 import (
 	"math"
 	"testing"
 
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 )
 
@@ -20,7 +21,7 @@ func TestStrokeSpan(t *testing.T) {
 		if it%4 == 0 {
 			angle = float64(it%8) * math.Pi / 4 // axis-aligned and diagonal
 		}
-		p := Pattern{Kind: PatternCamouflage}
+		p := engine.Pattern{Kind: engine.PatternCamouflage}
 		p.Geom = [8]float32{math.Float32frombits(uint32(it)), math.Float32frombits(1),
 			float32(length * math.Cos(angle)), float32(length * math.Sin(angle)), float32(width), float32(r.Uniform(0, 0.05)), 0.8}
 		s := CamoStroke(&p, 0, m, w, h)

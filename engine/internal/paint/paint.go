@@ -1,6 +1,10 @@
-package engine
+package paint
 
-import "math"
+import (
+	"math"
+
+	"github.com/synbols-gpu/synbols-gpu/engine"
+)
 
 // This file holds the painting math shared by the CPU backend and mirrored,
 // operation for operation in float32, by the GLSL shaders: pattern
@@ -9,12 +13,12 @@ import "math"
 // PatternColor returns the pattern's colour (r, g, b) and alpha at unit
 // image point (x, y), not premultiplied. A point where a radial gradient
 // has no valid root is transparent (alpha 0), as in Cairo.
-func PatternColor(p *Pattern, x, y float32) (r, g, b, a float32) {
+func PatternColor(p *engine.Pattern, x, y float32) (r, g, b, a float32) {
 	f := NewFill(p)
 	return f.Color(x, y)
 }
 
-// Fill is a Pattern with its per-pattern constants worked out once, so that
+// Fill is an engine.Pattern with its per-pattern constants worked out once, so that
 // painters evaluating it at many pixels do not redo them per pixel. Every
 // constant is computed with the very float32 operations the per-pixel
 // formula would use, so Fill.Color(x, y) equals what evaluating the whole
@@ -36,7 +40,7 @@ type Fill struct {
 }
 
 // NewFill prepares p for evaluation.
-func NewFill(p *Pattern) Fill {
+func NewFill(p *engine.Pattern) Fill {
 	f := Fill{Kind: p.Kind, stops: p.Stops}
 	for c := range 4 {
 		f.ramp[0][c], f.ramp[3][c] = p.Stops[0][c], p.Stops[2][c]
@@ -47,11 +51,11 @@ func NewFill(p *Pattern) Fill {
 	}
 	g := &p.Geom
 	switch p.Kind {
-	case PatternLinear:
+	case engine.PatternLinear:
 		f.x0, f.y0 = g[0], g[1]
 		f.dx, f.dy = g[2]-g[0], g[3]-g[1]
 		f.den = f.dx*f.dx + f.dy*f.dy
-	case PatternRadial:
+	case engine.PatternRadial:
 		f.x0, f.y0, f.r0 = g[0], g[1], g[2]
 		f.dx, f.dy, f.dr = g[3]-g[0], g[4]-g[1], g[5]-g[2]
 		f.qa = f.dx*f.dx + f.dy*f.dy - f.dr*f.dr
@@ -84,12 +88,12 @@ func radialHiFails(a, r0, dr float32) float32 {
 // Color is PatternColor of the prepared pattern.
 func (f *Fill) Color(x, y float32) (r, g, b, a float32) {
 	switch f.Kind {
-	case PatternSolid:
+	case engine.PatternSolid:
 		s := &f.stops[0]
 		return s[0], s[1], s[2], s[3]
-	case PatternLinear:
+	case engine.PatternLinear:
 		return f.Ramp(f.LinearT(x, y))
-	case PatternRadial:
+	case engine.PatternRadial:
 		t, ok := f.RadialT(x, y)
 		if !ok {
 			return 0, 0, 0, 0
@@ -110,7 +114,7 @@ func (f *Fill) LinearT(x, y float32) float32 {
 }
 
 // radialT is Fill.RadialT of p, for tests.
-func radialT(p *Pattern, x, y float32) (float32, bool) {
+func radialT(p *engine.Pattern, x, y float32) (float32, bool) {
 	f := NewFill(p)
 	return f.RadialT(x, y)
 }
@@ -312,10 +316,6 @@ func CoverageRamp(sd, bias, distScale float32) float32 {
 	return 0.5 + (sd+bias)*distScale
 }
 
-// MaxSub is the largest sub-sample grid side a symbol may ask for
-// (Symbol.Sub): 16×16 = 256 samples per pixel.
-const MaxSub = 16
-
 // SubOffsets returns the sub-sample offsets (i + ½)/n, i < n, of an n×n
 // grid within a pixel, each the correctly rounded float32 quotient (the
 // shader computes the same with divRN).
@@ -354,10 +354,11 @@ func SubOffsets(n int) []float32 {
 // and an analytic area needs the outline, which the atlas does not keep.
 //
 // Cost: n² taps instead of one per pixel, but only for symbols whose
-// pixels span more than SubFrom texels, with n = ⌈tpp/SubTexels⌉, over
-// ink bounds grown only by a sample's reach: a symbol's taps, (pixels in
-// its bounds)·n², stay about (48/SubTexels)² = 144 times its ink box's
-// aspect plus the bounds' margins whatever its size, some 500–1,500. In
+// pixels span more than engine.SubFrom texels, with n =
+// ⌈tpp/engine.SubTexels⌉, over ink bounds grown only by a sample's reach
+// (engine.InkBounds): a symbol's taps, (pixels in its bounds)·n², stay
+// about (48/SubTexels)² = 144 times its ink box's aspect plus the bounds'
+// margins whatever its size, some 500–1,500. In
 // 128×128 scenes of 20 symbols 3–15 px tall (engine/cpu's
 // BenchmarkPaintMinified128) painting is about 12% slower than with one
 // sample per pixel; symbols at one sample per pixel (the default preset)

@@ -1,28 +1,48 @@
-package engine
+package paint
 
 import (
 	"math"
 	"testing"
 
+	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 )
 
+// plannedPattern is the record the Planner makes of background p: a
+// sample with no symbols planned with an empty atlas (no glyph is asked
+// for), so that the tests here see the planner's very gradients.
+func plannedPattern(t *testing.T, p scene.Pattern) engine.Pattern {
+	t.Helper()
+	at, err := atlas.New(atlas.DefaultParams(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := engine.Planner{Atlas: at}
+	s := scene.Sample{Width: 32, Height: 32, Background: p}
+	var b engine.Batch
+	if err := pl.Plan(&s, &b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Images[0].Bg
+}
+
 // refPatternColor is PatternColor evaluated as the shaders do, the whole
 // formula per point, without Fill's hoisted constants or shortcuts.
-func refPatternColor(p *Pattern, x, y float32) (r, g, b, a float32) {
+func refPatternColor(p *engine.Pattern, x, y float32) (r, g, b, a float32) {
 	var t float32
 	switch p.Kind {
-	case PatternSolid:
+	case engine.PatternSolid:
 		s := &p.Stops[0]
 		return s[0], s[1], s[2], s[3]
-	case PatternLinear:
+	case engine.PatternLinear:
 		dx, dy := p.Geom[2]-p.Geom[0], p.Geom[3]-p.Geom[1]
 		den := dx*dx + dy*dy
 		if den != 0 {
 			t = ((x-p.Geom[0])*dx + (y-p.Geom[1])*dy) / den
 		}
-	case PatternRadial:
+	case engine.PatternRadial:
 		c0x, c0y, r0 := p.Geom[0], p.Geom[1], p.Geom[2]
 		cdx, cdy, dr := p.Geom[3]-c0x, p.Geom[4]-c0y, p.Geom[5]-r0
 		pdx, pdy := x-c0x, y-c0y
@@ -76,12 +96,12 @@ func refPatternColor(p *Pattern, x, y float32) (r, g, b, a float32) {
 // random geometry of every sign, at pixel centres and random points.
 func TestFillMatchesFormula(t *testing.T) {
 	r := rng.New(13, 0)
-	var pats []Pattern
+	var pats []engine.Pattern
 	for seed := range uint32(300) {
-		pats = append(pats, gradientRecord(&scene.Pattern{Style: scene.Gradient, Seed: seed}))
+		pats = append(pats, plannedPattern(t, scene.Pattern{Style: scene.Gradient, Seed: seed}))
 	}
 	for range 300 {
-		p := Pattern{Kind: PatternLinear + uint32(r.Intn(2))}
+		p := engine.Pattern{Kind: engine.PatternLinear + uint32(r.Intn(2))}
 		for k := range 6 {
 			p.Geom[k] = float32(r.Uniform(-2, 2))
 		}

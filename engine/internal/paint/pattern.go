@@ -1,13 +1,14 @@
-package engine
+package paint
 
 import (
 	"math"
 
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 )
 
-// This file holds the maths of the composite patterns (PatternLayers,
-// PatternCamouflage, PatternImage), shared by the CPU backend and
+// This file holds the maths of the composite patterns (engine's
+// PatternLayers, PatternCamouflage, PatternImage), shared by the CPU backend and
 // mirrored operation for operation in float32 by shaders/paint.comp, as
 // paint.go's is. See docs/painting.md.
 //
@@ -27,15 +28,15 @@ import (
 // Premultiplied reports whether patterns of the kind give premultiplied
 // colours.
 func Premultiplied(kind uint32) bool {
-	return kind == PatternLayers || kind == PatternCamouflage
+	return kind == engine.PatternLayers || kind == engine.PatternCamouflage
 }
 
 // geomBits returns Geom[i] of p read as the uint32 it stores.
-func geomBits(p *Pattern, i int) uint32 { return math.Float32bits(p.Geom[i]) }
+func geomBits(p *engine.Pattern, i int) uint32 { return math.Float32bits(p.Geom[i]) }
 
 // LayerRange returns the first layer and the number of layers of a
 // PatternLayers record.
-func LayerRange(p *Pattern) (first, count uint32) { return geomBits(p, 0), geomBits(p, 1) }
+func LayerRange(p *engine.Pattern) (first, count uint32) { return geomBits(p, 0), geomBits(p, 1) }
 
 // Over composites colour (r, g, b) at alpha a OVER the premultiplied
 // (R, G, B, A): R·(1 − a) + r·a per channel and A·(1 − a) + a, the one
@@ -69,10 +70,6 @@ const (
 	CamoLead float32 = 0.3
 )
 
-// MaxStrokes bounds a PatternCamouflage's stroke count (Batch.Check), so
-// that the hash index 8k + j of stroke k never wraps.
-const MaxStrokes = 1 << 20
-
 // Stroke is one camouflage stroke in pixel coordinates: from (Sx, Sy),
 // unit direction (Tx, Ty), length L; colour (R, G, B); and the pixel box
 // [X0, X1)×[Y0, Y1) outside which it covers nothing (empty for a stroke
@@ -85,7 +82,7 @@ type Stroke struct {
 
 // CamoWidth is the half-width in pixels of a camouflage pattern's strokes
 // in an image whose shorter side is m pixels: Geom[4]·m·½.
-func CamoWidth(p *Pattern, m float32) float32 { return p.Geom[4] * m * 0.5 }
+func CamoWidth(p *engine.Pattern, m float32) float32 { return p.Geom[4] * m * 0.5 }
 
 // CamoStroke generates stroke k of camouflage pattern p for a w×h image
 // (m = min(w, h) as float32): hash values h_j = rng.Hash(seed, 8k + j),
@@ -93,7 +90,7 @@ func CamoWidth(p *Pattern, m float32) float32 { return p.Geom[4] * m * 0.5 }
 // 0.3)(1 − vy)), end = start + v + noise·(N(h2), N(h3)) with N the
 // NoiseTable deviate of the hash's top bits, colour (u4, u5, u6), all in
 // unit coordinates, then scaled by m to pixels.
-func CamoStroke(p *Pattern, k uint32, m float32, w, h int) Stroke {
+func CamoStroke(p *engine.Pattern, k uint32, m float32, w, h int) Stroke {
 	key := rng.Key(geomBits(p, 0))
 	var hs [7]uint32
 	var u [7]float32
@@ -160,9 +157,6 @@ var ByteTable = func() *[256]float32 {
 	return &t
 }()
 
-// MaxImageTaps is the largest tap-grid side of an image pattern (Geom[7]).
-const MaxImageTaps = 8
-
 // ImageColor is image pattern p of pool at output pixel (x, y) (its
 // top-left corner) of an image whose shorter side is 1/inv pixels: the
 // mean of n×n taps, n = len(offs) (SubOffsets(Geom[7])), at unit points
@@ -170,7 +164,7 @@ const MaxImageTaps = 8
 // pixel coordinates. A tap within the source is bilinear over its pixel
 // centres, clamped to the edge; one outside it is black. The sum runs in
 // row order and is divided by n² once.
-func ImageColor(pool *ImagePool, p *Pattern, x, y int, inv float32, offs []float32) (r, g, b float32) {
+func ImageColor(pool *engine.ImagePool, p *engine.Pattern, x, y int, inv float32, offs []float32) (r, g, b float32) {
 	im := pool.Images[geomBits(p, 0)]
 	w, h := int(im.Width), int(im.Height)
 	pix := pool.Pixels[im.Offset : int(im.Offset)+w*h]
@@ -201,7 +195,7 @@ func ImageColor(pool *ImagePool, p *Pattern, x, y int, inv float32, offs []float
 }
 
 // ImageTaps returns the tap-grid side of image pattern p.
-func ImageTaps(p *Pattern) int { return int(geomBits(p, 7)) }
+func ImageTaps(p *engine.Pattern) int { return int(geomBits(p, 7)) }
 
 // Span returns pixel columns [x0, x1) of row y (pixel centre y + ½) outside
 // which the stroke's Coverage is 0: the row's intersection with the
