@@ -18,12 +18,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 	"golang.org/x/image/vector"
 
 	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/fonts/install"
+	"github.com/synbols-gpu/synbols-gpu/internal/outline"
 )
 
 // cmdFonts is "synbols-gpu fonts": the font pool's catalogue (list,
@@ -373,34 +374,9 @@ func drawCell(img *image.Gray, face *fonts.Face, r rune, x0, y0, cell int, dilat
 	s := float32(cell) * 0.7 / float32(face.UnitsPerEm())
 	ox, oy := float32(cell)*0.15, float32(cell)*0.8
 	z := vector.NewRasterizer(cell, cell)
-	m := func(p sfnt.Segment, i int) (float32, float32) {
-		return float32(p.Args[i].X)*s + ox, float32(p.Args[i].Y)*s + oy
-	}
-	open := false
-	for _, sg := range segs {
-		switch sg.Op {
-		case sfnt.SegmentOpMoveTo:
-			if open {
-				z.ClosePath()
-			}
-			z.MoveTo(m(sg, 0))
-			open = true
-		case sfnt.SegmentOpLineTo:
-			z.LineTo(m(sg, 0))
-		case sfnt.SegmentOpQuadTo:
-			a, b := m(sg, 0)
-			c, d := m(sg, 1)
-			z.QuadTo(a, b, c, d)
-		case sfnt.SegmentOpCubeTo:
-			a, b := m(sg, 0)
-			c, d := m(sg, 1)
-			e, f := m(sg, 2)
-			z.CubeTo(a, b, c, d, e, f)
-		}
-	}
-	if open {
-		z.ClosePath()
-	}
+	outline.Path(z, segs, func(p fixed.Point26_6) (float32, float32) {
+		return float32(p.X)*s + ox, float32(p.Y)*s + oy
+	})
 	mask := image.NewAlpha(image.Rect(0, 0, cell, cell))
 	z.Draw(mask, mask.Bounds(), image.Opaque, image.Point{})
 	for y := range cell {
