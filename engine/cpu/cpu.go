@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
+	"github.com/synbols-gpu/synbols-gpu/internal/par"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
 )
 
@@ -53,21 +53,13 @@ func (c *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	if n == 0 {
 		return nil
 	}
-	workers := min(c.workers, n)
 	// Contiguous image ranges per worker: cache friendly, no shared writes.
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := newPainter(b)
-			for i := lo; i < hi; i++ {
-				p.image(i, out)
-			}
-		}()
-	}
-	wg.Wait()
+	par.For(n, c.workers, func(lo, hi int) {
+		p := newPainter(b)
+		for i := lo; i < hi; i++ {
+			p.image(i, out)
+		}
+	})
 	return nil
 }
 
