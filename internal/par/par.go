@@ -36,14 +36,19 @@ func Run(n, workers, w int) (lo, hi int) {
 // goroutine, and returns when all have returned. With n ≤ 0 it calls
 // nothing.
 func For(n, workers int, fn func(lo, hi int)) {
-	k := Workers(n, workers)
+	split(n, Workers(n, workers), func(_, lo, hi int) { fn(lo, hi) })
+}
+
+// split runs fn(w, lo, hi) for each run w of the split of [0, n) into k
+// runs, each on its own goroutine, and waits for them.
+func split(n, k int, fn func(w, lo, hi int)) {
 	var wg sync.WaitGroup
 	for w := range k {
 		lo, hi := Run(n, k, w)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fn(lo, hi)
+			fn(w, lo, hi)
 		}()
 	}
 	wg.Wait()
@@ -57,21 +62,14 @@ func For(n, workers int, fn func(lo, hi int)) {
 func ForErr(n, workers int, fn func(lo, hi int) error) error {
 	k := Workers(n, workers)
 	errs := make([]error, k)
-	var wg sync.WaitGroup
-	for w := range k {
-		lo, hi := Run(n, k, w)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					errs[w] = &PanicError{Value: r, Stack: debug.Stack()}
-				}
-			}()
-			errs[w] = fn(lo, hi)
+	split(n, k, func(w, lo, hi int) {
+		defer func() {
+			if r := recover(); r != nil {
+				errs[w] = &PanicError{Value: r, Stack: debug.Stack()}
+			}
 		}()
-	}
-	wg.Wait()
+		errs[w] = fn(lo, hi)
+	})
 	for _, e := range errs {
 		if e != nil {
 			return e
