@@ -2,7 +2,8 @@ package fonts
 
 import (
 	"runtime"
-	"sync"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/par"
 )
 
 // FilterAlphabet applies the original Synbols' rule (docs/alphabets.md)
@@ -41,22 +42,9 @@ func FilterAlphabet(fams []*Family, symbols []string, requireBold bool) (kept []
 	}
 	covers := make([][]bool, len(cands)) // covers[family][symbol]
 	counts := make([]int, len(cands))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(cands)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				covers[i], counts[i] = familyCoverage(cands[i], symbols)
-			}
-		}()
-	}
-	for i := range cands {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	par.Each(nil, len(cands), runtime.GOMAXPROCS(0), func(i int) {
+		covers[i], counts[i] = familyCoverage(cands[i], symbols)
+	})
 
 	best := 0
 	for _, c := range counts {

@@ -20,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/synbols-gpu/synbols-gpu/alphabet"
+	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
+	"github.com/synbols-gpu/synbols-gpu/internal/par"
 )
 
 // CatalogFormat is the version of the catalogue's JSON layout and of the
@@ -284,8 +286,9 @@ func readCatalog(path string) (*Catalog, error) {
 	return c, nil
 }
 
-// writeCatalog writes atomically (temporary file, then rename), so a
-// reader never sees half a catalogue.
+// writeCatalog writes atomically (internal/atomicfile: temporary file,
+// then rename), so a reader never sees half a catalogue. The cache is
+// only a cache: no fsync, and the file is private to its user (0600).
 func writeCatalog(path string, c *Catalog) error {
 	data, err := json.MarshalIndent(c, "", " ")
 	if err != nil {
@@ -294,21 +297,8 @@ func writeCatalog(path string, c *Catalog) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("%w: cache: %w", ErrCatalog, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".catalog-*")
-	if err != nil {
+	if err := atomicfile.Write(path, data, atomicfile.Options{Prefix: ".catalog-", Perm: 0o600, NoSync: true}); err != nil {
 		return fmt.Errorf("%w: cache: %w", ErrCatalog, err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("%w: cache: %w", ErrCatalog, werr)
 	}
 	return nil
 }
@@ -465,6 +455,8 @@ func faceRef(f *Face) string {
 	return ref
 }
 
+// buildLanguage judges the families of lib for one language, in the five
+// steps BuildCatalog lists.
 func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg CheckConfig, draw DrawChecker) LanguageCatalog {
 	lc := LanguageCatalog{Language: lang}
 	symbols, err := alphabet.Symbols(lang, "lower")
@@ -473,13 +465,39 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 	}
 	lc.Exemplars = len(symbols)
 	english := lang == "english"
-	var runes []rune // the single-rune symbols, for sampling
+	runes := singleRunes(symbols, 0) // the single-rune symbols, for sampling
+	cands := candidates(&lc, lib, symbols, blocked)
+	kept, keptSyms := coverage(&lc, cands, symbols, runes, english)
+	if len(kept) == 0 {
+		sortDropped(lc.Dropped)
+		return lc
+	}
+	verdicts := renderingChecks(&lc, kept, singleRunes(keptSyms, cfg.SampleSize), cfg, draw)
+	survivors := nearDuplicates(&lc, lib, kept, verdicts, cfg)
+	finalAlphabet(&lc, kept, survivors, verdicts, symbols, english)
+	sortDropped(lc.Dropped)
+	return lc
+}
+
+// singleRunes returns the single-rune symbols of symbols, in order, at
+// most limit of them (0: all).
+func singleRunes(symbols []string, limit int) []rune {
+	var out []rune
 	for _, s := range symbols {
 		if r, n := utf8.DecodeRuneInString(s); n == len(s) {
-			runes = append(runes, r)
+			out = append(out, r)
+			if len(out) == limit {
+				break
+			}
 		}
 	}
-	// 1. Candidates.
+	return out
+}
+
+// candidates is step 1: the families not block-listed whose regular face
+// draws at least half of an evenly spread sample of up to 64 symbols; the
+// block-listed and symbol fonts among them are recorded in lc.Dropped.
+func candidates(lc *LanguageCatalog, lib *Library, symbols []string, blocked map[string]bool) []*Family {
 	var spread []string
 	step := max(1, len(symbols)/64)
 	for i := 0; i < len(symbols) && len(spread) < 64; i += step {
@@ -503,7 +521,14 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 		}
 		cands = append(cands, f)
 	}
-	// 2. Coverage.
+	return cands
+}
+
+// coverage is step 2: English keeps the candidates that draw all of runes
+// (a-z), other languages apply FilterAlphabet; the candidates dropped are
+// recorded in lc.Dropped with what they miss (CheckCoverage). It returns
+// the kept families and the symbols they all draw.
+func coverage(lc *LanguageCatalog, cands []*Family, symbols []string, runes []rune, english bool) ([]*Family, []string) {
 	var kept []*Family
 	var keptSyms []string
 	if english {
@@ -535,20 +560,24 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 		}
 		lc.Dropped = append(lc.Dropped, LanguageFamily{Name: f.Name, Reasons: []Reason{{CheckCoverage, detail}}})
 	}
-	if len(kept) == 0 {
-		sortDropped(lc.Dropped)
-		return lc
-	}
-	// 3. Rendering checks.
-	var sample []rune
-	for _, s := range keptSyms {
-		if r, n := utf8.DecodeRuneInString(s); n == len(s) {
-			sample = append(sample, r)
-			if len(sample) == cfg.SampleSize {
-				break
-			}
-		}
-	}
+	return kept, keptSyms
+}
+
+// familyVerdict is what the rendering checks found for one kept family.
+type familyVerdict struct {
+	sample  familySample
+	stats   ShapeStats
+	reasons []Reason
+	bold    string
+	draw    *DrawStats
+}
+
+// renderingChecks is step 3: each kept family, concurrently, is rendered
+// on sample and judged (same-shape, boxes, recognition against the
+// embedded reference fonts: shapeChecks; its bold capability; the
+// drawing check, only for families the cheaper checks keep). The
+// families that fail are recorded in lc.Dropped; verdicts[i] is kept[i]'s.
+func renderingChecks(lc *LanguageCatalog, kept []*Family, sample []rune, cfg CheckConfig, draw DrawChecker) []familyVerdict {
 	rd := newRenderer()
 	var refs []familySample
 	refRunes, refOf := referenceRunes(sample)
@@ -559,52 +588,42 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 			}
 		}
 	}
-	type verdict struct {
-		sample  familySample
-		stats   ShapeStats
-		reasons []Reason
-		bold    string
-		draw    *DrawStats
-	}
-	verdicts := make([]verdict, len(kept))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(kept)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				v := &verdicts[i]
-				v.sample = rd.renderSample(kept[i], sample)
-				v.stats, v.reasons = rd.shapeChecks(v.sample, sample, refs, refOf, cfg)
-				v.bold = rd.boldCapability(kept[i], sample, cfg)
-				// The drawing check paints: run it only on families the
-				// cheap checks keep.
-				if draw != nil && len(v.reasons) == 0 {
-					ds := draw.Check(kept[i], sample)
-					v.draw = &ds
-					if ds.Failure != "" {
-						v.reasons = append(v.reasons, Reason{CheckDrawing, ds.Failure})
-					}
-				}
+	verdicts := make([]familyVerdict, len(kept))
+	par.Each(nil, len(kept), runtime.GOMAXPROCS(0), func(i int) {
+		v := &verdicts[i]
+		v.sample = rd.renderSample(kept[i], sample)
+		v.stats, v.reasons = rd.shapeChecks(v.sample, sample, refs, refOf, cfg)
+		v.bold = rd.boldCapability(kept[i], sample, cfg)
+		// The drawing check paints: run it only on families the
+		// cheap checks keep.
+		if draw != nil && len(v.reasons) == 0 {
+			ds := draw.Check(kept[i], sample)
+			v.draw = &ds
+			if ds.Failure != "" {
+				v.reasons = append(v.reasons, Reason{CheckDrawing, ds.Failure})
 			}
-		}()
-	}
-	for i := range kept {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var passed []int
+		}
+	})
 	for i, v := range verdicts {
 		if len(v.reasons) > 0 {
 			st := v.stats
 			lc.Dropped = append(lc.Dropped, LanguageFamily{Name: kept[i].Name, Bold: v.bold, Stats: &st, Draw: v.draw, Reasons: v.reasons})
-			continue
 		}
-		passed = append(passed, i)
 	}
-	// 4. Near-duplicates: real bold first, then by name.
+	return verdicts
+}
+
+// nearDuplicates is step 4: among the families that passed step 3, real
+// bold first, then by name, dedupe keeps one of each near-duplicate pair
+// (the bold-capable one, else the alphabetically first); the others are
+// recorded in lc.Dropped and lc.Duplicates. It returns the survivors.
+func nearDuplicates(lc *LanguageCatalog, lib *Library, kept []*Family, verdicts []familyVerdict, cfg CheckConfig) []familySample {
+	var passed []int
+	for i, v := range verdicts {
+		if len(v.reasons) == 0 {
+			passed = append(passed, i)
+		}
+	}
 	sort.SliceStable(passed, func(a, b int) bool {
 		ra, rb := drawsBold(verdicts[passed[a]].bold), drawsBold(verdicts[passed[b]].bold)
 		if ra != rb {
@@ -618,10 +637,7 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 	}
 	survivors, dups := dedupe(samples, cfg)
 	lc.Duplicates = dups
-	byFam := map[*Family]int{}
-	for i, f := range kept {
-		byFam[f] = i
-	}
+	byFam := familyIndex(kept)
 	for _, d := range dups {
 		fam, _ := lib.Family(d.Dropped)
 		v := verdicts[byFam[fam]]
@@ -629,7 +645,23 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 		lc.Dropped = append(lc.Dropped, LanguageFamily{Name: d.Dropped, Bold: v.bold, Stats: &st, Draw: v.draw,
 			Reasons: []Reason{{CheckDuplicate, fmt.Sprintf("similar to %s, distance %.4f", d.Kept, d.Distance)}}})
 	}
-	// 5. Final alphabet, with and without a real bold face.
+	return survivors
+}
+
+// familyIndex maps each family of fams to its index.
+func familyIndex(fams []*Family) map[*Family]int {
+	byFam := map[*Family]int{}
+	for i, f := range fams {
+		byFam[f] = i
+	}
+	return byFam
+}
+
+// finalAlphabet is step 5: the survivors, by name, are filtered again by
+// FilterAlphabet (dropping families can only enlarge the alphabet), with
+// and without requiring a real bold face, into lc's counts and families.
+func finalAlphabet(lc *LanguageCatalog, kept []*Family, survivors []familySample, verdicts []familyVerdict, symbols []string, english bool) {
+	byFam := familyIndex(kept)
 	var final []*Family
 	for _, s := range survivors {
 		final = append(final, s.fam)
@@ -663,8 +695,6 @@ func buildLanguage(lib *Library, lang string, blocked map[string]bool, cfg Check
 		st := v.stats
 		lc.Families = append(lc.Families, LanguageFamily{Name: f.Name, Bold: v.bold, InBold: inBold[f], Stats: &st, Draw: v.draw})
 	}
-	sortDropped(lc.Dropped)
-	return lc
 }
 
 func sortDropped(d []LanguageFamily) {
