@@ -180,7 +180,8 @@ type ImagePool struct {
 	// Paths are the images' paths relative to the folder they were
 	// loaded from, slash-separated, sorted: index i of Images and of a
 	// PatternImage's Geom[0].
-	Paths  []string
+	Paths []string
+	// Images is where each image lies in Pixels.
 	Images []PoolImage
 	// Pixels holds every image's pixels one after another, row-major,
 	// one word per pixel: R | G<<8 | B<<16 (alpha is not used).

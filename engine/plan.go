@@ -33,7 +33,10 @@ var ErrPlan = errors.New("engine: cannot plan sample")
 // A Planner is safe for concurrent use: its fields are read-only and the
 // atlas is itself safe for concurrent use.
 type Planner struct {
+	// Fonts resolves a symbol's font family to its faces (Face).
 	Fonts *fonts.Library
+	// Atlas gives each glyph's tile and id; the batches planned must
+	// name the same atlas (Batch.Atlas) to be painted.
 	Atlas *atlas.Atlas
 	// Images is the pool ImagePatterns draw from; nil when the run has
 	// none (planning an ImagePattern is then an error).
@@ -288,8 +291,10 @@ func (pl *Planner) patternRecord(p *scene.Pattern, s *scene.Sample, dst *Batch) 
 	}
 }
 
-// ImageStream separates an ImagePattern's stream from the other patterns'
-// of the same seed.
+// ImageStream is the stream (internal/rng) the Planner draws an
+// ImagePattern's image, rotation, translation and crop from, keyed by the
+// pattern's seed: it separates them from the other patterns' draws of the
+// same seed.
 const ImageStream = 0x696d616765706174 // "imagepat"
 
 // imageRecord draws an ImagePattern's image and placement from its seed,
