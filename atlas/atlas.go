@@ -126,8 +126,8 @@ type Atlas struct {
 	built, loaded atomic.Int64
 }
 
-// New makes an empty atlas. cacheDir "" disables the disk cache; the
-// caller picks the default location (os.UserCacheDir()/synbols-gpu/atlas).
+// New makes an empty atlas. cacheDir "" disables the disk cache; Default
+// and DefaultCacheDir give the command line's location.
 // The folder is created if needed; tiles go to a sub-folder named by the
 // format version and p, one file per glyph (see cache.go).
 func New(p Params, cacheDir string) (*Atlas, error) {

@@ -34,7 +34,7 @@ func digestRun(t *testing.T, sp *spec.Spec, be engine.Backend, pool *engine.Imag
 	h := sha256.New()
 	got := 0
 	_, err := Run(context.Background(), Config{
-		Name: sp.Name(), Spec: sp, N: n, Seed: 42, Fonts: lib, Atlas: at, Backend: be, Images: pool,
+		Name: sp.Name(), Spec: sp, N: n, Seed: 42, Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: be, Images: pool,
 		Workers: workers, BatchSize: batch,
 		Sink: func(start int, s output.Samples) error {
 			// Sample by sample, so that batch boundaries do not change
@@ -154,7 +154,7 @@ func BenchmarkPreset(b *testing.B) {
 			if sp.UsesImages() {
 				pool = testPool(b)
 			}
-			cfg := Config{Name: p.Name, Spec: sp, N: b.N, Seed: 42, Fonts: lib, Atlas: at,
+			cfg := Config{Name: p.Name, Spec: sp, N: b.N, Seed: 42, Fonts: lib, SkipFontChecks: true, Atlas: at,
 				Backend: cpu.New(1), Workers: 1, Images: pool, DryRun: true}
 			// Warm the atlas: glyph tiles are built once per run of a
 			// program, not per image.

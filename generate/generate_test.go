@@ -31,7 +31,7 @@ func gen(t testing.TB, preset string, n, workers, batch int, seed uint64, out st
 	}
 	res, err := Run(context.Background(), Config{
 		Name: preset, Spec: sp, N: n, Seed: seed, Out: out, Preview: true,
-		Fonts: lib, Atlas: at, Backend: cpu.New(workers), Workers: workers, BatchSize: batch,
+		Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: cpu.New(workers), Workers: workers, BatchSize: batch,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -163,9 +163,9 @@ func TestBadConfig(t *testing.T) {
 	sp, _ := spec.Preset("default")
 	dir := t.TempDir()
 	for name, cfg := range map[string]Config{
-		"zero samples": {Spec: sp, N: 0, Fonts: lib, Atlas: at, Backend: cpu.New(1), Out: filepath.Join(dir, "x.h5py")},
-		"no font":      {Spec: sp, N: 10, Fonts: emptyLibrary(t), Atlas: at, Backend: cpu.New(1), Out: filepath.Join(dir, "y.h5py")},
-		"bad folder":   {Spec: sp, N: 10, Fonts: lib, Atlas: at, Backend: cpu.New(1), Out: filepath.Join(dir, "missing", "z.h5py")},
+		"zero samples": {Spec: sp, N: 0, Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: cpu.New(1), Out: filepath.Join(dir, "x.h5py")},
+		"no font":      {Spec: sp, N: 10, Fonts: emptyLibrary(t), SkipFontChecks: true, Atlas: at, Backend: cpu.New(1), Out: filepath.Join(dir, "y.h5py")},
+		"bad folder":   {Spec: sp, N: 10, Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: cpu.New(1), Out: filepath.Join(dir, "missing", "z.h5py")},
 	} {
 		if _, err := Run(context.Background(), cfg); err == nil {
 			t.Errorf("%s: no error", name)
@@ -203,7 +203,7 @@ func TestBackendFailureLeavesNoFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "x.h5py")
 	_, err := Run(context.Background(), Config{Spec: sp, N: 1000, Seed: 1, Out: out, Preview: true,
-		Fonts: lib, Atlas: at, Backend: &failingBackend{Backend: cpu.New(1), left: 3}, BatchSize: 100})
+		Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: &failingBackend{Backend: cpu.New(1), left: 3}, BatchSize: 100})
 	if err == nil || !strings.Contains(err.Error(), "device lost") {
 		t.Fatalf("err %v, want the backend's error", err)
 	}
@@ -239,7 +239,8 @@ func TestPanicLeavesNoFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Run(context.Background(), Config{Spec: sp, N: 1000, Seed: 1, Out: out, Preview: true,
-		Fonts: lib, Atlas: at, Backend: &panickingBackend{Backend: cpu.New(1)}, BatchSize: 100})
+		Overwrite: true, // replacing it is what the panic must not do half-way
+		Fonts:     lib, SkipFontChecks: true, Atlas: at, Backend: &panickingBackend{Backend: cpu.New(1)}, BatchSize: 100})
 	var pe *PanicError
 	if !errors.Is(err, ErrInternal) || !errors.As(err, &pe) || strings.Contains(err.Error(), "\n") || len(pe.Stack) == 0 {
 		t.Fatalf("err %v, want a one-line ErrInternal with the stack kept", err)

@@ -23,7 +23,7 @@ func collect(t *testing.T, name string, n, workers, batch int) []map[string]any 
 	}
 	var recs []map[string]any
 	_, err = Run(context.Background(), Config{
-		Name: name, Spec: sp, N: n, Seed: 9, Fonts: lib, Atlas: at, Backend: cpu.New(workers),
+		Name: name, Spec: sp, N: n, Seed: 9, Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: cpu.New(workers),
 		Workers: workers, BatchSize: batch,
 		Sink: func(start int, s output.Samples) error {
 			if start != len(recs) {

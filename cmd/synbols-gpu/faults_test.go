@@ -190,7 +190,7 @@ func TestFaultSymlinkAndMode(t *testing.T) {
 	must(t, os.WriteFile(real, []byte("old"), 0o600))
 	must(t, os.Chmod(real, 0o600))
 	must(t, os.Symlink("data/real.h5py", filepath.Join(dir, "link.h5py")))
-	code, _, errs := run1(t, dir, nil, append([]string{"generate", "--n_samples", "10", "--out", "link.h5py"}, fastArgs...)...)
+	code, _, errs := run1(t, dir, nil, append([]string{"generate", "--n_samples", "10", "--out", "link.h5py", "--force"}, fastArgs...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -222,7 +222,7 @@ func TestFaultSizes(t *testing.T) {
 		{[]string{"--n_samples", "20000000", "--batch", "20000000"}, []string{"batch of 20000000", "at most"}},
 		{[]string{"--n_samples", "99999999999999999999"}, []string{"n_samples", "out of range"}},
 	} {
-		args := append(append([]string{"generate", "--out", "out.h5py"}, c.args...), fastArgs...)
+		args := append(append([]string{"generate", "--out", "out.h5py", "--force"}, c.args...), fastArgs...)
 		code, _, errs := run1(t, dir, nil, args...)
 		if code == 0 {
 			t.Errorf("%v: exit 0", c.args)
@@ -259,7 +259,7 @@ func TestFaultSignals(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("delays from seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 1))
-	long := append([]string{"generate", "--n_samples", "400000", "--out", "out.h5py"}, fastArgs...)
+	long := append([]string{"generate", "--n_samples", "400000", "--out", "out.h5py", "--force"}, fastArgs...)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		// From 150 ms: before main installs its handler a signal kills
 		// the process the default way, which is not what is tested.
@@ -302,7 +302,7 @@ func TestFaultSignals(t *testing.T) {
 		before[n] = snapshot(t, dir)[n]
 	}
 	sameSnapshot(t, dir, before) // the old output itself is intact
-	code, _, errs := run1(t, dir, nil, append([]string{"generate", "--n_samples", "10", "--out", "out.h5py"}, fastArgs...)...)
+	code, _, errs := run1(t, dir, nil, append([]string{"generate", "--n_samples", "10", "--out", "out.h5py", "--force"}, fastArgs...)...)
 	if code != 0 {
 		t.Fatalf("run after SIGKILL: exit %d: %s", code, errs)
 	}
@@ -317,7 +317,7 @@ func TestFaultDiskFull(t *testing.T) {
 	makeOld(t, dir)
 	before := snapshot(t, dir)
 	sh := fmt.Sprintf(`ulimit -f 2000; exec %q "$@"`, os.Args[0])
-	cmd := exec.Command("bash", append([]string{"-c", sh, "x", "generate", "--n_samples", "20000", "--out", "out.h5py"}, fastArgs...)...)
+	cmd := exec.Command("bash", append([]string{"-c", sh, "x", "generate", "--n_samples", "20000", "--out", "out.h5py", "--force"}, fastArgs...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SYNBOLS_GPU_MAIN=1", "XDG_CACHE_HOME="+sharedCache)
 	var errb bytes.Buffer
@@ -401,7 +401,7 @@ func TestFaultConcurrent(t *testing.T) {
 	noLeftovers(t, dir)
 
 	// --preview=false replacing the dataset removes its old preview.
-	code, _, errs = run1(t, dir, nil, append([]string{"generate", "--n_samples", "10", "--out", "out.h5py", "--preview=false"}, fastArgs...)...)
+	code, _, errs = run1(t, dir, nil, append([]string{"generate", "--n_samples", "10", "--out", "out.h5py", "--force", "--preview=false"}, fastArgs...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -535,7 +535,7 @@ func TestFaultSpecs(t *testing.T) {
 	for i, c := range specs {
 		f := filepath.Join(dir, fmt.Sprintf("s%02d.yaml", i))
 		must(t, os.WriteFile(f, []byte(c.text), 0o644))
-		code, _, errs := run1(t, dir, nil, append([]string{"generate", "--spec", f, "--n_samples", "10", "--out", "out.h5py"}, fastArgs...)...)
+		code, _, errs := run1(t, dir, nil, append([]string{"generate", "--spec", f, "--n_samples", "10", "--out", "out.h5py", "--force"}, fastArgs...)...)
 		os.Remove(f)
 		if code == 0 {
 			t.Errorf("%.60q: exit 0", c.text)
@@ -546,7 +546,7 @@ func TestFaultSpecs(t *testing.T) {
 	big := filepath.Join(dir, "big.yaml")
 	must(t, os.WriteFile(big, nil, 0o644))
 	must(t, os.Truncate(big, 1<<30))
-	code, _, errs := run1(t, dir, nil, append([]string{"generate", "--spec", big, "--out", "out.h5py"}, fastArgs...)...)
+	code, _, errs := run1(t, dir, nil, append([]string{"generate", "--spec", big, "--out", "out.h5py", "--force"}, fastArgs...)...)
 	os.Remove(big)
 	if code == 0 {
 		t.Errorf("1 GiB spec: exit %d", code)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/synbols-gpu/synbols-gpu/atlas"
-	"github.com/synbols-gpu/synbols-gpu/fonts/drawcheck"
 	"image"
 	"image/color"
 	"image/draw"
@@ -24,6 +22,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/fonts/install"
+	"github.com/synbols-gpu/synbols-gpu/generate"
 	"github.com/synbols-gpu/synbols-gpu/internal/outline"
 )
 
@@ -93,25 +92,19 @@ func (s *sourceFlags) options(stderr io.Writer) (fonts.CatalogOptions, error) {
 	default:
 		return fonts.CatalogOptions{}, fmt.Errorf("%w: --fonts %q: want embedded, system or all", errUsage, s.pool)
 	}
-	o := fonts.CatalogOptions{
-		Sources: fonts.Options{
-			Embedded: s.embedded,
-			System:   s.systemFonts,
-			Dirs:     s.fontDirs,
-			Warn:     func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
-			Context:  s.ctx,
-		},
-		Rebuild: s.rebuild,
+	o, err := generate.DefaultCatalog(fonts.Options{
+		Embedded: s.embedded,
+		System:   s.systemFonts,
+		Dirs:     s.fontDirs,
+		Warn:     func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: warning:", msg) },
+		Context:  s.ctx,
+	})
+	if err != nil {
+		return o, err
 	}
-	if s.drawCheck {
-		at, err := atlas.New(atlas.DefaultParams(), defaultCacheDir())
-		if err != nil { // the tile cache is optional
-			at, err = atlas.New(atlas.DefaultParams(), "")
-		}
-		if err != nil {
-			return o, err
-		}
-		o.Draw = drawcheck.New(at)
+	o.Rebuild = s.rebuild
+	if !s.drawCheck {
+		o.Draw = nil
 	}
 	for _, d := range s.fontDirs {
 		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {

@@ -8,7 +8,6 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/backends"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -54,7 +53,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.resolution, "resolution", "", "image size WxH, e.g. 64x64 (default: the preset's)")
 	fs.IntVar(&c.workers, "workers", 0, "CPU goroutines for sampling and painting (default: all cores)")
 	c.src.register(fs)
-	fs.StringVar(&c.cacheDir, "cache-dir", defaultCacheDir(), "glyph atlas cache folder (\"\" = none)")
+	fs.StringVar(&c.cacheDir, "cache-dir", atlas.DefaultCacheDir(), "glyph atlas cache folder (\"\" = none)")
 	fs.StringVar(&c.backend, "backend", envOr(backends.EnvVar, "auto"), "painting backend: auto, cpu or gpu (env "+backends.EnvVar+")")
 	fs.IntVar(&c.batch, "batch", 0, "samples per painted batch (default 4096, fewer where half the available memory cannot hold the batches in flight)")
 }
@@ -64,14 +63,6 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
-}
-
-func defaultCacheDir() string {
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "synbols-gpu", "atlas")
 }
 
 // parseResolution reads WxH (or a single N for N×N).
@@ -139,56 +130,13 @@ func (c *common) assets(stderr io.Writer) (*fonts.Library, *atlas.Atlas, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	at, err := atlas.New(atlas.DefaultParams(), c.cacheDir)
-	if err != nil && c.cacheDir != "" {
-		// The cache only saves time: a run goes on without it.
-		fmt.Fprintf(stderr, "synbols-gpu: warning: glyph cache %s unusable, going on without it: %v\n", c.cacheDir, err)
-		at, err = atlas.New(atlas.DefaultParams(), "")
-	}
+	at, err := atlas.Open(atlas.DefaultParams(), c.cacheDir, func(msg string) {
+		fmt.Fprintln(stderr, "synbols-gpu: warning:", msg)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return lib, at, nil
-}
-
-// checked keeps the families of lib that the font catalogue accepts for
-// the spec's language: the original's filters (boxes, dingbats,
-// near-duplicates, the block-list…) applied to what a dataset draws, not
-// only to what `fonts list` prints. The catalogue is cached, so this costs
-// a stat of every font file after the first run.
-func (c *common) checked(lib *fonts.Library, sp *spec.Spec) (*fonts.Library, error) {
-	o, err := c.src.options(io.Discard) // assets already printed the load warnings
-	if err != nil {
-		return nil, err
-	}
-	o.Sources.Warn = nil
-	cat, err := fonts.OpenCatalog(o)
-	if err != nil {
-		return nil, err
-	}
-	keep := map[string]bool{}
-	for _, lang := range sp.Languages() {
-		lc, ok := cat.Language(lang)
-		if !ok {
-			return nil, fmt.Errorf("font catalogue has no language %q", lang)
-		}
-		for _, f := range lc.Families {
-			keep[f.Name] = true
-		}
-	}
-	// The occluders' family is named by the spec and checked for its
-	// glyphs by the universe: the catalogue's per-language verdicts do
-	// not apply to it.
-	if occ := sp.OccluderFont(); occ != "" {
-		keep[occ] = true
-	}
-	out := &fonts.Library{}
-	for _, f := range lib.Families {
-		if keep[f.Name] {
-			out.Families = append(out.Families, f)
-		}
-	}
-	return out, nil
 }
 
 // selectBackend maps --backend to a painter (backends.Open). An unknown
@@ -230,6 +178,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		checks   = fs.Bool("font-checks", true, "drop the families the font catalogue rejects (see 'synbols-gpu fonts check')")
 		imageDir = fs.String("image-dir", "", "folder of natural images (.jpg, .png, .gif, searched recursively) for image patterns (natural-patterns)")
 		symMasks = fs.Bool("symbol-masks", false, "also write every symbol's own mask as symbol_mask (N, H, W, K), whatever the spec's mask mode")
+		force    = fs.Bool("force", false, "replace an existing output file (and its preview)")
 	)
 	fs.IntVar(n, "n-samples", 10000, "")
 	c.src.ctx = ctx
@@ -304,9 +253,10 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		path = name + ".h5py"
 	}
 	if path != "" {
-		// Before any work: refuse device nodes, "-", missing folders…
-		if _, err := output.ResolveTarget(path); err != nil {
-			return err
+		// Before any work: refuse device nodes, "-", missing folders, an
+		// existing dataset without --force… (Run checks again.)
+		if _, err := generate.CheckOut(path, *preview, *force); err != nil {
+			return existsUsage(err)
 		}
 	}
 	st, err := c.load(sp, stderr)
@@ -314,15 +264,17 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.backend.Close()
-	switch {
-	case manifest != nil: // exactly the earlier dataset's fonts, no new judgement
+	if manifest != nil { // exactly the earlier dataset's fonts, no new judgement
 		if st.fonts, err = generate.FontsFrom(st.fonts, manifest); err != nil {
 			return fmt.Errorf("--fonts-from %s: %w", *from, err)
 		}
-	case *checks:
-		if st.fonts, err = c.checked(st.fonts, st.spec); err != nil {
-			return err
-		}
+	}
+	// The catalogue of the font checks (generate.Run applies them) is
+	// that of the sources the fonts were loaded from; its warnings
+	// repeat the load's, printed already.
+	catalog, err := c.src.options(io.Discard)
+	if err != nil {
+		return err
 	}
 
 	if *cpuProf != "" {
@@ -338,13 +290,14 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	bar := newProgress(stderr, *n, !*quiet)
 	res, err := generate.Run(ctx, generate.Config{
-		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun,
-		Fonts: st.fonts, Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
+		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun, Overwrite: *force,
+		Fonts: st.fonts, SkipFontChecks: manifest != nil || !*checks, FontCatalog: &catalog,
+		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
 	})
 	bar.finish()
 	if err != nil {
-		return err
+		return existsUsage(err)
 	}
 	secs := res.Elapsed.Seconds()
 	where := path + " " + humanBytes(res.Bytes)
@@ -360,6 +313,16 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		printStages(stderr, res.Stages, res.Elapsed)
 	}
 	return nil
+}
+
+// existsUsage words generate.ErrExists for the command line: a usage
+// error (exit 2) naming the file and the flag that replaces it.
+func existsUsage(err error) error {
+	var ee *generate.ExistsError
+	if errors.As(err, &ee) {
+		return fmt.Errorf("%w: %s exists: give --force to replace it", errUsage, ee.Path)
+	}
+	return err
 }
 
 func humanBytes(n int64) string {

@@ -1,0 +1,511 @@
+package generate
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/backends"
+	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/internal/par"
+	"github.com/synbols-gpu/synbols-gpu/output"
+	"github.com/synbols-gpu/synbols-gpu/scene"
+	"github.com/synbols-gpu/synbols-gpu/spec"
+	"github.com/synbols-gpu/synbols-gpu/splits"
+)
+
+// autoBudget is Config.MemoryBudget's zero: half the available memory.
+const autoBudget = 0
+
+// run is one Run resolved: the configuration with its defaults applied
+// and everything the stages share, read-only once the stages start
+// except for each stage's own timer and the write stage's columns.
+type run struct {
+	cfg Config // cfg.Mask is the run's mode, Fonts/Atlas/Backend set
+
+	u                  spec.Universe
+	sampler            *spec.Sampler
+	planner            *engine.Planner
+	charBook, fontBook *codebook
+	pool               string // output.FontPoolDigest of the manifest
+	manifest           string // the encoded font manifest
+
+	w, h, channels, k int    // one sample's geometry
+	bs, workers       int    // batch size, goroutines per stage
+	selectOverlap     string // the spec's select: {overlap: …}, "" none
+
+	preview *output.Preview // nil: none
+	wr      *output.Writer  // nil: no file
+
+	// Written by one stage's goroutine each, read after the channels
+	// close.
+	planT, paintT, finishT, writeT stageTimer
+	// The write stage's columns of every sample, for the splits.
+	chars, fontCol []uint32
+}
+
+// Run generates the dataset. On any error nothing is left at cfg.Out.
+func Run(ctx context.Context, cfg Config) (res Result, err error) {
+	r, closeBackend, err := setUp(ctx, cfg)
+	if closeBackend != nil {
+		defer closeBackend()
+	}
+	if err != nil {
+		return res, err
+	}
+	// The rate is the run's own: the set-up above (fonts, catalogue,
+	// backend) is the caller's to report.
+	t0 := time.Now()
+	if err := r.prepare(); err != nil {
+		return res, err
+	}
+	if r.cfg.Out != "" {
+		if err := r.create(); err != nil {
+			return res, err
+		}
+		defer func() {
+			if err != nil {
+				r.wr.Abort()
+			}
+		}()
+	}
+	if err := r.pipeline(ctx); err != nil {
+		return res, err
+	}
+	res = Result{N: cfg.N, Fonts: len(r.u.Fonts), Chars: r.cfg.Spec.CharsDrawn(r.u), Backend: r.cfg.Backend.Name(),
+		Device: r.cfg.Backend.Device(), Universe: r.u, FontPool: r.pool}
+	splitsTime, commitTime, err := r.finishFile(&res)
+	if err != nil {
+		return res, err
+	}
+	res.Elapsed = time.Since(t0)
+	res.Stages = r.stages(splitsTime, commitTime)
+	return res, nil
+}
+
+// setUp checks cfg and applies the defaults of its zero fields: the
+// output checks first (a refused path costs nothing), then the fonts,
+// their checks, the atlas and the backend. closeBackend, if not nil,
+// closes a backend setUp opened.
+func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err error) {
+	if err := ctx.Err(); err != nil { // cancelled while the caller loaded fonts
+		return nil, nil, err
+	}
+	if cfg.N <= 0 {
+		return nil, nil, fmt.Errorf("%w: n_samples must be > 0, got %d", ErrConfig, cfg.N)
+	}
+	if cfg.Spec == nil {
+		return nil, nil, fmt.Errorf("%w: a spec is required", ErrConfig)
+	}
+	if cfg.Out != "" {
+		if _, err := CheckOut(cfg.Out, cfg.Preview, cfg.Overwrite); err != nil {
+			return nil, nil, err
+		}
+	}
+	if cfg.Name == "" {
+		cfg.Name = cfg.Spec.Name()
+	}
+	// cfg is Run's own copy: from here on cfg.Mask is the run's mode.
+	if cfg.Mask, err = maskMode(cfg); err != nil {
+		return nil, nil, err
+	}
+	if cfg.Fonts == nil || !cfg.SkipFontChecks {
+		o, err := catalogOptions(&cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		if cfg.Fonts == nil {
+			if cfg.Fonts, err = fonts.Load(o.Sources); err != nil {
+				return nil, nil, err
+			}
+		}
+		if !cfg.SkipFontChecks {
+			o.Sources.Warn = nil
+			if cfg.Fonts, err = CheckedFonts(cfg.Fonts, cfg.Spec, o); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if cfg.Atlas == nil {
+		if cfg.Atlas, err = atlas.Default(nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	if cfg.Backend == nil {
+		if cfg.Backend, err = backends.Open("", cfg.Workers); err != nil {
+			return nil, nil, err
+		}
+		closeBackend = func() { cfg.Backend.Close() }
+	}
+	return &run{cfg: cfg}, closeBackend, nil
+}
+
+// prepare resolves the universe, the manifest, the sampler, the geometry,
+// the batch size within the memory budget, and the preview.
+func (r *run) prepare() (err error) {
+	cfg := &r.cfg
+	if r.u, err = Universe(cfg.Spec, cfg.Fonts); err != nil {
+		return err
+	}
+	if cfg.Spec.UsesImages() && (cfg.Images == nil || len(cfg.Images.Images) == 0) {
+		return fmt.Errorf("%w: %s draws natural images (ImagePattern) and Config.Images holds none", ErrConfig, cfg.Spec.Name())
+	}
+	// The manifest lists every family the dataset can draw: the pool the
+	// sampler draws from, and the occluders' family, named by the spec.
+	families := r.u.Fonts
+	if occ := cfg.Spec.OccluderFont(); occ != "" && !slices.Contains(families, occ) {
+		families = append(slices.Clone(families), occ)
+		slices.Sort(families)
+	}
+	recs := FontManifest(cfg.Fonts, families)
+	if r.manifest, err = output.EncodeFontManifest(recs); err != nil {
+		return err
+	}
+	r.pool = output.FontPoolDigest(recs)
+	if r.sampler, err = cfg.Spec.Sampler(r.u); err != nil {
+		return err
+	}
+	r.w, r.h = cfg.Spec.Resolution()
+	r.channels = 3
+	if cfg.Spec.Gray() {
+		r.channels = 1
+	}
+	r.k = cfg.Spec.MaxSymbols()
+	r.selectOverlap = cfg.Spec.SelectOverlap()
+	ml := maskLayout{mode: cfg.Mask, symbols: cfg.SymbolMasks}
+	budget := float64(cfg.MemoryBudget)
+	if cfg.MemoryBudget == autoBudget {
+		budget = memoryBudget()
+	}
+	var target output.Target
+	if cfg.Out != "" {
+		if target, err = output.ResolveTarget(cfg.Out); err != nil {
+			return err
+		}
+	}
+	if r.bs, err = planResources(cfg.N, cfg.BatchSize, r.w, r.h, r.channels, r.k, ml, budget, target.Path); err != nil {
+		return err
+	}
+	r.workers = cfg.Workers
+	if r.workers <= 0 {
+		r.workers = defaultWorkers()
+	}
+	r.planner = &engine.Planner{Fonts: cfg.Fonts, Atlas: cfg.Atlas, Images: cfg.Images}
+	r.charBook, r.fontBook = newCodebook(r.u.Chars), newCodebook(r.u.Fonts)
+	if cfg.Out != "" && cfg.Preview {
+		if r.preview, err = output.NewPreview(cfg.N, r.h, r.w, r.channels); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// create opens the writer with the root attributes: the spec, the mask
+// mode, the font manifest and pool, the image pool.
+func (r *run) create() error {
+	cfg := &r.cfg
+	specYAML, err := cfg.Spec.YAML()
+	if err != nil {
+		return err
+	}
+	var maskShape []int // one sample's: the mode's shape without N
+	for _, d := range cfg.Mask.Shape(1, r.h, r.w, r.k)[1:] {
+		maskShape = append(maskShape, int(d))
+	}
+	rootAttrs := map[string]string{
+		"spec":                  string(specYAML),
+		MaskModeAttr:            cfg.Mask.String(),
+		"channel_order":         map[int]string{1: "L", 3: "RGB"}[r.channels],
+		"generator":             "synbols-gpu",
+		"dataset":               cfg.Name,
+		output.FontManifestAttr: r.manifest,
+		output.FontPoolAttr:     r.pool,
+	}
+	if d := imagePoolDigest(*cfg); d != "" {
+		rootAttrs[ImagePoolAttr] = d
+	}
+	r.wr, err = output.Create(output.Options{
+		Path: cfg.Out, N: cfg.N, H: r.h, W: r.w, C: r.channels, K: r.k,
+		MaskShape: maskShape, SymbolMask: cfg.SymbolMasks,
+		Attrs:   rootAttrs,
+		Preview: PreviewPath(cfg.Out),
+	})
+	return err
+}
+
+// pipeline runs the three stages, overlapping: stage 1 samples and plans,
+// batch by batch, workers in parallel within a batch; stage 2 paints and
+// finishes (masks, boxes, records); stage 3, on this goroutine, writes.
+func (r *run) pipeline(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	planned := make(chan *batch, 1)
+	painted := make(chan *batch, 1)
+	go r.planStage(ctx, planned)
+	go r.paintStage(ctx, planned, painted)
+	err := r.writeStage(ctx, painted)
+	if err != nil {
+		// Stops the other stages; they drop what they hold.
+		cancel()
+	}
+	return err
+}
+
+// planStage is stage 1: it plans every batch in order into planned, and
+// stops at the first failed batch (sent on, for the writer to report).
+func (r *run) planStage(ctx context.Context, planned chan<- *batch) {
+	defer close(planned)
+	for start := 0; start < r.cfg.N; start += r.bs {
+		n := min(r.bs, r.cfg.N-start)
+		t0 := time.Now()
+		b := planBatch(r, start, n)
+		t1 := time.Now()
+		r.planT.busy += t1.Sub(t0)
+		select {
+		case planned <- b:
+			r.planT.wait += time.Since(t1)
+		case <-ctx.Done():
+			return
+		}
+		if b.err != nil {
+			return
+		}
+	}
+}
+
+// paintStage is stage 2: paint each planned batch, then finish it
+// (measured on the painted masks), in order.
+func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted chan<- *batch) {
+	defer close(painted)
+	be := r.cfg.Backend
+	t := time.Now()
+	for b := range planned {
+		t0 := time.Now()
+		r.paintT.wait += t0.Sub(t)
+		if b.err == nil {
+			n := len(b.plan.Images)
+			b.out = engine.Output{X: make([]byte, n*r.w*r.h*r.channels), Mask: make([]byte, n*r.w*r.h*r.k)}
+			if err := paintSafely(be, &b.plan, b.out); err != nil {
+				b.err = fmt.Errorf("paint: %s backend: %w", be.Name(), err)
+			}
+		}
+		tp := time.Now()
+		r.paintT.busy += tp.Sub(t0)
+		if b.err == nil {
+			b.err = finish(b, r.cfg.Mask, r.w, r.h, r.k, r.workers)
+		}
+		t1 := time.Now()
+		r.finishT.busy += t1.Sub(tp)
+		select {
+		case painted <- b:
+		case <-ctx.Done():
+			return
+		}
+		t = time.Now()
+		r.paintT.wait += t.Sub(t1)
+	}
+}
+
+// writeStage is stage 3: each painted batch to the writer, the sink and
+// the preview, its columns kept for the splits.
+func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
+	cfg := &r.cfg
+	r.chars = make([]uint32, 0, cfg.N)
+	r.fontCol = make([]uint32, 0, cfg.N)
+	done := 0
+	tw := time.Now()
+	for b := range painted {
+		t0 := time.Now()
+		r.writeT.wait += t0.Sub(tw)
+		if b.err != nil {
+			return b.err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s := output.Samples{X: b.out.X, Mask: b.out.Mask, Y: b.records}
+		if b.agg != nil {
+			s.Mask = b.agg
+		}
+		if r.wr != nil {
+			f := s
+			if cfg.SymbolMasks {
+				f.SymbolMask = b.out.Mask
+			}
+			if err := r.wr.WriteSamples(f); err != nil {
+				return err
+			}
+		}
+		if cfg.Sink != nil {
+			s.SymbolMask = b.out.Mask // the sink always gets them
+			if err := cfg.Sink(b.start, s); err != nil {
+				return fmt.Errorf("generate: sink: %w", err)
+			}
+		}
+		r.chars = append(r.chars, b.chars...)
+		r.fontCol = append(r.fontCol, b.fonts...)
+		if r.preview != nil && !r.preview.Full() {
+			r.preview.Add(b.out.X)
+		}
+		done += len(b.plan.Images)
+		if cfg.Progress != nil {
+			cfg.Progress(done)
+		}
+		tw = time.Now()
+		r.writeT.busy += tw.Sub(t0)
+	}
+	if done != cfg.N {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fmt.Errorf("generate: pipeline stopped after %d of %d samples", done, cfg.N)
+	}
+	return nil
+}
+
+// finishFile writes the splits and the preview and commits the file; a
+// dry run computes the splits and drops them. It returns the time of the
+// splits (preview encoding included) and of the commit.
+func (r *run) finishFile(res *Result) (splitsTime, commitTime time.Duration, err error) {
+	cfg := &r.cfg
+	tSplits := time.Now()
+	charNames, fontNames := r.charBook.table(), r.fontBook.table()
+	ratios := splits.Default
+	parts := []struct {
+		name string
+		part func() []uint8
+	}{
+		{"random", func() []uint8 { return splits.Random(cfg.N, ratios, cfg.Seed) }},
+		{"stratified_char", func() []uint8 { return splits.StratifiedCodes(r.chars, charNames, ratios, cfg.Seed) }},
+		{"stratified_font", func() []uint8 { return splits.StratifiedCodes(r.fontCol, fontNames, ratios, cfg.Seed) }},
+		{"compositional_char_font", func() []uint8 {
+			return splits.CompositionalCodes(r.chars, charNames, r.fontCol, fontNames, ratios, cfg.Seed)
+		}},
+	}
+	if r.wr == nil {
+		if cfg.DryRun {
+			// Everything but the file: the splits are computed and
+			// dropped, so a dry run measures what a real one holds.
+			for _, sp := range parts {
+				_ = sp.part()
+			}
+		}
+		return time.Since(tSplits), 0, nil
+	}
+	stamp := time.Now().Format(output.TimestampFormat)
+	seed := int64(cfg.Seed)
+	// One split at a time: each one-hot array lives only while it is
+	// written (WriteSplits waits for libhdf5).
+	for _, sp := range parts {
+		if err := r.wr.WriteSplits([]output.Split{{Name: sp.name, Part: sp.part(), Seed: seed, Timestamp: stamp}}); err != nil {
+			return 0, 0, err
+		}
+	}
+	if r.preview != nil {
+		if err := r.wr.SetPreview(r.preview); err != nil {
+			return 0, 0, err
+		}
+		res.Preview = PreviewPath(cfg.Out)
+	}
+	splitsTime = time.Since(tSplits)
+	tClose := time.Now()
+	if err := r.wr.Close(); err != nil {
+		return 0, 0, err
+	}
+	commitTime = time.Since(tClose)
+	if fi, err := os.Stat(cfg.Out); err == nil {
+		res.Bytes = fi.Size()
+	}
+	return splitsTime, commitTime, nil
+}
+
+// stages is Result.Stages: each stage's busy and waiting time, the
+// writer's compression and libhdf5 time split out of the write stage's.
+func (r *run) stages(splitsTime, commitTime time.Duration) []Stage {
+	var ws output.WriterStats
+	if r.wr != nil {
+		ws = r.wr.Stats()
+	}
+	be := r.cfg.Backend.Name()
+	return []Stage{
+		{Name: fmt.Sprintf("sample + plan (%d goroutines)", r.workers), Busy: r.planT.busy, Wait: r.planT.wait, WaitFor: "the painter"},
+		{Name: "paint (" + be + ")", Busy: r.paintT.busy, Wait: r.paintT.wait, WaitFor: "plans or the writer"},
+		{Name: fmt.Sprintf("masks, boxes, records (%d goroutines)", r.workers), Busy: r.finishT.busy,
+			Note: "after each Paint, on the painter's goroutine: " + r.cfg.Mask.String() + " masks"},
+		{Name: "copy into chunks, preview", Busy: r.writeT.busy - ws.Wait, Wait: r.writeT.wait + ws.Wait, WaitFor: "painted batches or compression",
+			Note: fmt.Sprintf("%.2f s of the wait on compression", ws.Wait.Seconds())},
+		{Name: fmt.Sprintf("compress (%d goroutines, summed)", ws.Workers), Busy: ws.Compress},
+		{Name: "libhdf5 writes", Busy: ws.HDF5},
+		{Name: "splits (+ preview encoding)", Busy: splitsTime},
+		{Name: "close, fsync, rename", Busy: commitTime},
+	}
+}
+
+// planBatch samples and plans samples [start, start+n) with r.workers
+// goroutines, each taking a contiguous run (par.ForErr), then joins the
+// runs' plans in order: the batch does not depend on the number of
+// workers.
+func planBatch(r *run, start, n int) *batch {
+	b := &batch{start: start, samples: make([]scene.Sample, n), chars: make([]uint32, n), fonts: make([]uint32, n)}
+	b.plan = engine.Batch{Width: r.w, Height: r.h, Channels: r.channels, MaskChannels: r.k, Atlas: r.cfg.Atlas, Pool: r.planner.Images}
+	k := par.Workers(n, r.workers)
+	// Each run plans into its own part, found by the run's first index
+	// (read-only during the loop).
+	parts := make([]engine.Batch, k)
+	byLo := make(map[int]*engine.Batch, k)
+	for w := range parts {
+		lo, _ := par.Run(n, k, w)
+		byLo[lo] = &parts[w]
+	}
+	if b.err = par.ForErr(n, k, func(lo, hi int) (err error) {
+		defer recoverInto(&err, "planning")
+		return r.planRange(b, byLo[lo], lo, hi)
+	}); b.err != nil {
+		return b
+	}
+	for i := range parts {
+		if err := b.plan.Append(&parts[i]); err != nil {
+			b.err = err
+			return b
+		}
+	}
+	return b
+}
+
+// planRange plans b's samples [lo, hi) into plan: for each index the
+// first candidate the spec's select: passes (every spec without one takes
+// candidate 0), its sample kept in b for finish and its first symbol's
+// char and font coded for the splits.
+func (r *run) planRange(b *batch, plan *engine.Batch, lo, hi int) error {
+	plan.Images = make([]engine.Image, 0, hi-lo)
+	var s scene.Sample
+	sel := newSelector(r.selectOverlap, b.plan)
+	for j := lo; j < hi; j++ {
+		i := b.start + j
+		for a := 0; ; a++ {
+			if a == MaxCandidates {
+				return errSelect(i, r.selectOverlap)
+			}
+			ni, ns, nl := len(plan.Images), len(plan.Symbols), len(plan.Layers)
+			s = r.sampler.Candidate(r.cfg.Seed, i, a)
+			if err := r.planner.Plan(&s, plan); err != nil {
+				return fmt.Errorf("sample %d: %w", i, err)
+			}
+			if sel == nil || sel.pass(plan) {
+				break
+			}
+			truncate(plan, ni, ns, nl)
+		}
+		b.samples[j] = s // its record is written after painting (finish)
+		var char, font string
+		if len(s.Symbols) > 0 {
+			char, font = s.Symbols[0].Char, s.Symbols[0].Font
+		}
+		b.chars[j], b.fonts[j] = r.charBook.code(char), r.fontBook.code(font)
+	}
+	return nil
+}
