@@ -26,9 +26,13 @@ import (
 //
 // kept and keptSymbols keep the order of fams and symbols. When no family
 // draws any symbol (or there are no symbols), both are nil. Multi-rune
-// symbols (Symbols) are covered when each of their runes is. Coverage is
-// computed concurrently; Face.Covers caches it per rune, so filtering a
-// second alphabet with the same fonts is cheap.
+// symbols (alphabet.Symbols) are covered when each of their runes is.
+// Coverage is computed concurrently (internal/par); Face.Covers caches it
+// per rune, so filtering a second alphabet with the same fonts is cheap.
+//
+// The rule lives here and not in package alphabet because it judges
+// families and faces: alphabet holds the languages' symbols and imports
+// nothing of the module, fonts imports alphabet, never the reverse.
 func FilterAlphabet(fams []*Family, symbols []string, requireBold bool) (kept []*Family, keptSymbols []string) {
 	var cands []*Family
 	for _, f := range fams {

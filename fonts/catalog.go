@@ -385,7 +385,7 @@ func catalogKey(o CatalogOptions) (string, int, error) {
 
 // referenceLibrary is the embedded set, loaded once: its families are the
 // references the recognition check compares glyphs with (known-good
-// designs of every script of Languages()).
+// designs of every script of alphabet.Languages()).
 var referenceLibrary = sync.OnceValue(func() *Library {
 	lib, err := Load(Options{Embedded: true})
 	if err != nil {
@@ -395,7 +395,7 @@ var referenceLibrary = sync.OnceValue(func() *Library {
 })
 
 // BuildCatalog judges every family of lib for every language of
-// Languages(). Per language:
+// alphabet.Languages(). Per language:
 //
 //  1. Candidates: families not block-listed whose regular face draws at
 //     least half of an evenly spread sample of up to 64 symbols (a cheap

@@ -26,7 +26,7 @@ var embeddedLicenses = map[string]string{
 	"urw-base35":  "AGPL-3.0-with-font-exception",
 	"comic-neue":  "OFL-1.1",
 	"inconsolata": "OFL-1.0",
-	// Script and CJK defaults, so every language of Languages() works
+	// Script and CJK defaults, so every language of alphabet.Languages() works
 	// with no fonts installed (embedded/README.md has the coverage).
 	"noto":         "OFL-1.1",
 	"droid":        "Apache-2.0",
