@@ -10,7 +10,10 @@ import (
 	"unicode"
 
 	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 	"golang.org/x/image/vector"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/outline"
 )
 
 // This file holds the original Synbols' font filters (docs/alphabets.md), run
@@ -236,32 +239,7 @@ func (rd *renderer) render(f *Face, r rune, stretch bool) (*glyphBitmap, error) 
 		z.Reset(glyphSize, glyphSize)
 	}
 	defer rd.pool.Put(z)
-	open := false
-	for _, s := range segs {
-		a := s.Args
-		switch s.Op {
-		case 0: // MoveTo
-			if open {
-				z.ClosePath()
-			}
-			z.MoveTo(m(int32(a[0].X), int32(a[0].Y)))
-			open = true
-		case 1: // LineTo
-			z.LineTo(m(int32(a[0].X), int32(a[0].Y)))
-		case 2: // QuadTo
-			bx, by := m(int32(a[0].X), int32(a[0].Y))
-			cx, cy := m(int32(a[1].X), int32(a[1].Y))
-			z.QuadTo(bx, by, cx, cy)
-		case 3: // CubeTo
-			bx, by := m(int32(a[0].X), int32(a[0].Y))
-			cx, cy := m(int32(a[1].X), int32(a[1].Y))
-			dx, dy := m(int32(a[2].X), int32(a[2].Y))
-			z.CubeTo(bx, by, cx, cy, dx, dy)
-		}
-	}
-	if open {
-		z.ClosePath()
-	}
+	outline.Path(z, segs, func(p fixed.Point26_6) (float32, float32) { return m(int32(p.X), int32(p.Y)) })
 	dst := image.NewAlpha(image.Rect(0, 0, glyphSize, glyphSize))
 	z.DrawOp = draw.Src
 	z.Draw(dst, dst.Bounds(), image.Opaque, image.Point{})
