@@ -207,6 +207,11 @@ func cmdPresets(args []string, stdout io.Writer) error {
 	case len(args) == 0 || (len(args) == 1 && args[0] == "list"):
 		listPresets(stdout)
 		return nil
+	case len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help"):
+		// As every sub-command's --help: the usage, on stdout.
+		fmt.Fprint(stdout, "Usage: synbols-gpu presets [list | show NAME]\n\n")
+		listPresets(stdout)
+		return nil
 	case args[0] == "show" && len(args) == 2:
 		s, err := spec.Preset(args[1])
 		if err != nil {
