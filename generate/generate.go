@@ -81,7 +81,7 @@ type Config struct {
 	Images *engine.ImagePool
 
 	Workers   int // goroutines for sampling and planning (≤ 0: GOMAXPROCS)
-	BatchSize int // samples per painted batch (≤ 0: 4096)
+	BatchSize int // samples per painted batch (≤ 0: DefaultBatchSize)
 
 	// Sink, if set, receives every batch in order, as the file would
 	// hold it: samples [start, start+n) with X, the mode's Mask, the

@@ -55,7 +55,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	c.src.register(fs)
 	fs.StringVar(&c.cacheDir, "cache-dir", atlas.DefaultCacheDir(), "glyph atlas cache folder (\"\" = none)")
 	fs.StringVar(&c.backend, "backend", envOr(backends.EnvVar, "auto"), "painting backend: auto, cpu or gpu (env "+backends.EnvVar+")")
-	fs.IntVar(&c.batch, "batch", 0, "samples per painted batch (default 4096, fewer where half the available memory cannot hold the batches in flight)")
+	fs.IntVar(&c.batch, "batch", 0, fmt.Sprintf("samples per painted batch (default %d, fewer where half the available memory cannot hold the batches in flight)", generate.DefaultBatchSize))
 }
 
 func envOr(key, def string) string {
@@ -77,8 +77,8 @@ func parseResolution(s string) (w, h int, err error) {
 	}
 	w, err1 := strconv.Atoi(a)
 	h, err2 := strconv.Atoi(b)
-	if !digits(a) || !digits(b) || err1 != nil || err2 != nil || w <= 0 || h <= 0 || w > 4096 || h > 4096 {
-		return 0, 0, fmt.Errorf("%w: --resolution %q: want WxH with 1 ≤ W, H ≤ 4096, e.g. 32x32", errUsage, s)
+	if !digits(a) || !digits(b) || err1 != nil || err2 != nil || w <= 0 || h <= 0 || w > spec.MaxResolution || h > spec.MaxResolution {
+		return 0, 0, fmt.Errorf("%w: --resolution %q: want WxH with 1 ≤ W, H ≤ %d, e.g. 32x32", errUsage, s, spec.MaxResolution)
 	}
 	return w, h, nil
 }
