@@ -8,6 +8,11 @@
 //
 // # The language
 //
+// docs/spec-language.md documents it for users, with examples: every field,
+// distribution and pattern, occlusion blocks, mask modes, attribute and
+// top-level mixtures (joint distributions), several languages, select:.
+// In short:
+//
 //	name: my-set                   # names the output files; default: the file name
 //	description: one line          # shown by --help for presets
 //	base: default                  # optional: start from a preset, override below
@@ -54,9 +59,10 @@
 // # Representation
 //
 // A parsed Spec is a tree of immutable distribution values (dist[T]: Sample
-// from an rng.Stream, and the YAML that re-creates it). New kinds — mixtures
-// of partial specs, occluders, multi-gradient and camouflage patterns — are
-// new dist implementations and parser cases.
+// from an rng.Stream, and the YAML that re-creates it). Each kind of the
+// language (a mixture of components, a camouflage pattern…) is one dist
+// implementation and one parser case; a top-level mixture is a list of
+// complete scene attribute sets, the base's overridden by each component.
 //
 // # Randomness
 //
