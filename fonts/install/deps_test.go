@@ -1,26 +1,13 @@
 package install
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/godeps"
 )
 
 // TestStandalone: the installer imports nothing of the module (not even
 // fonts), so that only the command line's "fonts install" needs it.
 func TestStandalone(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
-	for _, pkg := range []string{"github.com/synbols-gpu/synbols-gpu/fonts/install"} {
-		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
-		}
-		for _, p := range strings.Fields(string(out)) {
-			if strings.HasPrefix(p, "github.com/synbols-gpu/synbols-gpu/") && p != pkg {
-				t.Errorf("%s depends on %s", pkg, p)
-			}
-		}
-	}
+	godeps.NoModuleDeps(t, godeps.Module+"/fonts/install")
 }

@@ -2,10 +2,10 @@ package recipe
 
 import (
 	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/synbols-gpu/synbols-gpu/internal/godeps"
 	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
@@ -14,20 +14,13 @@ import (
 // bench/device.sh runs on a machine without libhdf5) depends on
 // internal/hdf5.
 func TestNoHDF5(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
-	for _, args := range [][]string{
-		{"list", "-deps", "github.com/synbols-gpu/synbols-gpu/internal/recipe"},
-		{"list", "-deps", "-test", "github.com/synbols-gpu/synbols-gpu/engine/gpu"},
-	} {
-		out, err := exec.Command("go", args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		for _, p := range strings.Fields(string(out)) {
+	for _, c := range []struct {
+		test bool
+		pkg  string
+	}{{false, godeps.Module + "/internal/recipe"}, {true, godeps.Module + "/engine/gpu"}} {
+		for _, p := range godeps.Deps(t, c.test, c.pkg) {
 			if strings.HasSuffix(p, "/internal/hdf5") || strings.HasSuffix(p, "/synbols-gpu/output") || strings.HasSuffix(p, "/synbols-gpu/generate") {
-				t.Errorf("go %s: depends on %s", strings.Join(args, " "), p)
+				t.Errorf("%s (test %v) depends on %s", c.pkg, c.test, p)
 			}
 		}
 	}
