@@ -2,8 +2,8 @@ package generate
 
 import (
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/internal/recipe"
 
-	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/internal/par"
 	"github.com/synbols-gpu/synbols-gpu/masks"
 )
@@ -45,7 +45,7 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 			// The painters write a symbol's mask only inside its
 			// plan box: scanning those is exact and costs the
 			// symbols' size, not K full images.
-			planRegions(regions, &b.plan, j, ns)
+			recipe.Regions(regions, &b.plan, j, ns)
 			masks.BoxesIn(boxes, src, w, h, k, ns, regions)
 			for i := range s.Symbols {
 				s.Symbols[i].Box, s.Symbols[i].HasBox = boxes[i], true
@@ -70,15 +70,6 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 	// The records hold all the batch needs of its samples.
 	b.samples = nil
 	return nil
-}
-
-// planRegions writes the plan boxes of image j's n symbols into dst.
-func planRegions(dst []masks.Box, plan *engine.Batch, j, n int) {
-	first := int(plan.Images[j].FirstSymbol)
-	for i := range n {
-		b := plan.Symbols[first+i].Box
-		dst[i] = masks.Box{int(b[0]), int(b[1]), int(b[2]), int(b[3])}
-	}
 }
 
 // maskMode is the run's mask mode: Config.Mask when set, else the spec's.

@@ -12,6 +12,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/internal/par"
+	"github.com/synbols-gpu/synbols-gpu/internal/recipe"
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/spec"
@@ -482,23 +483,11 @@ func planBatch(r *run, start, n int) *batch {
 // char and font coded for the splits.
 func (r *run) planRange(b *batch, plan *engine.Batch, lo, hi int) error {
 	plan.Images = make([]engine.Image, 0, hi-lo)
-	var s scene.Sample
-	sel := newSelector(r.selectOverlap, b.plan)
+	sel := recipe.NewSelector(r.selectOverlap, b.plan)
 	for j := lo; j < hi; j++ {
-		i := b.start + j
-		for a := 0; ; a++ {
-			if a == MaxCandidates {
-				return errSelect(i, r.selectOverlap)
-			}
-			ni, ns, nl := len(plan.Images), len(plan.Symbols), len(plan.Layers)
-			s = r.sampler.Candidate(r.cfg.Seed, i, a)
-			if err := r.planner.Plan(&s, plan); err != nil {
-				return fmt.Errorf("sample %d: %w", i, err)
-			}
-			if sel == nil || sel.pass(plan) {
-				break
-			}
-			truncate(plan, ni, ns, nl)
+		s, err := recipe.PlanIndex(r.sampler, r.planner, sel, r.cfg.Seed, b.start+j, plan)
+		if err != nil {
+			return err
 		}
 		b.samples[j] = s // its record is written after painting (finish)
 		var char, font string

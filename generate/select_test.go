@@ -8,6 +8,7 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
+	"github.com/synbols-gpu/synbols-gpu/internal/recipe"
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/spec"
@@ -127,5 +128,34 @@ func TestLabelNoiseDrawsTrueChar(t *testing.T) {
 	}
 	if checked < 5 {
 		t.Fatalf("only %d label-noise samples in 500", checked)
+	}
+}
+
+// TestRecipeSelects: internal/recipe plans a selecting spec as the
+// generator does (the GPU tests and benchmarks plan with it), so the
+// images of counting-overlap painted from recipe.Batch are the
+// generator's, byte for byte.
+func TestRecipeSelects(t *testing.T) {
+	lib, at := env(t)
+	sp, err := spec.Preset("counting-overlap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 12
+	var want []byte
+	if _, err := Run(context.Background(), Config{Spec: sp, N: n, Seed: 3, Fonts: lib, Atlas: at, Backend: cpu.New(1), SkipFontChecks: true,
+		Sink: func(_ int, s output.Samples) error { want = append(want, s.X...); return nil }}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := recipe.Batch(sp, lib, at, 3, 0, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := engine.Output{X: make([]byte, len(want)), Mask: make([]byte, n*128*128*b.MaskChannels)}
+	if err := cpu.New(1).Paint(b, out); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.X, want) {
+		t.Error("recipe.Batch's counting-overlap images differ from the generator's")
 	}
 }

@@ -173,10 +173,10 @@ func Batch(s *spec.Spec, lib *fonts.Library, at *atlas.Atlas, seed uint64, start
 	}
 	b := NewBatch(s, at)
 	pl := &engine.Planner{Fonts: lib, Atlas: at}
+	sel := NewSelector(s.SelectOverlap(), *b)
 	for i := start; i < start+n; i++ {
-		smp := sm.Sample(seed, i)
-		if err = pl.Plan(&smp, b); err != nil {
-			return nil, fmt.Errorf("sample %d: %w", i, err)
+		if _, err := PlanIndex(sm, pl, sel, seed, i, b); err != nil {
+			return nil, err
 		}
 	}
 	return b, nil

@@ -1,11 +1,14 @@
-package generate
+package recipe
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/masks"
+	"github.com/synbols-gpu/synbols-gpu/scene"
+	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
 // MaxCandidates bounds how many candidates of one sample index a selecting
@@ -13,12 +16,12 @@ import (
 // that almost never passes is a spec mistake, not a reason to spin.
 const MaxCandidates = 10000
 
-// selector applies a spec's select: to planned candidates. It paints the
+// Selector applies a spec's select: to planned candidates. It paints the
 // candidate's masks with the CPU painter — the same bytes every backend
 // paints — and measures overlap_score on them as flatten_mask does, so the
 // choice does not depend on the backend. One selector per goroutine: it
 // keeps its scratch buffers.
-type selector struct {
+type Selector struct {
 	want    string // "none" or "some"
 	w, h, k int
 	out     engine.Output
@@ -29,13 +32,15 @@ type selector struct {
 	geom    engine.Batch // geometry shared by every candidate
 }
 
-// newSelector returns nil when the spec selects nothing.
-func newSelector(want string, geom engine.Batch) *selector {
+// NewSelector returns the selector of select.overlap want ("none",
+// "some") for batches of geom's geometry (size, channels, atlas, pool);
+// nil when want is "" (the spec selects nothing).
+func NewSelector(want string, geom engine.Batch) *Selector {
 	if want == "" {
 		return nil
 	}
 	w, h, c, k := geom.Width, geom.Height, geom.Channels, geom.MaskChannels
-	return &selector{
+	return &Selector{
 		want: want, w: w, h: h, k: k,
 		out:   engine.Output{X: make([]byte, w*h*c), Mask: make([]byte, w*h*k)},
 		label: make([]byte, w*h), regions: make([]masks.Box, k), sum: make([]uint16, w*h),
@@ -44,7 +49,7 @@ func newSelector(want string, geom engine.Batch) *selector {
 }
 
 // pass reports whether the last image planned into plan passes.
-func (s *selector) pass(plan *engine.Batch) bool {
+func (s *Selector) pass(plan *engine.Batch) bool {
 	im := plan.Images[len(plan.Images)-1]
 	s.one = s.geom
 	s.one.Symbols = plan.Symbols[im.FirstSymbol : im.FirstSymbol+im.NumSymbols]
@@ -53,7 +58,7 @@ func (s *selector) pass(plan *engine.Batch) bool {
 	s.one.Images = []engine.Image{im}
 	cpu.PaintImage(&s.one, 0, s.out)
 	ns := int(im.NumSymbols)
-	planRegions(s.regions[:ns], &s.one, 0, ns)
+	Regions(s.regions[:ns], &s.one, 0, ns)
 	overlap := masks.FlattenMaskIn(s.label, s.out.Mask, s.w, s.h, s.k, ns, s.regions, s.sum)
 	if s.want == "none" {
 		return overlap == 0
@@ -69,7 +74,35 @@ func truncate(plan *engine.Batch, images, symbols, layers int) {
 	plan.Layers = plan.Layers[:layers]
 }
 
-// errSelect reports an index no candidate of which passed.
-func errSelect(i int, want string) error {
-	return fmt.Errorf("%w: sample %d: no candidate of %d has overlap %s (select: {overlap: %s})", ErrConfig, i, MaxCandidates, want, want)
+// ErrSelect reports a sample index none of whose MaxCandidates candidates
+// passes the spec's select:.
+var ErrSelect = errors.New("recipe: no candidate passes select:")
+
+// PlanIndex plans sample i of the dataset (sm, seed) into dst: candidate
+// 0, or with a selector the first candidate that passes it, so that every
+// program planning a selecting spec gets the same samples. It returns the
+// sample planned; on error dst is as it was.
+func PlanIndex(sm *spec.Sampler, pl *engine.Planner, sel *Selector, seed uint64, i int, dst *engine.Batch) (scene.Sample, error) {
+	for a := range MaxCandidates {
+		ni, ns, nl := len(dst.Images), len(dst.Symbols), len(dst.Layers)
+		s := sm.Candidate(seed, i, a)
+		if err := pl.Plan(&s, dst); err != nil {
+			return s, fmt.Errorf("sample %d: %w", i, err)
+		}
+		if sel == nil || sel.pass(dst) {
+			return s, nil
+		}
+		truncate(dst, ni, ns, nl)
+	}
+	return scene.Sample{}, fmt.Errorf("%w: sample %d: none of %d candidates has overlap %s", ErrSelect, i, MaxCandidates, sel.want)
+}
+
+// Regions writes the plan boxes of image j's first n symbols into dst:
+// where their masks can be non-zero (masks' In functions).
+func Regions(dst []masks.Box, plan *engine.Batch, j, n int) {
+	first := int(plan.Images[j].FirstSymbol)
+	for i := range n {
+		b := plan.Symbols[first+i].Box
+		dst[i] = masks.Box{int(b[0]), int(b[1]), int(b[2]), int(b[3])}
+	}
 }
