@@ -19,7 +19,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/generate"
-	"github.com/synbols-gpu/synbols-gpu/scene"
+	"github.com/synbols-gpu/synbols-gpu/internal/recipe"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
@@ -37,29 +37,8 @@ type Row struct {
 // Plan samples and plans n samples of sp into one batch, the input that
 // Paint measurements reuse.
 func Plan(sp *spec.Spec, lib *fonts.Library, at *atlas.Atlas, seed uint64, n int) (*engine.Batch, error) {
-	u, err := generate.Universe(sp, lib)
-	if err != nil {
-		return nil, err
-	}
-	sm, err := sp.Sampler(u)
-	if err != nil {
-		return nil, err
-	}
-	w, h := sp.Resolution()
-	c := 3
-	if sp.Gray() {
-		c = 1
-	}
-	b := &engine.Batch{Width: w, Height: h, Channels: c, MaskChannels: sp.MaxSymbols(), Atlas: at}
-	pl := &engine.Planner{Fonts: lib, Atlas: at}
-	var s scene.Sample
-	for i := range n {
-		s = sm.Sample(seed, i)
-		if err = pl.Plan(&s, b); err != nil {
-			return nil, err
-		}
-	}
-	return b, nil
+	// The generator's own recipe: the same samples it paints.
+	return recipe.Batch(sp, lib, at, seed, 0, n)
 }
 
 // NewOutput allocates the output buffers of b.
