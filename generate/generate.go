@@ -37,6 +37,13 @@ type Config struct {
 	N    int        // number of samples
 	Seed uint64     // dataset seed
 	Out  string     // output path (.h5py); "" = no file (benchmarks)
+	// Start is the index of the run's first sample: the run makes
+	// samples Start … Start+N−1, each the same as that row of a file of
+	// the whole dataset (sample i depends only on spec, seed and i), so
+	// that a reader can take any slice of a dataset through Sink without
+	// making the rows before it. With Out set it must be 0: the file's
+	// splits partition the whole dataset.
+	Start int
 	// DryRun, with Out "", does all a run does but write: sampling,
 	// planning, painting and the splits (memory and time as in a real
 	// run, nothing on disk).
@@ -84,15 +91,22 @@ type Config struct {
 	BatchSize int // samples per painted batch (≤ 0: DefaultBatchSize)
 
 	// Sink, if set, receives every batch in order, as the file would
-	// hold it: samples [start, start+n) with X, the mode's Mask, the
-	// records Y and the per-symbol SymbolMask. It is called from one
+	// hold it: samples [start, start+n) (dataset indices, from
+	// Config.Start) with X, the mode's Mask, the records Y and the
+	// per-symbol SymbolMask. It is called from one
 	// goroutine; the slices are valid only during the call. An error
 	// stops the run. With Out "" it is how a program takes the samples
 	// without a file (a training loop, a contact sheet).
 	Sink func(start int, s output.Samples) error
 
+	// Begin, if set, is called once, after the set-up and before the
+	// first batch, with what every sample of the run looks like: a
+	// stream writes its header from it. An error stops the run.
+	Begin func(Layout) error
+
 	// Progress, if set, is called from one goroutine after each batch is
-	// written with the number of samples done so far.
+	// written with the number of samples done so far (of N, counted from
+	// Start: the first batch of a run from Start reports its own size).
 	Progress func(done int)
 
 	// MemoryBudget bounds, in bytes, what the run plans to hold: the

@@ -3,6 +3,7 @@ package generate
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"time"
@@ -34,6 +35,7 @@ type run struct {
 	charBook, fontBook *codebook
 	pool               string // output.FontPoolDigest of the manifest
 	manifest           string // the encoded font manifest
+	specYAML           []byte // the resolved spec
 
 	w, h, channels, k int    // one sample's geometry
 	bs, workers       int    // batch size, goroutines per stage
@@ -63,6 +65,11 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	t0 := time.Now()
 	if err := r.prepare(); err != nil {
 		return res, err
+	}
+	if r.cfg.Begin != nil {
+		if err := r.cfg.Begin(r.layout()); err != nil {
+			return res, fmt.Errorf("generate: begin: %w", err)
+		}
 	}
 	if r.cfg.Out != "" {
 		if err := r.create(); err != nil {
@@ -101,6 +108,15 @@ func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err er
 	}
 	if cfg.Spec == nil {
 		return nil, nil, fmt.Errorf("%w: a spec is required", ErrConfig)
+	}
+	if cfg.Start < 0 || cfg.Start > math.MaxInt-cfg.N {
+		return nil, nil, fmt.Errorf("%w: start must be in [0, %d], got %d", ErrConfig, math.MaxInt-cfg.N, cfg.Start)
+	}
+	// The splits partition the whole dataset (a stratified split shuffles
+	// the distinct values of every sample): a file of a slice would hold
+	// splits that differ from the full file's, so it is refused.
+	if cfg.Start != 0 && cfg.Out != "" {
+		return nil, nil, fmt.Errorf("%w: start %d with a file output: a file holds the whole dataset (its splits need every sample); take a slice through Sink", ErrConfig, cfg.Start)
 	}
 	if cfg.Out != "" {
 		if _, err := CheckOut(cfg.Out, cfg.Preview, cfg.Overwrite); err != nil {
@@ -167,6 +183,9 @@ func (r *run) prepare() (err error) {
 		return err
 	}
 	r.pool = output.FontPoolDigest(recs)
+	if r.specYAML, err = cfg.Spec.YAML(); err != nil {
+		return err
+	}
 	if r.sampler, err = cfg.Spec.Sampler(r.u); err != nil {
 		return err
 	}
@@ -209,18 +228,11 @@ func (r *run) prepare() (err error) {
 // mode, the font manifest and pool, the image pool.
 func (r *run) create() error {
 	cfg := &r.cfg
-	specYAML, err := cfg.Spec.YAML()
-	if err != nil {
-		return err
-	}
-	var maskShape []int // one sample's: the mode's shape without N
-	for _, d := range cfg.Mask.Shape(1, r.h, r.w, r.k)[1:] {
-		maskShape = append(maskShape, int(d))
-	}
+	l := r.layout()
 	rootAttrs := map[string]string{
-		"spec":                  string(specYAML),
+		"spec":                  l.Spec,
 		MaskModeAttr:            cfg.Mask.String(),
-		"channel_order":         map[int]string{1: "L", 3: "RGB"}[r.channels],
+		"channel_order":         l.ChannelOrder,
 		"generator":             "synbols-gpu",
 		"dataset":               cfg.Name,
 		output.FontManifestAttr: r.manifest,
@@ -229,9 +241,10 @@ func (r *run) create() error {
 	if d := imagePoolDigest(*cfg); d != "" {
 		rootAttrs[ImagePoolAttr] = d
 	}
+	var err error
 	r.wr, err = output.Create(output.Options{
 		Path: cfg.Out, N: cfg.N, H: r.h, W: r.w, C: r.channels, K: r.k,
-		MaskShape: maskShape, SymbolMask: cfg.SymbolMasks,
+		MaskShape: l.MaskShape, SymbolMask: cfg.SymbolMasks,
 		Attrs:   rootAttrs,
 		Preview: PreviewPath(cfg.Out),
 	})
@@ -260,8 +273,11 @@ func (r *run) pipeline(ctx context.Context) error {
 // stops at the first failed batch (sent on, for the writer to report).
 func (r *run) planStage(ctx context.Context, planned chan<- *batch) {
 	defer close(planned)
-	for start := 0; start < r.cfg.N; start += r.bs {
-		n := min(r.bs, r.cfg.N-start)
+	// start is the dataset's index of the batch's first sample: a run from
+	// Config.Start plans the indices a file's rows have.
+	first, end := r.cfg.Start, r.cfg.Start+r.cfg.N
+	for start := first; start < end; start += r.bs {
+		n := min(r.bs, end-start)
 		t0 := time.Now()
 		b := planBatch(r, start, n)
 		t1 := time.Now()
