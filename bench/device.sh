@@ -39,6 +39,11 @@ TIME=${TIME:-3s}
 BATCH=${BATCH:-4096}
 BIG_BATCH=${BIG_BATCH-65536}
 PARITY=${PARITY-Parity|ReadBackFallback|PipelinedMatchesSimple|BatchLargerThanRing}
+# PRESETS: NAME:SIZE pairs measured after the main table and the HDF5 round
+# trip, each preset at its native resolution, gpu then cpu (the issue's
+# comparison with the original's figures); empty to skip.
+PRESETS=${PRESETS-camouflage:32 some-large-occlusion:32 counting:128 counting-crowded:128 korean-1k:32 tiny:8 plain:32}
+PRESET_SAMPLES=${PRESET_SAMPLES:-20000}
 TOTAL=${TOTAL:-480}
 STEP_TIMEOUT=${STEP_TIMEOUT:-240}
 ROW_TIMEOUT=${ROW_TIMEOUT:-120}
@@ -220,6 +225,19 @@ assert f["x"].shape[0] == 2000 and f["x"][-1].any(), "empty or short x"' "$check
 		echo "(no python3 with h5py here: the file is not read back)"
 	fi
 	rm -rf "$check"
+fi
+# --- per-preset rows: the step name says which preset a row is.
+if [ $sg_ok -eq 1 ] && [ -n "$PRESETS" ]; then
+	for p in $PRESETS; do
+		name=${p%%:*}
+		size=${p##*:}
+		for be in $BACKENDS; do
+			if [ "$be" = gpu ] && [ $gl_ok -eq 0 ]; then
+				continue
+			fi
+			row "bench $be $name ${size}x${size}" bin/synbols-gpu bench --dataset "$name" --backends "$be" --sizes "$size" --n_samples "$PRESET_SAMPLES" --time 2s --batch "$BATCH" --cache-dir "$cache" --fonts embedded
+		done
+	done
 fi
 rm -rf "$cache"
 
