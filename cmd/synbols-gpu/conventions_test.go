@@ -19,6 +19,7 @@ func TestSubcommandConventions(t *testing.T) {
 		flags bool // has flags to list
 	}{
 		{[]string{"generate"}, true},
+		{[]string{"stream"}, true},
 		{[]string{"bench"}, true},
 		{[]string{"fonts", "list"}, true},
 		{[]string{"fonts", "check"}, true},

@@ -192,27 +192,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *n <= 0 {
 		return fmt.Errorf("%w: --n_samples must be > 0, got %d", errUsage, *n)
 	}
-	var sp *spec.Spec
-	var err error
-	name := *dataset
-	switch {
-	case *specFile != "" && *dataset != "":
-		return fmt.Errorf("%w: give --dataset or --spec, not both", errUsage)
-	case *specFile != "":
-		// The dataset is named by the spec's name: field (the file's
-		// name when it has none), which also names the output file.
-		if sp, err = spec.Load(*specFile); err == nil {
-			name = sp.Name()
-		}
-	default:
-		if name == "" {
-			name = "default"
-		}
-		sp, err = spec.Preset(name)
-		if err != nil {
-			err = fmt.Errorf("%w: --dataset: %v", errUsage, err)
-		}
-	}
+	// A spec file's dataset is named by its name: field (the file's name
+	// when it has none), which also names the output file.
+	sp, name, err := loadSpec(*dataset, *specFile)
 	if err != nil {
 		return err
 	}
@@ -369,6 +351,11 @@ func (p *progress) update(done int) {
 	p.last = now
 	el := now.Sub(p.start).Seconds()
 	rate := float64(done) / max(el, 1e-9)
+	if p.total <= 0 { // no end known (an unbounded stream): count and rate
+		fmt.Fprintf(p.w, "\r%d samples  %.0f images/s ", done, rate)
+		p.drawn = true
+		return
+	}
 	eta := time.Duration(float64(p.total-done) / max(rate, 1e-9) * float64(time.Second))
 	const width = 30
 	fill := width * done / p.total

@@ -185,6 +185,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "generate":
 		return cmdGenerate(ctx, args[1:], stdout, stderr)
+	case "stream":
+		return cmdStream(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args[1:], stdout, stderr)
 	case "fonts":
@@ -235,6 +237,8 @@ func usage(w io.Writer) {
 Usage:
   synbols-gpu generate --dataset NAME --n_samples N [--seed S] [--out FILE] [flags]
   synbols-gpu generate --spec FILE.yaml --n_samples N [flags]
+  synbols-gpu stream --dataset NAME [--seed S] [--start A] [--stop B] [flags]
+                                samples [A, B) as binary frames on stdout, no file (docs/format.md, "Stream")
   synbols-gpu bench [flags]     images/s of the painting backends and of the whole pipeline
   synbols-gpu presets           the predefined datasets
   synbols-gpu presets show NAME a preset's resolved YAML (which --spec accepts back)
