@@ -163,6 +163,8 @@ class Stream:
     def frames(self):
         """The stream's batches as sent: (first, x, mask, symbol_mask or
         None, records). Each array is read in place (readinto)."""
+        if self.stop is not None and self.stop <= self.start:
+            return  # nothing to stream (and --stop 0 would mean no end)
         h = self.header
         H, W, C = h["height"], h["width"], h["channels"]
         mshape = tuple(h["mask_shape"])

@@ -122,6 +122,10 @@ def _strings(a):
     return a
 
 
+# Columns coded in another column's value list (attr/symbol_char in
+# attr/char_values, …); a code outside the list (padding) reads as "".
+_BOOKS = {"symbol_char": "char", "true_char": "char", "symbol_font": "font"}
+
 _DTYPES = {"scale": np.float64, "rotation": np.float64, "translation": np.float64,
            "is_bold": bool, "is_slant": bool, "n_symbols": np.int64, "seed": np.uint32}
 
@@ -144,8 +148,12 @@ def read_columns(f):
             if not hasattr(ds, "shape") or not ds.shape or ds.shape[0] != n:
                 continue
             v = np.asarray(ds[()])
-            if name + "_values" in names:
-                v = _strings(g[name + "_values"][()])[v.astype(np.int64)]
+            book = _BOOKS.get(name, name) + "_values"
+            if book in names and v.dtype.kind in "iu":
+                values = _strings(g[book][()])
+                codes = v.astype(np.int64)
+                ok = (codes >= 0) & (codes < len(values))
+                v = np.where(ok, values[np.where(ok, codes, 0)] if len(values) else "", "")
             else:
                 v = _strings(v)
             if name in _DTYPES and v.dtype.kind != "U":

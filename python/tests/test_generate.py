@@ -37,10 +37,11 @@ class TestBinary(unittest.TestCase):
         shutil.copytree(os.path.dirname(sg.__file__), os.path.join(d, "synbols_gpu"))
         env = {"PATH": "/nonexistent", "PYTHONPATH": d}
         r = subprocess.run([sys.executable, "-c", "import synbols_gpu; synbols_gpu.find_binary()"],
-                           env=env, capture_output=True, text=True)
+                           env=env, cwd=d, capture_output=True, text=True)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("FileNotFoundError", r.stderr)
         self.assertIn("SYNBOLS_GPU", r.stderr)
+        self.assertIn("PATH", r.stderr)
 
     def test_option_flags(self):
         self.assertEqual(option_flags({"font_dir": ["a", "b"], "quiet": True, "preview": False,
