@@ -18,8 +18,8 @@ const MaskModeAttr = "mask_mode"
 // painter's masks are used as they are for masks.Symbols) with Flatten's
 // overlap_score, and writes the records, which need both. It runs after
 // Paint because boxes and overlap are properties of the pixels, not of the
-// plan.
-func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
+// plan. With cols it also fills the batch's typed columns (attrCols.fill).
+func finish(b *batch, cols *attrCols, mode masks.Mode, w, h, k, workers int) (err error) {
 	n := len(b.plan.Images)
 	if len(b.samples) != n {
 		// planBatch must keep each sample (batch.samples) for this.
@@ -30,6 +30,9 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 		b.agg = make([]byte, n*px*ch)
 	}
 	b.records = make([][]byte, n)
+	if cols != nil {
+		b.cols, b.names = cols.buffers(n), make([]string, n*cols.nameSlots())
+	}
 	err = par.ForErr(n, workers, func(lo, hi int) (err error) {
 		defer recoverInto(&err, "masks and records")
 		boxes := make([]masks.Box, k)
@@ -59,6 +62,9 @@ func finish(b *batch, mode masks.Mode, w, h, k, workers int) (err error) {
 				s.Overlap, s.HasOverlap = masks.FlattenMaskIn(dst, src, w, h, k, ns, regions, sum), true
 			case masks.FlattenExceptFirst:
 				masks.FlattenMaskExceptFirstIn(dst, src, w, h, k, ns, regions)
+			}
+			if cols != nil {
+				cols.fill(b, j, s)
 			}
 			b.records[j] = s.AppendRecord(make([]byte, 0, recordBytes+max(0, ns-1)*symbolRecordBytes))
 		}

@@ -267,8 +267,12 @@ type batch struct {
 	agg     []byte   // the aggregated masks (masks.Mode.Aggregate); nil for masks.Symbols
 	chars   []uint32 // codes of the first symbol's char and font
 	fonts   []uint32
-	out     engine.Output
-	err     error
+	// cols are the typed columns' rows (attrCols.fill, then code), names
+	// the names the write stage codes (attrCols.nameSlots a sample).
+	cols  [][]byte
+	names []string
+	out   engine.Output
+	err   error
 }
 
 // ImagePoolAttr is the root attribute holding the image pool's digest

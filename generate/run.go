@@ -33,9 +33,10 @@ type run struct {
 	sampler            *spec.Sampler
 	planner            *engine.Planner
 	charBook, fontBook *codebook
-	pool               string // output.FontPoolDigest of the manifest
-	manifest           string // the encoded font manifest
-	specYAML           []byte // the resolved spec
+	cols               *attrCols // the typed columns; nil without a file
+	pool               string    // output.FontPoolDigest of the manifest
+	manifest           string    // the encoded font manifest
+	specYAML           []byte    // the resolved spec
 
 	w, h, channels, k int    // one sample's geometry
 	bs, workers       int    // batch size, goroutines per stage
@@ -216,6 +217,9 @@ func (r *run) prepare() (err error) {
 	}
 	r.planner = &engine.Planner{Fonts: cfg.Fonts, Atlas: cfg.Atlas, Images: cfg.Images}
 	r.charBook, r.fontBook = newCodebook(r.u.Chars), newCodebook(r.u.Fonts)
+	if cfg.Out != "" {
+		r.cols = newAttrCols(cfg.Spec, r.u, cfg.Mask, r.k)
+	}
 	if cfg.Out != "" && cfg.Preview {
 		if r.preview, err = output.NewPreview(cfg.N, r.h, r.w, r.channels); err != nil {
 			return err
@@ -246,6 +250,7 @@ func (r *run) create() error {
 		Path: cfg.Out, N: cfg.N, H: r.h, W: r.w, C: r.channels, K: r.k,
 		MaskShape: l.MaskShape, SymbolMask: cfg.SymbolMasks,
 		Attrs:   rootAttrs,
+		Columns: r.cols.cols,
 		Preview: PreviewPath(cfg.Out),
 	})
 	return err
@@ -313,7 +318,7 @@ func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted cha
 		tp := time.Now()
 		r.paintT.busy += tp.Sub(t0)
 		if b.err == nil {
-			b.err = finish(b, r.cfg.Mask, r.w, r.h, r.k, r.workers)
+			b.err = finish(b, r.cols, r.cfg.Mask, r.w, r.h, r.k, r.workers)
 		}
 		t1 := time.Now()
 		r.finishT.busy += t1.Sub(tp)
@@ -350,6 +355,8 @@ func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 		}
 		if r.wr != nil {
 			f := s
+			r.cols.code(b)
+			f.Columns = b.cols
 			if cfg.SymbolMasks {
 				f.SymbolMask = b.out.Mask
 			}
@@ -419,6 +426,11 @@ func (r *run) finishFile(res *Result) (splitsTime, commitTime time.Duration, err
 	// written (WriteSplits waits for libhdf5).
 	for _, sp := range parts {
 		if err := r.wr.WriteSplits([]output.Split{{Name: sp.name, Part: sp.part(), Seed: seed, Timestamp: stamp}}); err != nil {
+			return 0, 0, err
+		}
+	}
+	for i, book := range r.cols.books {
+		if err := r.wr.WriteValues(r.cols.named[i], book.names); err != nil {
 			return 0, 0, err
 		}
 	}

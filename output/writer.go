@@ -7,6 +7,8 @@
 //	symbol_mask   (N, H, W, K) uint8, the per-symbol masks, only with Options.SymbolMask
 //	y             (N,) variable-length ASCII strings (JSON records), chunked, deflate
 //	split/<name>  (N, 3) bool, one-hot (train, valid, test), attrs seed (int) and timestamp (str)
+//	split_index/<name>/{train,valid,test}  int64, the sorted sample indices of each partition
+//	Options.Columns  (N, …) typed columns beside y (attr/…), with WriteValues' string lists
 //
 // plus root string attributes (the resolved spec, the channel order, the
 // font manifest "fonts": JSON, see FontManifestAttr…), and a PNG preview
@@ -80,6 +82,9 @@ type Options struct {
 	// Attrs are string attributes of the root group, e.g. "spec" (the
 	// resolved YAML), "channel_order" ("RGB" or "L"), "generator".
 	Attrs map[string]string
+	// Columns are typed datasets beside y, filled by Samples.Columns as
+	// the samples arrive (docs/format.md, "Typed columns").
+	Columns []Column
 	// Preview, if not empty, is the preview PNG that belongs to the
 	// dataset: the image given to SetPreview is committed there together
 	// with the file (just before it), and without SetPreview a regular
@@ -146,6 +151,10 @@ func (o Options) normalize() (Options, error) {
 	if uint64(o.ChunkSamples)*uint64(o.H)*uint64(o.W)*uint64(max(o.C, o.K, maskC)) >= 1<<32 {
 		return bad("%s: chunks of %d samples exceed libhdf5's 4 GiB chunk limit", o.Path, o.ChunkSamples)
 	}
+	if err := o.checkColumns(); err != nil {
+		return bad("%s: %v", o.Path, err)
+	}
+	o.Columns = slices.Clone(o.Columns)
 	for k, v := range o.Attrs {
 		if k == "" || strings.IndexByte(k, 0) >= 0 || strings.IndexByte(v, 0) >= 0 {
 			return bad("%s: attribute %q: empty name or NUL byte", o.Path, k)
@@ -203,6 +212,15 @@ type Writer struct {
 	yEnds      []int // end offsets in yArena of the pending records
 	yStart     int   // sample index of the first pending record
 	splitNames map[string]bool
+	valueNames map[string]bool // WriteValues' paths
+	cols       []column        // Options.Columns with their pending rows
+	colStart   int             // sample index of the first pending row
+
+	// Owned by the libhdf5 goroutine: the groups made so far, and the
+	// compressor of the columns' and split_index's chunks.
+	groups map[string]bool
+	zw     *zlib.Writer
+	zbuf   sliceWriter
 
 	jobs      chan *job // to the compressors
 	order     chan task // to the libhdf5 goroutine, in file order
@@ -314,6 +332,11 @@ func Create(o Options) (*Writer, error) {
 		tmp:        filepath.Join(tmpDir, base),
 		yChunk:     min(o.N, max(o.ChunkSamples, minYChunk)),
 		splitNames: map[string]bool{},
+		valueNames: map[string]bool{},
+		groups:     map[string]bool{},
+	}
+	for _, c := range o.Columns {
+		w.cols = append(w.cols, column{Column: c, row: c.rowBytes()})
 	}
 	if err := w.createFile(); err != nil {
 		if w.f != nil {
@@ -372,6 +395,10 @@ func (w *Writer) createFile() error {
 	}
 	if err := g.Close(); err != nil {
 		return w.ioErr("create split", err)
+	}
+	w.groups["split"] = true
+	if err := w.createColumns(); err != nil {
+		return err
 	}
 	keys := make([]string, 0, len(o.Attrs))
 	for k := range o.Attrs {
@@ -483,6 +510,9 @@ func (w *Writer) owner() {
 		errs = append(errs, a.d.Close())
 	}
 	errs = append(errs, w.dy.Close())
+	for _, c := range w.cols {
+		errs = append(errs, c.d.Close())
+	}
 	errs = append(errs, w.f.Close())
 	if err := errors.Join(errs...); err != nil {
 		w.closeErr = w.ioErr("close", err)
@@ -506,6 +536,9 @@ type Samples struct {
 	Mask       []byte   // n times Options.MaskShape's product
 	SymbolMask []byte   // n·H·W·K bytes with Options.SymbolMask, else empty
 	Y          [][]byte // one JSON record per sample
+	// Columns holds n rows of each of Options.Columns, in their order:
+	// little-endian elements, row-major (Bool: the bytes 0 and 1).
+	Columns [][]byte
 }
 
 // Write appends the next n = len(y) samples: x holds n·H·W·C bytes (sample,
@@ -547,6 +580,9 @@ func (w *Writer) WriteSamples(s Samples) error {
 				ErrInput, w.o.Path, n, n*a.sample, a.name, len(data[i]))
 		}
 	}
+	if err := w.checkColumnData(s.Columns, n); err != nil {
+		return err
+	}
 	if n > w.o.N-w.written {
 		return fmt.Errorf("%w: %s: writing %d samples after %d exceeds N=%d", ErrCount, w.o.Path, n, w.written, w.o.N)
 	}
@@ -587,6 +623,12 @@ func (w *Writer) WriteSamples(s Samples) error {
 	w.written += n
 	if len(w.yEnds) >= w.yChunk {
 		w.flushY(false)
+	}
+	for i := range w.cols {
+		w.cols[i].pending = append(w.cols[i].pending, s.Columns[i]...)
+	}
+	if len(w.cols) > 0 && w.written-w.colStart >= w.yChunk {
+		w.flushColumns(false)
 	}
 	return w.failed()
 }
@@ -719,6 +761,7 @@ func (w *Writer) WriteSplits(s []Split) error {
 		name, stamp string
 		seed        int64
 		data        []bool
+		part        []uint8
 	}
 	batch := make([]ready, 0, len(s))
 	seen := map[string]bool{}
@@ -747,7 +790,7 @@ func (w *Writer) WriteSplits(s []Split) error {
 		if strings.IndexByte(stamp, 0) >= 0 {
 			return fmt.Errorf("%w: %s: split %q: NUL byte in timestamp", ErrInput, w.o.Path, sp.Name)
 		}
-		batch = append(batch, ready{sp.Name, stamp, sp.Seed, data})
+		batch = append(batch, ready{sp.Name, stamp, sp.Seed, data, sp.Part})
 	}
 	for name := range seen {
 		w.splitNames[name] = true
@@ -763,6 +806,9 @@ func (w *Writer) WriteSplits(s []Split) error {
 			err = errors.Join(d.SetAttrInt64("seed", r.seed), d.SetAttrString("timestamp", r.stamp), d.Close())
 			if err != nil {
 				return w.ioErr("write "+path, err)
+			}
+			if err := w.writeSplitIndex(r.name, r.part); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -795,6 +841,7 @@ func (w *Writer) Close() error {
 			w.submit()
 		}
 		w.flushY(true)
+		w.flushColumns(true)
 	}
 	w.shutdown()
 	err := w.failed()

@@ -64,7 +64,8 @@ N, H, W, C, K, CS, LEVEL = map(int, sys.argv[3:10])
 names = sys.argv[10].split(',') if sys.argv[10] else []
 
 with h5py.File(path, 'r') as f:
-    assert sorted(f.keys()) == ['mask', 'split', 'x', 'y'], list(f.keys())
+    want = ['mask', 'split', 'split_index', 'x', 'y'] if names else ['mask', 'split', 'x', 'y']
+    assert sorted(f.keys()) == want, list(f.keys())
     for name, shape in (('x', (N, H, W, C)), ('mask', (N, H, W, K))):
         ds = f[name]
         assert ds.shape == shape, (name, ds.shape)
@@ -88,6 +89,9 @@ with h5py.File(path, 'r') as f:
         assert isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)), repr(seed)
         assert seed == -5 if name == 'neg' else seed == 42, repr(seed)
         assert type(s.attrs['timestamp']) is str, repr(s.attrs['timestamp'])
+        for p, part in enumerate(('train', 'valid', 'test')):
+            idx = f['split_index'][name][part][...]
+            assert idx.dtype == np.int64 and np.array_equal(idx, np.where(s[:, p])[0]), (name, part)
 
 x, mask, y, splits = load_h5(path)
 assert x.tobytes() == open(d + '/x.bin', 'rb').read(), 'x differs'

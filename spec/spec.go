@@ -458,3 +458,19 @@ func drawsImage(d dist[scene.Pattern]) bool {
 	}
 	return false
 }
+
+// HasMixture reports whether the spec has a top-level mixture, whose
+// samples record mixture_component.
+func (s *Spec) HasMixture() bool { return len(s.components) > 0 }
+
+// HasLabelNoise reports whether some sample may record a char other than
+// the one drawn (label_noise > 0, in the base or a component), i.e. may
+// record true_char.
+func (s *Spec) HasLabelNoise() bool {
+	for _, a := range s.allAttrs() {
+		if a.labelNoise > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -224,6 +224,89 @@ fail:
 	return -1;
 }
 
+// synb_numtype returns the file type of a Type code of numeric.go (a new
+// type the caller closes: the bool enum is built, the others copied), so
+// that files are little-endian whatever the machine.
+static hid_t synb_numtype(int code, char *eb, size_t ebcap) {
+	hid_t t = -1;
+	int8_t v;
+	switch (code) {
+	case 1:
+		if ((t = H5Tenum_create(H5T_STD_I8LE)) < 0) SYNB_FAIL("H5Tenum_create");
+		v = 0;
+		if (H5Tenum_insert(t, "FALSE", &v) < 0) SYNB_FAIL("H5Tenum_insert");
+		v = 1;
+		if (H5Tenum_insert(t, "TRUE", &v) < 0) SYNB_FAIL("H5Tenum_insert");
+		return t;
+	case 2: t = H5Tcopy(H5T_STD_U8LE); break;
+	case 3: t = H5Tcopy(H5T_STD_I32LE); break;
+	case 4: t = H5Tcopy(H5T_STD_U32LE); break;
+	case 5: t = H5Tcopy(H5T_STD_I64LE); break;
+	case 6: t = H5Tcopy(H5T_IEEE_F64LE); break;
+	default: synb_capture(eb, ebcap, "synb_numtype: unknown type"); return -1;
+	}
+	if (t < 0) SYNB_FAIL("H5Tcopy");
+	return t;
+fail:
+	if (t >= 0) H5Tclose(t);
+	return -1;
+}
+
+// synb_dcreate_num creates a numeric dataset of type code: chunked with
+// the deflate filter when chunk is not NULL (filled by synb_write_chunk),
+// else contiguous and, when data is not NULL, written from data (in the
+// file's little-endian layout).
+static hid_t synb_dcreate_num(hid_t loc, const char *name, int code, int rank, const hsize_t *dims,
+		const hsize_t *chunk, int level, const void *data, char *eb, size_t ebcap) {
+	hid_t t = -1, space = -1, dcpl = -1, d = -1;
+	synb_quiet();
+	if ((t = synb_numtype(code, eb, ebcap)) < 0) return -1;
+	if ((space = H5Screate_simple(rank, dims, dims)) < 0) SYNB_FAIL("H5Screate_simple");
+	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
+	if (chunk != NULL) {
+		if (H5Pset_chunk(dcpl, rank, chunk) < 0) SYNB_FAIL("H5Pset_chunk");
+		if (H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
+	}
+	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
+	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
+	if (data != NULL && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) SYNB_FAIL("H5Dwrite");
+	H5Pclose(dcpl);
+	H5Sclose(space);
+	H5Tclose(t);
+	return d;
+fail:
+	if (d >= 0) H5Dclose(d);
+	if (dcpl >= 0) H5Pclose(dcpl);
+	if (space >= 0) H5Sclose(space);
+	if (t >= 0) H5Tclose(t);
+	return -1;
+}
+
+// synb_dcreate_utf8 creates and fills a contiguous dataset of n
+// variable-length UTF-8 strings (h5py reads them as str with
+// .asstr()), n may be 0.
+static hid_t synb_dcreate_utf8(hid_t loc, const char *name, hsize_t n, const char **strs,
+		char *eb, size_t ebcap) {
+	hid_t t = -1, space = -1, dcpl = -1, d = -1;
+	synb_quiet();
+	if ((t = synb_vlstr(H5T_CSET_UTF8, eb, ebcap)) < 0) return -1;
+	if ((space = H5Screate_simple(1, &n, &n)) < 0) SYNB_FAIL("H5Screate_simple");
+	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
+	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
+	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
+	if (n > 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, strs) < 0) SYNB_FAIL("H5Dwrite");
+	H5Pclose(dcpl);
+	H5Sclose(space);
+	H5Tclose(t);
+	return d;
+fail:
+	if (d >= 0) H5Dclose(d);
+	if (dcpl >= 0) H5Pclose(dcpl);
+	if (space >= 0) H5Sclose(space);
+	if (t >= 0) H5Tclose(t);
+	return -1;
+}
+
 // synb_dcreate_bool creates and fills a contiguous dataset of the type h5py
 // uses for numpy.bool_: an enum over native int8 with FALSE=0 and TRUE=1.
 static hid_t synb_dcreate_bool(hid_t loc, const char *name, int rank, const hsize_t *dims,
@@ -878,4 +961,142 @@ func (f *File) CreateBool(path string, dims []uint64, data []bool) (*Dataset, er
 		return nil, eb.err("create dataset", path)
 	}
 	return &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...)}, nil
+}
+
+// Type is the element type of a numeric dataset (CreateNumeric). Files
+// store every type little-endian.
+type Type int
+
+// The numeric types. Bool is the type h5py uses for numpy.bool_ (an enum
+// over int8, FALSE=0 and TRUE=1, as CreateBool writes); its elements are
+// the bytes 0 and 1.
+const (
+	Bool Type = iota + 1
+	Uint8
+	Int32
+	Uint32
+	Int64
+	Float64
+)
+
+// Size is the bytes of one element.
+func (t Type) Size() int {
+	switch t {
+	case Bool, Uint8:
+		return 1
+	case Int32, Uint32:
+		return 4
+	case Int64, Float64:
+		return 8
+	}
+	return 0
+}
+
+// CreateNumeric creates a fixed-shape dataset of t. With chunk it is
+// chunked with the deflate filter at level and filled with WriteChunk
+// (zlib streams of little-endian elements), so that callers compress
+// elsewhere, as for CreateChunkedUint8. Without chunk (nil) it is
+// contiguous and written now from data, the little-endian elements in
+// row-major order; dimensions of 0 are allowed then (an empty partition),
+// which chunked datasets of fixed shape cannot have.
+func (f *File) CreateNumeric(path string, t Type, dims, chunk []uint64, level int, data []byte) (*Dataset, error) {
+	if err := f.open("CreateNumeric"); err != nil {
+		return nil, err
+	}
+	if t.Size() == 0 {
+		return nil, fmt.Errorf("%w: %s: unknown type %d", ErrInvalid, path, t)
+	}
+	size := uint64(1)
+	for _, d := range dims {
+		size *= d
+	}
+	var dp unsafe.Pointer
+	if chunk != nil {
+		if err := checkShape(path, dims, chunk); err != nil {
+			return nil, err
+		}
+		if level < 0 || level > 9 {
+			return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9", ErrInvalid, path, level)
+		}
+		if data != nil {
+			return nil, fmt.Errorf("%w: %s: a chunked dataset is filled by WriteChunk", ErrInvalid, path)
+		}
+	} else {
+		if len(dims) == 0 || len(dims) > 32 {
+			return nil, fmt.Errorf("%w: %s: rank %d", ErrInvalid, path, len(dims))
+		}
+		if uint64(len(data)) != size*uint64(t.Size()) {
+			return nil, fmt.Errorf("%w: %s: %d bytes for shape %v of %d-byte elements", ErrInvalid, path, len(data), dims, t.Size())
+		}
+		if size > 0 {
+			// Go memory without pointers: cgo lets C read it during
+			// the call.
+			dp = unsafe.Pointer(&data[0])
+		}
+	}
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	hd := hsizes(dims)
+	var hc *C.hsize_t
+	if chunk != nil {
+		h := hsizes(chunk)
+		hc = &h[0]
+	}
+	var eb ebuf
+	p, n := eb.c()
+	id := C.synb_dcreate_num(f.id, cp, C.int(t), C.int(len(dims)), &hd[0], hc, C.int(level), dp, p, n)
+	if id < 0 {
+		return nil, eb.err("create dataset", path)
+	}
+	d := &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...)}
+	if chunk != nil {
+		d.chunk = append([]uint64(nil), chunk...)
+	}
+	return d, nil
+}
+
+// CreateUTF8Strings creates a contiguous one-dimensional dataset holding
+// s as variable-length UTF-8 strings (h5py: .asstr() gives str), e.g. the
+// codebook of a coded column; s may be empty. Strings must be valid UTF-8
+// without NUL bytes.
+func (f *File) CreateUTF8Strings(path string, s []string) (*Dataset, error) {
+	if err := f.open("CreateUTF8Strings"); err != nil {
+		return nil, err
+	}
+	total := 1
+	for i, v := range s {
+		if j := strings.IndexByte(v, 0); j >= 0 {
+			return nil, fmt.Errorf("%w: %s: string %d contains a NUL byte at %d", ErrInvalid, path, i, j)
+		}
+		total += len(v) + 1
+	}
+	// As in WriteStrings: the strings and their pointers in C memory.
+	blob := C.malloc(C.size_t(total))
+	if blob == nil {
+		return nil, fmt.Errorf("%w: %s: out of memory for %d bytes of strings", ErrHDF5, path, total)
+	}
+	defer C.free(blob)
+	ptrs := C.malloc(C.size_t(len(s)+1) * C.size_t(unsafe.Sizeof(uintptr(0))))
+	if ptrs == nil {
+		return nil, fmt.Errorf("%w: %s: out of memory for %d string pointers", ErrHDF5, path, len(s))
+	}
+	defer C.free(ptrs)
+	mem := unsafe.Slice((*byte)(blob), total)
+	pv := unsafe.Slice((**C.char)(ptrs), len(s)+1)
+	off := 0
+	for i, v := range s {
+		copy(mem[off:], v)
+		mem[off+len(v)] = 0
+		pv[i] = (*C.char)(unsafe.Add(blob, off))
+		off += len(v) + 1
+	}
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	var eb ebuf
+	p, n := eb.c()
+	id := C.synb_dcreate_utf8(f.id, cp, C.hsize_t(len(s)), (**C.char)(ptrs), p, n)
+	if id < 0 {
+		return nil, eb.err("create dataset", path)
+	}
+	return &Dataset{object: object{id: id, name: path}, dims: []uint64{uint64(len(s))}, strings: true}, nil
 }

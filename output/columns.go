@@ -1,0 +1,345 @@
+package output
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/klauspost/compress/zlib"
+	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
+)
+
+// ColumnType is the element type of a Column.
+type ColumnType = hdf5.Type
+
+// The column types: Bool is stored as h5py stores numpy.bool_ (the type of
+// the split/* datasets), so loaders read dtype bool.
+const (
+	Bool    = hdf5.Bool
+	Uint8   = hdf5.Uint8
+	Int32   = hdf5.Int32
+	Uint32  = hdf5.Uint32
+	Int64   = hdf5.Int64
+	Float64 = hdf5.Float64
+)
+
+// Column is one typed dataset beside y, of shape (N, Shape...): the
+// attributes of the records as arrays, so that loaders need not parse
+// JSON. It is chunked along N like y (the same number of samples a chunk)
+// and deflate-compressed at Options.Level.
+type Column struct {
+	// Name is the dataset's path, e.g. "attr/char"; its groups are
+	// created with it.
+	Name  string
+	Type  ColumnType
+	Shape []int // one sample's shape; nil for a scalar per sample
+}
+
+// rowBytes is the bytes of one sample's row.
+func (c Column) rowBytes() int {
+	n := c.Type.Size()
+	for _, d := range c.Shape {
+		n *= d
+	}
+	return n
+}
+
+// column is a Column being written: its rows since the last whole chunk
+// handed to libhdf5.
+type column struct {
+	Column
+	row     int
+	d       *hdf5.Dataset
+	pending []byte
+}
+
+// reservedTop are the root names the Writer writes itself; columns and
+// value lists may not use them.
+var reservedTop = []string{"x", "mask", "symbol_mask", "y", "split", "split_index"}
+
+func checkColumnPath(name string) error {
+	if name == "" || strings.HasPrefix(name, "/") || strings.HasSuffix(name, "/") || strings.IndexByte(name, 0) >= 0 {
+		return errors.New("empty, NUL, or a leading or trailing /")
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == "" || part == "." || part == ".." {
+			return errors.New("empty, . or .. path element")
+		}
+	}
+	if slices.Contains(reservedTop, strings.SplitN(name, "/", 2)[0]) {
+		return errors.New("in a group the writer owns")
+	}
+	return nil
+}
+
+func (o Options) checkColumns() error {
+	seen := map[string]bool{}
+	for _, c := range o.Columns {
+		if err := checkColumnPath(c.Name); err != nil {
+			return fmt.Errorf("column %q: %w", c.Name, err)
+		}
+		if seen[c.Name] {
+			return fmt.Errorf("column %q twice", c.Name)
+		}
+		seen[c.Name] = true
+		if c.Type.Size() == 0 {
+			return fmt.Errorf("column %q: unknown type %d", c.Name, c.Type)
+		}
+		if len(c.Shape) > 3 {
+			return fmt.Errorf("column %q: rank %d per sample", c.Name, len(c.Shape))
+		}
+		for _, d := range c.Shape {
+			if d < 1 || d > 1<<16 {
+				return fmt.Errorf("column %q: dimension %d", c.Name, d)
+			}
+		}
+	}
+	// A column may not be a group of another one (attr/a and attr/a/b).
+	for name := range seen {
+		for other := range seen {
+			if strings.HasPrefix(other, name+"/") {
+				return fmt.Errorf("column %q is inside column %q", other, name)
+			}
+		}
+	}
+	return nil
+}
+
+// ensureGroups creates the groups above path that do not exist yet, in
+// w.groups. Runs on the libhdf5 goroutine (or in createFile, before it
+// starts).
+func (w *Writer) ensureGroups(path string) error {
+	parts := strings.Split(path, "/")
+	for i := 1; i < len(parts); i++ {
+		g := strings.Join(parts[:i], "/")
+		if w.groups[g] {
+			continue
+		}
+		gr, err := w.f.CreateGroup(g)
+		if err != nil {
+			return w.ioErr("create "+g, err)
+		}
+		if err := gr.Close(); err != nil {
+			return w.ioErr("create "+g, err)
+		}
+		w.groups[g] = true
+	}
+	return nil
+}
+
+// createColumns creates the column datasets, in createFile.
+func (w *Writer) createColumns() error {
+	for i := range w.cols {
+		c := &w.cols[i]
+		if err := w.ensureGroups(c.Name); err != nil {
+			return err
+		}
+		dims, chunk := []uint64{uint64(w.o.N)}, []uint64{uint64(w.yChunk)}
+		for _, d := range c.Shape {
+			dims, chunk = append(dims, uint64(d)), append(chunk, uint64(d))
+		}
+		var err error
+		if c.d, err = w.f.CreateNumeric(c.Name, c.Type, dims, chunk, w.o.Level, nil); err != nil {
+			return w.ioErr("create "+c.Name, err)
+		}
+	}
+	return nil
+}
+
+// checkColumnData checks that a call gives every column n rows.
+func (w *Writer) checkColumnData(data [][]byte, n int) error {
+	if len(data) != len(w.cols) {
+		return fmt.Errorf("%w: %s: %d column arrays for %d columns", ErrInput, w.o.Path, len(data), len(w.cols))
+	}
+	for i, c := range w.cols {
+		if len(data[i]) != n*c.row {
+			return fmt.Errorf("%w: %s: %d samples need %d bytes of %s, got %d", ErrInput, w.o.Path, n, n*c.row, c.Name, len(data[i]))
+		}
+	}
+	return nil
+}
+
+// flushColumns hands the whole chunks of pending rows (every row when all)
+// to the libhdf5 goroutine, compressed there: the columns are a few dozen
+// bytes a sample, next to x's kilobytes, so they need no compressor of
+// their own. Rows start at w.colStart, which is a chunk boundary.
+func (w *Writer) flushColumns(all bool) {
+	if len(w.cols) == 0 {
+		return
+	}
+	rows := len(w.cols[0].pending) / w.cols[0].row
+	k := rows - rows%w.yChunk
+	if all {
+		k = rows
+	}
+	if k == 0 {
+		return
+	}
+	type part struct {
+		d   *hdf5.Dataset
+		raw []byte
+	}
+	parts := make([]part, len(w.cols))
+	for i := range w.cols {
+		c := &w.cols[i]
+		raw := c.pending[:k*c.row]
+		// The rest moves to a fresh buffer: raw now belongs to the task.
+		c.pending = append(make([]byte, 0, w.yChunk*c.row), c.pending[k*c.row:]...)
+		parts[i] = part{c.d, raw}
+	}
+	start, names := w.colStart, make([]string, len(w.cols))
+	for i, c := range w.cols {
+		names[i] = c.Name
+	}
+	w.colStart += k
+	cs := w.yChunk
+	w.order <- task{fn: func() error {
+		for i, p := range parts {
+			if err := w.writeRows(p.d, names[i], start, p.raw, len(p.raw)/k, cs); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// writeRows compresses raw (rows of rowBytes from row start, a chunk
+// origin) chunk by chunk and writes the chunks directly; an edge chunk is
+// padded with zeros to the full chunk, as direct chunk writes need.
+func (w *Writer) writeRows(d *hdf5.Dataset, name string, start int, raw []byte, rowBytes, chunkRows int) error {
+	rank := len(d.Dims())
+	for off := 0; off < len(raw); off += chunkRows * rowBytes {
+		end := min(len(raw), off+chunkRows*rowBytes)
+		buf := raw[off:end]
+		if len(buf) < chunkRows*rowBytes {
+			buf = append(make([]byte, 0, chunkRows*rowBytes), buf...)
+			buf = buf[:chunkRows*rowBytes]
+		}
+		var err error
+		if w.zbuf.b, err = deflateInto(&w.zw, w.zbuf.b[:0], buf, w.o.Level); err != nil {
+			return w.ioErr("compress "+name, err)
+		}
+		origin := make([]uint64, rank)
+		origin[0] = uint64(start + off/rowBytes)
+		if err := d.WriteChunk(origin, w.zbuf.b); err != nil {
+			return w.ioErr("write "+name, err)
+		}
+	}
+	return nil
+}
+
+// deflateInto appends the zlib stream of src to dst, reusing *zw.
+func deflateInto(zw **zlib.Writer, dst, src []byte, level int) ([]byte, error) {
+	sw := &sliceWriter{b: dst}
+	if *zw == nil {
+		var err error
+		if *zw, err = zlib.NewWriterLevel(sw, level); err != nil {
+			return dst, err
+		}
+	} else {
+		(*zw).Reset(sw)
+	}
+	if _, err := (*zw).Write(src); err != nil {
+		return dst, err
+	}
+	if err := (*zw).Close(); err != nil {
+		return dst, err
+	}
+	return sw.b, nil
+}
+
+// WriteValues stores values as the dataset path, a one-dimensional array
+// of variable-length UTF-8 strings: e.g. attr/char_values, the codebook a
+// coded column's integers index. It waits for libhdf5, so the error it
+// returns is the real outcome. Each path only once, and not one of a
+// Column.
+func (w *Writer) WriteValues(path string, values []string) error {
+	if w.closed {
+		return fmt.Errorf("%w: WriteValues to %s", ErrClosed, w.o.Path)
+	}
+	if err := w.failed(); err != nil {
+		return err
+	}
+	if err := checkColumnPath(path); err != nil {
+		return fmt.Errorf("%w: %s: values %q: %w", ErrInput, w.o.Path, path, err)
+	}
+	if w.valueNames[path] || slices.ContainsFunc(w.cols, func(c column) bool {
+		return c.Name == path || strings.HasPrefix(c.Name, path+"/") || strings.HasPrefix(path, c.Name+"/")
+	}) {
+		return fmt.Errorf("%w: %s: values %q written twice or clash with a column", ErrInput, w.o.Path, path)
+	}
+	for i, v := range values {
+		if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+			return fmt.Errorf("%w: %s: values %q: entry %d is not UTF-8 without NUL", ErrInput, w.o.Path, path, i)
+		}
+	}
+	w.valueNames[path] = true
+	values = slices.Clone(values)
+	reply := make(chan error, 1)
+	w.order <- task{fn: func() error {
+		if err := w.ensureGroups(path); err != nil {
+			return err
+		}
+		d, err := w.f.CreateUTF8Strings(path, values)
+		if err != nil {
+			return w.ioErr("create "+path, err)
+		}
+		if err := d.Close(); err != nil {
+			return w.ioErr("write "+path, err)
+		}
+		return nil
+	}, reply: reply}
+	return <-reply
+}
+
+// splitIndexChunk is the number of indices a chunk of split_index holds.
+const splitIndexChunk = 1 << 14
+
+// writeSplitIndex stores split_index/<name>/{train,valid,test}: the sorted
+// sample indices of each partition, int64, as np.where gives them. Runs on
+// the libhdf5 goroutine; builds one partition's array at a time.
+func (w *Writer) writeSplitIndex(name string, part []uint8) error {
+	for p, pname := range []string{"train", "valid", "test"} {
+		path := "split_index/" + name + "/" + pname
+		if err := w.ensureGroups(path); err != nil {
+			return err
+		}
+		count := 0
+		for _, v := range part {
+			if int(v) == p {
+				count++
+			}
+		}
+		raw := make([]byte, 0, 8*count)
+		for i, v := range part {
+			if int(v) == p {
+				u := uint64(i)
+				raw = append(raw, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
+			}
+		}
+		var d *hdf5.Dataset
+		var err error
+		if count == 0 {
+			// Fixed-shape chunked datasets cannot be empty.
+			d, err = w.f.CreateNumeric(path, Int64, []uint64{0}, nil, 0, raw)
+		} else {
+			cs := min(count, splitIndexChunk)
+			d, err = w.f.CreateNumeric(path, Int64, []uint64{uint64(count)}, []uint64{uint64(cs)}, w.o.Level, nil)
+			if err == nil {
+				if err := w.writeRows(d, path, 0, raw, 8, cs); err != nil {
+					d.Close()
+					return err
+				}
+			}
+		}
+		if err != nil {
+			return w.ioErr("create "+path, err)
+		}
+		if err := d.Close(); err != nil {
+			return w.ioErr("write "+path, err)
+		}
+	}
+	return nil
+}
