@@ -76,6 +76,23 @@ class Checks:
     def test_50_120(self):
         self.check_range(50, 120, 64)
 
+    def test_counting_symbol_masks(self):
+        import h5py
+
+        path = common.reference("counting", 60, SEED, symbol_masks=True)
+        with h5py.File(path, "r") as f:
+            x, mask, smask = np.array(f["x"]), np.array(f["mask"]), np.array(f["symbol_mask"])
+        with self.engine():
+            got = list(sg.stream("counting", seed=SEED, batch_size=16, start=10, stop=60, symbol_masks=True,
+                                 **common.FONTS))
+        self.assertEqual([len(g[0]) for g in got], [16, 16, 16, 2])
+        np.testing.assert_array_equal(np.concatenate([g[0] for g in got]), x[10:60])
+        np.testing.assert_array_equal(np.concatenate([g[1] for g in got]), mask[10:60])
+        np.testing.assert_array_equal(np.concatenate([g[2]["symbol_mask"] for g in got]), smask[10:60])
+        n_sym = np.concatenate([g[2]["n_symbols"] for g in got])
+        self.assertEqual(n_sym.tolist(), [len(r["symbols"]) for g in got for r in g[2]["records"]])
+        self.assertGreater(n_sym.max(), 1)
+
     def test_iterable_dataset_two_workers(self):
         common.require("torch")
         import torch.utils.data as tud
