@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
+	"github.com/synbols-gpu/synbols-gpu/masks"
+	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
 // attrCheck is the h5py side of TestTypedColumns: every typed column
@@ -180,5 +182,39 @@ func TestTypedColumns(t *testing.T) {
 				t.Errorf("columns differ between 2 workers, batches of 64 and 1 worker, one batch: %s vs %s", a, b)
 			}
 		})
+	}
+}
+
+// TestTypedColumnsDocumented: every column the presets can write, and the
+// value lists, are in docs/format.md's "Typed columns" table.
+func TestTypedColumnsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "## Typed columns")
+	if !ok {
+		t.Fatal(`docs/format.md has no "Typed columns" section`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, preset := range []string{"default", "counting", "label-noise", "some-large-occlusion", "missing-symbol"} {
+		sp, err := spec.Preset(preset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mode, err := masks.ParseMode(sp.MaskMode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := newAttrCols(sp, spec.Universe{}, mode, sp.MaxSymbols())
+		names := a.named[:]
+		for _, c := range a.cols {
+			names = append(names, c.Name)
+		}
+		for _, name := range names {
+			if !strings.Contains(section, "| `"+name+"` |") && !strings.Contains(section, "`"+name+"`,") && !strings.Contains(section, "`"+name+"`\n") {
+				t.Errorf("%s: column %s is not in the Typed columns section", preset, name)
+			}
+		}
 	}
 }

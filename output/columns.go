@@ -1,6 +1,7 @@
 package output
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -294,12 +295,14 @@ func (w *Writer) WriteValues(path string, values []string) error {
 	return <-reply
 }
 
-// splitIndexChunk is the number of indices a chunk of split_index holds.
-const splitIndexChunk = 1 << 14
+// splitIndexChunk is the number of indices a chunk of split_index holds
+// (a variable for the tests, which need several chunks in small files).
+var splitIndexChunk = 1 << 14
 
 // writeSplitIndex stores split_index/<name>/{train,valid,test}: the sorted
 // sample indices of each partition, int64, as np.where gives them. Runs on
-// the libhdf5 goroutine; builds one partition's array at a time.
+// the libhdf5 goroutine. The indices are built and written one chunk at a
+// time, so that they cost no memory per sample beyond the split's own.
 func (w *Writer) writeSplitIndex(name string, part []uint8) error {
 	for p, pname := range []string{"train", "valid", "test"} {
 		path := "split_index/" + name + "/" + pname
@@ -312,30 +315,36 @@ func (w *Writer) writeSplitIndex(name string, part []uint8) error {
 				count++
 			}
 		}
-		raw := make([]byte, 0, 8*count)
-		for i, v := range part {
-			if int(v) == p {
-				u := uint64(i)
-				raw = append(raw, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
-			}
-		}
-		var d *hdf5.Dataset
-		var err error
 		if count == 0 {
 			// Fixed-shape chunked datasets cannot be empty.
-			d, err = w.f.CreateNumeric(path, Int64, []uint64{0}, nil, 0, raw)
-		} else {
-			cs := min(count, splitIndexChunk)
-			d, err = w.f.CreateNumeric(path, Int64, []uint64{uint64(count)}, []uint64{uint64(cs)}, w.o.Level, nil)
+			d, err := w.f.CreateNumeric(path, Int64, []uint64{0}, nil, 0, []byte{})
 			if err == nil {
-				if err := w.writeRows(d, path, 0, raw, 8, cs); err != nil {
+				err = d.Close()
+			}
+			if err != nil {
+				return w.ioErr("create "+path, err)
+			}
+			continue
+		}
+		cs := min(count, splitIndexChunk)
+		d, err := w.f.CreateNumeric(path, Int64, []uint64{uint64(count)}, []uint64{uint64(cs)}, w.o.Level, nil)
+		if err != nil {
+			return w.ioErr("create "+path, err)
+		}
+		raw, done := make([]byte, 0, 8*cs), 0
+		for i, v := range part {
+			if int(v) != p {
+				continue
+			}
+			raw = binary.LittleEndian.AppendUint64(raw, uint64(i))
+			if len(raw) == cap(raw) || done+len(raw)/8 == count {
+				if err := w.writeRows(d, path, done, raw, 8, cs); err != nil {
 					d.Close()
 					return err
 				}
+				done += len(raw) / 8
+				raw = raw[:0]
 			}
-		}
-		if err != nil {
-			return w.ioErr("create "+path, err)
 		}
 		if err := d.Close(); err != nil {
 			return w.ioErr("write "+path, err)
