@@ -40,7 +40,7 @@ print('ok')
 func TestColumns(t *testing.T) {
 	py := python(t)
 	defer func(c int) { splitIndexChunk = c }(splitIndexChunk)
-	splitIndexChunk = 100 // several chunks, the last one partial
+	splitIndexChunk = 100    // several chunks, the last one partial
 	const n, cs = 2500, 1024 // y's chunk: the least, since x's chunks are smaller
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.h5py")
