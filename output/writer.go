@@ -35,7 +35,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/zlib"
-	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
 )
 
@@ -188,14 +187,12 @@ func (o Options) normalize() (Options, error) {
 //	… w.Write(…) …
 //	return w.Close()
 type Writer struct {
-	o               Options
-	target, preview Target
-	lock            *lock
-	tmpDir          string  // private folder of the temporary files
-	tmp             string  // the HDF5 file being written, inside tmpDir
-	previewPNG      []byte  // encoded preview, committed with the file
-	arrays          []array // x, mask[, symbol_mask]: chunked along N
-	yChunk          int
+	o          Options
+	st         *staging // target, lock, private folder, the preview
+	tmp        string   // the HDF5 file being written, inside the private folder
+	previewPNG []byte   // encoded preview, committed with the file
+	arrays     []array  // x, mask[, symbol_mask]: chunked along N
+	yChunk     int
 
 	// Owned by the libhdf5 goroutine once Create has returned.
 	f  *hdf5.File
@@ -277,34 +274,16 @@ func Create(o Options) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := ResolveTarget(o.Path)
-	if err != nil {
-		return nil, err
-	}
-	var pt Target
+	var sides []string
 	if o.Preview != "" {
-		if pt, err = ResolveTarget(o.Preview); err != nil {
-			return nil, fmt.Errorf("preview: %w", err)
-		}
-	}
-	lk, err := acquireLock(t.Path)
-	if err != nil {
-		return nil, err
-	}
-	dir, base := filepath.Dir(t.Path), filepath.Base(t.Path)
-	removeStale(dir, base)
-	if o.Preview != "" {
-		removeStale(filepath.Dir(pt.Path), filepath.Base(pt.Path))
+		sides = append(sides, o.Preview)
 	}
 	// A private folder (mode 0700, random name) for the file libhdf5
 	// creates by name: nobody else can create, swap or open a file in it,
 	// which a temporary name in the shared folder could not promise.
-	// Creating it is also the writability check: it fails on permissions
-	// and read-only file systems alike, as root too.
-	tmpDir, err := os.MkdirTemp(dir, tempPrefix(base))
+	st, err := openStaging(o.Path, sides...)
 	if err != nil {
-		lk.release()
-		return nil, fmt.Errorf("%w: %s: %w", ErrDir, o.Path, err)
+		return nil, err
 	}
 	arrays := []array{
 		{name: "x", dims: []uint64{uint64(o.H), uint64(o.W), uint64(o.C)}},
@@ -325,11 +304,8 @@ func Create(o Options) (*Writer, error) {
 	w := &Writer{
 		o:          o,
 		arrays:     arrays,
-		target:     t,
-		preview:    pt,
-		lock:       lk,
-		tmpDir:     tmpDir,
-		tmp:        filepath.Join(tmpDir, base),
+		st:         st,
+		tmp:        st.temp(filepath.Base(st.target.Path)),
 		yChunk:     min(o.N, max(o.ChunkSamples, minYChunk)),
 		splitNames: map[string]bool{},
 		valueNames: map[string]bool{},
@@ -860,79 +836,21 @@ func (w *Writer) Close() error {
 
 // cleanup removes the private temporary folder (whatever is still in it)
 // and releases the output's lock.
-func (w *Writer) cleanup() {
-	if w.tmpDir != "" {
-		os.RemoveAll(w.tmpDir)
-		w.tmpDir = ""
-	}
-	w.lock.release()
-}
+func (w *Writer) cleanup() { w.st.cleanup() }
 
 // commit makes the closed temporary file durable, then moves the preview
-// and the file into place, in that order: everything that can fail for
-// want of space or permission (writing and syncing both) has happened
-// before the first rename, so a failed run replaces nothing.
+// and the file into place, in that order (staging.commit).
 func (w *Writer) commit() error {
-	if err := syncFile(w.tmp); err != nil {
-		return w.ioErr("sync", err)
-	}
-	if err := w.target.applyMode(w.tmp); err != nil {
-		return w.ioErr("keep mode", err)
-	}
-	var ptmp string
 	if w.o.Preview != "" && w.previewPNG != nil {
-		var err error
-		if ptmp, err = w.stagePreview(); err != nil {
+		if err := w.st.stageSide(0, w.previewPNG); err != nil {
 			return fmt.Errorf("%w: preview %s: %w", ErrIO, w.o.Preview, err)
 		}
-		if err := os.Rename(ptmp, w.preview.Path); err != nil {
-			os.Remove(ptmp)
-			return fmt.Errorf("%w: preview %s: rename: %w", ErrIO, w.o.Preview, err)
-		}
 	}
-	if err := os.Rename(w.tmp, w.target.Path); err != nil {
-		return w.ioErr("rename", err)
+	if err := w.st.commit(w.tmp, nil); err != nil {
+		return err
 	}
 	w.renamed = true
-	if w.o.Preview != "" && w.previewPNG == nil {
-		// The old preview showed the dataset just replaced.
-		if fi, err := os.Lstat(w.preview.Path); err == nil && fi.Mode().IsRegular() {
-			os.Remove(w.preview.Path)
-		}
-	}
-	// Best effort: make the renames themselves durable. The files are
-	// complete and in place either way, so a failure is not reported.
-	atomicfile.SyncDir(filepath.Dir(w.target.Path))
-	if ptmp != "" && filepath.Dir(w.preview.Path) != filepath.Dir(w.target.Path) {
-		atomicfile.SyncDir(filepath.Dir(w.preview.Path))
-	}
 	return nil
-}
-
-// stagePreview writes the encoded preview to a synced temporary file from
-// which a rename puts it in place: in the private folder when the preview
-// lives beside the dataset, else beside the preview (named so that a
-// later run's removeStale finds it if this one is killed).
-func (w *Writer) stagePreview() (string, error) {
-	var f *os.File
-	var err error
-	pdir := filepath.Dir(w.preview.Path)
-	if pdir == filepath.Dir(w.target.Path) {
-		f, err = os.OpenFile(filepath.Join(w.tmpDir, filepath.Base(w.preview.Path)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-	} else {
-		f, err = atomicfile.CreateTemp(pdir, tempPrefix(filepath.Base(w.preview.Path)), 0)
-	}
-	if err != nil {
-		return "", err
-	}
-	if err := atomicfile.Fill(f, w.previewPNG, true); err != nil {
-		return "", err
-	}
-	if err := w.preview.applyMode(f.Name()); err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
 }
 
 // SetPreview gives the Writer the preview of the dataset (see
