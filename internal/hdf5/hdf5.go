@@ -65,7 +65,7 @@ static herr_t synb_walk(unsigned n, const H5E_error2_t *e, void *data) {
 
 // synb_capture writes "<fn>: <error stack>" into eb and clears the stack. It
 // must run before any other API call, since API calls clear the stack.
-static void synb_capture(char *eb, size_t cap, const char *fn) {
+void synb_capture(char *eb, size_t cap, const char *fn) {
 	synb_ebuf b = { eb, cap, 0 };
 	size_t mark;
 	eb[0] = 0;
@@ -79,7 +79,8 @@ static void synb_capture(char *eb, size_t cap, const char *fn) {
 
 #define SYNB_FAIL(fn) do { synb_capture(eb, ebcap, fn); goto fail; } while (0)
 
-static void synb_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+// synb_capture and synb_quiet are not static: read.go's C calls them too.
+void synb_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
 static void synb_version(unsigned *maj, unsigned *min, unsigned *rel) {
 	synb_quiet();
@@ -751,6 +752,9 @@ type Dataset struct {
 	object
 	dims, chunk []uint64 // chunk is nil for contiguous datasets
 	strings     bool
+	vlen        bool // variable-length strings (else fixed, elemSize bytes)
+	typ         Type // numeric element type; see Type (read.go)
+	elemSize    int
 }
 
 // Dims returns the dataset's shape.
@@ -872,7 +876,7 @@ func (f *File) CreateStrings(path string, n, chunk uint64, level int) (*Dataset,
 	if id < 0 {
 		return nil, eb.err("create dataset", path)
 	}
-	return &Dataset{object: object{id: id, name: path}, dims: []uint64{n}, chunk: []uint64{chunk}, strings: true}, nil
+	return &Dataset{object: object{id: id, name: path}, dims: []uint64{n}, chunk: []uint64{chunk}, strings: true, vlen: true}, nil
 }
 
 // WriteStrings writes s as elements [start, start+len(s)) of a dataset made
@@ -1048,7 +1052,7 @@ func (f *File) CreateNumeric(path string, t Type, dims, chunk []uint64, level in
 	if id < 0 {
 		return nil, eb.err("create dataset", path)
 	}
-	d := &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...)}
+	d := &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...), typ: t}
 	if chunk != nil {
 		d.chunk = append([]uint64(nil), chunk...)
 	}
@@ -1098,5 +1102,5 @@ func (f *File) CreateUTF8Strings(path string, s []string) (*Dataset, error) {
 	if id < 0 {
 		return nil, eb.err("create dataset", path)
 	}
-	return &Dataset{object: object{id: id, name: path}, dims: []uint64{uint64(len(s))}, strings: true}, nil
+	return &Dataset{object: object{id: id, name: path}, dims: []uint64{uint64(len(s))}, strings: true, vlen: true}, nil
 }
