@@ -13,9 +13,10 @@ through $SYNBOLS_GPU, PATH, or the checkout this package lives in).
 
 from ._binary import find_binary
 from ._generate import generate, load
+from ._errors import GenerateError, SynbolsError
 from ._stream import Stream, StreamError, stream
 
-__all__ = ["find_binary", "generate", "load", "stream", "Stream", "StreamError",
+__all__ = ["find_binary", "generate", "load", "stream", "Stream", "StreamError", "SynbolsError", "GenerateError",
            "SynbolsIterableDataset", "SynbolsH5"]
 __version__ = "0.1.0"
 

@@ -7,6 +7,7 @@ import subprocess
 import numpy as np
 
 from ._binary import find_binary
+from ._errors import GenerateError, StderrTail
 from ._spec import option_flags, spec_args
 
 
@@ -19,10 +20,14 @@ def generate(dataset_or_spec, n, seed=42, out=None, **options):
     ``resolution="64x64"`` (or ``(64, 64)``), ``backend="cpu"``,
     ``font_dir=[...]`` (repeated), ``force=True`` (``--force``),
     ``preview=False`` (``--preview=false``). The progress bar and the
-    summary pass through to the terminal (stderr and stdout). Without
-    ``out`` the file is ``<dataset name>.h5py`` in the current folder, as the
-    command writes it. A failed run raises subprocess.CalledProcessError.
-    With ``dry_run=True`` nothing is written and None is returned.
+    summary pass through to the terminal (stderr and stdout); with
+    ``quiet=True`` there is no progress bar and the summary line the command
+    prints on stdout is dropped. Without ``out`` the file is
+    ``<dataset name>.h5py`` in the current folder, as the command writes it.
+    A failed run (a bad spec, an unknown preset, a missing spec file…)
+    raises GenerateError (a SynbolsError, RuntimeError and
+    subprocess.CalledProcessError) whose message is the command's one-line
+    error. With ``dry_run=True`` nothing is written and None is returned.
     """
     binary = find_binary()
     with spec_args(dataset_or_spec) as (flags, name):
@@ -34,7 +39,21 @@ def generate(dataset_or_spec, n, seed=42, out=None, **options):
         elif not options.get("dry_run"):
             path = name + ".h5py"
         cmd += option_flags(options)
-        subprocess.run(cmd, check=True)
+        quiet = bool(options.get("quiet"))
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.PIPE)
+        tail = StderrTail(p.stderr, echo=True)
+        try:
+            rc = p.wait()
+        except BaseException:
+            p.kill()
+            p.wait()
+            raise
+        finally:
+            tail.join()
+        if rc != 0:
+            msg = tail.last_line() or f"synbols-gpu generate exited with status {rc}"
+            raise GenerateError(msg, rc, cmd, tail.text())
     return None if path is None else os.path.abspath(path)
 
 

@@ -36,10 +36,12 @@ def spec_args(dataset_or_spec):
                         f"not {dataset_or_spec!r}")
     s = dataset_or_spec
     if _looks_like_file(s):
-        if not os.path.isfile(s):
-            raise FileNotFoundError(f"spec file {s!r} not found")
-        text = Path(s).read_text(encoding="utf-8")
-        m = _NAME.search(text)
+        # A file that is not there (or not readable) is left to the command,
+        # whose one-line error the caller raises.
+        try:
+            m = _NAME.search(Path(s).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            m = None
         yield ["--spec", os.path.abspath(s)], (m.group(1) if m else Path(s).stem)
         return
     yield ["--dataset", s], s
