@@ -90,6 +90,14 @@ type Options struct {
 	// file found there is removed at commit, since it showed the dataset
 	// being replaced.
 	Preview string
+	// Splits, for FormatNPZ and FormatWDS (which have no split
+	// datasets), is the side file WriteSplits writes and Close commits
+	// with the dataset: an npz of one (N, 3) bool array per split. The
+	// HDF5 Writer ignores it.
+	Splits string
+	// ShardSize is the number of samples per WebDataset shard; 0 means
+	// DefaultShardSize. The other formats ignore it.
+	ShardSize int
 }
 
 // targetChunkBytes is the size of x aimed at per chunk: large enough that
