@@ -171,12 +171,32 @@ def read_columns(f):
     return cols, ("typed+json" if typed and missing else "typed" if typed else "json")
 
 
+def split_indices(f, split, part):
+    """The sorted rows of ``part`` (train, valid, test) of ``split`` in an
+    open h5py file and where they came from: ``"split_index"`` (the file's
+    ``split_index/<split>/<part>``, read as is) or ``"split"`` (the rows
+    of ``split/<split>``'s column that are set: files without split_index,
+    e.g. those of the original Synbols)."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {sorted(PARTS)}, not {part!r}")
+    g = f.get("split_index")
+    if g is not None and split in g and part in g[split]:
+        return np.asarray(g[split][part][()], dtype=np.int64).reshape(-1), "split_index"
+    if "split" not in f or split not in f["split"]:
+        have = sorted(set(f["split"].keys() if "split" in f else []) | set(g.keys() if g is not None else []))
+        raise KeyError(f"{f.filename} has no split {split!r} (it has {have})")
+    s = np.asarray(f["split"][split][()]).astype(bool)
+    return np.flatnonzero(s[:, PARTS[part]]).astype(np.int64), "split"
+
+
 class SynbolsH5(tud.Dataset):
     """A map-style Dataset over a synbols-gpu (or original Synbols) file.
 
     ``split`` names a partition (``"random"``, ``"stratified_font"``, …) and
     ``part`` one of its columns (train, valid, test); ``split=None`` takes
-    every sample. Items are samples as in the module doc; ``attrs["index"]``
+    every sample; the rows come from ``split_index/<split>/<part>`` where the
+    file has it, else from ``split/<split>`` (``indices_source`` says which).
+    Items are samples as in the module doc; ``attrs["index"]``
     is the row in the file. The per-sample columns are read once at
     construction (``columns``, ``columns_source``: typed ``attr/*``
     datasets where present, else the JSON ``y``); images and masks are read
@@ -191,15 +211,9 @@ class SynbolsH5(tud.Dataset):
         with h5py.File(self.path, "r") as f:
             n = f["x"].shape[0]
             if split is None:
-                self.indices = np.arange(n, dtype=np.int64)
+                self.indices, self.indices_source = np.arange(n, dtype=np.int64), None
             else:
-                if part not in PARTS:
-                    raise ValueError(f"part must be one of {sorted(PARTS)}, not {part!r}")
-                if "split" not in f or split not in f["split"]:
-                    have = sorted(f["split"].keys()) if "split" in f else []
-                    raise KeyError(f"{self.path} has no split {split!r} (it has {have})")
-                s = np.asarray(f["split"][split]).astype(bool)
-                self.indices = np.flatnonzero(s[:, PARTS[part]]).astype(np.int64)
+                self.indices, self.indices_source = split_indices(f, split, part)
             self.columns, self.columns_source = read_columns(f)
             self.mask_mode = f.attrs.get("mask_mode", "symbols")
             if isinstance(self.mask_mode, bytes):
