@@ -193,6 +193,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdFonts(ctx, args[1:], stdout, stderr)
 	case "presets":
 		return cmdPresets(args[1:], stdout)
+	case "info":
+		return cmdInfo(args[1:], stdout)
+	case "view":
+		return cmdView(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return nil
@@ -243,6 +247,9 @@ Usage:
   synbols-gpu presets           the predefined datasets
   synbols-gpu presets show NAME a preset's resolved YAML (which --spec accepts back)
   synbols-gpu fonts list|check|show|install   the font pool (run 'synbols-gpu fonts help')
+  synbols-gpu info FILE         a dataset's samples, masks, fonts, splits and attribute statistics
+  synbols-gpu view FILE --h-axis char --v-axis font -o grid.png   a grid of samples by two attributes
+  synbols-gpu view FILE --attr scale --hist -o scale.png          a histogram of an attribute
 
 Run 'synbols-gpu generate --help' for every flag.
 
