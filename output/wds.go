@@ -37,7 +37,7 @@ type WDSWriter struct {
 	extras
 	tmp       string // the manifest's temporary
 	stem      string // <stem> of the shards' names
-	size      int   // samples per shard
+	size      int    // samples per shard
 	keyWidth  int
 	maskPNG   bool
 	shard     *os.File
