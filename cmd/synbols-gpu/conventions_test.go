@@ -27,6 +27,8 @@ func TestSubcommandConventions(t *testing.T) {
 		{[]string{"fonts", "install"}, true},
 		{[]string{"fonts"}, false},
 		{[]string{"presets"}, false},
+		{[]string{"info"}, true},
+		{[]string{"view"}, true},
 	} {
 		name := strings.Join(c.cmd, " ")
 		t.Run(name, func(t *testing.T) {
