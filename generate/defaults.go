@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
@@ -119,4 +121,34 @@ func CheckOut(out string, preview, overwrite bool) (output.Target, error) {
 func lexists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
+}
+
+// CheckOutFormat is CheckOut for a dataset of format f (output.Format):
+// for npz and wds it also checks the splits side file (SplitsPath), and
+// for wds the first shard (output.ShardName), refusing either when it
+// exists unless overwrite. A wds output must be the manifest, NAME.json.
+func CheckOutFormat(f output.Format, out string, preview, overwrite bool) (output.Target, error) {
+	if f == output.FormatWDS && !strings.HasSuffix(out, ".json") {
+		return output.Target{}, fmt.Errorf("%w: %s: a WebDataset output is its manifest, NAME.json (the shards are NAME-000000.tar, … beside it)", ErrConfig, out)
+	}
+	t, err := CheckOut(out, preview, overwrite)
+	if err != nil || overwrite || f == output.FormatH5 || f == "" {
+		return t, err
+	}
+	others := []string{SplitsPath(out)}
+	if f == output.FormatWDS {
+		others = append(others, output.ShardName(out, 0))
+	}
+	for _, p := range others {
+		if lexists(p) {
+			return t, &ExistsError{Path: p}
+		}
+	}
+	return t, nil
+}
+
+// SplitsPath is where an npz or wds dataset at out keeps its splits (the
+// HDF5 file holds them itself): <stem>_splits.npz beside it.
+func SplitsPath(out string) string {
+	return strings.TrimSuffix(out, filepath.Ext(out)) + "_splits.npz"
 }

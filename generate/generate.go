@@ -50,6 +50,16 @@ type Config struct {
 	DryRun  bool
 	Preview bool // write <out stem>_preview.png beside Out
 
+	// Format is how Out is written (output.Format): "" or output.FormatH5
+	// the HDF5 file, output.FormatNPZ one .npz archive, output.FormatWDS
+	// WebDataset tar shards with Out their manifest (NAME.json). The npz
+	// and wds datasets keep the splits in SplitsPath(Out) and have no
+	// typed columns (docs/format.md).
+	Format output.Format
+	// ShardSize is the samples per WebDataset shard (0:
+	// output.DefaultShardSize).
+	ShardSize int
+
 	// Mask, when not masks.Symbols (the zero value), overrides the
 	// spec's mask mode (spec.Spec.MaskMode): what the mask dataset holds.
 	Mask masks.Mode

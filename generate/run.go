@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"time"
 
@@ -42,8 +41,8 @@ type run struct {
 	bs, workers       int    // batch size, goroutines per stage
 	selectOverlap     string // the spec's select: {overlap: …}, "" none
 
-	preview *output.Preview // nil: none
-	wr      *output.Writer  // nil: no file
+	preview *output.Preview      // nil: none
+	wr      output.DatasetWriter // nil: no file
 
 	// Written by one stage's goroutine each, read after the channels
 	// close.
@@ -119,8 +118,14 @@ func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err er
 	if cfg.Start != 0 && cfg.Out != "" {
 		return nil, nil, fmt.Errorf("%w: start %d with a file output: a file holds the whole dataset (its splits need every sample); take a slice through Sink", ErrConfig, cfg.Start)
 	}
+	if cfg.Format, err = output.ParseFormat(string(cfg.Format)); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if cfg.ShardSize < 0 {
+		return nil, nil, fmt.Errorf("%w: shard size must be >= 0, got %d", ErrConfig, cfg.ShardSize)
+	}
 	if cfg.Out != "" {
-		if _, err := CheckOut(cfg.Out, cfg.Preview, cfg.Overwrite); err != nil {
+		if _, err := CheckOutFormat(cfg.Format, cfg.Out, cfg.Preview, cfg.Overwrite); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -217,7 +222,7 @@ func (r *run) prepare() (err error) {
 	}
 	r.planner = &engine.Planner{Fonts: cfg.Fonts, Atlas: cfg.Atlas, Images: cfg.Images}
 	r.charBook, r.fontBook = newCodebook(r.u.Chars), newCodebook(r.u.Fonts)
-	if cfg.Out != "" {
+	if cfg.Out != "" && cfg.Format == output.FormatH5 {
 		r.cols = newAttrCols(cfg.Spec, r.u, cfg.Mask, r.k)
 	}
 	if cfg.Out != "" && cfg.Preview {
@@ -245,14 +250,21 @@ func (r *run) create() error {
 	if d := imagePoolDigest(*cfg); d != "" {
 		rootAttrs[ImagePoolAttr] = d
 	}
-	var err error
-	r.wr, err = output.Create(output.Options{
+	o := output.Options{
 		Path: cfg.Out, N: cfg.N, H: r.h, W: r.w, C: r.channels, K: r.k,
 		MaskShape: l.MaskShape, SymbolMask: cfg.SymbolMasks,
-		Attrs:   rootAttrs,
-		Columns: r.cols.cols,
-		Preview: PreviewPath(cfg.Out),
-	})
+		Attrs:     rootAttrs,
+		Preview:   PreviewPath(cfg.Out),
+		ShardSize: cfg.ShardSize,
+	}
+	if r.cols != nil {
+		o.Columns = r.cols.cols
+	}
+	if cfg.Format != output.FormatH5 {
+		o.Splits = SplitsPath(cfg.Out)
+	}
+	var err error
+	r.wr, err = output.Open(cfg.Format, o)
 	return err
 }
 
@@ -355,8 +367,10 @@ func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 		}
 		if r.wr != nil {
 			f := s
-			r.cols.code(b)
-			f.Columns = b.cols
+			if r.cols != nil {
+				r.cols.code(b)
+				f.Columns = b.cols
+			}
 			if cfg.SymbolMasks {
 				f.SymbolMask = b.out.Mask
 			}
@@ -429,9 +443,12 @@ func (r *run) finishFile(res *Result) (splitsTime, commitTime time.Duration, err
 			return 0, 0, err
 		}
 	}
-	for i, book := range r.cols.books {
-		if err := r.wr.WriteValues(r.cols.named[i], book.names); err != nil {
-			return 0, 0, err
+	if r.cols != nil {
+		hw := r.wr.(*output.Writer) // the typed columns are HDF5's
+		for i, book := range r.cols.books {
+			if err := hw.WriteValues(r.cols.named[i], book.names); err != nil {
+				return 0, 0, err
+			}
 		}
 	}
 	if r.preview != nil {
@@ -446,9 +463,7 @@ func (r *run) finishFile(res *Result) (splitsTime, commitTime time.Duration, err
 		return 0, 0, err
 	}
 	commitTime = time.Since(tClose)
-	if fi, err := os.Stat(cfg.Out); err == nil {
-		res.Bytes = fi.Size()
-	}
+	res.Bytes = r.wr.Size()
 	return splitsTime, commitTime, nil
 }
 
