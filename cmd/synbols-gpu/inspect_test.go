@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,7 +74,7 @@ func expect(t *testing.T, path, h, v, hist string, bins int) expected {
 	t.Helper()
 	py := pytest.Python(t)
 	var e expected
-	if err := json.Unmarshal([]byte(pytest.Run(t, py, expectPy, path, h, v, hist, string(rune('0'+bins/10))+string(rune('0'+bins%10)))), &e); err != nil {
+	if err := json.Unmarshal([]byte(pytest.Run(t, py, expectPy, path, h, v, hist, strconv.Itoa(bins))), &e); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -227,7 +228,7 @@ func countMap(c [][2]any) map[string]float64 {
 // its count.
 func checkHist(t *testing.T, dir, file string, e expected, attr string, bins int) {
 	t.Helper()
-	code, out, errs := command(t, dir, "view", file, "--attr", attr, "--hist", "--bins", string(rune('0'+bins/10))+string(rune('0'+bins%10)), "-o", "hist.png", "--json")
+	code, out, errs := command(t, dir, "view", file, "--attr", attr, "--hist", "--bins", strconv.Itoa(bins), "-o", "hist.png", "--json")
 	if code != 0 {
 		t.Fatalf("view --hist: exit %d: %s", code, errs)
 	}

@@ -1,6 +1,8 @@
 // Package hdf5 is a deliberately tiny cgo binding to libhdf5: just what the
 // dataset writer needs to produce files that h5py (and so every existing
-// Synbols loader) reads unchanged.
+// Synbols loader) reads unchanged, and what the dataset tools (package
+// inspect) need to read them back: groups' members, datasets' shapes and
+// types, hyperslabs of numbers and strings (read.go).
 //
 // It is the only package of the module that links libhdf5, so the rest of
 // the project stays pure Go. No C type appears in its exported API.
