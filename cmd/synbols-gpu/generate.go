@@ -167,7 +167,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		specFile = fs.String("spec", "", "YAML spec file in the distribution language (instead of --dataset)")
 		n        = fs.Int("n_samples", 10000, "number of samples (also --n-samples)")
 		seed     = fs.Uint64("seed", 42, "dataset seed: sample i depends only on (spec, seed, i)")
-		out      = fs.String("out", "", "output file (default <dataset>.h5py in the current folder)")
+		out      = fs.String("out", "", "output file (default <dataset>.h5py, .npz or, for wds, the manifest <dataset>.json beside the shards <dataset>-000000.tar, … in the current folder)")
+		format   = fs.String("format", "h5", "output format: h5 (HDF5, the original's layout), npz (one numpy archive) or wds (WebDataset tar shards); see docs/format.md")
+		shards   = fs.Int("shard-size", output.DefaultShardSize, "samples per WebDataset shard (--format wds)")
 		preview  = fs.Bool("preview", true, "write <out>_preview.png, the first 100 images")
 		quiet    = fs.Bool("quiet", false, "no progress bar")
 		dryRun   = fs.Bool("dry-run", false, "sample, paint and split without writing any file (time and memory of a real run)")
@@ -225,6 +227,19 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("--fonts-from: %w", err)
 		}
 	}
+	f, err := output.ParseFormat(*format)
+	if err != nil {
+		return fmt.Errorf("%w: --format %q: want h5, npz or wds", errUsage, *format)
+	}
+	if *shards < 1 {
+		return fmt.Errorf("%w: --shard-size must be >= 1, got %d", errUsage, *shards)
+	}
+	if flagSet(fs, "shard-size") && f != output.FormatWDS {
+		return fmt.Errorf("%w: --shard-size is for --format wds", errUsage)
+	}
+	if f == output.FormatWDS && *out != "" && !strings.HasSuffix(*out, ".json") {
+		return fmt.Errorf("%w: --format wds: --out names the manifest, NAME.json (the shards are NAME-000000.tar, … beside it), got %q", errUsage, *out)
+	}
 	path := *out
 	switch {
 	case *dryRun && *out != "":
@@ -232,12 +247,12 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	case *dryRun:
 		path = ""
 	case path == "":
-		path = name + ".h5py"
+		path = name + f.Ext()
 	}
 	if path != "" {
 		// Before any work: refuse device nodes, "-", missing folders, an
 		// existing dataset without --force… (Run checks again.)
-		if _, err := generate.CheckOut(path, *preview, *force); err != nil {
+		if _, err := generate.CheckOutFormat(f, path, *preview, *force); err != nil {
 			return existsUsage(err)
 		}
 	}
@@ -275,6 +290,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun, Overwrite: *force,
 		Fonts: st.fonts, SkipFontChecks: manifest != nil || !*checks, FontCatalog: &catalog,
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
+		Format: f, ShardSize: *shards,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
 	})
 	bar.finish()
