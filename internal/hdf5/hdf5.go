@@ -817,7 +817,7 @@ func (f *File) CreateChunkedUint8(path string, dims, chunk []uint64, level int) 
 	if id < 0 {
 		return nil, eb.err("create dataset", path)
 	}
-	return &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...), chunk: append([]uint64(nil), chunk...)}, nil
+	return &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...), chunk: append([]uint64(nil), chunk...), typ: Uint8}, nil
 }
 
 // WriteChunk stores data as the chunk whose first element is at offset,
@@ -966,7 +966,7 @@ func (f *File) CreateBool(path string, dims []uint64, data []bool) (*Dataset, er
 	if id < 0 {
 		return nil, eb.err("create dataset", path)
 	}
-	return &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...)}, nil
+	return &Dataset{object: object{id: id, name: path}, dims: append([]uint64(nil), dims...), typ: Bool}, nil
 }
 
 // Type is the element type of a numeric dataset (CreateNumeric). Files
