@@ -310,14 +310,22 @@ def bench(args, device):
         torch.manual_seed(0)
         model = models.build(args.bench_backbone, (3, 32, 32), n_classes).to(device)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-        seen, t = 0, time.time()
-        for x, y in batches:
-            xb = prep(torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).to(device))
-            loss = F.cross_entropy(model(xb), torch.from_numpy(y).to(device))
+
+        def step(xb, yb):
+            loss = F.cross_entropy(model(xb), yb)
             opt.zero_grad()
             loss.backward()
             opt.step()
+
+        for _ in range(3):  # warm-up (allocations, kernels), untimed
+            step(torch.zeros(bs, 3, 32, 32, device=device), torch.zeros(bs, dtype=torch.long, device=device))
+        seen, t = 0, time.time()
+        for x, y in batches:
+            xb = prep(torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).to(device))
+            step(xb, torch.from_numpy(np.asarray(y, dtype=np.int64)).to(device))
             seen += len(x)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
         return seen, time.time() - t
 
     # the backbone alone, on images already in memory (the ceiling)
