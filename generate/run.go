@@ -475,6 +475,13 @@ func (r *run) stages(splitsTime, commitTime time.Duration) []Stage {
 		ws = r.wr.Stats()
 	}
 	be := r.cfg.Backend.Name()
+	compressName, writesName := fmt.Sprintf("compress (%d goroutines, summed)", ws.Workers), "libhdf5 writes"
+	switch r.cfg.Format {
+	case output.FormatNPZ:
+		compressName, writesName = "compress (none: stored)", "npz writes"
+	case output.FormatWDS:
+		compressName, writesName = fmt.Sprintf("encode PNG (%d goroutines, wall)", ws.Workers), "tar writes"
+	}
 	return []Stage{
 		{Name: fmt.Sprintf("sample + plan (%d goroutines)", r.workers), Busy: r.planT.busy, Wait: r.planT.wait, WaitFor: "the painter"},
 		{Name: "paint (" + be + ")", Busy: r.paintT.busy, Wait: r.paintT.wait, WaitFor: "plans or the writer"},
@@ -482,8 +489,8 @@ func (r *run) stages(splitsTime, commitTime time.Duration) []Stage {
 			Note: "after each Paint, on the painter's goroutine: " + r.cfg.Mask.String() + " masks"},
 		{Name: "copy into chunks, preview", Busy: r.writeT.busy - ws.Wait, Wait: r.writeT.wait + ws.Wait, WaitFor: "painted batches or compression",
 			Note: fmt.Sprintf("%.2f s of the wait on compression", ws.Wait.Seconds())},
-		{Name: fmt.Sprintf("compress (%d goroutines, summed)", ws.Workers), Busy: ws.Compress},
-		{Name: "libhdf5 writes", Busy: ws.HDF5},
+		{Name: compressName, Busy: ws.Compress},
+		{Name: writesName, Busy: ws.HDF5},
 		{Name: "splits (+ preview encoding)", Busy: splitsTime},
 		{Name: "close, fsync, rename", Busy: commitTime},
 	}

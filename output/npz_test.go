@@ -3,6 +3,7 @@ package output
 import (
 	"encoding/hex"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,5 +109,29 @@ func TestNPZShortAndErrors(t *testing.T) {
 	}
 	if _, err := CreateNPZ(Options{Path: filepath.Join(dir, "missing", "d.npz"), N: 1, H: 1, W: 1, C: 1, K: 1}); !errors.Is(err, ErrDir) {
 		t.Errorf("missing folder: %v", err)
+	}
+}
+
+// TestZip64Offsets: a member past 4 GiB (a sparse file: its data is never
+// written) gets zip64 sizes, and the member after it a zip64 offset,
+// which Python's zipfile reads back.
+func TestZip64Offsets(t *testing.T) {
+	py := python(t)
+	path := filepath.Join(t.TempDir(), "big.zip")
+	f, err := os.Create(path)
+	must(t, err)
+	defer f.Close()
+	z := zipStore{f: f}
+	_, _, err = z.reserve("big.npy", 5<<30)
+	must(t, err)
+	must(t, z.add("small.json", []byte(`{"a": 1}`), crc32.ChecksumIEEE([]byte(`{"a": 1}`))))
+	must(t, z.finish())
+	out := pytest.Run(t, py, `
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+print([(i.filename, i.file_size, i.header_offset > 2**32) for i in z.infolist()], z.read("small.json").decode())
+`, path)
+	if want := "[('big.npy', 5368709120, False), ('small.json', 8, True)] {\"a\": 1}\n"; out != want {
+		t.Errorf("zipfile: %q, want %q", out, want)
 	}
 }
