@@ -14,12 +14,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/synbols-gpu/synbols-gpu/alphabet"
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/generate"
-	"github.com/synbols-gpu/synbols-gpu/images"
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
@@ -161,10 +159,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintln(w)
 		listPresets(w)
 	})
+	ds := registerDataset(fs)
 	var (
 		c        common
-		dataset  = fs.String("dataset", "", "predefined dataset (see below); default \"default\" unless --spec is given")
-		specFile = fs.String("spec", "", "YAML spec file in the distribution language (instead of --dataset)")
 		n        = fs.Int("n_samples", 10000, "number of samples (also --n-samples)")
 		seed     = fs.Uint64("seed", 42, "dataset seed: sample i depends only on (spec, seed, i)")
 		out      = fs.String("out", "", "output file (default <dataset>.h5py, .npz or, for wds, the manifest <dataset>.json beside the shards <dataset>-000000.tar, … in the current folder)")
@@ -175,10 +172,6 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		dryRun   = fs.Bool("dry-run", false, "sample, paint and split without writing any file (time and memory of a real run)")
 		stats    = fs.Bool("stats", false, "print where the time went, stage by stage (busy and waiting), to stderr")
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
-		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(alphabet.Languages(), ", "))
-		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
-		checks   = fs.Bool("font-checks", true, "drop the families the font catalogue rejects (see 'synbols-gpu fonts check')")
-		imageDir = fs.String("image-dir", "", "folder of natural images (.jpg, .png, .gif, searched recursively) for image patterns (natural-patterns)")
 		symMasks = fs.Bool("symbol-masks", false, "also write every symbol's own mask as symbol_mask (N, H, W, K), whatever the spec's mask mode")
 		force    = fs.Bool("force", false, "replace an existing output file (and its preview)")
 	)
@@ -196,37 +189,11 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	// A spec file's dataset is named by its name: field (the file's name
 	// when it has none), which also names the output file.
-	sp, name, err := loadSpec(*dataset, *specFile)
+	in, err := ds.resolve(ctx, fs, stderr)
 	if err != nil {
 		return err
 	}
-	if flagSet(fs, "language") {
-		if err := sp.SetLanguage(*language); err != nil {
-			return fmt.Errorf("%w: --language: %w", errUsage, err)
-		}
-	}
-	if sp.UsesImages() && *imageDir == "" {
-		return fmt.Errorf("%w: %s draws natural images: give --image-dir DIR (a folder of .jpg, .png or .gif images)", errUsage, name)
-	}
-	// The images are loaded before fonts and backend: a bad folder is
-	// reported at once.
-	var pool *engine.ImagePool
-	if *imageDir != "" && sp.UsesImages() {
-		pool, err = images.Load(ctx, *imageDir, images.Options{Warn: func(msg string) {
-			fmt.Fprintf(stderr, "synbols-gpu: warning: --image-dir: %s\n", msg)
-		}})
-		if err != nil {
-			return fmt.Errorf("--image-dir: %w", err)
-		}
-	}
-	// Read the manifest before loading fonts and backend: a bad file is
-	// reported at once.
-	var manifest []output.FontRecord
-	if *from != "" {
-		if manifest, err = output.ReadFontManifest(*from); err != nil {
-			return fmt.Errorf("--fonts-from: %w", err)
-		}
-	}
+	sp, name, pool, manifest := in.spec, in.name, in.pool, in.manifest
 	f, err := output.ParseFormat(*format)
 	if err != nil {
 		return fmt.Errorf("%w: --format %q: want h5, npz or wds", errUsage, *format)
@@ -263,7 +230,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer st.backend.Close()
 	if manifest != nil { // exactly the earlier dataset's fonts, no new judgement
 		if st.fonts, err = generate.FontsFrom(st.fonts, manifest); err != nil {
-			return fmt.Errorf("--fonts-from %s: %w", *from, err)
+			return fmt.Errorf("--fonts-from %s: %w", *ds.from, err)
 		}
 	}
 	// The catalogue of the font checks (generate.Run applies them) is
@@ -288,7 +255,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	bar := newProgress(stderr, *n, !*quiet)
 	res, err := generate.Run(ctx, generate.Config{
 		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun, Overwrite: *force,
-		Fonts: st.fonts, SkipFontChecks: manifest != nil || !*checks, FontCatalog: &catalog,
+		Fonts: st.fonts, SkipFontChecks: manifest != nil || !*ds.checks, FontCatalog: &catalog,
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
 		Format: f, ShardSize: *shards,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,

@@ -12,16 +12,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/synbols-gpu/synbols-gpu/alphabet"
-	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/generate"
-	"github.com/synbols-gpu/synbols-gpu/images"
 	"github.com/synbols-gpu/synbols-gpu/output"
-	"github.com/synbols-gpu/synbols-gpu/spec"
 )
 
 // streamRange is how many samples one generate.Run of a stream makes: an
@@ -132,19 +127,14 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(w)
 		listPresets(w)
 	})
+	ds := registerDataset(fs)
 	var (
 		c        common
-		dataset  = fs.String("dataset", "", "predefined dataset (see below); default \"default\" unless --spec is given")
-		specFile = fs.String("spec", "", "YAML spec file in the distribution language (instead of --dataset)")
 		seed     = fs.Uint64("seed", 42, "dataset seed: sample i depends only on (spec, seed, i)")
 		start    = fs.Int("start", 0, "index of the first sample")
 		stop     = fs.Int("stop", 0, "index past the last sample (default: none, stream until the reader closes)")
 		out      = fs.String("out", "", "where to write: a FIFO, a file or device (truncated), or a path that does not exist, where a Unix socket listens for one reader (default stdout)")
 		quiet    = fs.Bool("quiet", false, "no progress and no summary on stderr")
-		language = fs.String("language", "", "alphabet language, overriding the spec's: "+strings.Join(alphabet.Languages(), ", "))
-		from     = fs.String("fonts-from", "", "re-use exactly the fonts of an earlier dataset FILE.h5py (its font manifest)")
-		checks   = fs.Bool("font-checks", true, "drop the families the font catalogue rejects (see 'synbols-gpu fonts check')")
-		imageDir = fs.String("image-dir", "", "folder of natural images (.jpg, .png, .gif, searched recursively) for image patterns (natural-patterns)")
 		symMasks = fs.Bool("symbol-masks", false, "also send every symbol's own mask (H, W, K a sample), whatever the spec's mask mode")
 	)
 	c.src.ctx = ctx
@@ -163,33 +153,11 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if bounded && *stop <= *start {
 		return fmt.Errorf("%w: --stop must be > --start (%d), got %d", errUsage, *start, *stop)
 	}
-	sp, name, err := loadSpec(*dataset, *specFile)
+	in, err := ds.resolve(ctx, fs, stderr)
 	if err != nil {
 		return err
 	}
-	if flagSet(fs, "language") {
-		if err := sp.SetLanguage(*language); err != nil {
-			return fmt.Errorf("%w: --language: %w", errUsage, err)
-		}
-	}
-	if sp.UsesImages() && *imageDir == "" {
-		return fmt.Errorf("%w: %s draws natural images: give --image-dir DIR (a folder of .jpg, .png or .gif images)", errUsage, name)
-	}
-	var pool *engine.ImagePool
-	if *imageDir != "" && sp.UsesImages() {
-		pool, err = images.Load(ctx, *imageDir, images.Options{Warn: func(msg string) {
-			fmt.Fprintf(stderr, "synbols-gpu: warning: --image-dir: %s\n", msg)
-		}})
-		if err != nil {
-			return fmt.Errorf("--image-dir: %w", err)
-		}
-	}
-	var manifest []output.FontRecord
-	if *from != "" {
-		if manifest, err = output.ReadFontManifest(*from); err != nil {
-			return fmt.Errorf("--fonts-from: %w", err)
-		}
-	}
+	sp, name, pool, manifest := in.spec, in.name, in.pool, in.manifest
 	// The destination is checked (and a socket listens) before the fonts
 	// load: a bad path costs nothing, and a reader may connect at once.
 	dst, err := prepareStreamOut(*out, stdout)
@@ -208,9 +176,9 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	switch {
 	case manifest != nil:
 		if st.fonts, err = generate.FontsFrom(st.fonts, manifest); err != nil {
-			return fmt.Errorf("--fonts-from %s: %w", *from, err)
+			return fmt.Errorf("--fonts-from %s: %w", *ds.from, err)
 		}
-	case *checks:
+	case *ds.checks:
 		catalog, err := c.src.options(io.Discard)
 		if err != nil {
 			return err
@@ -315,30 +283,6 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			name, done, secs, float64(done)/secs, float64(f.bytes)/secs/1e6)
 	}
 	return nil
-}
-
-// loadSpec resolves --dataset / --spec: a preset by name (default
-// "default"), or a spec file, named by its name: field.
-func loadSpec(dataset, specFile string) (*spec.Spec, string, error) {
-	switch {
-	case specFile != "" && dataset != "":
-		return nil, "", fmt.Errorf("%w: give --dataset or --spec, not both", errUsage)
-	case specFile != "":
-		sp, err := spec.Load(specFile)
-		if err != nil {
-			return nil, "", err
-		}
-		return sp, sp.Name(), nil
-	}
-	name := dataset
-	if name == "" {
-		name = "default"
-	}
-	sp, err := spec.Preset(name)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: --dataset: %v", errUsage, err)
-	}
-	return sp, name, nil
 }
 
 // streamOut is the stream's destination, checked (and for a socket,
