@@ -139,27 +139,48 @@ fail:
 	return -1;
 }
 
+// synb_dcreate creates dataset name of type t (which it closes, on success
+// and on failure) and shape dims: chunked with the deflate filter at level
+// when chunk is not NULL (its chunks written later), else contiguous; data,
+// when not NULL, is written whole in type t. Every synb_dcreate_* is this
+// with its own type, so datasets share one creation path (no timestamps:
+// the same bytes for the same content).
+static hid_t synb_dcreate(hid_t loc, const char *name, hid_t t, int rank, const hsize_t *dims,
+		const hsize_t *chunk, int level, const void *data, char *eb, size_t ebcap) {
+	hid_t space = -1, dcpl = -1, d = -1;
+	if ((space = H5Screate_simple(rank, dims, dims)) < 0) SYNB_FAIL("H5Screate_simple");
+	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
+	if (chunk != NULL) {
+		if (H5Pset_chunk(dcpl, rank, chunk) < 0) SYNB_FAIL("H5Pset_chunk");
+		if (H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
+	}
+	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
+	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
+	if (data != NULL && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) SYNB_FAIL("H5Dwrite");
+	H5Pclose(dcpl);
+	H5Sclose(space);
+	H5Tclose(t);
+	return d;
+fail:
+	if (d >= 0) H5Dclose(d);
+	if (dcpl >= 0) H5Pclose(dcpl);
+	if (space >= 0) H5Sclose(space);
+	H5Tclose(t);
+	return -1;
+}
+
 // synb_dcreate_u8 creates a fixed-shape chunked uint8 dataset with the
 // deflate filter in its pipeline (level is recorded in the file as h5py's
 // compression_opts).
 static hid_t synb_dcreate_u8(hid_t loc, const char *name, int rank, const hsize_t *dims,
 		const hsize_t *chunk, int level, char *eb, size_t ebcap) {
-	hid_t space = -1, dcpl = -1, d = -1;
+	hid_t t;
 	synb_quiet();
-	if ((space = H5Screate_simple(rank, dims, dims)) < 0) SYNB_FAIL("H5Screate_simple");
-	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
-	if (H5Pset_chunk(dcpl, rank, chunk) < 0) SYNB_FAIL("H5Pset_chunk");
-	if (H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
-	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
-	if ((d = H5Dcreate2(loc, name, H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
-		SYNB_FAIL("H5Dcreate2");
-	H5Pclose(dcpl);
-	H5Sclose(space);
-	return d;
-fail:
-	if (dcpl >= 0) H5Pclose(dcpl);
-	if (space >= 0) H5Sclose(space);
-	return -1;
+	if ((t = H5Tcopy(H5T_STD_U8LE)) < 0) {
+		synb_capture(eb, ebcap, "H5Tcopy");
+		return -1;
+	}
+	return synb_dcreate(loc, name, t, rank, dims, chunk, level, NULL, eb, ebcap);
 }
 
 static herr_t synb_write_chunk(hid_t d, const hsize_t *off, const void *buf, size_t n,
@@ -187,24 +208,10 @@ fail:
 
 static hid_t synb_dcreate_vlstr(hid_t loc, const char *name, hsize_t n, hsize_t chunk, int level,
 		char *eb, size_t ebcap) {
-	hid_t t = -1, space = -1, dcpl = -1, d = -1;
+	hid_t t;
 	synb_quiet();
 	if ((t = synb_vlstr(H5T_CSET_ASCII, eb, ebcap)) < 0) return -1;
-	if ((space = H5Screate_simple(1, &n, &n)) < 0) SYNB_FAIL("H5Screate_simple");
-	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
-	if (H5Pset_chunk(dcpl, 1, &chunk) < 0) SYNB_FAIL("H5Pset_chunk");
-	if (H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
-	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
-	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
-	H5Pclose(dcpl);
-	H5Sclose(space);
-	H5Tclose(t);
-	return d;
-fail:
-	if (dcpl >= 0) H5Pclose(dcpl);
-	if (space >= 0) H5Sclose(space);
-	if (t >= 0) H5Tclose(t);
-	return -1;
+	return synb_dcreate(loc, name, t, 1, &n, &chunk, level, NULL, eb, ebcap);
 }
 
 static herr_t synb_write_vlstr(hid_t d, hsize_t start, hsize_t n, const char **strs,
@@ -261,28 +268,10 @@ fail:
 // file's little-endian layout).
 static hid_t synb_dcreate_num(hid_t loc, const char *name, int code, int rank, const hsize_t *dims,
 		const hsize_t *chunk, int level, const void *data, char *eb, size_t ebcap) {
-	hid_t t = -1, space = -1, dcpl = -1, d = -1;
+	hid_t t;
 	synb_quiet();
 	if ((t = synb_numtype(code, eb, ebcap)) < 0) return -1;
-	if ((space = H5Screate_simple(rank, dims, dims)) < 0) SYNB_FAIL("H5Screate_simple");
-	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
-	if (chunk != NULL) {
-		if (H5Pset_chunk(dcpl, rank, chunk) < 0) SYNB_FAIL("H5Pset_chunk");
-		if (H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
-	}
-	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
-	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
-	if (data != NULL && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) SYNB_FAIL("H5Dwrite");
-	H5Pclose(dcpl);
-	H5Sclose(space);
-	H5Tclose(t);
-	return d;
-fail:
-	if (d >= 0) H5Dclose(d);
-	if (dcpl >= 0) H5Pclose(dcpl);
-	if (space >= 0) H5Sclose(space);
-	if (t >= 0) H5Tclose(t);
-	return -1;
+	return synb_dcreate(loc, name, t, rank, dims, chunk, level, data, eb, ebcap);
 }
 
 // synb_dcreate_utf8 creates and fills a contiguous dataset of n
@@ -290,31 +279,17 @@ fail:
 // .asstr()), n may be 0.
 static hid_t synb_dcreate_utf8(hid_t loc, const char *name, hsize_t n, const char **strs,
 		char *eb, size_t ebcap) {
-	hid_t t = -1, space = -1, dcpl = -1, d = -1;
+	hid_t t;
 	synb_quiet();
 	if ((t = synb_vlstr(H5T_CSET_UTF8, eb, ebcap)) < 0) return -1;
-	if ((space = H5Screate_simple(1, &n, &n)) < 0) SYNB_FAIL("H5Screate_simple");
-	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
-	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
-	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
-	if (n > 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, strs) < 0) SYNB_FAIL("H5Dwrite");
-	H5Pclose(dcpl);
-	H5Sclose(space);
-	H5Tclose(t);
-	return d;
-fail:
-	if (d >= 0) H5Dclose(d);
-	if (dcpl >= 0) H5Pclose(dcpl);
-	if (space >= 0) H5Sclose(space);
-	if (t >= 0) H5Tclose(t);
-	return -1;
+	return synb_dcreate(loc, name, t, 1, &n, NULL, 0, n > 0 ? (const void *)strs : NULL, eb, ebcap);
 }
 
 // synb_dcreate_bool creates and fills a contiguous dataset of the type h5py
 // uses for numpy.bool_: an enum over native int8 with FALSE=0 and TRUE=1.
 static hid_t synb_dcreate_bool(hid_t loc, const char *name, int rank, const hsize_t *dims,
 		const int8_t *data, char *eb, size_t ebcap) {
-	hid_t t = -1, space = -1, dcpl = -1, d = -1;
+	hid_t t = -1;
 	int8_t v;
 	synb_quiet();
 	if ((t = H5Tenum_create(H5T_NATIVE_INT8)) < 0) SYNB_FAIL("H5Tenum_create");
@@ -322,19 +297,8 @@ static hid_t synb_dcreate_bool(hid_t loc, const char *name, int rank, const hsiz
 	if (H5Tenum_insert(t, "FALSE", &v) < 0) SYNB_FAIL("H5Tenum_insert");
 	v = 1;
 	if (H5Tenum_insert(t, "TRUE", &v) < 0) SYNB_FAIL("H5Tenum_insert");
-	if ((space = H5Screate_simple(rank, dims, dims)) < 0) SYNB_FAIL("H5Screate_simple");
-	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
-	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
-	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
-	if (H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) SYNB_FAIL("H5Dwrite");
-	H5Pclose(dcpl);
-	H5Sclose(space);
-	H5Tclose(t);
-	return d;
+	return synb_dcreate(loc, name, t, rank, dims, NULL, 0, data, eb, ebcap);
 fail:
-	if (d >= 0) H5Dclose(d);
-	if (dcpl >= 0) H5Pclose(dcpl);
-	if (space >= 0) H5Sclose(space);
 	if (t >= 0) H5Tclose(t);
 	return -1;
 }

@@ -379,55 +379,37 @@ func (d *Dataset) read(op string, code int, start, count []uint64, total uint64,
 // a uint8 dataset's bytes, or a bool's 0 and 1. libhdf5 converts other
 // integer types, failing on values out of range.
 func (d *Dataset) ReadUint8(start, count []uint64) ([]byte, error) {
-	total, hs, hc, err := d.slab("ReadUint8", start, count)
-	if err != nil {
-		return nil, err
-	}
-	if d.strings || d.IsFloat() {
-		return nil, fmt.Errorf("%w: %s: ReadUint8 of a non-integer dataset", ErrInvalid, d.name)
-	}
-	out := make([]byte, total)
-	var p unsafe.Pointer
-	if total > 0 {
-		p = unsafe.Pointer(&out[0])
-	}
-	return out, d.read("ReadUint8", 1, start, count, total, p, hs, hc)
+	return readSlab[byte](d, "ReadUint8", 1, !d.strings && !d.IsFloat(), "non-integer", start, count)
 }
 
 // ReadInt32 reads the hyperslab as int32 (row-major), converted by
 // libhdf5 from any integer type.
 func (d *Dataset) ReadInt32(start, count []uint64) ([]int32, error) {
-	total, hs, hc, err := d.slab("ReadInt32", start, count)
-	if err != nil {
-		return nil, err
-	}
-	if !d.IsInteger() {
-		return nil, fmt.Errorf("%w: %s: ReadInt32 of a non-integer dataset", ErrInvalid, d.name)
-	}
-	out := make([]int32, total)
-	var p unsafe.Pointer
-	if total > 0 {
-		p = unsafe.Pointer(&out[0])
-	}
-	return out, d.read("ReadInt32", 2, start, count, total, p, hs, hc)
+	return readSlab[int32](d, "ReadInt32", 2, d.IsInteger(), "non-integer", start, count)
 }
 
 // ReadFloat64 reads the hyperslab as float64 (row-major), converted by
 // libhdf5 from any integer or float type (bools are read with ReadUint8).
 func (d *Dataset) ReadFloat64(start, count []uint64) ([]float64, error) {
-	total, hs, hc, err := d.slab("ReadFloat64", start, count)
+	return readSlab[float64](d, "ReadFloat64", 3, d.IsInteger() || d.IsFloat(), "non-numeric", start, count)
+}
+
+// readSlab is the three typed reads: code is synb_dread's memory type, ok
+// whether the dataset's type converts to T (kind names what it is not).
+func readSlab[T byte | int32 | float64](d *Dataset, op string, code int, ok bool, kind string, start, count []uint64) ([]T, error) {
+	total, hs, hc, err := d.slab(op, start, count)
 	if err != nil {
 		return nil, err
 	}
-	if !d.IsInteger() && !d.IsFloat() {
-		return nil, fmt.Errorf("%w: %s: ReadFloat64 of a non-numeric dataset", ErrInvalid, d.name)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s: %s of a %s dataset", ErrInvalid, d.name, op, kind)
 	}
-	out := make([]float64, total)
+	out := make([]T, total)
 	var p unsafe.Pointer
 	if total > 0 {
 		p = unsafe.Pointer(&out[0])
 	}
-	return out, d.read("ReadFloat64", 3, start, count, total, p, hs, hc)
+	return out, d.read(op, code, start, count, total, p, hs, hc)
 }
 
 // ReadStrings reads elements [start, start+n) of a one-dimensional string
