@@ -119,6 +119,44 @@ type extras struct {
 	splitsZ    zipStore
 	splitMeta  []splitMeta
 	splitNames map[string]bool
+
+	written int   // samples written
+	closed  bool  // Close or Abort was called
+	err     error // sticky failure
+}
+
+// ioErr records the first I/O failure (sticky: every later call returns
+// it) and returns it.
+func (e *extras) ioErr(what string, err error) error {
+	if e.err == nil {
+		e.err = fmt.Errorf("%w: %s: %s: %w", ErrIO, e.o.Path, what, err)
+	}
+	return e.err
+}
+
+// startWrite is the npz and wds writers' check of a batch: not closed,
+// no earlier failure, a well-formed batch; it returns the batch's records
+// in ASCII.
+func (e *extras) startWrite(s Samples) ([][]byte, error) {
+	if e.closed {
+		return nil, fmt.Errorf("%w: Write to %s", ErrClosed, e.o.Path)
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	return checkSamples(e.o, e.written, s)
+}
+
+// completed is what Close checks once it has marked the writer closed:
+// no earlier failure, and all N samples written.
+func (e *extras) completed() error {
+	if e.err != nil {
+		return e.err
+	}
+	if e.written < e.o.N {
+		return fmt.Errorf("%w: %s: %d of N=%d samples written", ErrCount, e.o.Path, e.written, e.o.N)
+	}
+	return nil
 }
 
 type splitMeta struct {

@@ -35,10 +35,7 @@ type NPZWriter struct {
 	yTmp    *os.File
 	yBuf    *bufio.Writer
 	yWidth  int
-	written int
-	closed  bool
 	size    int64
-	err     error // sticky failure
 	writeNS int64
 }
 
@@ -106,13 +103,6 @@ func CreateNPZ(o Options) (*NPZWriter, error) {
 	return w, nil
 }
 
-func (w *NPZWriter) ioErr(what string, err error) error {
-	if w.err == nil {
-		w.err = fmt.Errorf("%w: %s: %s: %w", ErrIO, w.o.Path, what, err)
-	}
-	return w.err
-}
-
 // checkSamples checks a batch for a writer of options o that has written
 // samples, and returns its records in ASCII (as the HDF5 y stores them).
 func checkSamples(o Options, written int, s Samples) ([][]byte, error) {
@@ -167,13 +157,7 @@ func prod(shape []int) int {
 // WriteSamples appends the next samples (as Writer.WriteSamples; no
 // columns). A rejected call writes nothing.
 func (w *NPZWriter) WriteSamples(s Samples) error {
-	if w.closed {
-		return fmt.Errorf("%w: Write to %s", ErrClosed, w.o.Path)
-	}
-	if w.err != nil {
-		return w.err
-	}
-	recs, err := checkSamples(w.o, w.written, s)
+	recs, err := w.startWrite(s)
 	if err != nil {
 		return err
 	}
@@ -242,11 +226,8 @@ func (w *NPZWriter) Close() error {
 	}
 	w.closed = true
 	defer w.cleanup()
-	if w.err != nil {
-		return w.err
-	}
-	if w.written < w.o.N {
-		return fmt.Errorf("%w: %s: %d of N=%d samples written", ErrCount, w.o.Path, w.written, w.o.N)
+	if err := w.completed(); err != nil {
+		return err
 	}
 	t0 := time.Now()
 	defer func() { w.writeNS += int64(time.Since(t0)) }()

@@ -45,10 +45,7 @@ type WDSWriter struct {
 	tw        *tar.Writer
 	shards    []string // names of the shards, complete or being written
 	inShard   int
-	written   int
-	closed    bool
 	committed int64
-	err       error
 	writeNS   int64
 	encodeNS  int64
 	workers   int
@@ -91,13 +88,6 @@ func CreateWDS(o Options) (*WDSWriter, error) {
 // named manifest: <stem>-%06d.tar.
 func ShardName(manifest string, i int) string {
 	return fmt.Sprintf("%s-%06d.tar", strings.TrimSuffix(manifest, ".json"), i)
-}
-
-func (w *WDSWriter) ioErr(what string, err error) error {
-	if w.err == nil {
-		w.err = fmt.Errorf("%w: %s: %s: %w", ErrIO, w.o.Path, what, err)
-	}
-	return w.err
 }
 
 // encodePNG encodes h×w pixels of c (1 or 3) channels.
@@ -145,13 +135,7 @@ type member struct {
 // columns): the images are encoded on several goroutines, then written
 // to the shard in order. A rejected call writes nothing.
 func (w *WDSWriter) WriteSamples(s Samples) error {
-	if w.closed {
-		return fmt.Errorf("%w: Write to %s", ErrClosed, w.o.Path)
-	}
-	if w.err != nil {
-		return w.err
-	}
-	recs, err := checkSamples(w.o, w.written, s)
+	recs, err := w.startWrite(s)
 	if err != nil {
 		return err
 	}
@@ -275,11 +259,8 @@ func (w *WDSWriter) Close() error {
 	}
 	w.closed = true
 	defer w.cleanup()
-	if w.err != nil {
-		return w.err
-	}
-	if w.written < w.o.N {
-		return fmt.Errorf("%w: %s: %d of N=%d samples written", ErrCount, w.o.Path, w.written, w.o.N)
+	if err := w.completed(); err != nil {
+		return err
 	}
 	if err := w.endShard(); err != nil {
 		return err
