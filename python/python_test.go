@@ -4,22 +4,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
 )
-
-// goTool is the go command that runs this test.
-func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return "go"
-}
 
 // TestPython builds synbols-gpu and runs the Python package's unittest
 // suite (python/tests) with SYNBOLS_GPU set to it and PYTHONPATH=python.
@@ -27,24 +16,15 @@ func goTool() string {
 // (the torch cases alone for torch), and fails under CI (CI set).
 func TestPython(t *testing.T) {
 	python := pytest.Python(t)
-	if exec.Command(python, "-c", "import torch").Run() != nil {
-		msg := "python3 has no torch (Debian: apt-get install python3-torch): the torch cases are skipped"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Log(msg)
+	if !pytest.Has(t, python, "torch", "python3-torch") {
+		t.Log("the torch cases are skipped")
 	}
 	here, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "synbols-gpu")
-	build := exec.Command(goTool(), "build", "-o", bin, "./cmd/synbols-gpu")
-	build.Dir = filepath.Dir(here)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/synbols-gpu: %v\n%s", err, out)
-	}
+	bin := pytest.BuildCLI(t, dir)
 	tmp := filepath.Join(dir, "tmp")
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		t.Fatal(err)

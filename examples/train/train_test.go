@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,15 +11,6 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
 )
-
-func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return "go"
-}
 
 // smallRun is the harness's small CPU run (README.md, "A small CPU run"):
 // 6,000 samples of default-bw, the i.i.d. partition (the file's
@@ -48,12 +38,8 @@ func TestSmallRun(t *testing.T) {
 	}
 	python := pytest.Python(t)
 	for _, m := range []struct{ mod, pkg string }{{"torch", "python3-torch"}, {"matplotlib", "python3-matplotlib"}} {
-		if exec.Command(python, "-c", "import "+m.mod).Run() != nil {
-			msg := "python3 has no " + m.mod + " (Debian: apt-get install " + m.pkg + ")"
-			if os.Getenv("CI") != "" {
-				t.Fatal(msg)
-			}
-			t.Skip(msg)
+		if !pytest.Has(t, python, m.mod, m.pkg) {
+			t.Skip("the harness needs " + m.mod)
 		}
 	}
 	here, err := os.Getwd()
@@ -62,12 +48,7 @@ func TestSmallRun(t *testing.T) {
 	}
 	root := filepath.Dir(filepath.Dir(here))
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "synbols-gpu")
-	build := exec.Command(goTool(), "build", "-o", bin, "./cmd/synbols-gpu")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/synbols-gpu: %v\n%s", err, out)
-	}
+	bin := pytest.BuildCLI(t, dir)
 	out := filepath.Join(dir, "out")
 	args := append([]string{filepath.Join(here, "train.py")}, smallRun...)
 	args = append(args, "--data-dir", filepath.Join(dir, "data"), "--out-dir", out)
