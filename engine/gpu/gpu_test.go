@@ -443,8 +443,13 @@ func TestNewAtlas(t *testing.T) {
 // BenchmarkPaintDefault32 paints 4,096 planned default 32×32 samples per
 // iteration and reports images/s (painted and read back to host memory).
 func BenchmarkPaintDefault32(b *testing.B) {
+	benchPaint(b, plan(b, "default", 32, 4096, 1))
+}
+
+// benchPaint paints batch once to warm up, then per iteration, and reports
+// images/s (painted and read back to host memory).
+func benchPaint(b *testing.B, batch *engine.Batch) {
 	g := backend(b)
-	batch := plan(b, "default", 32, 4096, 1)
 	out := newOutput(batch)
 	if err := g.Paint(batch, out); err != nil {
 		b.Fatal(err)
@@ -634,20 +639,7 @@ func TestParityCrowded(t *testing.T) {
 // BenchmarkPaintCrowded128 paints 64 crowded 128×128 images (planCrowded)
 // per iteration and reports images/s.
 func BenchmarkPaintCrowded128(b *testing.B) {
-	g := backend(b)
-	batch := planCrowded(b, 64, 1)
-	out := newOutput(batch)
-	if err := g.Paint(batch, out); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		if err := g.Paint(batch, out); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N*len(batch.Images))/b.Elapsed().Seconds(), "images/s")
-	b.ReportMetric(0, "ns/op")
+	benchPaint(b, planCrowded(b, 64, 1))
 }
 
 // testPool is a synthetic image pool: images of several sizes (one
