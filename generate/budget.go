@@ -31,9 +31,18 @@ const perSampleColumnBytes = 4 + 4 + 4 + 3
 // being painted, one queued, one being copied into the writer.
 const pipelineBatches = 3
 
-// DefaultBatchSize is the batch size when none is asked for
-// (Config.BatchSize ≤ 0), lowered where the memory budget requires.
+// DefaultBatchSize is the most samples a batch holds when none is asked
+// for (Config.BatchSize ≤ 0): fewer where a batch would hold more than
+// DefaultBatchBytes, or where the memory budget requires.
 const DefaultBatchSize = 4096
+
+// DefaultBatchBytes bounds what one chosen batch holds (sampleBytes per
+// sample), so that memory is set by bytes in flight, not by a sample
+// count: 4,096 scenes of 128×128 with 49 mask channels would hold 3.4 GB
+// a batch, 10 GB in flight. 64 MiB keeps a 32×32 batch at the full 4,096
+// samples (5.5 KB each) and a 128×128 RGB one at about 1,300, still
+// thousands of pixels per painter goroutine and whole GPU waves.
+const DefaultBatchBytes = 64 << 20
 
 // recordBytes is a generous size of one attribute record of one symbol
 // with its slice header, for the in-flight estimate; symbolRecordBytes
@@ -146,7 +155,7 @@ func freeBytes(dir string) float64 {
 func planResources(n, asked, w, h, c, k int, ml maskLayout, budget float64, out string) (int, error) {
 	bs := asked
 	if bs <= 0 {
-		bs = DefaultBatchSize
+		bs = int(min(DefaultBatchSize, max(1, DefaultBatchBytes/sampleBytes(w, h, c, k, ml))))
 	}
 	bs = min(bs, n)
 	inFlight, columns := footprint(n, bs, w, h, c, k, ml)

@@ -49,3 +49,33 @@ func TestBudgetCountsMasks(t *testing.T) {
 		t.Errorf("asked batch of 100 in flatten mode: %v, want ErrResources", err)
 	}
 }
+
+// TestBatchByBytes: without an asked batch size, a batch holds at most
+// DefaultBatchBytes (and at most DefaultBatchSize samples), whatever the
+// budget: the default 32×32 batch keeps its 4,096 samples, a 128×128
+// scene with 49 mask channels gets a batch of under 100 samples.
+func TestBatchByBytes(t *testing.T) {
+	const budget = 1 << 40
+	for _, tc := range []struct {
+		w, h, c, k int
+		ml         maskLayout
+		lo, hi     int
+	}{
+		{32, 32, 3, 1, maskLayout{mode: masks.Symbols}, DefaultBatchSize, DefaultBatchSize},
+		{128, 128, 3, 1, maskLayout{mode: masks.Symbols}, 900, 1100},
+		{128, 128, 3, 49, maskLayout{mode: masks.Flatten}, 60, 100},
+	} {
+		bs, err := planResources(1_000_000, 0, tc.w, tc.h, tc.c, tc.k, tc.ml, budget, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := float64(bs) * sampleBytes(tc.w, tc.h, tc.c, tc.k, tc.ml)
+		if bs < tc.lo || bs > tc.hi || (bs < DefaultBatchSize && held > DefaultBatchBytes) {
+			t.Errorf("%dx%d k=%d: batch %d (%.0f MiB), want %d..%d and at most %d MiB", tc.w, tc.h, tc.k, bs, held/(1<<20), tc.lo, tc.hi, DefaultBatchBytes>>20)
+		}
+		// An asked batch is taken as asked.
+		if bs, err := planResources(1_000_000, 5000, tc.w, tc.h, tc.c, tc.k, tc.ml, budget, ""); err != nil || bs != 5000 {
+			t.Errorf("asked 5000: %d, %v", bs, err)
+		}
+	}
+}

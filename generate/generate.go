@@ -59,6 +59,13 @@ type Config struct {
 	// ShardSize is the samples per WebDataset shard (0:
 	// output.DefaultShardSize).
 	ShardSize int
+	// Level is the deflate level of the HDF5 datasets (output.Options):
+	// 0 the default (1, fastest), 1–9, or output.NoCompression. The npz
+	// and wds formats ignore it (stored members; PNG images).
+	Level int
+	// ChunkSamples is the samples per HDF5 chunk of x and the masks: 0
+	// chooses about 32 KiB of x (docs/format.md, "Chunks").
+	ChunkSamples int
 
 	// Mask, when not masks.Symbols (the zero value), overrides the
 	// spec's mask mode (spec.Spec.MaskMode): what the mask dataset holds.

@@ -124,6 +124,12 @@ func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err er
 	if cfg.ShardSize < 0 {
 		return nil, nil, fmt.Errorf("%w: shard size must be >= 0, got %d", ErrConfig, cfg.ShardSize)
 	}
+	if (cfg.Level < 0 || cfg.Level > 9) && cfg.Level != output.NoCompression {
+		return nil, nil, fmt.Errorf("%w: deflate level %d, want 1..9, 0 (the default, 1) or output.NoCompression", ErrConfig, cfg.Level)
+	}
+	if cfg.ChunkSamples < 0 {
+		return nil, nil, fmt.Errorf("%w: chunk samples must be >= 0, got %d", ErrConfig, cfg.ChunkSamples)
+	}
 	if cfg.Out != "" {
 		if _, err := CheckOutFormat(cfg.Format, cfg.Out, cfg.Preview, cfg.Overwrite); err != nil {
 			return nil, nil, err
@@ -256,6 +262,7 @@ func (r *run) create() error {
 		Attrs:     rootAttrs,
 		Preview:   PreviewPath(cfg.Out),
 		ShardSize: cfg.ShardSize,
+		Level:     cfg.Level, ChunkSamples: cfg.ChunkSamples,
 	}
 	if r.cols != nil {
 		o.Columns = r.cols.cols

@@ -218,13 +218,17 @@ func (w *Writer) writeRows(d *hdf5.Dataset, name string, start int, raw []byte, 
 			buf = append(make([]byte, 0, chunkRows*rowBytes), buf...)
 			buf = buf[:chunkRows*rowBytes]
 		}
-		var err error
-		if w.zbuf.b, err = deflateInto(&w.zw, w.zbuf.b[:0], buf, w.o.Level); err != nil {
-			return w.ioErr("compress "+name, err)
+		chunk := buf
+		if w.o.Level != NoCompression {
+			var err error
+			if w.zbuf.b, err = deflateInto(&w.zw, w.zbuf.b[:0], buf, w.o.Level); err != nil {
+				return w.ioErr("compress "+name, err)
+			}
+			chunk = w.zbuf.b
 		}
 		origin := make([]uint64, rank)
 		origin[0] = uint64(start + off/rowBytes)
-		if err := d.WriteChunk(origin, w.zbuf.b); err != nil {
+		if err := d.WriteChunk(origin, chunk); err != nil {
 			return w.ioErr("write "+name, err)
 		}
 	}

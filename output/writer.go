@@ -71,9 +71,12 @@ type Options struct {
 	// of symbols that others cover.
 	SymbolMask bool
 	// ChunkSamples is the number of samples per chunk of x and mask; 0
-	// chooses about 256 KiB of x per chunk (at least 1 sample, at most N).
+	// chooses about 32 KiB of x per chunk (at least 1 sample, at most N;
+	// see targetChunkBytes).
 	ChunkSamples int
-	// Level is the deflate level, 1 (fastest, the default when 0) to 9.
+	// Level is the deflate level, 1 (fastest, the default when 0) to 9,
+	// or NoCompression: chunks stored as they are (a fast disk, or data
+	// that does not deflate; the file is then about 1.5–3× larger).
 	Level int
 	// Workers is the number of compression goroutines; 0 means
 	// runtime.NumCPU().
@@ -100,11 +103,27 @@ type Options struct {
 	ShardSize int
 }
 
-// targetChunkBytes is the size of x aimed at per chunk: large enough that
-// per-chunk overheads (one libhdf5 call, a B-tree entry, zlib headers)
-// vanish, small enough that a loader reading a few samples decompresses
-// little and that many chunks are in flight across the workers.
-const targetChunkBytes = 256 << 10
+// NoCompression as Options.Level stores every dataset without the deflate
+// filter.
+const NoCompression = hdf5.NoFilter
+
+// targetChunkBytes is the size of x aimed at per chunk. Loaders that
+// shuffle read single samples or random minibatches, and each sample read
+// decompresses its whole chunk: with 256 KiB chunks (85 samples at 32×32)
+// a random row costs 85 rows' work. bench/chunks.py measured h5py random
+// reads 5–12× faster at 32 KiB (10 samples at 32×32, 1 at 128×128) while
+// sequential and whole-dataset reads stay within noise of the large
+// chunks; below a few KiB per chunk, whole reads slow down (per-chunk
+// overhead) and masks deflate worse. docs/format.md, "Chunks", has the
+// figures.
+const targetChunkBytes = 32 << 10
+
+// inFlightBytes is the raw chunk bytes the Writer aims to keep in flight
+// when chunks are small, bounded by maxInFlightChunks chunks.
+const (
+	inFlightBytes     = 8 << 20
+	maxInFlightChunks = 1024
+)
 
 // minYChunk is the least number of records per chunk of y. Each element of
 // y is a 16-byte reference into the global heap; tiny chunks would make
@@ -131,8 +150,8 @@ func (o Options) normalize() (Options, error) {
 	if o.Level == 0 {
 		o.Level = 1
 	}
-	if o.Level < 1 || o.Level > 9 {
-		return bad("%s: deflate Level %d, want 1..9 (0 = 1)", o.Path, o.Level)
+	if (o.Level < 1 || o.Level > 9) && o.Level != NoCompression {
+		return bad("%s: deflate Level %d, want 1..9 (0 = 1) or NoCompression", o.Path, o.Level)
 	}
 	if o.Workers == 0 {
 		o.Workers = runtime.NumCPU()
@@ -330,7 +349,15 @@ func Create(o Options) (*Writer, error) {
 		return nil, err
 	}
 
-	inFlight := 2*o.Workers + 2
+	// Chunks in flight: enough for every compressor to have one while
+	// the caller fills the next, and, for small chunks, about
+	// inFlightBytes, so that the hand-offs are not a ping-pong between
+	// Write and the compressors, chunk by chunk.
+	chunkBytes := 0
+	for _, a := range arrays {
+		chunkBytes += o.ChunkSamples * a.sample
+	}
+	inFlight := max(2*o.Workers+2, min(maxInFlightChunks, inFlightBytes/max(1, chunkBytes)))
 	w.jobs = make(chan *job, inFlight)
 	w.order = make(chan task, inFlight+16)
 	w.free = make(chan *job, inFlight)
@@ -439,6 +466,12 @@ func (w *Writer) compressor() {
 		if !w.aborting.Load() {
 			t0 := time.Now()
 			for i := range j.raw {
+				if w.o.Level == NoCompression {
+					// Written as filled: the job's raw buffer is the
+					// chunk (reused only after the owner wrote it).
+					j.comp[i] = j.raw[i]
+					continue
+				}
 				if j.comp[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
 					break
 				}

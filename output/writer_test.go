@@ -211,10 +211,13 @@ func TestWriterH5py(t *testing.T) {
 	}
 }
 
+// TestChunkDefault: about 32 KiB of x per chunk (targetChunkBytes), at
+// least one sample, at most N.
 func TestChunkDefault(t *testing.T) {
 	for _, tc := range []struct{ n, h, w, c, want int }{
-		{1000, 32, 32, 3, 85},
-		{1000, 128, 128, 3, 5},
+		{1000, 32, 32, 3, 10},
+		{1000, 64, 64, 1, 8},
+		{1000, 128, 128, 3, 1},
 		{1000, 1024, 1024, 3, 1},
 		{10, 8, 8, 1, 10},
 	} {
@@ -531,10 +534,13 @@ func TestPreview(t *testing.T) {
 	assertOnly(t, dir, "p.png")
 }
 
-// BenchmarkWriter measures the Writer on 32×32×3 images with a 1-channel
-// mask, in batches of 4096 like the generator's. The images are smooth
+// BenchmarkWriter measures the Writer alone on 32×32×3 images with a
+// 1-channel mask, in batches of 4096 like the generator's, at each
+// compression setting (level none, 1, 6, 9). The images are smooth
 // gradients with noise and the masks mostly zero, which compress about as
 // rendered Synbols do; MB/s counts x and mask bytes.
+//
+//	go test -run '^$' -bench Writer ./output
 func BenchmarkWriter(b *testing.B) {
 	const n, h, w, c, k, batch = 16384, 32, 32, 3, 1, 4096
 	x := make([]byte, n*h*w*c)
@@ -557,27 +563,32 @@ func BenchmarkWriter(b *testing.B) {
 	for i := range y {
 		y[i] = fmt.Appendf(nil, `{"resolution": [32, 32], "pixel_noise_scale": 0.01, "seed": %d, "char": "a", "font": "DejaVu Sans", "is_bold": "True", "scale": 0.7594125197014407, "translation": [-0.8613594457025092, 0.3925571371045581]}`, i)
 	}
-	dir := b.TempDir()
-	b.SetBytes(int64(len(x) + len(mask)))
-	b.ResetTimer()
-	for range b.N {
-		wr, err := Create(Options{Path: filepath.Join(dir, "bench.h5py"), N: n, H: h, W: w, C: c, K: k})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := 0; i < n; i += batch {
-			if err := wr.Write(x[i*h*w*c:(i+batch)*h*w*c], mask[i*h*w*k:(i+batch)*h*w*k], y[i:i+batch]); err != nil {
-				b.Fatal(err)
+	for _, level := range []struct {
+		name         string
+		level, chunk int
+	}{{"none", NoCompression, 0}, {"gzip1", 1, 0}, {"gzip6", 6, 0}, {"gzip9", 9, 0}, {"gzip1-chunk1", 1, 1}, {"gzip1-chunk85", 1, 85}} {
+		b.Run(level.name, func(b *testing.B) {
+			dir := b.TempDir()
+			b.SetBytes(int64(len(x) + len(mask)))
+			for b.Loop() {
+				wr, err := Create(Options{Path: filepath.Join(dir, "bench.h5py"), N: n, H: h, W: w, C: c, K: k, Level: level.level, ChunkSamples: level.chunk})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := 0; i < n; i += batch {
+					if err := wr.Write(x[i*h*w*c:(i+batch)*h*w*c], mask[i*h*w*k:(i+batch)*h*w*k], y[i:i+batch]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := wr.Close(); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-		if err := wr.Close(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	if fi, err := os.Stat(filepath.Join(dir, "bench.h5py")); err == nil {
-		b.ReportMetric(float64(fi.Size())/float64(len(x)+len(mask)), "ratio")
-		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "samples/s")
+			if fi, err := os.Stat(filepath.Join(dir, "bench.h5py")); err == nil {
+				b.ReportMetric(float64(fi.Size())/float64(len(x)+len(mask)), "ratio")
+				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "samples/s")
+			}
+		})
 	}
 }
 

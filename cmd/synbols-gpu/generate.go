@@ -53,7 +53,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	c.src.register(fs)
 	fs.StringVar(&c.cacheDir, "cache-dir", atlas.DefaultCacheDir(), "glyph atlas cache folder (\"\" = none)")
 	fs.StringVar(&c.backend, "backend", envOr(backends.EnvVar, "auto"), "painting backend: auto, cpu or gpu (env "+backends.EnvVar+")")
-	fs.IntVar(&c.batch, "batch", 0, fmt.Sprintf("samples per painted batch (default %d, fewer where half the available memory cannot hold the batches in flight)", generate.DefaultBatchSize))
+	fs.IntVar(&c.batch, "batch", 0, fmt.Sprintf("samples per painted batch (default %d, fewer where a batch would hold more than %d MiB or half the available memory cannot hold the batches in flight)", generate.DefaultBatchSize, generate.DefaultBatchBytes>>20))
 }
 
 func envOr(key, def string) string {
@@ -168,12 +168,15 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		format   = fs.String("format", "h5", "output format: h5 (HDF5, the original's layout), npz (one numpy archive) or wds (WebDataset tar shards); see docs/format.md")
 		shards   = fs.Int("shard-size", output.DefaultShardSize, "samples per WebDataset shard (--format wds)")
 		preview  = fs.Bool("preview", true, "write <out>_preview.png, the first 100 images")
-		quiet    = fs.Bool("quiet", false, "no progress bar")
+		quiet    = fs.Bool("quiet", false, "no progress bar or progress lines")
+		every    = fs.Duration("progress-every", defaultProgressEvery, "where stderr is no terminal (a batch log), print a progress line this often (0 = never)")
 		dryRun   = fs.Bool("dry-run", false, "sample, paint and split without writing any file (time and memory of a real run)")
 		stats    = fs.Bool("stats", false, "print where the time went, stage by stage (busy and waiting), to stderr")
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 		symMasks = fs.Bool("symbol-masks", false, "also write every symbol's own mask as symbol_mask (N, H, W, K), whatever the spec's mask mode")
 		force    = fs.Bool("force", false, "replace an existing output file (and its preview)")
+		compress = fs.String("compression", "gzip:1", "HDF5 datasets: gzip[:LEVEL] (deflate, LEVEL 1 fastest … 9 smallest; gzip = gzip:1) or none")
+		chunk    = fs.Int("chunk-samples", 0, "samples per HDF5 chunk of x and mask (default: about 32 KiB of x; see docs/format.md, Chunks)")
 	)
 	fs.IntVar(n, "n-samples", 10000, "")
 	c.src.ctx = ctx
@@ -200,6 +203,21 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *shards < 1 {
 		return fmt.Errorf("%w: --shard-size must be >= 1, got %d", errUsage, *shards)
+	}
+	if *every < 0 {
+		return fmt.Errorf("%w: --progress-every must be >= 0, got %v", errUsage, *every)
+	}
+	level, err := parseCompression(*compress)
+	if err != nil {
+		return err
+	}
+	if *chunk < 0 {
+		return fmt.Errorf("%w: --chunk-samples must be >= 0, got %d", errUsage, *chunk)
+	}
+	for _, name := range []string{"compression", "chunk-samples"} {
+		if flagSet(fs, name) && f != output.FormatH5 {
+			return fmt.Errorf("%w: --%s is for --format h5 (npz members are stored, wds images are PNG)", errUsage, name)
+		}
 	}
 	if flagSet(fs, "shard-size") && f != output.FormatWDS {
 		return fmt.Errorf("%w: --shard-size is for --format wds", errUsage)
@@ -252,12 +270,12 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		defer pprof.StopCPUProfile()
 	}
-	bar := newProgress(stderr, *n, !*quiet)
+	bar := newProgress(stderr, *n, !*quiet, *every)
 	res, err := generate.Run(ctx, generate.Config{
 		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun, Overwrite: *force,
 		Fonts: st.fonts, SkipFontChecks: manifest != nil || !*ds.checks, FontCatalog: &catalog,
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
-		Format: f, ShardSize: *shards,
+		Format: f, ShardSize: *shards, Level: level, ChunkSamples: *chunk,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
 	})
 	bar.finish()
@@ -278,6 +296,22 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		printStages(stderr, res.Stages, res.Elapsed)
 	}
 	return nil
+}
+
+// parseCompression reads --compression: gzip, gzip:LEVEL (1–9) or none,
+// as generate.Config.Level.
+func parseCompression(s string) (int, error) {
+	if s == "none" {
+		return output.NoCompression, nil
+	}
+	name, lv, hasLevel := strings.Cut(s, ":")
+	if name == "gzip" && !hasLevel {
+		return 1, nil
+	}
+	if name == "gzip" && len(lv) == 1 && lv[0] >= '1' && lv[0] <= '9' {
+		return int(lv[0] - '0'), nil
+	}
+	return 0, fmt.Errorf("%w: --compression %q: want gzip, gzip:LEVEL with LEVEL 1 (fastest) to 9 (smallest), or none", errUsage, s)
 }
 
 // existsUsage words generate.ErrExists for the command line: a usage
@@ -303,37 +337,67 @@ func humanBytes(n int64) string {
 	}
 }
 
-// progress draws a one-line bar with rate and ETA on a terminal.
+// progress reports a run's progress on stderr: on a terminal a one-line
+// bar redrawn in place, with rate and ETA; elsewhere (a batch job's log, a
+// pipe) a plain line every `every`, so that a scheduler's log shows the
+// run advancing (a bar's carriage returns would pile up into one line
+// printed at the end).
 type progress struct {
 	w     io.Writer
 	total int
-	on    bool
+	on    bool          // a terminal: the bar
+	every time.Duration // not a terminal: a line this often (0: none)
 	start time.Time
 	last  time.Time
 	drawn bool
 }
 
-func newProgress(w io.Writer, total int, want bool) *progress {
-	on := false
-	if f, ok := w.(*os.File); ok && want {
+// defaultProgressEvery is --progress-every's default.
+const defaultProgressEvery = 5 * time.Second
+
+func newProgress(w io.Writer, total int, want bool, every time.Duration) *progress {
+	p := &progress{w: w, total: total, start: time.Now()}
+	p.last = p.start
+	if !want {
+		return p
+	}
+	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			on = true
+			p.on = true
+			return p
 		}
 	}
-	return &progress{w: w, total: total, on: on, start: time.Now()}
+	p.every = every
+	return p
 }
 
 func (p *progress) update(done int) {
-	if !p.on {
+	if !p.on && p.every <= 0 {
 		return
 	}
 	now := time.Now()
+	el := now.Sub(p.start).Seconds()
+	rate := float64(done) / max(el, 1e-9)
+	if !p.on {
+		// A log line only after a full interval: a run shorter than
+		// that prints none, and the last batch's line is the summary's.
+		if now.Sub(p.last) < p.every || done >= p.total && p.total > 0 {
+			return
+		}
+		p.last = now
+		if p.total <= 0 {
+			fmt.Fprintf(p.w, "synbols-gpu: %d samples, %.0f images/s, %s elapsed\n", done, rate, now.Sub(p.start).Round(time.Second))
+			return
+		}
+		eta := time.Duration(float64(p.total-done) / max(rate, 1e-9) * float64(time.Second))
+		fmt.Fprintf(p.w, "synbols-gpu: %d/%d samples (%d%%), %.0f images/s, %s elapsed, ETA %s\n",
+			done, p.total, 100*done/p.total, rate, now.Sub(p.start).Round(time.Second), eta.Round(time.Second))
+		return
+	}
 	if done < p.total && now.Sub(p.last) < 100*time.Millisecond {
 		return
 	}
 	p.last = now
-	el := now.Sub(p.start).Seconds()
-	rate := float64(done) / max(el, 1e-9)
 	if p.total <= 0 { // no end known (an unbounded stream): count and rate
 		fmt.Fprintf(p.w, "\r%d samples  %.0f images/s ", done, rate)
 		p.drawn = true

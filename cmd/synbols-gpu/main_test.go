@@ -233,12 +233,54 @@ func TestProgressLine(t *testing.T) {
 		}
 	}
 	var off bytes.Buffer
-	q := newProgress(&off, 10, true) // a bytes.Buffer is no terminal
+	q := newProgress(&off, 10, true, 0) // a bytes.Buffer is no terminal
 	q.update(5)
 	q.finish()
 	if off.Len() != 0 {
 		t.Errorf("progress drawn on a non-terminal: %q", off.String())
 	}
+	// In a log: plain lines, at most one per interval, none for the end.
+	var log bytes.Buffer
+	l := newProgress(&log, 1000, true, time.Hour)
+	l.start = time.Now().Add(-2 * time.Hour)
+	l.last = l.start
+	l.update(400) // an interval has passed: a line
+	l.update(500) // within the interval: none
+	l.update(1000)
+	l.finish()
+	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+	if len(lines) != 1 || strings.Contains(log.String(), "\r") {
+		t.Fatalf("log progress %q: want one line without carriage returns", log.String())
+	}
+	for _, want := range []string{"400/1000 samples (40%)", "images/s", "2h0m0s elapsed", "ETA 3h0m0s"} {
+		if !strings.Contains(lines[0], want) {
+			t.Errorf("log progress %q lacks %q", lines[0], want)
+		}
+	}
+}
+
+// TestProgressInLog: generate with stderr in a pipe prints progress
+// lines at --progress-every while the run goes on, and none with --quiet.
+func TestProgressInLog(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"generate", "--dataset", "default", "--n_samples", "40000", "--batch", "256", "--progress-every", "1ms", "--out", "p.h5py", "--system-fonts=false"}
+	code, _, errs := run1(t, dir, nil, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	n := strings.Count(errs, "/40000 samples (")
+	if n < 2 || strings.Contains(errs, "\r") {
+		t.Errorf("stderr has %d progress lines (want several, no carriage returns):\n%s", n, errs)
+	}
+	code, _, errs = run1(t, dir, nil, append(args, "--force", "--quiet")...)
+	if code != 0 || errs != "" {
+		t.Errorf("--quiet: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = run1(t, dir, nil, "generate", "--progress-every", "-1s")
+	if code != 2 {
+		t.Errorf("--progress-every -1s: exit %d, want 2", code)
+	}
+	oneLine(t, errs, "--progress-every")
 }
 
 // TestConventions: the command line's spellings, table-driven: the

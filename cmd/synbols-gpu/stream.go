@@ -206,7 +206,7 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if bounded {
 		total = *stop - *start
 	}
-	bar := newProgress(stderr, total, !*quiet)
+	bar := newProgress(stderr, total, !*quiet, 0)
 	t0 := time.Now()
 	headed, done := false, 0
 	header := func(l generate.Layout) error {

@@ -152,7 +152,8 @@ static hid_t synb_dcreate(hid_t loc, const char *name, hid_t t, int rank, const 
 	if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0) SYNB_FAIL("H5Pcreate");
 	if (chunk != NULL) {
 		if (H5Pset_chunk(dcpl, rank, chunk) < 0) SYNB_FAIL("H5Pset_chunk");
-		if (H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
+		// level < 0: no filter (stored chunks, for --compression none).
+		if (level >= 0 && H5Pset_deflate(dcpl, (unsigned)level) < 0) SYNB_FAIL("H5Pset_deflate");
 	}
 	if (H5Pset_obj_track_times(dcpl, 0) < 0) SYNB_FAIL("H5Pset_obj_track_times");
 	if ((d = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) SYNB_FAIL("H5Dcreate2");
@@ -758,6 +759,11 @@ func hsizes(v []uint64) []C.hsize_t {
 	return h
 }
 
+// NoFilter, as the level of a chunked dataset, stores its chunks without
+// the deflate filter: what --compression none asks for, where the disk is
+// faster than deflate or the data does not compress.
+const NoFilter = -1
+
 // CreateChunkedUint8 creates a fixed-shape uint8 dataset of shape dims,
 // stored in chunks of shape chunk with the deflate filter at level (1–9,
 // recorded in the file, so h5py reports compression "gzip" with that
@@ -769,8 +775,8 @@ func (f *File) CreateChunkedUint8(path string, dims, chunk []uint64, level int) 
 	if err := checkShape(path, dims, chunk); err != nil {
 		return nil, err
 	}
-	if level < 0 || level > 9 {
-		return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9", ErrInvalid, path, level)
+	if level < NoFilter || level > 9 {
+		return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9 or NoFilter", ErrInvalid, path, level)
 	}
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))
@@ -831,8 +837,8 @@ func (f *File) CreateStrings(path string, n, chunk uint64, level int) (*Dataset,
 	if err := checkShape(path, []uint64{n}, []uint64{chunk}); err != nil {
 		return nil, err
 	}
-	if level < 0 || level > 9 {
-		return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9", ErrInvalid, path, level)
+	if level < NoFilter || level > 9 {
+		return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9 or NoFilter", ErrInvalid, path, level)
 	}
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))
@@ -985,8 +991,8 @@ func (f *File) CreateNumeric(path string, t Type, dims, chunk []uint64, level in
 		if err := checkShape(path, dims, chunk); err != nil {
 			return nil, err
 		}
-		if level < 0 || level > 9 {
-			return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9", ErrInvalid, path, level)
+		if level < NoFilter || level > 9 {
+			return nil, fmt.Errorf("%w: %s: deflate level %d, want 0..9 or NoFilter", ErrInvalid, path, level)
 		}
 		if data != nil {
 			return nil, fmt.Errorf("%w: %s: a chunked dataset is filled by WriteChunk", ErrInvalid, path)
