@@ -105,8 +105,9 @@ type key struct {
 }
 
 type entry struct {
-	done chan struct{} // closed when id/err are set
+	done chan struct{} // closed when id/g/err are set
 	id   uint32
+	g    *Glyph
 	err  error
 }
 
@@ -158,12 +159,21 @@ func (a *Atlas) Params() Params { return a.p }
 // must be the same from run to run. Failures (ErrNoGlyph, ErrEmptyGlyph,
 // a broken glyph program) are memoised too and take no id.
 func (a *Atlas) Glyph(f *fonts.Face, r rune) (uint32, error) {
+	id, _, err := a.Lookup(f, r)
+	return id, err
+}
+
+// Lookup is Glyph that also returns the tile, so that a planner takes the
+// glyph it needs without a snapshot of all of them (Glyphs copies every
+// pointer under the lock: per sample, that was most of the planner's
+// locking).
+func (a *Atlas) Lookup(f *fonts.Face, r rune) (uint32, *Glyph, error) {
 	k := key{f.ID(), r}
 	a.mu.Lock()
 	if e, ok := a.index[k]; ok {
 		a.mu.Unlock()
 		<-e.done
-		return e.id, e.err
+		return e.id, e.g, e.err
 	}
 	e := &entry{done: make(chan struct{})}
 	a.index[k] = e
@@ -175,12 +185,12 @@ func (a *Atlas) Glyph(f *fonts.Face, r rune) (uint32, error) {
 	if err != nil {
 		e.err = err
 	} else {
-		e.id = uint32(len(a.glyphs))
+		e.id, e.g = uint32(len(a.glyphs)), g
 		a.glyphs = append(a.glyphs, g)
 	}
 	a.mu.Unlock()
 	close(e.done)
-	return e.id, e.err
+	return e.id, e.g, e.err
 }
 
 func (a *Atlas) loadOrBuild(f *fonts.Face, r rune) (*Glyph, error) {

@@ -567,6 +567,20 @@ func TestConcurrentGlyph(t *testing.T) {
 			t.Errorf("id %d not dense", id)
 		}
 	}
+	// Lookup gives each request's id and the very tile Glyphs holds
+	// there, the same for a request answered from the index.
+	all := a.Glyphs()
+	for _, f := range faces {
+		for _, r := range "qwerty" {
+			id, g, err := a.Lookup(f, r)
+			if err != nil || g == nil || int(id) >= len(all) || all[id] != g {
+				t.Fatalf("Lookup(%v, %q) = %d, %p, %v; Glyphs()[%d] = %p", f, r, id, g, err, id, all[min(int(id), len(all)-1)])
+			}
+		}
+	}
+	if _, g, err := a.Lookup(faces[0], 0xE000); err == nil || g != nil {
+		t.Errorf("Lookup of an unmapped rune: %p, %v; want nil and an error", g, err)
+	}
 }
 
 // BenchmarkGlyph measures building one 64×64 tile from the outline (no

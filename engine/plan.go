@@ -138,7 +138,6 @@ func (p *Planner) plan(s *scene.Sample, dst *Batch) error {
 		im.Flags |= FlagMaxContrast
 	}
 	m := float64(min(s.Width, s.Height))
-	glyphs := p.Atlas.Glyphs()
 	params := p.Atlas.Params()
 	for k := range s.Symbols {
 		sym := &s.Symbols[k]
@@ -155,14 +154,10 @@ func (p *Planner) plan(s *scene.Sample, dst *Batch) error {
 		if err != nil {
 			return err
 		}
-		id, err := p.Atlas.Glyph(face, r)
+		id, g, err := p.Atlas.Lookup(face, r)
 		if err != nil {
 			return fmt.Errorf("%w: %q in %s: %w", ErrPlan, char, sym.Font, err)
 		}
-		if int(id) >= len(glyphs) {
-			glyphs = p.Atlas.Glyphs()
-		}
-		g := glyphs[id]
 		ink := [4]float64{
 			float64(g.Ink[0]) - bold, float64(g.Ink[1]) - bold,
 			float64(g.Ink[2]) + bold, float64(g.Ink[3]) + bold,
