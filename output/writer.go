@@ -118,6 +118,14 @@ const NoCompression = hdf5.NoFilter
 // figures.
 const targetChunkBytes = 32 << 10
 
+// probeBytes and storeRatio decide when a chunk is stored raw (unfiltered)
+// rather than deflated: when the first probeBytes of it deflate to more
+// than storeRatio of their size, deflating the rest is not worth its time.
+const (
+	probeBytes = 4 << 10
+	storeRatio = 0.97
+)
+
 // inFlightBytes is the raw chunk bytes the Writer aims to keep in flight
 // when chunks are small, bounded by maxInFlightChunks chunks.
 const (
@@ -277,7 +285,10 @@ type job struct {
 	idx  int      // chunk index along N
 	raw  [][]byte // per array: raw samples, padded with zeros to the full chunk
 	comp [][]byte // per array: zlib stream of raw
-	err  error
+	// stored, per array: raw is written unfiltered (incompressible: see
+	// compressor), comp unused.
+	stored []bool
+	err    error
 	done chan struct{} // one value when comp and err are set
 }
 
@@ -362,7 +373,7 @@ func Create(o Options) (*Writer, error) {
 	w.order = make(chan task, inFlight+16)
 	w.free = make(chan *job, inFlight)
 	for range inFlight {
-		w.free <- &job{raw: make([][]byte, len(arrays)), comp: make([][]byte, len(arrays)), done: make(chan struct{}, 1)}
+		w.free <- &job{raw: make([][]byte, len(arrays)), comp: make([][]byte, len(arrays)), stored: make([]bool, len(arrays)), done: make(chan struct{}, 1)}
 	}
 	w.ownerDone = make(chan struct{})
 	w.workersWG.Add(o.Workers)
@@ -466,15 +477,32 @@ func (w *Writer) compressor() {
 		if !w.aborting.Load() {
 			t0 := time.Now()
 			for i := range j.raw {
-				if w.o.Level == NoCompression {
-					// Written as filled: the job's raw buffer is the
-					// chunk (reused only after the owner wrote it).
-					j.comp[i] = j.raw[i]
+				// Stored: with no compression, or where deflate
+				// cannot shrink the chunk (a probe of its start
+				// says so, or the whole stream is no smaller).
+				// Noisy images do not deflate (about 99.9% at
+				// level 1), and storing them raw saves the
+				// compressor's attempt here and every reader's
+				// inflate and checksum. The choice depends on the
+				// chunk's bytes only, so files stay reproducible.
+				j.stored[i] = w.o.Level == NoCompression
+				if j.stored[i] {
 					continue
 				}
-				if j.comp[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
+				raw := j.raw[i]
+				if len(raw) >= 2*probeBytes {
+					if j.comp[i], j.err = deflate(j.comp[i], raw[:probeBytes]); j.err != nil {
+						break
+					}
+					if float64(len(j.comp[i])) > storeRatio*probeBytes {
+						j.stored[i] = true
+						continue
+					}
+				}
+				if j.comp[i], j.err = deflate(j.comp[i], raw); j.err != nil {
 					break
 				}
+				j.stored[i] = len(j.comp[i]) >= len(raw)
 			}
 			w.compressNS.Add(int64(time.Since(t0)))
 		}
@@ -540,7 +568,15 @@ func (w *Writer) writeChunk(j *job) error {
 	for i, a := range w.arrays {
 		off := make([]uint64, 1+len(a.dims))
 		off[0] = uint64(j.idx * w.o.ChunkSamples)
-		if err := a.d.WriteChunk(off, j.comp[i]); err != nil {
+		write := a.d.WriteChunk
+		data := j.comp[i]
+		switch {
+		case w.o.Level == NoCompression: // no filter to skip
+			data = j.raw[i]
+		case j.stored[i]:
+			write, data = a.d.WriteChunkUnfiltered, j.raw[i]
+		}
+		if err := write(off, data); err != nil {
 			return w.ioErr("write "+a.name, err)
 		}
 	}

@@ -185,9 +185,9 @@ static hid_t synb_dcreate_u8(hid_t loc, const char *name, int rank, const hsize_
 }
 
 static herr_t synb_write_chunk(hid_t d, const hsize_t *off, const void *buf, size_t n,
-		char *eb, size_t ebcap) {
+		uint32_t mask, char *eb, size_t ebcap) {
 	synb_quiet();
-	if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, off, n, buf) < 0) SYNB_FAIL("H5Dwrite_chunk");
+	if (H5Dwrite_chunk(d, H5P_DEFAULT, mask, off, n, buf) < 0) SYNB_FAIL("H5Dwrite_chunk");
 	return 0;
 fail:
 	return -1;
@@ -799,11 +799,25 @@ func (f *File) CreateChunkedUint8(path string, dims, chunk []uint64, level int) 
 // write here. offset must be a multiple of the chunk shape inside the
 // dataset. data is not retained.
 func (d *Dataset) WriteChunk(offset []uint64, data []byte) error {
-	if err := d.open("WriteChunk"); err != nil {
+	return d.writeChunk("WriteChunk", offset, data, 0)
+}
+
+// WriteChunkUnfiltered writes one chunk as it is, with its filter mask
+// saying that the deflate filter was skipped for it: readers (libhdf5,
+// h5py) then read it without inflating. The deflate filter of these
+// datasets is optional (H5Pset_deflate), as libhdf5 itself stores a chunk
+// raw when deflate would not shrink it; data must be the whole chunk,
+// uncompressed. Use WriteChunk on a dataset without a filter.
+func (d *Dataset) WriteChunkUnfiltered(offset []uint64, data []byte) error {
+	return d.writeChunk("WriteChunkUnfiltered", offset, data, 1)
+}
+
+func (d *Dataset) writeChunk(op string, offset []uint64, data []byte, mask uint32) error {
+	if err := d.open(op); err != nil {
 		return err
 	}
 	if d.chunk == nil || d.strings {
-		return fmt.Errorf("%w: %s: WriteChunk needs a chunked numeric dataset", ErrInvalid, d.name)
+		return fmt.Errorf("%w: %s: %s needs a chunked numeric dataset", ErrInvalid, d.name, op)
 	}
 	if len(offset) != len(d.dims) {
 		return fmt.Errorf("%w: %s: offset rank %d != rank %d", ErrInvalid, d.name, len(offset), len(d.dims))
@@ -816,10 +830,19 @@ func (d *Dataset) WriteChunk(offset []uint64, data []byte) error {
 	if len(data) == 0 {
 		return fmt.Errorf("%w: %s: empty chunk", ErrInvalid, d.name)
 	}
+	if mask != 0 {
+		want := uint64(d.typ.Size())
+		for _, c := range d.chunk {
+			want *= c
+		}
+		if uint64(len(data)) != want {
+			return fmt.Errorf("%w: %s: unfiltered chunk of %d bytes, want the whole chunk, %d", ErrInvalid, d.name, len(data), want)
+		}
+	}
 	ho := hsizes(offset)
 	var eb ebuf
 	p, n := eb.c()
-	if C.synb_write_chunk(d.id, &ho[0], unsafe.Pointer(&data[0]), C.size_t(len(data)), p, n) < 0 {
+	if C.synb_write_chunk(d.id, &ho[0], unsafe.Pointer(&data[0]), C.size_t(len(data)), C.uint32_t(mask), p, n) < 0 {
 		return eb.err(fmt.Sprintf("write chunk %v of", offset), d.name)
 	}
 	return nil

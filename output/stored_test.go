@@ -1,0 +1,77 @@
+package output
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
+)
+
+// storedCheck prints, per dataset, each chunk's filter mask (1: deflate
+// skipped, stored raw) and checks the data against the .npy files.
+const storedCheck = `
+import sys, h5py, numpy as np
+path, xs, ms = sys.argv[1], sys.argv[2], sys.argv[3]
+with h5py.File(path, "r") as f:
+    for name, want in (("x", xs), ("mask", ms)):
+        d = f[name]
+        assert d.compression == "gzip", (name, d.compression)
+        got = d[:]
+        ref = np.fromfile(want, dtype=np.uint8).reshape(got.shape)
+        assert np.array_equal(got, ref), name
+        # One sample at a time as well: each chunk on its own.
+        assert all(np.array_equal(d[i], ref[i]) for i in range(0, len(ref), 7)), name
+        masks = [d.id.get_chunk_info(i).filter_mask for i in range(d.id.get_num_chunks())]
+        print(name, "".join(str(m) for m in masks))
+`
+
+// TestStoredChunks: chunks that deflate cannot shrink (noise) are written
+// raw with the deflate filter marked skipped, chunks that deflate well
+// (flat masks, smooth images) are deflated, and h5py reads both back
+// exactly, whole and row by row; the choice is per chunk, by content.
+func TestStoredChunks(t *testing.T) {
+	py := pytest.Python(t)
+	const n, h, w, c, k, cs = 40, 32, 32, 3, 1, 10
+	x := make([]byte, n*h*w*c)
+	mask := make([]byte, n*h*w*k)
+	r := rand.New(rand.NewPCG(3, 4))
+	for s := range n {
+		img := x[s*h*w*c : (s+1)*h*w*c]
+		noisy := s/cs%2 == 0 // chunks 0 and 2 noise, 1 and 3 smooth
+		for i := range img {
+			if noisy {
+				img[i] = byte(r.Uint32())
+			} else {
+				img[i] = byte(i / 97)
+			}
+		}
+		for i := range h * w / 3 {
+			mask[s*h*w+i] = 255
+		}
+	}
+	y := make([][]byte, n)
+	for i := range y {
+		y[i] = fmt.Appendf(nil, `{"i": %d}`, i)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.h5py")
+	wr, err := Create(Options{Path: path, N: n, H: h, W: w, C: c, K: k, ChunkSamples: cs, Workers: 2})
+	must(t, err)
+	must(t, wr.Write(x, mask, y))
+	must(t, wr.Close())
+	xs, ms := filepath.Join(dir, "x.bin"), filepath.Join(dir, "m.bin")
+	must(t, writeFile(xs, x))
+	must(t, writeFile(ms, mask))
+	out := pytest.Run(t, py, storedCheck, path, xs, ms)
+	for _, want := range []string{"x 1010\n", "mask 0000\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("h5py printed %q, want a line %q (filter masks per chunk)", out, want)
+		}
+	}
+}
+
+func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }
