@@ -289,7 +289,7 @@ type job struct {
 	// compressor), comp unused.
 	stored []bool
 	err    error
-	done chan struct{} // one value when comp and err are set
+	done   chan struct{} // one value when comp and err are set
 }
 
 // task is one step of the libhdf5 goroutine: write a chunk once it is
