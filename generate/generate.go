@@ -49,6 +49,9 @@ type Config struct {
 	// run, nothing on disk).
 	DryRun  bool
 	Preview bool // write <out stem>_preview.png beside Out
+	// Splits are the splits the file holds (ParseSplitRequests); nil
+	// means DefaultSplitRequests, the original's four.
+	Splits []SplitRequest
 
 	// Format is how Out is written (output.Format): "" or output.FormatH5
 	// the HDF5 file, output.FormatNPZ one .npz archive, output.FormatWDS
