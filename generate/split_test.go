@@ -144,7 +144,7 @@ func TestRunSplitsEqualAddSplits(t *testing.T) {
 			t.Errorf("%s differs between the default run and --split default", name)
 		}
 	}
-	seed, err := AddSplits(plain, reqs[4:], AddSplitsOptions{})
+	seed, err := AddSplits(context.Background(), plain, reqs[4:], AddSplitsOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestRunSplitsEqualAddSplits(t *testing.T) {
 		t.Errorf("seed from the file %d, want 5", seed)
 	}
 	// Replacing the default four recomputes them from the typed columns.
-	if _, err := AddSplits(plain, reqs[:4], AddSplitsOptions{Force: true}); err != nil {
+	if _, err := AddSplits(context.Background(), plain, reqs[:4], AddSplitsOptions{Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	added := readSplits(t, plain)
@@ -166,7 +166,7 @@ func TestRunSplitsEqualAddSplits(t *testing.T) {
 		}
 	}
 	// The test can fail: another seed gives another stratified_char.
-	if _, err := AddSplits(plain, reqs[1:2], AddSplitsOptions{Force: true, Seed: 6, SeedSet: true}); err != nil {
+	if _, err := AddSplits(context.Background(), plain, reqs[1:2], AddSplitsOptions{Force: true, Seed: 6, SeedSet: true}); err != nil {
 		t.Fatal(err)
 	}
 	if slices.Equal(readSplits(t, plain)["stratified_char"], ran["stratified_char"]) {
@@ -205,5 +205,39 @@ func TestRunSplitsRefused(t *testing.T) {
 		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 			t.Errorf("%s %s: left %v", c.format, c.split, ents)
 		}
+	}
+}
+
+// TestAddSplitsCancelled: an interrupt (a cancelled context) before the
+// rename leaves the file's bytes as they were and nothing beside it.
+func TestAddSplitsCancelled(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.h5py")
+	gen(t, "default", 100, 1, 64, 3, path)
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, _ := ParseSplitRequest("stratified:scale")
+	if _, err := AddSplits(ctx, path, []SplitRequest{r}, AddSplitsOptions{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v, want context.Canceled", err)
+	}
+	if after, _ := os.ReadFile(path); !slices.Equal(before, after) {
+		t.Error("cancelled: the file changed")
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if n := e.Name(); n != "d.h5py" && n != "d_preview.png" {
+			t.Errorf("cancelled: left %s", n)
+		}
+	}
+	// Not cancelled, the same call adds it (the check can tell).
+	if _, err := AddSplits(context.Background(), path, []SplitRequest{r}, AddSplitsOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := readSplits(t, path)["stratified_scale"]; !ok {
+		t.Error("stratified_scale not added")
 	}
 }

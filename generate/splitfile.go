@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -38,8 +39,9 @@ type AddSplitsOptions struct {
 // file replaced whole or left as it was). Every partition is computed
 // before the file is touched, so a request the file cannot serve changes
 // nothing. The partitions are those generate --split writes for the same
-// requests and seed. It returns the seed used.
-func AddSplits(path string, reqs []SplitRequest, o AddSplitsOptions) (uint64, error) {
+// requests and seed. It returns the seed used. Cancelling ctx before the
+// file is replaced (an interrupt) leaves it as it was.
+func AddSplits(ctx context.Context, path string, reqs []SplitRequest, o AddSplitsOptions) (uint64, error) {
 	if len(reqs) == 0 {
 		return 0, fmt.Errorf("%w: %s: no split requested", ErrSplitRequest, path)
 	}
@@ -50,7 +52,7 @@ func AddSplits(path string, reqs []SplitRequest, o AddSplitsOptions) (uint64, er
 	if err != nil {
 		return 0, err
 	}
-	if err := output.AddSplits(path, parts, o.Force); err != nil {
+	if err := output.AddSplits(ctx, path, parts, o.Force); err != nil {
 		if errors.Is(err, output.ErrSplitExists) {
 			return 0, fmt.Errorf("%w: %w", ErrSplitExists, err)
 		}
@@ -140,7 +142,8 @@ func fileSeed(f *hdf5.File, path string, existing []string) (uint64, error) {
 	return 0, fmt.Errorf("%w: %s records no seed (no root seed, no split with one): give --seed", ErrSplitFile, path)
 }
 
-// fileSource reads attributes from a file's typed columns.
+// fileSource reads attributes from a file's typed columns, caching them.
+// Not safe for concurrent use (nor is the File).
 type fileSource struct {
 	f     *hdf5.File
 	path  string

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -28,8 +29,10 @@ var ErrSplitExists = errors.New("output: split already in the file")
 // or a kill leaves the old file as it was (a killed run's folder is
 // removed by the next run on the same output). The copy needs as much
 // free space as the file; a replaced split's old bytes stay in the file
-// (libhdf5 does not reuse them) until it is repacked.
-func AddSplits(path string, s []Split, replace bool) (err error) {
+// (libhdf5 does not reuse them) until it is repacked. A ctx cancelled
+// before the rename (an interrupt) stops it with ctx's error and the file
+// unchanged.
+func AddSplits(ctx context.Context, path string, s []Split, replace bool) (err error) {
 	for _, sp := range s {
 		if sp.Name == "" || sp.Name == "." || sp.Name == ".." || strings.ContainsAny(sp.Name, "/\x00") {
 			return fmt.Errorf("%w: %s: invalid split name %q", ErrInput, path, sp.Name)
@@ -52,7 +55,10 @@ func AddSplits(path string, s []Split, replace bool) (err error) {
 		return fmt.Errorf("%w: %s: %w", ErrIO, path, os.ErrNotExist)
 	}
 	tmp := st.temp(filepath.Base(st.target.Path))
-	if err := copyFile(st.target.Path, tmp); err != nil {
+	if err := copyFile(ctx, st.target.Path, tmp); err != nil {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
 		return fmt.Errorf("%w: %s: copy: %w", ErrIO, path, err)
 	}
 	f, err := hdf5.OpenRW(tmp)
@@ -62,6 +68,9 @@ func AddSplits(path string, s []Split, replace bool) (err error) {
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("%w: %s: close: %w", ErrIO, path, cerr)
+		}
+		if err == nil && ctx.Err() != nil {
+			err = context.Cause(ctx)
 		}
 		if err == nil {
 			err = st.commit(tmp, nil)
@@ -135,8 +144,9 @@ func addSplits(f *hdf5.File, path string, s []Split, replace bool) error {
 }
 
 // copyFile copies src to the new file dst (created, mode 0600 until the
-// commit gives it the target's mode), synced by the commit.
-func copyFile(src, dst string) error {
+// commit gives it the target's mode), synced by the commit. It stops
+// between blocks of 64 MiB once ctx is done.
+func copyFile(ctx context.Context, src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -146,9 +156,17 @@ func copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	// io.Copy uses copy_file_range where the kernel has it: on file
+	// io.CopyN uses copy_file_range where the kernel has it: on file
 	// systems that share extents the copy costs almost nothing.
-	_, err = io.Copy(out, in)
+	for err == nil {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		_, err = io.CopyN(out, in, 64<<20)
+	}
+	if err == io.EOF {
+		err = nil
+	}
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}

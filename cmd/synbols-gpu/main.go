@@ -198,7 +198,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "view":
 		return cmdView(args[1:], stdout)
 	case "split":
-		return cmdSplit(args[1:], stdout)
+		return cmdSplit(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,7 +22,7 @@ integers and booleans (char, font, is_bold, n_symbols, …) by shuffling their
 distinct values. ATTR is one of: `
 
 // cmdSplit adds splits to an existing file (generate.AddSplits).
-func cmdSplit(args []string, stdout io.Writer) error {
+func cmdSplit(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("split", func(w io.Writer, fs *flag.FlagSet) {
 		fmt.Fprint(w, "Usage of synbols-gpu split FILE --add SPEC [--add SPEC …] [--seed S] [--force]: add splits,\ncomputed from the typed columns attr/, to an existing .h5py dataset, atomically (the file is\nreplaced whole or left as it was).\n\n")
 		fmt.Fprint(w, splitsHelp+strings.Join(generate.SplitAttrs(), ", ")+".\n\n")
@@ -45,7 +46,7 @@ func cmdSplit(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: split --add: %w", errUsage, err)
 	}
-	used, err := generate.AddSplits(pos[0], reqs, generate.AddSplitsOptions{Seed: *seed, SeedSet: flagSet(fs, "seed"), Force: *force})
+	used, err := generate.AddSplits(ctx, pos[0], reqs, generate.AddSplitsOptions{Seed: *seed, SeedSet: flagSet(fs, "seed"), Force: *force})
 	if err != nil {
 		if errors.Is(err, generate.ErrSplitExists) {
 			return fmt.Errorf("%w: %w", errUsage, err)

@@ -124,6 +124,20 @@ with h5py.File(sys.argv[1], 'r') as a, h5py.File(sys.argv[2], 'r') as g:
     for k in a['split']:
         assert (a['split'][k][...] == g['split'][k][...]).all(), k
 `, path, g)
+
+	// --force replaces a split: other ratios, read back by h5py.
+	if code, _, errs := command(t, dir, "split", "a.h5py", "--add", "stratified:scale@0.5,0.25,0.25", "--force"); code != 0 {
+		t.Fatalf("split --force: exit %d: %s", code, errs)
+	}
+	pytest.Run(t, py, `
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], 'r') as f:
+    s = f['split/stratified_scale'][...]
+    c = s.sum(0)
+    n = len(s)
+    assert all(abs(c - n * np.array([0.5, 0.25, 0.25])) <= 2), c
+    assert (f['split_index/stratified_scale/valid'][...] == np.where(s[:, 1])[0]).all()
+`, path)
 }
 
 // TestSplitAddBadInput: each refused request is one line on stderr,
