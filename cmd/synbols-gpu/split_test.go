@@ -57,6 +57,11 @@ with h5py.File(path, 'r') as f, h5py.File(before, 'r') as b:
     assert (c == (a - b2) % 3).all()
     for i in np.where(c != 0)[0]:
         assert ((c == 0) & (a == a[i])).any() and ((c == 0) & (b2 == b2[i])).any(), i
+    # Stored as the run stores its own: chunked, compressed split_index.
+    for k in ('stratified_scale', 'r80'):
+        for pn in ('train', 'valid', 'test'):
+            d, ref = f['split_index/%s/%s' % (k, pn)], f['split_index/random/%s' % pn]
+            assert (d.chunks is None) == (ref.chunks is None) and d.compression == ref.compression, (k, pn, d.chunks, d.compression)
     assert list(np.bincount(part['r80'], minlength=3)) == [int(n - 2 * (n // 10)), n // 10, n // 10], np.bincount(part['r80'])
 print('ok')
 `
@@ -221,5 +226,32 @@ func TestSplitAddReadOnly(t *testing.T) {
 	}
 	if l := leftovers(t, ro); len(l) > 0 {
 		t.Errorf("read-only: left %v", l)
+	}
+}
+
+// TestGenerateSplitBadInput: a bad --split is refused in one line before
+// any file is written: unknown attribute (usage, exit 2), a name twice,
+// and an attribute the format has no column for (exit 1).
+func TestGenerateSplitBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"--split", "stratified:nope"}, 2, []string{"--split", `"nope"`}},
+		{[]string{"--split", "default", "--split", "random"}, 2, []string{`"random" requested twice`}},
+		{[]string{"--format", "npz", "--split", "stratified:scale"}, 1, []string{"scale", "typed columns"}},
+		{[]string{"--split", "stratified:overlap_score"}, 1, []string{"overlap_score"}},
+	} {
+		args := append([]string{"generate", "--n_samples", "20", "--system-fonts=false", "--quiet"}, c.args...)
+		code, _, errs := command(t, dir, args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d: %s", c.args, code, c.code, errs)
+		}
+		oneLine(t, errs, c.want...)
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Errorf("%v: left %v", c.args, ents)
+		}
 	}
 }
