@@ -279,3 +279,42 @@ func checkHoles(t *testing.T, what string, p, sa, sb []uint8) {
 		}
 	}
 }
+
+// TestAttrNoPanics: 2,000 random inputs (lengths 0–40, NaN and infinite
+// values, ties, ratios with zeros, negative or NaN ratios) give
+// partitions of the right length with labels 0–2, without panicking.
+func TestAttrNoPanics(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	specials := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, 1}
+	for it := range 2000 {
+		n := rng.IntN(41)
+		v := make([]float64, n)
+		codes := make([]uint32, n)
+		names := []string{"a", "b", "c", "d", "e", "f"}
+		for i := range v {
+			v[i] = rng.NormFloat64()
+			if rng.IntN(4) == 0 {
+				v[i] = specials[rng.IntN(len(specials))]
+			}
+			codes[i] = uint32(rng.IntN(len(names)))
+		}
+		var r [3]float64
+		for i := range r {
+			r[i] = []float64{0, 0.1, 0.5, 1, -1, math.NaN()}[rng.IntN(6)]
+		}
+		for _, p := range [][]uint8{
+			Percentile(v, r),
+			StratifiedAttr(Attr{Codes: codes, Names: names}, r, uint64(it)),
+			CompositionalAttrs(Attr{Continuous: true, Values: v}, Attr{Codes: codes, Names: names}, r, uint64(it)),
+		} {
+			if len(p) != n {
+				t.Fatalf("case %d: len %d, want %d", it, len(p), n)
+			}
+			for _, x := range p {
+				if x > 2 {
+					t.Fatalf("case %d: label %d", it, x)
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,8 @@
 // Package splits computes the train/valid/test partitions of a dataset,
 // stored as split/<name> in the file (docs/format.md): random, stratified
-// on a categorical attribute, and compositional on two attributes.
+// on a categorical attribute (its distinct values shuffled and cut) or a
+// continuous one (cut by percentiles, Percentile), and compositional on
+// two attributes of either kind (Attr, CompositionalAttrs).
 //
 // A partition is a []uint8 with one entry per sample: 0 train, 1 valid,
 // 2 test. Every function is a pure function of its arguments: the
