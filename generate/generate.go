@@ -49,6 +49,10 @@ type Config struct {
 	// run, nothing on disk).
 	DryRun  bool
 	Preview bool // write <out stem>_preview.png beside Out
+	// Splits are the splits the file holds (ParseSplitRequests); nil
+	// means DefaultSplitRequests, the original's four. A dry run computes
+	// only those over char and font (the others need typed columns).
+	Splits []SplitRequest
 
 	// Format is how Out is written (output.Format): "" or output.FormatH5
 	// the HDF5 file, output.FormatNPZ one .npz archive, output.FormatWDS

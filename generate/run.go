@@ -16,7 +16,6 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/output"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 	"github.com/synbols-gpu/synbols-gpu/spec"
-	"github.com/synbols-gpu/synbols-gpu/splits"
 )
 
 // autoBudget is Config.MemoryBudget's zero: half the available memory.
@@ -49,6 +48,7 @@ type run struct {
 	planT, paintT, finishT, writeT stageTimer
 	// The write stage's columns of every sample, for the splits.
 	chars, fontCol []uint32
+	kept           map[string]*keptCol // typed columns the splits read (splitrun.go)
 }
 
 // Run generates the dataset. On any error nothing is left at cfg.Out.
@@ -134,6 +134,9 @@ func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err er
 		if _, err := CheckOutFormat(cfg.Format, cfg.Out, cfg.Preview, cfg.Overwrite); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := checkRunSplits(&cfg); err != nil {
+		return nil, nil, err
 	}
 	if cfg.Name == "" {
 		cfg.Name = cfg.Spec.Name()
@@ -236,7 +239,7 @@ func (r *run) prepare() (err error) {
 			return err
 		}
 	}
-	return nil
+	return r.prepareSplits()
 }
 
 // create opens the writer with the root attributes: the spec, the mask
@@ -376,6 +379,7 @@ func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 			f := s
 			if r.cols != nil {
 				r.cols.code(b)
+				r.keepSplitCols(b)
 				f.Columns = b.cols
 			}
 			if cfg.SymbolMasks {
@@ -418,25 +422,15 @@ func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 func (r *run) finishFile(res *Result) (splitsTime, commitTime time.Duration, err error) {
 	cfg := &r.cfg
 	tSplits := time.Now()
-	charNames, fontNames := r.charBook.table(), r.fontBook.table()
-	ratios := splits.Default
-	parts := []struct {
-		name string
-		part func() []uint8
-	}{
-		{"random", func() []uint8 { return splits.Random(cfg.N, ratios, cfg.Seed) }},
-		{"stratified_char", func() []uint8 { return splits.StratifiedCodes(r.chars, charNames, ratios, cfg.Seed) }},
-		{"stratified_font", func() []uint8 { return splits.StratifiedCodes(r.fontCol, fontNames, ratios, cfg.Seed) }},
-		{"compositional_char_font", func() []uint8 {
-			return splits.CompositionalCodes(r.chars, charNames, r.fontCol, fontNames, ratios, cfg.Seed)
-		}},
-	}
+	parts := r.splitParts()
 	if r.wr == nil {
 		if cfg.DryRun {
 			// Everything but the file: the splits are computed and
 			// dropped, so a dry run measures what a real one holds.
 			for _, sp := range parts {
-				_ = sp.part()
+				if _, err := sp.part(); err != nil {
+					return 0, 0, err
+				}
 			}
 		}
 		return time.Since(tSplits), 0, nil
@@ -446,7 +440,11 @@ func (r *run) finishFile(res *Result) (splitsTime, commitTime time.Duration, err
 	// One split at a time: each one-hot array lives only while it is
 	// written (WriteSplits waits for libhdf5).
 	for _, sp := range parts {
-		if err := r.wr.WriteSplits([]output.Split{{Name: sp.name, Part: sp.part(), Seed: seed, Timestamp: stamp}}); err != nil {
+		p, err := sp.part()
+		if err != nil {
+			return 0, 0, err
+		}
+		if err := r.wr.WriteSplits([]output.Split{{Name: sp.name, Part: p, Seed: seed, Timestamp: stamp}}); err != nil {
 			return 0, 0, err
 		}
 	}

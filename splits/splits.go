@@ -1,6 +1,8 @@
 // Package splits computes the train/valid/test partitions of a dataset,
 // stored as split/<name> in the file (docs/format.md): random, stratified
-// on a categorical attribute, and compositional on two attributes.
+// on a categorical attribute (its distinct values shuffled and cut) or a
+// continuous one (cut by percentiles, Percentile), and compositional on
+// two attributes of either kind (Attr, CompositionalAttrs).
 //
 // A partition is a []uint8 with one entry per sample: 0 train, 1 valid,
 // 2 test. Every function is a pure function of its arguments: the
@@ -105,13 +107,15 @@ func shuffle[T any](r *rand.PCG, s []T) {
 }
 
 // cut returns n partition labels: counts(n) of 0, then 1, then 2.
-func cut(n int, ratios [3]float64) []uint8 {
-	c := counts(n, ratios)
-	p := make([]uint8, n)
+func cut(n int, ratios [3]float64) []uint8 { return cutCounts(counts(n, ratios)) }
+
+// cutCounts returns c[0] labels 0, then c[1] labels 1, then c[2] labels 2.
+func cutCounts(c [3]int) []uint8 {
+	p := make([]uint8, c[0]+c[1]+c[2])
 	for i := c[0]; i < c[0]+c[1]; i++ {
 		p[i] = 1
 	}
-	for i := c[0] + c[1]; i < n; i++ {
+	for i := c[0] + c[1]; i < len(p); i++ {
 		p[i] = 2
 	}
 	return p
@@ -138,11 +142,14 @@ func Random(n int, ratios [3]float64, seed uint64) []uint8 {
 // where its value went. So every value lies in exactly one partition, and
 // the sample counts follow the ratios only on average.
 //
-// With few distinct values the floors leave valid and test empty: with the
-// default ratios that happens for d < 5 (d = 1 or 2: everything is train).
-// This is deliberate — a value is never split to fill a partition — and the
-// caller can detect it from the counts. Empty input gives an empty
-// partition.
+// With few distinct values the floors would leave valid or test empty
+// (with the default ratios, for d < 5): then the values are cut as
+// cutValues says, so that every partition of positive ratio gets a value
+// whenever there are at least as many distinct values as such partitions
+// (d = 3 or 4 at the default ratios: at least one value each; d = 2:
+// train and test one each; d = 1: train). A value is never split to fill
+// a partition. For d >= 5 at the default ratios nothing changes. Empty
+// input gives an empty partition.
 func Stratified(values []string, ratios [3]float64, seed uint64) []uint8 {
 	return stratified(values, ratios, seed, streamStratified)
 }
@@ -163,10 +170,10 @@ func stratified(values []string, ratios [3]float64, seed, stream uint64) []uint8
 // goes to the partition j with p1[i] = (p2[i] + j) mod 3 — train takes the
 // samples whose two partitions agree.
 //
-// The edge cases of Stratified apply to each attribute; with d < 5 distinct
-// values at the default ratios an attribute is all "train", and the
-// partition degenerates to the stratified partition of the other
-// attribute (or all train if both are). a and b must have the same length;
+// The edge cases of Stratified apply to each attribute: with a single
+// distinct value an attribute is all "train", and the partition
+// degenerates to the stratified partition of the other attribute. a and b
+// must have the same length;
 // if they do not, Compositional returns nil.
 func Compositional(a, b []string, ratios [3]float64, seed uint64) []uint8 {
 	if len(a) != len(b) {
@@ -253,7 +260,7 @@ func labelValues(values []string, ratios [3]float64, seed, stream uint64) map[st
 	slices.Sort(values)
 	distinct := slices.Compact(values)
 	shuffle(newRand(seed, stream), distinct)
-	labels := cut(len(distinct), ratios)
+	labels := cutValues(len(distinct), ratios)
 	of := make(map[string]uint8, len(distinct))
 	for i, v := range distinct {
 		of[v] = labels[i]

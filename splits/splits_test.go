@@ -116,7 +116,7 @@ func TestStratifiedEdgeCases(t *testing.T) {
 	if p := Stratified(nil, Default, 1); len(p) != 0 {
 		t.Errorf("nil input: %v", p)
 	}
-	for d, want := range map[int][3]int{1: {1, 0, 0}, 2: {2, 0, 0}, 3: {3, 0, 0}, 4: {4, 0, 0}, 5: {3, 1, 1}} {
+	for d, want := range map[int][3]int{1: {1, 0, 0}, 2: {1, 0, 1}, 3: {1, 1, 1}, 4: {2, 1, 1}, 5: {3, 1, 1}} {
 		values := column(100, d, "v")
 		p := Stratified(values, Default, 1)
 		seen := [3]map[string]bool{{}, {}, {}}

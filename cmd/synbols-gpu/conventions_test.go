@@ -29,6 +29,7 @@ func TestSubcommandConventions(t *testing.T) {
 		{[]string{"presets"}, false},
 		{[]string{"info"}, true},
 		{[]string{"view"}, true},
+		{[]string{"split"}, true},
 	} {
 		name := strings.Join(c.cmd, " ")
 		t.Run(name, func(t *testing.T) {

@@ -178,6 +178,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		compress = fs.String("compression", "gzip:1", "HDF5 datasets: gzip[:LEVEL] (deflate, LEVEL 1 fastest … 9 smallest; gzip = gzip:1) or none")
 		chunk    = fs.Int("chunk-samples", 0, "samples per HDF5 chunk of x and mask (default: about 32 KiB of x; see docs/format.md, Chunks)")
 	)
+	var splitSpecs stringList
+	fs.Var(&splitSpecs, "split", "a split the file holds, repeatable, replacing the default four (\"default\" stands for them):\nrandom, stratified:ATTR, compositional:A,B, [NAME=]…[@T,V,S] (see 'synbols-gpu split --help')")
 	fs.IntVar(n, "n-samples", 10000, "")
 	c.src.ctx = ctx
 	c.register(fs)
@@ -189,6 +191,14 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *n <= 0 {
 		return fmt.Errorf("%w: --n_samples must be > 0, got %d", errUsage, *n)
+	}
+	var splitReqs []generate.SplitRequest
+	if len(splitSpecs) > 0 {
+		r, err := generate.ParseSplitRequests(splitSpecs)
+		if err != nil {
+			return fmt.Errorf("%w: --split: %w", errUsage, err)
+		}
+		splitReqs = r
 	}
 	// A spec file's dataset is named by its name: field (the file's name
 	// when it has none), which also names the output file.
@@ -275,7 +285,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun, Overwrite: *force,
 		Fonts: st.fonts, SkipFontChecks: manifest != nil || !*ds.checks, FontCatalog: &catalog,
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
-		Format: f, ShardSize: *shards, Level: level, ChunkSamples: *chunk,
+		Format: f, ShardSize: *shards, Level: level, ChunkSamples: *chunk, Splits: splitReqs,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
 	})
 	bar.finish()

@@ -197,6 +197,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdInfo(args[1:], stdout)
 	case "view":
 		return cmdView(args[1:], stdout)
+	case "split":
+		return cmdSplit(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return nil
@@ -250,6 +252,7 @@ Usage:
   synbols-gpu info FILE         a dataset's samples, masks, fonts, splits and attribute statistics
   synbols-gpu view FILE --h-axis char --v-axis font -o grid.png   a grid of samples by two attributes
   synbols-gpu view FILE --attr scale --hist -o scale.png          a histogram of an attribute
+  synbols-gpu split FILE --add stratified:scale [--add …]         add splits to a dataset (split --help)
 
 Run 'synbols-gpu generate --help' for every flag.
 
