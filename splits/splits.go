@@ -12,7 +12,8 @@
 // partition does not change with the Go release. No function panics; see
 // each for its edge cases.
 //
-// Counts are cut as the original cut them: valid and test get the floor of
+// Counts are cut with floors (the original rounds; floors never give a
+// partition more than its share): valid and test get the floor of
 // their share, train gets the rest.
 package splits
 
