@@ -174,6 +174,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 		symMasks = fs.Bool("symbol-masks", false, "also write every symbol's own mask as symbol_mask (N, H, W, K), whatever the spec's mask mode")
 		force    = fs.Bool("force", false, "replace an existing output file (and its preview)")
+		shard    = fs.String("shard", "", "write shard K/N of the dataset: rows [K·n/N, (K+1)·n/N) of --n_samples n, no splits, no preview (join with 'synbols-gpu merge')")
+		rng      = fs.String("range", "", "write rows START:END of the dataset as a shard (as --shard)")
 	)
 	fs.IntVar(n, "n-samples", 10000, "")
 	c.src.ctx = ctx
@@ -187,6 +189,20 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *n <= 0 {
 		return fmt.Errorf("%w: --n_samples must be > 0, got %d", errUsage, *n)
 	}
+	part, err := shardFlags(*shard, *rng, *n)
+	if err != nil {
+		return err
+	}
+	isShard := part != (generate.Range{})
+	if isShard && *dryRun {
+		return fmt.Errorf("%w: --shard and --range write a file: drop --dry-run", errUsage)
+	}
+	if isShard && flagSet(fs, "preview") && *preview {
+		return fmt.Errorf("%w: a shard has no preview: drop --preview", errUsage)
+	}
+	if isShard {
+		*preview = false
+	}
 	// A spec file's dataset is named by its name: field (the file's name
 	// when it has none), which also names the output file.
 	in, err := ds.resolve(ctx, fs, stderr)
@@ -197,6 +213,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	f, err := output.ParseFormat(*format)
 	if err != nil {
 		return fmt.Errorf("%w: --format %q: want h5, npz or wds", errUsage, *format)
+	}
+	if isShard && f != output.FormatH5 {
+		return fmt.Errorf("%w: --shard and --range write HDF5 shards for 'synbols-gpu merge': --format h5, not %s", errUsage, f)
 	}
 	if *shards < 1 {
 		return fmt.Errorf("%w: --shard-size must be >= 1, got %d", errUsage, *shards)
@@ -213,6 +232,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("%w: --dry-run writes no file: drop --out", errUsage)
 	case *dryRun:
 		path = ""
+	case path == "" && isShard:
+		path = fmt.Sprintf("%s-%d-%d%s", name, part.Start, part.End, f.Ext())
 	case path == "":
 		path = name + f.Ext()
 	}
@@ -253,11 +274,14 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		defer pprof.StopCPUProfile()
 	}
 	bar := newProgress(stderr, *n, !*quiet)
+	if isShard {
+		bar.total = part.End - part.Start
+	}
 	res, err := generate.Run(ctx, generate.Config{
 		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun, Overwrite: *force,
 		Fonts: st.fonts, SkipFontChecks: manifest != nil || !*ds.checks, FontCatalog: &catalog,
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
-		Format: f, ShardSize: *shards,
+		Format: f, ShardSize: *shards, Shard: part,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
 	})
 	bar.finish()
