@@ -244,7 +244,7 @@ func check(shards []*shard) error {
 			if len(x) > 40 || len(y) > 40 || strings.ContainsAny(x+y, "\n") {
 				return fmt.Errorf("%w: %s and %s have different %s", ErrShards, b.path, a.path, what)
 			}
-			return fmt.Errorf("%w: %s has %s %s, %s has %s", ErrShards, b.path, what, y, a.path, x)
+			return fmt.Errorf("%w: %s has %s %s, %s has %s %s", ErrShards, b.path, what, y, a.path, what, x)
 		}
 		for _, at := range rootAttrs {
 			if a.attrs[at.name] != b.attrs[at.name] {

@@ -89,7 +89,7 @@ func shardFlags(shard, rng string, n int) (generate.Range, error) {
 		}
 		r, err := generate.ShardOf(k, m, n)
 		if err != nil {
-			return generate.Range{}, fmt.Errorf("%w: --shard %s with --n_samples %d: %w", errUsage, shard, n, errors.Unwrap(err))
+			return generate.Range{}, fmt.Errorf("%w: --shard %s with --n_samples %d: %s", errUsage, shard, n, strings.TrimPrefix(err.Error(), generate.ErrConfig.Error()+": "))
 		}
 		return r, nil
 	case rng != "":
