@@ -29,6 +29,7 @@ func TestSubcommandConventions(t *testing.T) {
 		{[]string{"presets"}, false},
 		{[]string{"info"}, true},
 		{[]string{"view"}, true},
+		{[]string{"merge"}, true},
 	} {
 		name := strings.Join(c.cmd, " ")
 		t.Run(name, func(t *testing.T) {
