@@ -594,10 +594,12 @@ func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[stri
 				*fonts = append(*fonts, uint32(nv+1))
 			}
 		}
-		if symChar != nil && symFont != nil {
-			for i := range symChar.width {
-				put(symChar, j*symChar.width+i)
-				put(symFont, j*symFont.width+i)
+		for _, c := range []*coded{symChar, symFont} {
+			if c == nil {
+				continue
+			}
+			for i := range c.width {
+				put(c, j*c.width+i)
 			}
 		}
 		if err != nil {
