@@ -51,8 +51,12 @@ type Options struct {
 	// Copy writes x, mask and symbol_mask as real datasets (one
 	// self-contained file) instead of virtual ones over the shards.
 	Copy bool
-	// Overwrite lets Merge replace an existing Out.
+	// Overwrite lets Merge replace an existing Out (and its preview).
 	Overwrite bool
+	// Preview writes generate.PreviewPath(Out), the grid of the first
+	// images a single run writes beside its file; without it a preview
+	// found there is removed with the file it showed, as a run does.
+	Preview bool
 	// Workers are the compression goroutines of Copy (0: all cores).
 	Workers int
 }
@@ -107,7 +111,7 @@ func Merge(ctx context.Context, o Options) (res Result, err error) {
 	if len(o.Shards) == 0 {
 		return res, fmt.Errorf("%w: no shard given", ErrOptions)
 	}
-	if _, err := generate.CheckOutFormat(output.FormatH5, o.Out, false, o.Overwrite); err != nil {
+	if _, err := generate.CheckOutFormat(output.FormatH5, o.Out, o.Preview, o.Overwrite); err != nil {
 		return res, err
 	}
 	shards := make([]*shard, 0, len(o.Shards))
@@ -338,6 +342,7 @@ func write(ctx context.Context, o Options, shards []*shard) (res Result, err err
 		Path: o.Out, N: n, H: int(x[1]), W: int(x[2]), C: int(x[3]), K: k,
 		SymbolMask: a.arrays["symbol_mask"] != nil,
 		Attrs:      attrs, Columns: a.cols, Workers: o.Workers,
+		Preview: generate.PreviewPath(o.Out),
 	}
 	for _, d := range mask[1:] {
 		wo.MaskShape = append(wo.MaskShape, int(d))
@@ -398,6 +403,11 @@ func write(ctx context.Context, o Options, shards []*shard) (res Result, err err
 	}
 	if err := writeSplits(w, n, a, books, chars, fonts); err != nil {
 		return res, err
+	}
+	if o.Preview {
+		if err := preview(w, wo, shards); err != nil {
+			return res, err
+		}
 	}
 	if err := w.Close(); err != nil {
 		return res, err
@@ -607,4 +617,30 @@ func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[stri
 		}
 	}
 	return nil
+}
+
+// preview gives w the grid of the dataset's first images, read from the
+// shards in row order.
+func preview(w *output.Writer, wo output.Options, shards []*shard) error {
+	p, err := output.NewPreview(wo.N, wo.H, wo.W, wo.C)
+	if err != nil {
+		return err
+	}
+	for _, s := range shards {
+		if p.Full() {
+			break
+		}
+		d, err := s.f.OpenDataset("x")
+		if err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrShard, s.path, err)
+		}
+		// Add ignores images past the grid's 100; read no more.
+		x, err := readRows(d, 0, min(s.end-s.start, 100))
+		d.Close()
+		if err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrShard, s.path, err)
+		}
+		p.Add(x)
+	}
+	return w.SetPreview(p)
 }

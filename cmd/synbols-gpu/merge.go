@@ -27,7 +27,8 @@ func cmdMerge(ctx context.Context, args []string, stdout io.Writer) error {
 		printFlags(w, fs)
 	})
 	cp := fs.Bool("copy", false, "copy x, mask and symbol_mask into OUT (a self-contained file) instead of virtual datasets over the shards")
-	force := fs.Bool("force", false, "replace an existing OUT")
+	force := fs.Bool("force", false, "replace an existing OUT (and its preview)")
+	preview := fs.Bool("preview", true, "write <OUT>_preview.png, the first 100 images, as generate does")
 	pos, err := parseFlags(fs, args, stdout)
 	if err != nil {
 		return err
@@ -35,7 +36,7 @@ func cmdMerge(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(pos) < 2 {
 		return fmt.Errorf("%w: merge: want OUT and at least one SHARD, got %d arguments (see 'synbols-gpu merge --help')", errUsage, len(pos))
 	}
-	res, err := merge.Merge(ctx, merge.Options{Out: pos[0], Shards: pos[1:], Copy: *cp, Overwrite: *force})
+	res, err := merge.Merge(ctx, merge.Options{Out: pos[0], Shards: pos[1:], Copy: *cp, Overwrite: *force, Preview: *preview})
 	if err != nil {
 		var ee *generate.ExistsError
 		if errors.As(err, &ee) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,7 +61,7 @@ func TestShardMergeSameAsSingle(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			base := append(append([]string{"generate", "--n_samples", "37", "--seed", "11"}, c.args...), fastArgs...)
-			code, _, errs := command(t, dir, append(base, "--out", "single.h5py", "--no-preview")...)
+			code, _, errs := command(t, dir, append(base, "--out", "single.h5py")...)
 			if code != 0 {
 				t.Fatalf("single run: exit %d: %s", code, errs)
 			}
@@ -94,6 +95,14 @@ func TestShardMergeSameAsSingle(t *testing.T) {
 				t.Fatalf("merge --copy: exit %d: %s", code, errs)
 			}
 			single := filepath.Join(dir, "single.h5py")
+			// The previews too: the single run's first 100 images.
+			want, err := os.ReadFile(filepath.Join(dir, "single_preview.png"))
+			must(t, err)
+			for _, p := range []string{"run/merged_preview.png", "copied_preview.png"} {
+				if got, err := os.ReadFile(filepath.Join(dir, p)); err != nil || !bytes.Equal(got, want) {
+					t.Errorf("%s differs from the single run's preview (%v)", p, err)
+				}
+			}
 			pytest.Run(t, py, sameFiles, "virtual", single, filepath.Join(shardDir, "merged.h5py"))
 			pytest.Run(t, py, sameFiles, "real", single, filepath.Join(dir, "copied.h5py"))
 			// The copy stands alone; the virtual file travels with its
