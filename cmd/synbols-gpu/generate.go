@@ -174,7 +174,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 		symMasks = fs.Bool("symbol-masks", false, "also write every symbol's own mask as symbol_mask (N, H, W, K), whatever the spec's mask mode")
 		force    = fs.Bool("force", false, "replace an existing output file (and its preview)")
-		shard    = fs.String("shard", "", "write shard K/N of the dataset: rows [K·n/N, (K+1)·n/N) of --n_samples n, no splits, no preview (join with 'synbols-gpu merge')")
+		shard    = fs.String("shard", "", "write shard K/N of the dataset: rows [K·n/N, (K+1)·n/N) of --n_samples n, no splits, no preview (join with 'synbols-gpu merge'); --out defaults to <dataset>-START-END.h5py")
 		rng      = fs.String("range", "", "write rows START:END of the dataset as a shard (as --shard)")
 	)
 	fs.IntVar(n, "n-samples", 10000, "")
