@@ -44,6 +44,12 @@ type Config struct {
 	// making the rows before it. With Out set it must be 0: the file's
 	// splits partition the whole dataset.
 	Start int
+	// Shard, when not the zero Range, makes the run one shard of the
+	// dataset of N samples: its rows [Shard.Start, Shard.End), written
+	// (format h5 only, no preview) with the root attributes n_total,
+	// shard_start and shard_end and without splits, for synbols-gpu merge
+	// (generate/shard.go). Start must then be 0.
+	Shard Range
 	// DryRun, with Out "", does all a run does but write: sampling,
 	// planning, painting and the splits (memory and time as in a real
 	// run, nothing on disk).

@@ -49,6 +49,7 @@ type run struct {
 	// The write stage's columns of every sample, for the splits.
 	chars, fontCol []uint32
 	kept           map[string]*keptCol // typed columns the splits read (splitrun.go)
+	total          int // a shard's dataset size (shard.go); 0: not a shard
 }
 
 // Run generates the dataset. On any error nothing is left at cfg.Out.
@@ -84,7 +85,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	if err := r.pipeline(ctx); err != nil {
 		return res, err
 	}
-	res = Result{N: cfg.N, Fonts: len(r.u.Fonts), Chars: r.cfg.Spec.CharsDrawn(r.u), Backend: r.cfg.Backend.Name(),
+	res = Result{N: r.cfg.N, Fonts: len(r.u.Fonts), Chars: r.cfg.Spec.CharsDrawn(r.u), Backend: r.cfg.Backend.Name(),
 		Device: r.cfg.Backend.Device(), Universe: r.u, FontPool: r.pool}
 	splitsTime, commitTime, err := r.finishFile(&res)
 	if err != nil {
@@ -112,10 +113,15 @@ func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err er
 	if cfg.Start < 0 || cfg.Start > math.MaxInt-cfg.N {
 		return nil, nil, fmt.Errorf("%w: start must be in [0, %d], got %d", ErrConfig, math.MaxInt-cfg.N, cfg.Start)
 	}
+	total, err := shardSetUp(&cfg) // a shard's rows as Start and N
+	if err != nil {
+		return nil, nil, err
+	}
 	// The splits partition the whole dataset (a stratified split shuffles
 	// the distinct values of every sample): a file of a slice would hold
-	// splits that differ from the full file's, so it is refused.
-	if cfg.Start != 0 && cfg.Out != "" {
+	// splits that differ from the full file's, so it is refused (a shard
+	// holds none: merge computes them).
+	if cfg.Start != 0 && cfg.Out != "" && total == 0 {
 		return nil, nil, fmt.Errorf("%w: start %d with a file output: a file holds the whole dataset (its splits need every sample); take a slice through Sink", ErrConfig, cfg.Start)
 	}
 	if cfg.Format, err = output.ParseFormat(string(cfg.Format)); err != nil {
@@ -173,7 +179,7 @@ func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err er
 		}
 		closeBackend = func() { cfg.Backend.Close() }
 	}
-	return &run{cfg: cfg}, closeBackend, nil
+	return &run{cfg: cfg, total: total}, closeBackend, nil
 }
 
 // prepare resolves the universe, the manifest, the sampler, the geometry,
@@ -259,6 +265,7 @@ func (r *run) create() error {
 	if d := imagePoolDigest(*cfg); d != "" {
 		rootAttrs[ImagePoolAttr] = d
 	}
+	r.addRunAttrs(rootAttrs)
 	o := output.Options{
 		Path: cfg.Out, N: cfg.N, H: r.h, W: r.w, C: r.channels, K: r.k,
 		MaskShape: l.MaskShape, SymbolMask: cfg.SymbolMasks,
@@ -421,6 +428,10 @@ func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 // splits (preview encoding included) and of the commit.
 func (r *run) finishFile(res *Result) (splitsTime, commitTime time.Duration, err error) {
 	cfg := &r.cfg
+	if r.total > 0 && r.wr != nil {
+		commitTime, err = r.finishShard(res)
+		return 0, commitTime, err
+	}
 	tSplits := time.Now()
 	parts := r.splitParts()
 	if r.wr == nil {

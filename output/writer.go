@@ -101,6 +101,10 @@ type Options struct {
 	// ShardSize is the number of samples per WebDataset shard; 0 means
 	// DefaultShardSize. The other formats ignore it.
 	ShardSize int
+	// Virtual makes the named arrays (x, mask, symbol_mask) virtual
+	// datasets over rows of other files (output/virtual.go): WriteSamples
+	// then takes no bytes for them.
+	Virtual map[string][]VirtualSource
 }
 
 // NoCompression as Options.Level stores every dataset without the deflate
@@ -278,6 +282,8 @@ type array struct {
 	sample int      // bytes per sample
 	dims   []uint64 // one sample's shape
 	d      *hdf5.Dataset
+	// virtual: a virtual dataset (Options.Virtual), no data of its own.
+	virtual bool
 }
 
 // job is one chunk of every array on its way to the file.
@@ -337,6 +343,10 @@ func Create(o Options) (*Writer, error) {
 		arrays[i].sample = 1
 		for _, d := range arrays[i].dims {
 			arrays[i].sample *= int(d)
+		}
+		arrays[i].virtual = o.Virtual[arrays[i].name] != nil
+		if arrays[i].virtual {
+			arrays[i].sample = 0 // no bytes: the sources hold them
 		}
 	}
 	w := &Writer{
@@ -402,6 +412,12 @@ func (w *Writer) createFile() error {
 		a := &w.arrays[i]
 		dims := append([]uint64{n}, a.dims...)
 		chunk := append([]uint64{cs}, a.dims...)
+		if a.virtual {
+			if a.d, err = f.CreateVirtualUint8(a.name, dims, o.Virtual[a.name]); err != nil {
+				return w.ioErr("create "+a.name, err)
+			}
+			continue
+		}
 		if a.d, err = f.CreateChunkedUint8(a.name, dims, chunk, o.Level); err != nil {
 			return w.ioErr("create "+a.name, err)
 		}
@@ -566,6 +582,9 @@ func (w *Writer) owner() {
 
 func (w *Writer) writeChunk(j *job) error {
 	for i, a := range w.arrays {
+		if a.virtual {
+			continue
+		}
 		off := make([]uint64, 1+len(a.dims))
 		off[0] = uint64(j.idx * w.o.ChunkSamples)
 		write := a.d.WriteChunk

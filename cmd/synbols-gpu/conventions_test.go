@@ -30,6 +30,7 @@ func TestSubcommandConventions(t *testing.T) {
 		{[]string{"info"}, true},
 		{[]string{"view"}, true},
 		{[]string{"split"}, true},
+		{[]string{"merge"}, true},
 	} {
 		name := strings.Join(c.cmd, " ")
 		t.Run(name, func(t *testing.T) {

@@ -177,6 +177,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		force    = fs.Bool("force", false, "replace an existing output file (and its preview)")
 		compress = fs.String("compression", "gzip:1", "HDF5 datasets: gzip[:LEVEL] (deflate, LEVEL 1 fastest … 9 smallest; gzip = gzip:1) or none")
 		chunk    = fs.Int("chunk-samples", 0, "samples per HDF5 chunk of x and mask (default: about 32 KiB of x; see docs/format.md, Chunks)")
+		shard    = fs.String("shard", "", "write shard K/N of the dataset: rows [K·n/N, (K+1)·n/N) of --n_samples n, no splits, no preview (join with 'synbols-gpu merge'); --out defaults to <dataset>-START-END.h5py")
+		rng      = fs.String("range", "", "write rows START:END of the dataset as a shard (as --shard)")
 	)
 	var splitSpecs stringList
 	fs.Var(&splitSpecs, "split", "a split the file holds, repeatable, replacing the default four (\"default\" stands for them):\nrandom, stratified:ATTR, compositional:A,B, [NAME=]…[@T,V,S] (see 'synbols-gpu split --help')")
@@ -200,6 +202,20 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		splitReqs = r
 	}
+	part, err := shardFlags(*shard, *rng, *n)
+	if err != nil {
+		return err
+	}
+	isShard := part != (generate.Range{})
+	if isShard && *dryRun {
+		return fmt.Errorf("%w: --shard and --range write a file: drop --dry-run", errUsage)
+	}
+	if isShard && flagSet(fs, "preview") && *preview {
+		return fmt.Errorf("%w: a shard has no preview: drop --preview", errUsage)
+	}
+	if isShard {
+		*preview = false
+	}
 	// A spec file's dataset is named by its name: field (the file's name
 	// when it has none), which also names the output file.
 	in, err := ds.resolve(ctx, fs, stderr)
@@ -210,6 +226,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	f, err := output.ParseFormat(*format)
 	if err != nil {
 		return fmt.Errorf("%w: --format %q: want h5, npz or wds", errUsage, *format)
+	}
+	if isShard && f != output.FormatH5 {
+		return fmt.Errorf("%w: --shard and --range write HDF5 shards for 'synbols-gpu merge': --format h5, not %s", errUsage, f)
 	}
 	if *shards < 1 {
 		return fmt.Errorf("%w: --shard-size must be >= 1, got %d", errUsage, *shards)
@@ -241,6 +260,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("%w: --dry-run writes no file: drop --out", errUsage)
 	case *dryRun:
 		path = ""
+	case path == "" && isShard:
+		path = fmt.Sprintf("%s-%d-%d%s", name, part.Start, part.End, f.Ext())
 	case path == "":
 		path = name + f.Ext()
 	}
@@ -281,11 +302,14 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		defer pprof.StopCPUProfile()
 	}
 	bar := newProgress(stderr, *n, !*quiet, *every)
+	if isShard {
+		bar.total = part.End - part.Start
+	}
 	res, err := generate.Run(ctx, generate.Config{
 		Name: name, Spec: st.spec, N: *n, Seed: *seed, Out: path, Preview: *preview && path != "", DryRun: *dryRun, Overwrite: *force,
 		Fonts: st.fonts, SkipFontChecks: manifest != nil || !*ds.checks, FontCatalog: &catalog,
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
-		Format: f, ShardSize: *shards, Level: level, ChunkSamples: *chunk, Splits: splitReqs,
+		Format: f, ShardSize: *shards, Level: level, ChunkSamples: *chunk, Splits: splitReqs, Shard: part,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
 	})
 	bar.finish()

@@ -195,6 +195,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdPresets(args[1:], stdout)
 	case "info":
 		return cmdInfo(args[1:], stdout)
+	case "merge":
+		return cmdMerge(ctx, args[1:], stdout)
 	case "view":
 		return cmdView(args[1:], stdout)
 	case "split":
@@ -245,6 +247,8 @@ Usage:
   synbols-gpu generate --spec FILE.yaml --n_samples N [flags]
   synbols-gpu stream --dataset NAME [--seed S] [--start A] [--stop B] [flags]
                                 samples [A, B) as binary frames on stdout, no file (docs/format.md, "Stream")
+  synbols-gpu generate ... --shard K/N --out SHARD.h5py   one shard of the dataset (or --range START:END)
+  synbols-gpu merge [--copy] OUT SHARD...   the shards joined into the single run's file (virtual datasets)
   synbols-gpu bench [flags]     images/s of the painting backends and of the whole pipeline
   synbols-gpu presets           the predefined datasets
   synbols-gpu presets show NAME a preset's resolved YAML (which --spec accepts back)
