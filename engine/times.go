@@ -80,3 +80,9 @@ func BackendTimes(be Backend) (Times, bool) {
 	}
 	return Times{}, false
 }
+
+// HasParts reports whether t tells any part of Paint apart (the GPU
+// backend), not only Paint's own time (the CPU backend).
+func (t Times) HasParts() bool {
+	return t.ComputeMeasured || t.Upload+t.Compute+t.Transfer+t.ReadBack+t.HostCopy+t.CopyWait != 0
+}

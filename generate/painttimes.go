@@ -22,7 +22,7 @@ func (r *run) paintParts() []Stage {
 	t := now.Sub(r.times0)
 	parts := []Stage{{Name: "  in Paint (the backend's own time)", Busy: t.Paint,
 		Note: fmt.Sprintf("%d calls; %.3f s of the paint stage outside them: output buffers, hand-off", t.Paints, (r.paintT.busy - t.Paint).Seconds())}}
-	if t == (engine.Times{Paints: t.Paints, Images: t.Images, Paint: t.Paint}) {
+	if !t.HasParts() {
 		return parts // the CPU backend: nothing inside Paint to tell apart
 	}
 	parts = append(parts, Stage{Name: "  · upload (records, atlas, pool)", Busy: t.Upload})
