@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -130,5 +131,50 @@ func TestQueryError(t *testing.T) {
 	})
 	if !errors.Is(err, gl.ErrGL) || !strings.Contains(err.Error(), "GL_INVALID_OPERATION") {
 		t.Errorf("reading an unused query: %v, want gl.ErrGL with GL_INVALID_OPERATION", err)
+	}
+}
+
+// TestTimesWhilePainting: Times may be read while Paint runs (run with
+// -race to check the contract); readings never go backwards, and never
+// show part of a Paint (images always a whole number of batches).
+func TestTimesWhilePainting(t *testing.T) {
+	backend(t)
+	g, err := New(Options{SubBatch: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	b := plan(t, "default", 16, 200, 2)
+	done := make(chan struct{})
+	bad := make(chan string, 1)
+	go func() {
+		defer close(bad)
+		var last engine.Times
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			tm := g.Times()
+			if tm.Paints < last.Paints || tm.Paint < last.Paint || tm.Images != tm.Paints*len(b.Images) {
+				bad <- fmt.Sprintf("%+v after %+v", tm, last)
+				return
+			}
+			last = tm
+		}
+	}()
+	out := newOutput(b)
+	for range 5 {
+		if err := g.Paint(b, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	if msg, ok := <-bad; ok {
+		t.Error(msg)
+	}
+	if tm := g.Times(); tm.Paints != 5 {
+		t.Errorf("%d Paints, want 5", tm.Paints)
 	}
 }
