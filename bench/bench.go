@@ -32,6 +32,10 @@ type Row struct {
 	PaintRate       float64 // images/s, painting only (planned batch in memory)
 	EndToEndRate    float64 // images/s, sample → plan → paint → compressed HDF5 file
 	FileBytes       int64
+	// Times is the backend's engine.Times over the painting measurement
+	// (zero for a backend that is not an engine.Timer): where the
+	// painted rate's time went.
+	Times engine.Times
 }
 
 // Plan samples and plans n samples of sp into one batch, the input that
@@ -61,6 +65,7 @@ func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.L
 		return row, err
 	}
 	painted := 0
+	before, _ := engine.BackendTimes(be)
 	t0 := time.Now()
 	for time.Since(t0) < minTime {
 		if err := be.Paint(b, out); err != nil {
@@ -69,6 +74,9 @@ func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.L
 		painted += batch
 	}
 	row.PaintRate = float64(painted) / time.Since(t0).Seconds()
+	if after, ok := engine.BackendTimes(be); ok {
+		row.Times = after.Sub(before)
+	}
 
 	path := filepath.Join(dir, fmt.Sprintf("bench-%s-%dx%d.h5py", be.Name(), w, h))
 	defer os.Remove(path)
@@ -136,7 +144,7 @@ func Table(ctx context.Context, cfg TableConfig, w io.Writer) ([]Row, error) {
 		notes []string
 	)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "backend\tdevice\tresolution\tbatch\tpainted images/s\tend-to-end images/s\tfile MiB/1k\t")
+	fmt.Fprintln(tw, "backend\tdevice\tresolution\tbatch\tpainted images/s\tend-to-end images/s\tfile MiB/1k\t"+breakdownHeader)
 	for _, size := range cfg.Sizes {
 		for _, be := range open {
 			sp, err := spec.Preset(cfg.Dataset)
@@ -157,8 +165,8 @@ func Table(ctx context.Context, cfg TableConfig, w io.Writer) ([]Row, error) {
 				continue
 			}
 			rows = append(rows, row)
-			fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.2f\t\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
-				row.PaintRate, row.EndToEndRate, float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20))
+			fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.2f\t%s\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
+				row.PaintRate, row.EndToEndRate, float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20), breakdown(row.Times))
 		}
 	}
 	if err := tw.Flush(); err != nil {

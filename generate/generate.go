@@ -160,7 +160,9 @@ type Result struct {
 	FontPool string // digest of the faces drawn, output.FontPoolDigest
 	// Stages says where the time went, stage by stage (see Stage). The
 	// pipeline stages overlap, so their busy times add up to more than
-	// Elapsed when they run in parallel.
+	// Elapsed when they run in parallel. Rows whose Name starts with two
+	// spaces are parts of the row above (the paint stage's, from the
+	// backend's engine.Times when it is an engine.Timer).
 	Stages []Stage
 }
 

@@ -49,7 +49,10 @@ type run struct {
 	// The write stage's columns of every sample, for the splits.
 	chars, fontCol []uint32
 	kept           map[string]*keptCol // typed columns the splits read (splitrun.go)
-	total          int // a shard's dataset size (shard.go); 0: not a shard
+	total          int                 // a shard's dataset size (shard.go); 0: not a shard
+	// times0 is the backend's engine.Times before the pipeline, for the
+	// paint stage's sub-rows (painttimes.go).
+	times0 engine.Times
 }
 
 // Run generates the dataset. On any error nothing is left at cfg.Out.
@@ -82,6 +85,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 			}
 		}()
 	}
+	r.times0, _ = engine.BackendTimes(r.cfg.Backend)
 	if err := r.pipeline(ctx); err != nil {
 		return res, err
 	}
@@ -498,7 +502,7 @@ func (r *run) stages(splitsTime, commitTime time.Duration) []Stage {
 	case output.FormatWDS:
 		compressName, writesName = fmt.Sprintf("encode PNG (%d goroutines, wall)", ws.Workers), "tar writes"
 	}
-	return []Stage{
+	st := []Stage{
 		{Name: fmt.Sprintf("sample + plan (%d goroutines)", r.workers), Busy: r.planT.busy, Wait: r.planT.wait, WaitFor: "the painter"},
 		{Name: "paint (" + be + ")", Busy: r.paintT.busy, Wait: r.paintT.wait, WaitFor: "plans or the writer"},
 		{Name: fmt.Sprintf("masks, boxes, records (%d goroutines)", r.workers), Busy: r.finishT.busy,
@@ -510,6 +514,8 @@ func (r *run) stages(splitsTime, commitTime time.Duration) []Stage {
 		{Name: "splits (+ preview encoding)", Busy: splitsTime},
 		{Name: "close, fsync, rename", Busy: commitTime},
 	}
+	// The paint stage's parts (the backend's Times) follow its row.
+	return slices.Insert(st, 2, r.paintParts()...)
 }
 
 // planBatch samples and plans samples [start, start+n) with r.workers

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"time"
 	"unsafe"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
@@ -20,9 +21,10 @@ import (
 // depend on the number of workers.
 //
 // Paint may be called from one goroutine at a time; it spreads each batch
-// over Workers goroutines itself.
+// over Workers goroutines itself. Times may be called from any goroutine.
 type Backend struct {
 	workers int
+	timer   timer
 }
 
 // New returns a CPU backend using workers goroutines (≤ 0: GOMAXPROCS).
@@ -50,6 +52,8 @@ func (c *Backend) Paint(b *engine.Batch, out engine.Output) error {
 		return err
 	}
 	n := len(b.Images)
+	t0 := time.Now()
+	defer func() { c.timer.add(n, time.Since(t0)) }()
 	if n == 0 {
 		return nil
 	}

@@ -68,6 +68,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
@@ -205,6 +206,16 @@ type Backend struct {
 	// scratchPix is the scratch floats per pixel of the batch being
 	// painted: 3 (RGB), or 7 with a camouflage texture beside it.
 	scratchPix int
+
+	// Timing (times.go): timed says the timer queries count bits; cur is
+	// the Paint in progress (context goroutine, under mu), clock its copy
+	// goroutines' wall time; times the sums, under timesMu, so that Times
+	// never waits for a Paint.
+	timed   bool
+	cur     engine.Times
+	clock   *copyClock
+	timesMu sync.Mutex
+	times   engine.Times
 }
 
 type buffer struct {
@@ -235,7 +246,7 @@ func New(opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Backend{ctx: ctx}
+	g := &Backend{ctx: ctx, clock: &copyClock{}}
 	lim := ctx.Limits()
 	g.max = lim.MaxStorageBlockSize
 	g.lim = lim.MaxStorageBlockSize
@@ -279,7 +290,8 @@ func New(opts Options) (*Backend, error) {
 			}
 		}
 		g.tables = gl.NewBuffer()
-		return nil
+		g.timed = gl.TimerBits() > 0
+		return gl.CheckError("querying the timer bits")
 	})
 	if err != nil {
 		ctx.Close()
@@ -554,11 +566,15 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	if n == 0 {
 		return nil
 	}
+	t0 := time.Now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.ctx == nil {
 		return gl.ErrClosed
 	}
+	// Every copy goroutine of the Paint has finished when paintRing
+	// returns, error or not, so the commit sees all of its times.
+	defer func() { g.commit(n, time.Since(t0)) }()
 	glyphs := b.Atlas.Glyphs()
 	w, h, nc, k := b.Width, b.Height, b.Channels, b.MaskChannels
 	px := w * h
@@ -580,12 +596,14 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 		return err
 	}
 	return g.ctx.Do(func() error {
+		tu := time.Now()
 		if err := g.syncAtlas(b.Atlas, glyphs); err != nil {
 			return err
 		}
 		if err := g.syncPool(b.Pool); err != nil {
 			return err
 		}
+		since(&g.cur.Upload, tu)
 		if g.readBack != ReadBackSimple {
 			return g.paintRing(b, out, chunks, p4)
 		}
@@ -651,6 +669,7 @@ func (g *Backend) dispatch(b *engine.Batch, c chunk, p4 int, s *slot, outX, outM
 	if int64(len(ims)+len(lays)) > g.max {
 		return fmt.Errorf("%w: images %d to %d and their %d layers need %d bytes, the limit is %d", ErrTooLarge, c.start, c.end, lhi-llo, len(ims)+len(lays), g.max)
 	}
+	tu := time.Now()
 	for _, a := range []struct {
 		b *buffer
 		n int64
@@ -666,6 +685,7 @@ func (g *Backend) dispatch(b *engine.Batch, c chunk, p4 int, s *slot, outX, outM
 	s.images.b.Upload(0, ims)
 	s.images.b.Upload(int64(len(ims)), lays)
 	s.symbols.b.Upload(0, syms)
+	since(&g.cur.Upload, tu)
 	for i, bb := range []gl.Buffer{s.images.b, s.symbols.b, g.tiles.b, g.tables, s.scratch.b, outX, outMask, g.poolBuf.b} {
 		bb.Bind(uint32(i))
 	}
@@ -698,7 +718,9 @@ func (g *Backend) dispatch(b *engine.Batch, c chunk, p4 int, s *slot, outX, outM
 	gl.SetUint(loc["uLayerFirst"], uint32(llo))
 	gl.SetUint(loc["uPoolPixels"], uint32(g.poolPixels))
 	gl.SetUint(loc["uScratch"], uint32(p4*g.scratchPix))
+	g.mark(&s.q.compute, 0, &s.q.computePending)
 	gl.Dispatch(uint32(m))
+	g.mark(&s.q.compute, 1, &s.q.computePending)
 	return gl.CheckError("dispatch")
 }
 
@@ -722,9 +744,12 @@ func (g *Backend) paintChunk(b *engine.Batch, out engine.Output, c chunk, p4 int
 	gl.MemoryBarrier(gl.BarrierBufferUpdate)
 	x := out.X[c.start*px*nc : c.end*px*nc]
 	mk := out.Mask[c.start*px*k : c.end*px*k]
+	// Download waits for the dispatch, then copies: both are ReadBack.
+	t := time.Now()
 	if p4 == px {
 		s.outX.b.Download(0, x)
 		s.outMask.b.Download(0, mk)
+		since(&g.cur.ReadBack, t)
 	} else {
 		// Drop each image's padding.
 		tmp := make([]byte, max(xBytes, mBytes))
@@ -735,10 +760,16 @@ func (g *Backend) paintChunk(b *engine.Batch, out engine.Output, c chunk, p4 int
 			size int64
 		}{{s.outX.b, x, nc, xBytes}, {s.outMask.b, mk, k, mBytes}} {
 			o.b.Download(0, tmp[:o.size])
+			t = since(&g.cur.ReadBack, t)
 			for i := range m {
 				copy(o.dst[i*px*o.c:(i+1)*px*o.c], tmp[i*p4*o.c:])
 			}
+			t = since(&g.cur.HostCopy, t)
 		}
 	}
-	return gl.CheckError("reading back")
+	if err := gl.CheckError("reading back"); err != nil {
+		return err
+	}
+	// The download waited for the dispatch: its query is complete.
+	return g.resolve(s)
 }

@@ -45,6 +45,7 @@ type slot struct {
 	images, symbols, scratch, outX, outMask buffer
 	mapX, mapMask                           mapped
 	fence                                   gl.Fence
+	q                                       slotQueries
 	// copying counts the goroutines still copying this slot's mapped
 	// buffers out: the slot is reused (or freed) only once it is zero.
 	copying sync.WaitGroup
@@ -55,6 +56,7 @@ type slot struct {
 func (s *slot) delete() {
 	s.copying.Wait()
 	s.fence.Delete()
+	s.q.delete()
 	for _, b := range []*buffer{&s.images, &s.symbols, &s.scratch, &s.outX, &s.outMask} {
 		if b.b != 0 {
 			b.b.Delete()
@@ -118,11 +120,15 @@ func (g *Backend) paintRing(b *engine.Batch, out engine.Output, chunks []chunk, 
 	r := len(g.slots)
 	defer func() {
 		// On error, let started copies finish (they write into out and
-		// read the mapped buffers) and drop unwaited fences.
+		// read the mapped buffers) and drop unwaited fences and queries;
+		// on success, the last copies are what Paint waits for.
+		t := time.Now()
 		for _, s := range g.slots {
 			s.copying.Wait()
 			s.fence.Delete()
+			s.q.computePending, s.q.transferPending = false, false
 		}
+		since(&g.cur.CopyWait, t)
 	}()
 	for i, c := range chunks {
 		if err := g.submit(b, c, p4, g.slots[i%r]); err != nil {
@@ -141,7 +147,9 @@ func (g *Backend) paintRing(b *engine.Batch, out engine.Output, chunks []chunk, 
 // submit paints chunk c into slot s, once the slot's previous copy-out is
 // done, and fences it.
 func (g *Backend) submit(b *engine.Batch, c chunk, p4 int, s *slot) error {
+	t := time.Now()
 	s.copying.Wait()
+	since(&g.cur.CopyWait, t)
 	m := c.end - c.start
 	xBytes, mBytes := int64(m*p4*b.Channels), int64(m*p4*b.MaskChannels)
 	if err := s.mapX.ensure(xBytes); err != nil {
@@ -166,8 +174,10 @@ func (g *Backend) submit(b *engine.Batch, c chunk, p4 int, s *slot) error {
 	if g.readBack == ReadBackCopy {
 		// Shader writes must land before the device-side copies read them.
 		gl.MemoryBarrier(gl.BarrierBufferUpdate)
+		g.mark(&s.q.transfer, 0, &s.q.transferPending)
 		s.outX.b.CopyTo(s.mapX.b, 0, 0, xBytes)
 		s.outMask.b.CopyTo(s.mapMask.b, 0, 0, mBytes)
+		g.mark(&s.q.transfer, 1, &s.q.transferPending)
 	}
 	gl.MemoryBarrier(gl.BarrierClientMapped)
 	if err := gl.CheckError("submitting a sub-batch"); err != nil {
@@ -180,9 +190,15 @@ func (g *Backend) submit(b *engine.Batch, c chunk, p4 int, s *slot) error {
 // retire waits for slot s's fence and starts copying chunk c out of the
 // mapped buffers into out on goroutines; s.copying tracks them.
 func (g *Backend) retire(b *engine.Batch, out engine.Output, c chunk, p4 int, s *slot) error {
+	t := time.Now()
 	err := s.fence.Wait(fenceTimeout)
+	since(&g.cur.ReadBack, t)
 	s.fence.Delete()
 	if err != nil {
+		return err
+	}
+	// The fence follows the slot's queries: their results are available.
+	if err := g.resolve(s); err != nil {
 		return err
 	}
 	m := c.end - c.start
@@ -202,7 +218,7 @@ func (g *Backend) retire(b *engine.Batch, out engine.Output, c chunk, p4 int, s 
 			segs = append(segs, segment{mk[i*px*k : (i+1)*px*k], s.mapMask.data[i*p4*k:]})
 		}
 	}
-	copyOut(segs, g.copiers, &s.copying)
+	copyOut(segs, g.copiers, &s.copying, g.clock)
 	return nil
 }
 
@@ -211,9 +227,9 @@ type segment struct{ dst, src []byte }
 
 // copyOut copies the segments on up to k goroutines, each taking an equal
 // run of bytes (at least copyPiece), and returns without waiting; wg
-// counts the goroutines. Reads of mapped memory run at about 6 GB/s per
+// counts the goroutines, clock (if not nil) their wall time. Reads of mapped memory run at about 6 GB/s per
 // core, so spreading them is what brings the copy near the bus's speed.
-func copyOut(segs []segment, k int, wg *sync.WaitGroup) {
+func copyOut(segs []segment, k int, wg *sync.WaitGroup, clock *copyClock) {
 	total := 0
 	for _, s := range segs {
 		total += len(s.dst)
@@ -227,6 +243,8 @@ func copyOut(segs []segment, k int, wg *sync.WaitGroup) {
 		}
 		j := job
 		wg.Go(func() {
+			clock.start()
+			defer clock.stop()
 			for _, s := range j {
 				copy(s.dst, s.src[:len(s.dst)])
 			}

@@ -171,6 +171,12 @@ static void *(*glMapBufferRange_)(GLenum, GLintptr, GLsizeiptr, GLbitfield);
 static GLsync (*glFenceSync_)(GLenum, GLbitfield);
 static GLenum (*glClientWaitSync_)(GLsync, GLbitfield, GLuint64);
 static void (*glDeleteSync_)(GLsync);
+static void (*glGenQueries_)(GLsizei, GLuint *);
+static void (*glDeleteQueries_)(GLsizei, const GLuint *);
+static void (*glQueryCounter_)(GLuint, GLenum);
+static void (*glGetQueryiv_)(GLenum, GLenum, GLint *);
+static void (*glGetQueryObjectiv_)(GLuint, GLenum, GLint *);
+static void (*glGetQueryObjectui64v_)(GLuint, GLenum, GLuint64 *);
 
 #define GL_SHADER_STORAGE_BUFFER 0x90D2
 #define GL_COPY_READ_BUFFER 0x8F36
@@ -219,6 +225,12 @@ const char *synLoadGL(void) {
 	L(glFenceSync_, "glFenceSync")
 	L(glClientWaitSync_, "glClientWaitSync")
 	L(glDeleteSync_, "glDeleteSync")
+	L(glGenQueries_, "glGenQueries")
+	L(glDeleteQueries_, "glDeleteQueries")
+	L(glQueryCounter_, "glQueryCounter")
+	L(glGetQueryiv_, "glGetQueryiv")
+	L(glGetQueryObjectiv_, "glGetQueryObjectiv")
+	L(glGetQueryObjectui64v_, "glGetQueryObjectui64v")
 #undef L
 	// Optional (GL 4.4): checked by the caller before use.
 	glBufferStorage_ = (void *)pGetProcAddress("glBufferStorage");
@@ -315,3 +327,14 @@ void *synMapStorage(GLuint b, GLsizeiptr size, GLbitfield flags, GLbitfield acce
 GLsync synFenceSync(void) { return glFenceSync_(0x9117 /* GL_SYNC_GPU_COMMANDS_COMPLETE */, 0); }
 GLenum synClientWaitSync(GLsync s, GLbitfield flags, GLuint64 timeout) { return glClientWaitSync_(s, flags, timeout); }
 void synDeleteSync(GLsync s) { glDeleteSync_(s); }
+
+#define GL_QUERY_COUNTER_BITS 0x8864
+#define GL_QUERY_RESULT 0x8866
+#define GL_QUERY_RESULT_AVAILABLE 0x8867
+
+GLuint synGenQuery(void) { GLuint q = 0; glGenQueries_(1, &q); return q; }
+void synDeleteQuery(GLuint q) { glDeleteQueries_(1, &q); }
+void synQueryCounter(GLuint q) { glQueryCounter_(q, 0x8E28 /* GL_TIMESTAMP */); }
+GLint synQueryAvailable(GLuint q) { GLint v = 0; glGetQueryObjectiv_(q, GL_QUERY_RESULT_AVAILABLE, &v); return v; }
+GLuint64 synQueryResult(GLuint q) { GLuint64 v = 0; glGetQueryObjectui64v_(q, GL_QUERY_RESULT, &v); return v; }
+GLint synQueryBits(GLenum target) { GLint v = 0; glGetQueryiv_(target, GL_QUERY_COUNTER_BITS, &v); return v; }

@@ -86,4 +86,12 @@ GLsync synFenceSync(void);
 GLenum synClientWaitSync(GLsync s, GLbitfield flags, GLuint64 timeout);
 void synDeleteSync(GLsync s);
 
+// Timer queries (core since GL 3.3).
+GLuint synGenQuery(void);
+void synDeleteQuery(GLuint q);
+void synQueryCounter(GLuint q);
+GLint synQueryAvailable(GLuint q);
+GLuint64 synQueryResult(GLuint q);
+GLint synQueryBits(GLenum target);
+
 #endif

@@ -1,0 +1,150 @@
+package gpu
+
+import (
+	"sync"
+	"time"
+
+	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/internal/gl"
+)
+
+// Timing. Each Paint gathers its engine.Times in Backend.cur: the context
+// goroutine adds upload, read-back and copy-wait wall times as it goes and
+// the device times of timer queries when it resolves them, the copy
+// goroutines run copyClock, and Paint commits the lot under timesMu once
+// every copy has finished, so that Times never shows half a Paint.
+//
+// The timer queries are resolved without stalling the pipeline: a slot's
+// queries are read in retire, after its fence has signalled (the commands
+// they timed are complete, so the result is available), and on the simple
+// path after glGetBufferSubData has waited for the dispatch.
+
+// slotQueries are one slot's timer queries: timestamps before and after
+// the dispatch (compute) and the device-side copies into mapped memory
+// (transfer). pending marks a pair recorded and not yet read.
+type slotQueries struct {
+	compute, transfer               [2]gl.Query
+	computePending, transferPending bool
+}
+
+// delete frees the queries; on the context goroutine.
+func (q *slotQueries) delete() {
+	for i := range 2 {
+		q.compute[i].Delete()
+		q.transfer[i].Delete()
+	}
+	*q = slotQueries{}
+}
+
+// mark records timestamp i of pair p (no-op without usable timer
+// queries), creating the query objects on first use.
+func (g *Backend) mark(p *[2]gl.Query, i int, pending *bool) {
+	if !g.timed {
+		return
+	}
+	if p[i] == 0 {
+		p[i] = gl.NewQuery()
+	}
+	p[i].Timestamp()
+	*pending = i == 1
+}
+
+// resolve reads slot s's pending queries into g.cur. Called once the
+// commands they timed are known complete, so it does not wait.
+func (g *Backend) resolve(s *slot) error {
+	if s.q.computePending {
+		s.q.computePending = false
+		d, err := gl.Elapsed(s.q.compute[0], s.q.compute[1])
+		if err != nil {
+			return err
+		}
+		g.cur.Compute += d
+		g.cur.ComputeMeasured = true
+	}
+	if s.q.transferPending {
+		s.q.transferPending = false
+		d, err := gl.Elapsed(s.q.transfer[0], s.q.transfer[1])
+		if err != nil {
+			return err
+		}
+		g.cur.Transfer += d
+	}
+	return nil
+}
+
+// since adds the wall time from t0 to *d and returns now, for chaining.
+func since(d *time.Duration, t0 time.Time) time.Time {
+	t := time.Now()
+	*d += t.Sub(t0)
+	return t
+}
+
+// copyClock measures the wall time during which at least one copy
+// goroutine runs: goroutines copying at once count once, so the figure is
+// comparable with Paint's wall time. Safe for concurrent use.
+type copyClock struct {
+	mu     sync.Mutex
+	active int
+	from   time.Time
+	total  time.Duration
+}
+
+func (c *copyClock) start() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	if c.active == 0 {
+		c.from = time.Now()
+	}
+	c.active++
+	c.mu.Unlock()
+}
+
+func (c *copyClock) stop() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.active--
+	if c.active == 0 {
+		c.total += time.Since(c.from)
+	}
+	c.mu.Unlock()
+}
+
+// take returns the time summed so far and resets it; called when no copy
+// runs.
+func (c *copyClock) take() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d := c.total
+	c.total = 0
+	return d
+}
+
+// commit adds one Paint's times to the backend's sums. Paint calls it,
+// holding g.mu, after every copy of the Paint has finished.
+func (g *Backend) commit(images int, wall time.Duration) {
+	t := g.cur
+	g.cur = engine.Times{}
+	t.Paints, t.Images, t.Paint = 1, images, wall
+	t.HostCopy += g.clock.take()
+	g.timesMu.Lock()
+	g.times = g.times.Add(t)
+	g.timesMu.Unlock()
+}
+
+// Times implements engine.Timer: the sums over every Paint that returned.
+// Compute and Transfer come from GL_TIMESTAMP queries; ComputeMeasured
+// is false on a driver whose timer queries count no bits.
+func (g *Backend) Times() engine.Times {
+	g.timesMu.Lock()
+	defer g.timesMu.Unlock()
+	return g.times
+}
+
+// TimerQueries reports whether the device's timer queries are in use.
+func (g *Backend) TimerQueries() bool { return g.timed }
+
+var _ engine.Timer = (*Backend)(nil)
