@@ -389,9 +389,8 @@ func write(ctx context.Context, o Options, shards []*shard) (res Result, err err
 			books[v] = newBook(a.values[v])
 		}
 	}
-	chars, fonts := make([]uint32, 0, n), make([]uint32, 0, n)
 	for _, s := range shards {
-		if err := copyShard(ctx, w, wo, s, books, arrays, o.Copy, &chars, &fonts); err != nil {
+		if err := copyShard(ctx, w, wo, s, books, arrays, o.Copy); err != nil {
 			return res, err
 		}
 	}
@@ -455,7 +454,7 @@ const blockBytes = 64 << 20
 // copyShard writes s's rows to w, block by block: y, the columns
 // (recoded), and with copy the arrays.
 func copyShard(ctx context.Context, w *output.Writer, wo output.Options, s *shard, books map[string]*book, arrays []string,
-	copy bool, chars, fonts *[]uint32) error {
+	copy bool) error {
 	rows := s.end - s.start
 	block := min(rows, 4096)
 	if copy {
@@ -517,7 +516,7 @@ func copyShard(ctx context.Context, w *output.Writer, wo output.Options, s *shar
 				return fmt.Errorf("%w: %s: %w", ErrShard, s.path, err)
 			}
 		}
-		if err := recode(s, wo.Columns, smp.Columns, m, books, chars, fonts); err != nil {
+		if err := recode(s, wo.Columns, smp.Columns, m, books); err != nil {
 			return err
 		}
 		if copy {
@@ -555,9 +554,8 @@ func readRows(d *hdf5.Dataset, lo, m int) ([]byte, error) {
 // recode rewrites the block's coded columns from s's codes to the merged
 // ones, sample by sample in the order a run codes them (generate's
 // attrCols.code: alphabet; char, true_char, then each symbol's char and
-// font), and appends the first symbol's char and font to chars and fonts
-// (code+1, 0 for none).
-func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[string]*book, chars, fonts *[]uint32) error {
+// font).
+func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[string]*book) error {
 	idx := map[string]int{}
 	for i, c := range cols {
 		idx[c.Name] = i
@@ -604,13 +602,7 @@ func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[stri
 			if c == nil {
 				continue
 			}
-			nv := put(c, j)
-			switch c.name {
-			case "attr/char":
-				*chars = append(*chars, uint32(nv+1))
-			case "attr/font":
-				*fonts = append(*fonts, uint32(nv+1))
-			}
+			put(c, j)
 		}
 		for _, c := range []*coded{symChar, symFont} {
 			if c == nil {
