@@ -78,6 +78,12 @@ type Face struct {
 	mu    sync.Mutex
 	cover map[rune]bool
 
+	// The face index this face was loaded through and its record there
+	// (index.go), nil without one: SaveIndex keeps the coverage
+	// learnt in rec.
+	idx *faceIndex
+	rec *indexFace
+
 	// go-text state (variable.go): the font, parsed on first use and
 	// shared with the face's variation instances, and a pool of
 	// *gtfont.Face at this face's coordinates. Set for go-text faces and

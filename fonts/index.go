@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -78,7 +80,7 @@ type indexFile struct {
 	// record, so the file's faces were not parsed; the record is used
 	// only while that content is met again first.
 	Dup   bool        `json:"dup,omitempty"`
-	Faces []indexFace `json:"faces,omitempty"`
+	Faces []*indexFace `json:"faces,omitempty"`
 	// Warn is the warning Load gave for the file (skipped, or a bad
 	// member of a collection), given again when the record is used.
 	Warn string `json:"warn,omitempty"`
@@ -99,16 +101,26 @@ type indexFace struct {
 	Parser   string    `json:"parser"`
 	Upem     int       `json:"upem"`
 	Axes     []varAxis `json:"axes,omitempty"`
+	// Covers and Lacks are the runes Face.Covers answered true and
+	// false for (sorted, as UTF-8), as SaveIndex found them: coverage
+	// is the file's property, so a face restored from the record
+	// answers them without opening its file.
+	Covers string `json:"covers,omitempty"`
+	Lacks  string `json:"lacks,omitempty"`
 }
 
 // faceIndex is the index as one Load uses it: the records read from disk
-// and those of this Load, written back when they differ. Used by Load's
-// goroutine only.
+// and those of this Load, written back when they differ. Load's
+// goroutine alone uses it until Load returns; then the faces keep it
+// (Face.idx) for SaveIndex, which holds mu.
 type faceIndex struct {
 	path    string
 	old     map[string]*indexFile
 	now     []*indexFile
 	changed bool
+	warn    func(string)
+
+	mu sync.Mutex // SaveIndex's
 }
 
 // indexPath names the index after the folders it describes, so that
@@ -135,7 +147,11 @@ func openIndex(o Options) *faceIndex {
 	if !identityKnown {
 		return nil
 	}
-	x := &faceIndex{path: indexPath(o.IndexDir, o), old: map[string]*indexFile{}}
+	warn := o.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
+	x := &faceIndex{path: indexPath(o.IndexDir, o), old: map[string]*indexFile{}, warn: warn}
 	data, err := os.ReadFile(x.path)
 	if err != nil {
 		return x
@@ -186,7 +202,9 @@ func (x *faceIndex) lookup(p string, seen map[[32]byte]bool, warn func(string)) 
 	}
 	src := &fileSrc{path: p, size: st.Size(), stamp: stampOf(st)}
 	for _, rf := range r.Faces {
-		faces = append(faces, rf.face(src, sum, r.Collection))
+		f := rf.face(src, sum, r.Collection)
+		f.idx, f.rec = x, rf
+		faces = append(faces, f)
 	}
 	return faces, true
 }
@@ -194,20 +212,27 @@ func (x *faceIndex) lookup(p string, seen map[[32]byte]bool, warn func(string)) 
 func (x *faceIndex) keep(r *indexFile) { x.now = append(x.now, r) }
 
 // record adds the record of a file Load read.
-func (x *faceIndex) record(r *indexFile) {
+func (x *faceIndex) record(r *indexFile, faces []*Face) {
 	x.changed = true
 	if r != nil {
 		x.now = append(x.now, r)
+		for i, f := range faces {
+			f.idx, f.rec = x, r.Faces[i]
+		}
 	}
 }
 
 // save writes the index back when this Load changed it (a file read, or
 // a record no longer used). The write is atomic; a failure only costs
 // the next start its speed, so it is warned about, not returned.
-func (x *faceIndex) save(warn func(string)) {
+func (x *faceIndex) save() {
 	if !x.changed && len(x.now) == len(x.old) {
 		return
 	}
+	x.write()
+}
+
+func (x *faceIndex) write() {
 	data, err := json.Marshal(indexDoc{Format: indexFormat, Files: x.now})
 	if err == nil {
 		if err = os.MkdirAll(filepath.Dir(x.path), 0o755); err == nil {
@@ -215,7 +240,7 @@ func (x *faceIndex) save(warn func(string)) {
 		}
 	}
 	if err != nil {
-		warn(fmt.Sprintf("fonts: face index %s not written (the next start reads every font file again): %v", x.path, err))
+		x.warn(fmt.Sprintf("fonts: face index %s not written (the next start reads every font file again): %v", x.path, err))
 	}
 }
 
@@ -239,8 +264,8 @@ func newRecord(p string, stamp fileStamp, readAt time.Time) *indexFile {
 	return &indexFile{Path: p, Dev: dev, Ino: ino, Size: stamp.size, Mod: stamp.mod.UnixNano(), Ctime: stamp.ctime}
 }
 
-func recordFace(f *Face) indexFace {
-	return indexFace{
+func recordFace(f *Face) *indexFace {
+	return &indexFace{
 		Family: f.Family, Style: f.Style, Bold: f.Bold, Weight: f.Weight, Index: f.Index,
 		License: f.License, CFF: f.CFF, Width: f.width, Symbolic: f.symbolic, Italic: f.italic,
 		Parser: f.parser, Upem: f.upem, Axes: f.axes,
@@ -249,7 +274,7 @@ func recordFace(f *Face) indexFace {
 
 // face rebuilds the face: its sfnt parse (or go-text's) is made on first
 // use, from src, which is opened then.
-func (rf indexFace) face(src *fileSrc, sum [32]byte, collection bool) *Face {
+func (rf *indexFace) face(src *fileSrc, sum [32]byte, collection bool) *Face {
 	f := &Face{
 		Family: rf.Family, Style: rf.Style, Bold: rf.Bold, Weight: rf.Weight,
 		Source: src.path, Index: rf.Index, SHA256: sum, License: rf.License, CFF: rf.CFF,
@@ -272,5 +297,76 @@ func (rf indexFace) face(src *fileSrc, sum [32]byte, collection bool) *Face {
 	if rf.Parser == ParserGoText || len(rf.Axes) > 0 {
 		f.gt = &gtShared{}
 	}
+	if rf.Covers != "" || rf.Lacks != "" {
+		f.cover = map[rune]bool{}
+		for _, r := range rf.Covers {
+			f.cover[r] = true
+		}
+		for _, r := range rf.Lacks {
+			f.cover[r] = false
+		}
+	}
 	return f
 }
+
+// SaveIndex records in the face index what the faces of l have learnt
+// since Load (the runes Covers answered, e.g. for the alphabet a run
+// draws), so that the next Load's faces answer them without opening
+// their files: after it, a warm start opens only the files of the faces
+// it draws glyphs from. Faces not loaded through a face index are
+// ignored; a write that fails is warned about (Options.Warn), since the
+// index is only a cache. Safe for concurrent use.
+func (l *Library) SaveIndex() {
+	dirty := map[*faceIndex]bool{}
+	var order []*faceIndex
+	seen := map[*Face]bool{}
+	for _, fam := range l.Families {
+		for _, f := range []*Face{fam.Regular, fam.Bold} {
+			if f == nil || f.base != nil || f.idx == nil || seen[f] {
+				continue
+			}
+			seen[f] = true
+			f.idx.mu.Lock()
+			changed := f.saveCoverage()
+			f.idx.mu.Unlock()
+			if changed && !dirty[f.idx] {
+				dirty[f.idx] = true
+				order = append(order, f.idx)
+			}
+		}
+	}
+	for _, x := range order {
+		x.mu.Lock()
+		x.write()
+		x.mu.Unlock()
+	}
+}
+
+// saveCoverage copies f's coverage into its record (f.idx.mu held) and
+// reports whether that added anything.
+func (f *Face) saveCoverage() bool {
+	f.mu.Lock()
+	var covers, lacks []rune
+	for r, v := range f.cover {
+		if v {
+			covers = append(covers, r)
+		} else {
+			lacks = append(lacks, r)
+		}
+	}
+	f.mu.Unlock()
+	slices.Sort(covers)
+	slices.Sort(lacks)
+	c, l := string(covers), string(lacks)
+	if c == f.rec.Covers && l == f.rec.Lacks {
+		return false
+	}
+	f.rec.Covers, f.rec.Lacks = c, l
+	return true
+}
+
+// FilesOpened is the number of font files this process has opened so
+// far (by Load, and to read the outlines of faces whose handle was
+// closed or, restored from the face index, never opened): with a
+// current face index a warm start opens only the files it draws with.
+func FilesOpened() int64 { return fontOpens.Load() }

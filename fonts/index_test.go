@@ -226,3 +226,58 @@ func TestIndexRacyAndCorrupt(t *testing.T) {
 		t.Errorf("index not rewritten after a corrupt one: %d opens", c.opens)
 	}
 }
+
+// The coverage a run asked (Covers), saved with SaveIndex, is answered by
+// the next warm start without opening a file, for the runes covered and
+// for those lacked alike; a rune not asked before opens the file. A
+// library filtered after Load (as generate's font checks do) saves too.
+func TestIndexSavesCoverage(t *testing.T) {
+	dir, _ := indexFonts(t)
+	o := Options{Dirs: []string{dir}, IndexDir: t.TempDir()}
+	cold := loadCounting(t, o)
+	az := lowerAZ(t)
+	asked := append(append([]rune(nil), az...), 'Ж', '\u0E01') // DejaVu has Cyrillic, none has Thai
+	var kept Library
+	want := map[string]map[rune]bool{}
+	for _, fam := range cold.lib.Families {
+		if fam.Name == "Caladea" {
+			continue // not kept: its coverage stays unrecorded
+		}
+		kept.Families = append(kept.Families, fam)
+		want[fam.Name] = map[rune]bool{}
+		for _, r := range asked {
+			want[fam.Name][r] = fam.Regular.Covers(r)
+		}
+	}
+	if !want["DejaVu Sans"]['Ж'] || want["DejaVu Sans"]['\u0E01'] {
+		t.Fatalf("test fonts: DejaVu Sans covers %v", want["DejaVu Sans"])
+	}
+	kept.SaveIndex()
+	evictAll(t)
+	warm := loadCounting(t, o)
+	opens := fontOpens.Load()
+	for _, fam := range warm.lib.Families {
+		for r, v := range want[fam.Name] {
+			if got := fam.Regular.Covers(r); got != v {
+				t.Errorf("%s: warm Covers(%q) = %v, want %v", fam.Name, r, got, v)
+			}
+		}
+	}
+	if n := fontOpens.Load() - opens; n != 0 {
+		t.Errorf("answering saved coverage opened %d font files, want 0", n)
+	}
+	cal, ok := warm.lib.Family("Caladea")
+	if !ok {
+		t.Fatal("no Caladea")
+	}
+	if !cal.Regular.Covers('a') {
+		t.Error("Caladea does not cover a")
+	}
+	dv, _ := warm.lib.Family("DejaVu Sans")
+	if !dv.Regular.Covers('Ω') {
+		t.Error("DejaVu Sans does not cover Ω")
+	}
+	if n := fontOpens.Load() - opens; n != 2 {
+		t.Errorf("coverage not saved (Caladea's a, DejaVu's Ω) opened %d files, want 2", n)
+	}
+}

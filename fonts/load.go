@@ -257,7 +257,7 @@ func Load(o Options) (*Library, error) {
 		return nil, fmt.Errorf("fonts: loading stopped: %w", context.Cause(ctx))
 	}
 	if idx != nil {
-		idx.save(warn)
+		idx.save()
 	}
 	if o.Embedded {
 		looked = append(looked, "the embedded set")
@@ -379,7 +379,7 @@ func (w *walker) file(p string) []*Face {
 		return faces
 	}
 	faces, rec := loadFile(p, w.seen, w.warn, &w.buf)
-	w.idx.record(rec)
+	w.idx.record(rec, faces)
 	return faces
 }
 
