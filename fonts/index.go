@@ -79,7 +79,7 @@ type indexFile struct {
 	// Dup: the same content was met earlier in the walk that wrote the
 	// record, so the file's faces were not parsed; the record is used
 	// only while that content is met again first.
-	Dup   bool        `json:"dup,omitempty"`
+	Dup   bool         `json:"dup,omitempty"`
 	Faces []*indexFace `json:"faces,omitempty"`
 	// Warn is the warning Load gave for the file (skipped, or a bad
 	// member of a collection), given again when the record is used.
