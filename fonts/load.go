@@ -192,7 +192,9 @@ func SystemDirs() []string {
 // Files are read with read(2), never mapped, and only their header, name
 // and style tables are kept: outlines are read from the files when asked
 // for (fileSrc), so a font file that changes after Load makes Outline
-// fail with ErrFontChanged; it cannot crash the process.
+// fail with ErrFontChanged; it cannot crash the process. With
+// o.IndexDir, a file whose face-index record is current is not even
+// opened (index.go); the embedded set is always parsed.
 func Load(o Options) (*Library, error) {
 	warn := o.Warn
 	if warn == nil {
