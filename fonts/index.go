@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,6 +57,9 @@ const indexFormat = 1
 // the moment Load read it is not recorded (a var for tests).
 var racyWindow = 2 * time.Second
 
+// embeddedHashed counts the embedded files hashed, for tests.
+var embeddedHashed atomic.Int64
+
 // fontOpens counts the opens of font files (Load's and the reopens of
 // fileSrc), for tests that check a warm start opens only what it needs.
 var fontOpens atomic.Int64
@@ -62,7 +67,24 @@ var fontOpens atomic.Int64
 type indexDoc struct {
 	Format int          `json:"format"`
 	Files  []*indexFile `json:"files"`
+	// Embedded holds the digests of the embedded set (fonts/embedded)
+	// of the executable whose identity it records: the embedded bytes
+	// are part of that file, so while its identity is unchanged so are
+	// they. /proc/self/exe is the running executable's own inode, even
+	// when its path has been replaced since it started.
+	Embedded *embeddedSums `json:"embedded,omitempty"`
 }
+
+// embeddedSums is the record of an executable's embedded set: Exe's
+// identity fields (Path is the executable's), and per file below
+// fonts/embedded its size and SHA-256 ("size sha256").
+type embeddedSums struct {
+	Exe  indexFile         `json:"exe"`
+	Sums map[string]string `json:"sums"`
+}
+
+// selfExe is the running executable, as stat(2) sees it on Linux.
+const selfExe = "/proc/self/exe"
 
 // indexFile is one font file's record.
 type indexFile struct {
@@ -120,6 +142,12 @@ type faceIndex struct {
 	changed bool
 	warn    func(string)
 
+	// The embedded set's digests: emb as read (nil when the record is
+	// not this executable's), exe this executable's identity (nil when
+	// unknown or changed too recently: its sums are then not written).
+	emb *embeddedSums
+	exe *indexFile
+
 	mu sync.Mutex // SaveIndex's
 }
 
@@ -152,6 +180,9 @@ func openIndex(o Options) *faceIndex {
 		warn = func(string) {}
 	}
 	x := &faceIndex{path: indexPath(o.IndexDir, o), old: map[string]*indexFile{}, warn: warn}
+	if st, err := os.Stat(selfExe); err == nil {
+		x.exe = newRecord(selfExe, stampOf(st), time.Now())
+	}
 	data, err := os.ReadFile(x.path)
 	if err != nil {
 		return x
@@ -163,7 +194,42 @@ func openIndex(o Options) *faceIndex {
 	for _, r := range doc.Files {
 		x.old[r.Path] = r
 	}
+	if e := doc.Embedded; e != nil && x.exe != nil && e.Exe.Dev == x.exe.Dev && e.Exe.Ino == x.exe.Ino &&
+		e.Exe.Size == x.exe.Size && e.Exe.Mod == x.exe.Mod && e.Exe.Ctime == x.exe.Ctime {
+		x.emb = e
+	}
 	return x
+}
+
+// embeddedSum returns the recorded digest of the embedded file rel of
+// size bytes, when this executable's record has it.
+func (x *faceIndex) embeddedSum(rel string, size int) (sum [32]byte, ok bool) {
+	if x == nil || x.emb == nil {
+		return sum, false
+	}
+	v, ok := x.emb.Sums[rel]
+	if !ok {
+		return sum, false
+	}
+	n, h, _ := strings.Cut(v, " ")
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != len(sum) || n != strconv.Itoa(size) {
+		return sum, false
+	}
+	copy(sum[:], b)
+	return sum, true
+}
+
+// recordEmbedded records the digest Load computed for an embedded file.
+func (x *faceIndex) recordEmbedded(rel string, size int, sum [32]byte) {
+	if x == nil || x.exe == nil {
+		return
+	}
+	if x.emb == nil {
+		x.emb = &embeddedSums{Exe: *x.exe, Sums: map[string]string{}}
+	}
+	x.emb.Sums[rel] = strconv.Itoa(size) + " " + hex.EncodeToString(sum[:])
+	x.changed = true
 }
 
 // lookup returns the faces of the file at p from its record when the
@@ -233,7 +299,7 @@ func (x *faceIndex) save() {
 }
 
 func (x *faceIndex) write() {
-	data, err := json.Marshal(indexDoc{Format: indexFormat, Files: x.now})
+	data, err := json.Marshal(indexDoc{Format: indexFormat, Files: x.now, Embedded: x.emb})
 	if err == nil {
 		if err = os.MkdirAll(filepath.Dir(x.path), 0o755); err == nil {
 			err = atomicfile.Write(x.path, data, atomicfile.Options{Prefix: ".faces-", Perm: 0o600, NoSync: true})

@@ -3,6 +3,7 @@ package fonts
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -279,5 +280,49 @@ func TestIndexSavesCoverage(t *testing.T) {
 	}
 	if n := fontOpens.Load() - opens; n != 2 {
 		t.Errorf("coverage not saved (Caladea's a, DejaVu's Ω) opened %d files, want 2", n)
+	}
+}
+
+// The embedded set's digests are recorded for the running executable: a
+// second load hashes none of its files and gives the same faces; a record
+// of another executable (another inode) is not trusted.
+func TestIndexEmbeddedSums(t *testing.T) {
+	indexFonts(t) // for its short racyWindow: the test binary was just built
+	o := Options{Embedded: true, IndexDir: t.TempDir()}
+	ref := faceSummary(loadEmbedded(t))
+	hashed := embeddedHashed.Load()
+	cold := loadCounting(t, o)
+	if n := embeddedHashed.Load() - hashed; n != int64(len(EmbeddedFiles())) {
+		t.Fatalf("cold load hashed %d embedded files, want all %d", n, len(EmbeddedFiles()))
+	}
+	hashed = embeddedHashed.Load()
+	warm := loadCounting(t, o)
+	if n := embeddedHashed.Load() - hashed; n != 0 {
+		t.Errorf("warm load hashed %d embedded files, want 0", n)
+	}
+	if got := faceSummary(warm.lib); !reflect.DeepEqual(got, ref) || !reflect.DeepEqual(faceSummary(cold.lib), ref) {
+		t.Errorf("faces with the index differ from those without:\n%q\nwant\n%q", got, ref)
+	}
+	// Another executable's record: recomputed.
+	p := indexPath(o.IndexDir, o)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc indexDoc
+	if err := json.Unmarshal(data, &doc); err != nil || doc.Embedded == nil {
+		t.Fatalf("index %s: %v, embedded %v", p, err, doc.Embedded)
+	}
+	doc.Embedded.Exe.Ino++
+	if data, err = json.Marshal(doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hashed = embeddedHashed.Load()
+	loadCounting(t, o)
+	if n := embeddedHashed.Load() - hashed; n != int64(len(EmbeddedFiles())) {
+		t.Errorf("another executable's record: hashed %d embedded files, want all %d", n, len(EmbeddedFiles()))
 	}
 }

@@ -258,12 +258,12 @@ func Load(o Options) (*Library, error) {
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("fonts: loading stopped: %w", context.Cause(ctx))
 	}
-	if idx != nil {
-		idx.save()
-	}
 	if o.Embedded {
 		looked = append(looked, "the embedded set")
-		add(embeddedFaces(seen, warn))
+		add(embeddedFaces(seen, idx, warn))
+	}
+	if idx != nil {
+		idx.save()
 	}
 	if len(lib.Families) == 0 {
 		where := "nowhere (no source enabled)"
@@ -493,12 +493,16 @@ func loadSrc(s *fileSrc, seen map[[32]byte]bool, buf *[]byte) ([]*Face, srcInfo,
 // parseData parses one file held in memory unless the same content was
 // parsed before.
 func parseData(data []byte, source, license string, seen map[[32]byte]bool, warn func(string)) []*Face {
-	sum := sha256.Sum256(data)
+	return parseDataSum(data, sha256.Sum256(data), source, license, seen, warn)
+}
+
+// parseDataSum is parseData for data whose SHA-256 is known to be sum.
+func parseDataSum(data []byte, sum [32]byte, source, license string, seen map[[32]byte]bool, warn func(string)) []*Face {
 	if seen[sum] {
 		return nil
 	}
 	seen[sum] = true
-	faces, err := parseFile(data, source, license)
+	faces, err := parseSrc(memSrc(data), int64(len(data)), sum, source, license)
 	if err != nil {
 		warn(fmt.Sprintf("fonts: skipping %s: %v", source, err))
 	}
