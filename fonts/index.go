@@ -350,6 +350,14 @@ func (rf *indexFace) face(src *fileSrc, sum [32]byte, collection bool) *Face {
 	if rf.Parser == ParserSfnt {
 		index := rf.Index
 		f.sf = &sfntState{parse: func() (*sfnt.Font, error) {
+			// Open first, and hold the handle through the parse: a
+			// failure to open (errReopen, say out of descriptors) is
+			// then reported as such, never as a parse error that
+			// sfntState and Covers would keep.
+			if _, err := src.acquire(); err != nil {
+				return nil, err
+			}
+			defer src.release()
 			if !collection {
 				return sfnt.ParseReaderAt(src)
 			}
