@@ -326,3 +326,35 @@ func TestIndexEmbeddedSums(t *testing.T) {
 		t.Errorf("another executable's record: hashed %d embedded files, want all %d", n, len(EmbeddedFiles()))
 	}
 }
+
+// Faces restored from the index parse their file on first use from any
+// goroutine at once, and SaveIndex may run meanwhile (go test -race).
+func TestIndexConcurrentFirstUse(t *testing.T) {
+	dir, _ := indexFonts(t)
+	o := Options{Dirs: []string{dir}, IndexDir: t.TempDir()}
+	loadCounting(t, o)
+	evictAll(t)
+	warm := loadCounting(t, o)
+	az := lowerAZ(t)
+	done := make(chan error)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var err error
+			for _, fam := range warm.lib.Families {
+				for _, r := range az {
+					if _, e := fam.Regular.Outline(r); e != nil && err == nil {
+						err = e
+					}
+					fam.Regular.Covers(r)
+				}
+			}
+			warm.lib.SaveIndex()
+			done <- err
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
