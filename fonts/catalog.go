@@ -95,8 +95,8 @@ type DrawStats struct {
 type Catalog struct {
 	Format int `json:"format"`
 	// Key is the fingerprint the cache is validated with: the font files
-	// (path, size, modification time), the options, the block-list, the
-	// thresholds and the alphabet data.
+	// (path, size, modification and change time, inode), the options,
+	// the block-list, the thresholds and the alphabet data.
 	Key       string            `json:"key"`
 	Built     time.Time         `json:"built"`
 	Files     int               `json:"files"`
@@ -212,8 +212,8 @@ func DefaultCacheDir() (string, error) {
 }
 
 // OpenCatalog returns the catalogue of the fonts o describes: the cached
-// one when its key still matches (no font file added, removed, resized
-// or touched; same options, block-list, thresholds and format), else a
+// one when its key still matches (no font file added, removed, resized,
+// touched or written; same options, block-list, thresholds and format), else a
 // new one built from a fresh Load and written back to the cache. A
 // cache that cannot be written is reported through o.Sources.Warn only.
 func OpenCatalog(o CatalogOptions) (*Catalog, error) {
@@ -322,8 +322,8 @@ func sourcesHash(o CatalogOptions) string {
 }
 
 // catalogKey fingerprints everything a catalogue depends on without
-// parsing a font: each font file's path, size and modification time, in
-// the walk order of Load.
+// parsing a font: each font file's path, size, modification and change
+// time and inode, in the walk order of Load.
 func catalogKey(o CatalogOptions) (string, int, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "format %d\ncldr %s\nembedded %v system %v\n", CatalogFormat, alphabet.CLDRVersion(), o.Sources.Embedded, o.Sources.System)
@@ -349,7 +349,13 @@ func catalogKey(o CatalogOptions) (string, int, error) {
 				return nil
 			}
 			n++
-			fmt.Fprintf(h, "%s %d %d\n", p, st.Size(), st.ModTime().UnixNano())
+			// The change time and inode too, as the face index
+			// does (index.go): a file rewritten with its size and
+			// modification time kept is then judged again, so the
+			// verdicts are always those of the bytes whose digests
+			// the faces carry.
+			_, ino, _ := fileID(st)
+			fmt.Fprintf(h, "%s %d %d %d %d\n", p, st.Size(), st.ModTime().UnixNano(), changeTime(st), ino)
 			return nil
 		})
 	}

@@ -46,6 +46,31 @@ func TestCatalogCache(t *testing.T) {
 	if c4 := open(); c4.FromCache {
 		t.Error("touched font: still cached")
 	}
+	// Rewritten in place with its size and modification time kept
+	// (other bytes): only the change time tells, and it must.
+	p := filepath.Join(dir, "other.ttf")
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := open(); !c.FromCache {
+		t.Fatal("unchanged pool: not cached")
+	}
+	time.Sleep(20 * time.Millisecond) // past the change time's granularity
+	b[len(b)-1] ^= 1
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if c := open(); c.FromCache {
+		t.Error("font rewritten with its size and mtime kept: still cached")
+	}
 	o.BlockList = []string{"Other"}
 	if c5 := open(); c5.FromCache || english(c5) != 1 {
 		t.Errorf("block-list: cached %v, %d families", c5.FromCache, english(c5))

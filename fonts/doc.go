@@ -33,6 +33,13 @@
 // open handles; one that changes after Load makes its face fail with
 // ErrFontChanged from then on (Face.Err, Library.Err), never crash.
 //
+// Start-up: with Options.IndexDir, Load keeps a face index (index.go): a
+// file whose identity (device, inode, size, modification and change time)
+// is the one recorded is neither read nor hashed; its faces and digest
+// come from the record, and it is opened when an outline of one of its
+// faces is first asked for. Library.SaveIndex records the coverage a run
+// asked, so the next start answers it without opening files.
+//
 // Errors, all prefixed "fonts: ", keep their cause (%w), so errors.Is also
 // sees fs.ErrNotExist, fs.ErrPermission or context.Canceled through them:
 // ErrNoFonts (no usable font in the sources), ErrNoGlyph and ErrEmptyGlyph

@@ -1,6 +1,7 @@
 package fonts
 
 import (
+	"crypto/sha256"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -46,7 +47,10 @@ func EmbeddedFiles() []string {
 	return out
 }
 
-func embeddedFaces(seen map[[32]byte]bool, warn func(string)) []*Face {
+// embeddedFaces parses the embedded set. Their digests come from the
+// face index when it has them for this very executable (idx.embeddedSum),
+// else they are computed (and recorded).
+func embeddedFaces(seen map[[32]byte]bool, idx *faceIndex, warn func(string)) []*Face {
 	var faces []*Face
 	for _, rel := range EmbeddedFiles() {
 		data, err := embeddedFS.ReadFile(path.Join("embedded", rel))
@@ -55,7 +59,13 @@ func embeddedFaces(seen map[[32]byte]bool, warn func(string)) []*Face {
 			continue
 		}
 		dir, _, _ := strings.Cut(rel, "/")
-		faces = append(faces, parseData(data, "embedded:"+rel, embeddedLicenses[dir], seen, warn)...)
+		sum, ok := idx.embeddedSum(rel, len(data))
+		if !ok {
+			sum = sha256.Sum256(data)
+			embeddedHashed.Add(1)
+			idx.recordEmbedded(rel, len(data), sum)
+		}
+		faces = append(faces, parseDataSum(data, sum, "embedded:"+rel, embeddedLicenses[dir], seen, warn)...)
 	}
 	return faces
 }

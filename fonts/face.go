@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
@@ -68,7 +69,7 @@ type Face struct {
 	symbolic bool
 	italic   bool
 	parser   string     // ParserSfnt or ParserGoText
-	font     *sfnt.Font // nil when parser is ParserGoText
+	sf       *sfntState // sfnt's parse; nil when parser is ParserGoText
 	upem     int
 	bufs     sync.Pool // *sfnt.Buffer
 	src      fontSrc   // the file's bytes (nil only in tests' fake faces)
@@ -76,6 +77,12 @@ type Face struct {
 
 	mu    sync.Mutex
 	cover map[rune]bool
+
+	// The face index this face was loaded through and its record there
+	// (index.go), nil without one: SaveIndex keeps the coverage
+	// learnt in rec.
+	idx *faceIndex
+	rec *indexFace
 
 	// go-text state (variable.go): the font, parsed on first use and
 	// shared with the face's variation instances, and a pool of
@@ -119,7 +126,67 @@ func (f *Face) String() string {
 // never be used by two goroutines at once. Its reads go to the file and
 // fail (they do not crash) if the file changed since Load; Outline also
 // checks that the file is unchanged, which the Font alone does not.
-func (f *Face) Font() *sfnt.Font { return f.font }
+//
+// A face restored from the face index (Options.IndexDir) is parsed by
+// sfnt on its first use: Font may then open and read the file; it
+// returns nil when that parse fails (Outline says why).
+func (f *Face) Font() *sfnt.Font {
+	if f.sf == nil {
+		return nil
+	}
+	fnt, _ := f.sf.get()
+	return fnt
+}
+
+// sfntState is a face's golang.org/x/image/font/sfnt parse: made at Load
+// for a file Load read, or on first use (parse) for a face restored from
+// the face index without reading its file (index.go), so that a warm
+// start opens only the files of the faces it draws. Shared by a face and
+// its variation instances; safe for concurrent use.
+type sfntState struct {
+	done atomic.Pointer[sfnt.Font] // set once parsed successfully: the fast path
+
+	mu    sync.Mutex
+	err   error                      // the parse's error, sticky
+	parse func() (*sfnt.Font, error) // nil once parsed (or failed for good)
+}
+
+func parsedSfnt(fnt *sfnt.Font) *sfntState {
+	s := &sfntState{}
+	s.done.Store(fnt)
+	return s
+}
+
+// get returns the parsed font, parsing it first if need be. A failure to
+// reopen the file that is not the file's doing (errReopen: out of
+// descriptors) is not kept: the next call tries again.
+func (s *sfntState) get() (*sfnt.Font, error) {
+	if fnt := s.done.Load(); fnt != nil {
+		return fnt, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fnt := s.done.Load(); fnt != nil {
+		return fnt, nil
+	}
+	if s.parse != nil {
+		fnt, err := s.parse()
+		if err != nil && errors.Is(err, errReopen) {
+			return nil, err
+		}
+		s.parse = nil
+		if err != nil {
+			s.err = err
+		} else {
+			s.done.Store(fnt)
+			return fnt, nil
+		}
+	}
+	if s.err == nil {
+		s.err = errors.New("fonts: face has no sfnt parse")
+	}
+	return nil, s.err
+}
 
 // Parser says which library reads the face: ParserSfnt or ParserGoText.
 func (f *Face) Parser() string { return f.parser }
@@ -171,12 +238,16 @@ func (f *Face) Outline(r rune) ([]sfnt.Segment, error) {
 			return nil, fmt.Errorf("fonts: %s: U+%04X: %w", f, r, err)
 		}
 	}
-	if f.font == nil {
+	if f.sf == nil {
 		return f.gtOutline(r, 0)
+	}
+	fnt, err := f.sf.get()
+	if err != nil {
+		return nil, f.wrap(err, "parsing the face for U+%04X", r)
 	}
 	b := f.getBuf()
 	defer f.bufs.Put(b)
-	gi, err := f.font.GlyphIndex(b, r)
+	gi, err := fnt.GlyphIndex(b, r)
 	if err != nil {
 		return nil, f.wrap(err, "cmap lookup of U+%04X", r)
 	}
@@ -189,7 +260,7 @@ func (f *Face) Outline(r rune) ([]sfnt.Segment, error) {
 	if f.wght != 0 {
 		return f.gtOutline(r, gi)
 	}
-	segs, err := f.font.LoadGlyph(b, gi, fixed.Int26_6(f.upem), nil)
+	segs, err := fnt.LoadGlyph(b, gi, fixed.Int26_6(f.upem), nil)
 	if err != nil {
 		return nil, f.wrap(err, "loading glyph %d for U+%04X", gi, r)
 	}
@@ -316,7 +387,7 @@ func parseFace(src fontSrc, size int64, off uint32, index int, collection bool, 
 		}
 	}
 	if err == nil {
-		f.parser, f.font, f.upem = ParserSfnt, fnt, int(fnt.UnitsPerEm())
+		f.parser, f.sf, f.upem = ParserSfnt, parsedSfnt(fnt), int(fnt.UnitsPerEm())
 	} else {
 		if s, ok := src.(*fileSrc); ok && s.err() != nil {
 			return nil, s.err() // the file changed: not go-text's business

@@ -134,6 +134,7 @@ func (a fileStamp) diff(b fileStamp) string {
 // openFileSrc opens path for Load and returns its source with the handle
 // held (release it when done).
 func openFileSrc(path string) (*fileSrc, error) {
+	fontOpens.Add(1)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -189,6 +190,7 @@ func (s *fileSrc) acquire() (*os.File, error) {
 		openFiles.lru.MoveToFront(s.elem)
 		return s.f, nil
 	}
+	fontOpens.Add(1)
 	f, err := os.Open(s.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {

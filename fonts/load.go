@@ -3,6 +3,7 @@ package fonts
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 )
 
 // ErrNoFonts is returned (wrapped, with the places looked in) when Load
@@ -49,6 +51,14 @@ type Options struct {
 	// Context, if set, stops Load between font files once it is done
 	// (Ctrl-C while a large pool is hashed): Load then returns its error.
 	Context context.Context
+	// IndexDir, if set, is the folder of the face index (index.go):
+	// per font file of Dirs and the system folders, its identity
+	// (device, inode, size, modification and change time), SHA-256 and
+	// parsed faces. A file whose identity matches its record is not
+	// read: its faces come from the record, and it is opened only when
+	// an outline of one of them is first asked for. "" reads and hashes
+	// every file. It is not part of what a catalogue is keyed on.
+	IndexDir string
 }
 
 // Library is the set of font families found by Load. Families is sorted
@@ -182,7 +192,9 @@ func SystemDirs() []string {
 // Files are read with read(2), never mapped, and only their header, name
 // and style tables are kept: outlines are read from the files when asked
 // for (fileSrc), so a font file that changes after Load makes Outline
-// fail with ErrFontChanged; it cannot crash the process.
+// fail with ErrFontChanged; it cannot crash the process. With
+// o.IndexDir, a file whose face-index record is current is not even
+// opened (index.go); the embedded set is always parsed.
 func Load(o Options) (*Library, error) {
 	warn := o.Warn
 	if warn == nil {
@@ -190,6 +202,7 @@ func Load(o Options) (*Library, error) {
 	}
 	seen := map[[32]byte]bool{}
 	taken := map[string]bool{}
+	idx := openIndex(o)
 	lib := &Library{}
 	var looked []string
 	add := func(faces []*Face) {
@@ -218,7 +231,7 @@ func Load(o Options) (*Library, error) {
 		ctx = context.Background()
 	}
 	for _, d := range o.Dirs {
-		faces, err := walkDir(ctx, d, true, seen, warn)
+		faces, err := walkDir(ctx, d, true, seen, idx, warn)
 		if err != nil {
 			return nil, err
 		}
@@ -230,7 +243,7 @@ func Load(o Options) (*Library, error) {
 		for _, d := range SystemDirs() {
 			// A missing system folder is normal: silent. One that
 			// exists but cannot be read was warned about.
-			got, err := walkDir(ctx, d, false, seen, warn)
+			got, err := walkDir(ctx, d, false, seen, idx, warn)
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("fonts: loading stopped: %w", context.Cause(ctx))
 			}
@@ -247,7 +260,10 @@ func Load(o Options) (*Library, error) {
 	}
 	if o.Embedded {
 		looked = append(looked, "the embedded set")
-		add(embeddedFaces(seen, warn))
+		add(embeddedFaces(seen, idx, warn))
+	}
+	if idx != nil {
+		idx.save()
 	}
 	if len(lib.Families) == 0 {
 		where := "nowhere (no source enabled)"
@@ -270,7 +286,7 @@ func Load(o Options) (*Library, error) {
 // error (errors.Is fs.ErrNotExist, fs.ErrPermission): for a user folder
 // that is Load's error; for a system one (user false) a missing folder
 // is dropped silently and an unreadable one warned about.
-func walkDir(ctx context.Context, root string, user bool, seen map[[32]byte]bool, warn func(string)) ([]*Face, error) {
+func walkDir(ctx context.Context, root string, user bool, seen map[[32]byte]bool, idx *faceIndex, warn func(string)) ([]*Face, error) {
 	if root == "" {
 		// EvalSymlinks would make it ".": an empty --font-dir is a
 		// mistake, not the current folder.
@@ -296,7 +312,7 @@ func walkDir(ctx context.Context, root string, user bool, seen map[[32]byte]bool
 		}
 		return nil, err
 	}
-	w := &walker{ctx: ctx, seen: seen, warn: warn, visited: map[string]bool{real: true}}
+	w := &walker{ctx: ctx, seen: seen, idx: idx, warn: warn, visited: map[string]bool{real: true}}
 	w.dir(root, ents)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("fonts: loading stopped: %w", context.Cause(ctx))
@@ -307,6 +323,7 @@ func walkDir(ctx context.Context, root string, user bool, seen map[[32]byte]bool
 type walker struct {
 	ctx     context.Context
 	seen    map[[32]byte]bool
+	idx     *faceIndex // nil: no face index
 	warn    func(string)
 	visited map[string]bool // real paths of the folders walked
 	faces   []*Face
@@ -348,9 +365,24 @@ func (w *walker) dir(p string, ents []fs.DirEntry) {
 			// ReadDir returns what it read before an error.
 			w.dir(q, sub)
 		case t.IsRegular() && fontExt(q):
-			w.faces = append(w.faces, loadFile(q, w.seen, w.warn, &w.buf)...)
+			w.faces = append(w.faces, w.file(q)...)
 		}
 	}
+}
+
+// file returns the faces of one font file: from the face index when its
+// record is current, else read (and recorded).
+func (w *walker) file(p string) []*Face {
+	if w.idx == nil {
+		faces, _ := loadFile(p, w.seen, w.warn, &w.buf)
+		return faces
+	}
+	if faces, ok := w.idx.lookup(p, w.seen, w.warn); ok {
+		return faces
+	}
+	faces, rec := loadFile(p, w.seen, w.warn, &w.buf)
+	w.idx.record(rec, faces)
+	return faces
 }
 
 // loadFile reads and parses one font file unless the same content was
@@ -359,46 +391,77 @@ func (w *walker) dir(p string, ents []fs.DirEntry) {
 // with read(2), is hashed and the tables Load needs are parsed from
 // those bytes. The file is closed again unless a face was kept (and
 // even then its handle is only cached: see fileSrc).
-func loadFile(p string, seen map[[32]byte]bool, warn func(string), buf *[]byte) []*Face {
+//
+// rec is the file's record for the face index, nil when it has none (the
+// file could not be opened, changed while read, or changed too recently
+// to be trusted: newRecord).
+func loadFile(p string, seen map[[32]byte]bool, warn func(string), buf *[]byte) (faces []*Face, rec *indexFile) {
 	s, err := openFileSrc(p)
 	if err != nil {
 		warn(fmt.Sprintf("fonts: skipping %s: %v", p, err))
-		return nil
+		return nil, nil
 	}
-	faces, err := loadSrc(s, seen, buf)
+	readAt := time.Now()
+	faces, info, err := loadSrc(s, seen, buf)
 	s.release()
 	if len(faces) == 0 {
 		s.close()
 	}
-	if err != nil {
-		warn(fmt.Sprintf("fonts: skipping %s: %v", p, err))
+	if !errors.Is(err, ErrFontChanged) {
+		rec = newRecord(p, s.stamp, readAt)
 	}
-	return faces
+	if err != nil {
+		msg := fmt.Sprintf("fonts: skipping %s: %v", p, err)
+		warn(msg)
+		if rec != nil {
+			rec.Warn = msg
+		}
+	}
+	if rec != nil {
+		if info.hashed {
+			rec.SHA256 = hex.EncodeToString(info.sum[:])
+		}
+		rec.Collection, rec.Dup = info.collection, info.dup
+		for _, f := range faces {
+			rec.Faces = append(rec.Faces, recordFace(f))
+		}
+	}
+	return faces, rec
+}
+
+// srcInfo is what loadSrc learnt of a file besides its faces.
+type srcInfo struct {
+	sum        [32]byte
+	hashed     bool // sum is set
+	dup        bool // the content was parsed before (seen)
+	collection bool
 }
 
 // errNotFont reports a file whose first bytes are no sfnt header.
 var errNotFont = errors.New("not an sfnt (TrueType/OpenType) font")
 
-func loadSrc(s *fileSrc, seen map[[32]byte]bool, buf *[]byte) ([]*Face, error) {
+func loadSrc(s *fileSrc, seen map[[32]byte]bool, buf *[]byte) ([]*Face, srcInfo, error) {
+	var info srcInfo
 	if s.size < 12 {
-		return nil, fmt.Errorf("%w: %d bytes is too short for a font", errMalformed, s.size)
+		return nil, info, fmt.Errorf("%w: %d bytes is too short for a font", errMalformed, s.size)
 	}
 	hdr, err := readAt(s, 0, 4)
 	if err != nil {
-		return nil, err
+		return nil, info, err
 	}
 	limit := int64(maxFontBytes)
 	switch m := string(hdr); m {
 	case "\x00\x01\x00\x00", "OTTO", "true":
 	case "ttcf":
 		limit = maxCollectionBytes
+		info.collection = true
 	case "wOFF", "wOF2":
-		return nil, fmt.Errorf("%w: WOFF-compressed (%q), which is not supported", errNotFont, m)
+		return nil, info, fmt.Errorf("%w: WOFF-compressed (%q), which is not supported", errNotFont, m)
 	default:
-		return nil, fmt.Errorf("%w: starts with %q", errNotFont, m)
+		return nil, info, fmt.Errorf("%w: starts with %q", errNotFont, m)
 	}
 	if s.size > limit {
-		return nil, fmt.Errorf("%w: %d MiB is over the %d MiB cap for a font file", errMalformed, s.size>>20, limit>>20)
+		return nil, info, fmt.Errorf("%w: %d MiB is over the %d MiB cap for a font file", errMalformed, s.size>>20, limit>>20)
 	}
 	// Read whole (into buf, reused from file to file: the peak is the
 	// largest file, at most the cap), hash, and parse from memory.
@@ -407,11 +470,13 @@ func loadSrc(s *fileSrc, seen map[[32]byte]bool, buf *[]byte) ([]*Face, error) {
 	}
 	data := (*buf)[:s.size]
 	if _, err := io.ReadFull(io.NewSectionReader(s, 0, s.size), data); err != nil {
-		return nil, err
+		return nil, info, err
 	}
 	sum := sha256.Sum256(data)
+	info.sum, info.hashed = sum, true
 	if seen[sum] {
-		return nil, nil
+		info.dup = true
+		return nil, info, nil
 	}
 	seen[sum] = true
 	s.mem = data
@@ -420,20 +485,24 @@ func loadSrc(s *fileSrc, seen map[[32]byte]bool, buf *[]byte) ([]*Face, error) {
 	if cerr := s.check(); cerr != nil {
 		// Changed while Load read it: what was parsed is not what was
 		// hashed.
-		return nil, cerr
+		return nil, info, cerr
 	}
-	return faces, err
+	return faces, info, err
 }
 
 // parseData parses one file held in memory unless the same content was
 // parsed before.
 func parseData(data []byte, source, license string, seen map[[32]byte]bool, warn func(string)) []*Face {
-	sum := sha256.Sum256(data)
+	return parseDataSum(data, sha256.Sum256(data), source, license, seen, warn)
+}
+
+// parseDataSum is parseData for data whose SHA-256 is known to be sum.
+func parseDataSum(data []byte, sum [32]byte, source, license string, seen map[[32]byte]bool, warn func(string)) []*Face {
 	if seen[sum] {
 		return nil
 	}
 	seen[sum] = true
-	faces, err := parseFile(data, source, license)
+	faces, err := parseSrc(memSrc(data), int64(len(data)), sum, source, license)
 	if err != nil {
 		warn(fmt.Sprintf("fonts: skipping %s: %v", source, err))
 	}

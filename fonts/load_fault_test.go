@@ -358,7 +358,7 @@ func TestUserDirErrors(t *testing.T) {
 	}
 	// System folders: walkDir(user=false) of a missing one is silent.
 	var warns []string
-	if _, err := walkDir(context.Background(), filepath.Join(base, "nope"), false, map[[32]byte]bool{}, func(m string) { warns = append(warns, m) }); err == nil || len(warns) != 0 {
+	if _, err := walkDir(context.Background(), filepath.Join(base, "nope"), false, map[[32]byte]bool{}, nil, func(m string) { warns = append(warns, m) }); err == nil || len(warns) != 0 {
 		t.Errorf("missing system folder: err %v, warnings %q", err, warns)
 	}
 }

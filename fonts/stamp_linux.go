@@ -14,3 +14,15 @@ func changeTime(fi os.FileInfo) int64 {
 	}
 	return 0
 }
+
+// fileID is the file's device and inode, for the face index (index.go);
+// ok is false where the platform does not give them.
+func fileID(fi os.FileInfo) (dev, ino uint64, ok bool) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Dev), st.Ino, true
+	}
+	return 0, 0, false
+}
+
+// identityKnown: fileID and changeTime give a file's identity here.
+const identityKnown = true

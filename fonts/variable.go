@@ -104,7 +104,7 @@ func (f *Face) boldInstance() *Face {
 		width:   f.width,
 		italic:  f.italic,
 		parser:  f.parser,
-		font:    f.font,
+		sf:      f.sf,
 		upem:    f.upem,
 		src:     f.src,
 		size:    f.size,

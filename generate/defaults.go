@@ -39,8 +39,14 @@ func DefaultFontSources() fonts.Options { return fonts.Options{Embedded: true, S
 // DefaultCatalog is the command line's font catalogue for fonts loaded
 // from src: the default thresholds and catalogue cache, and the drawing
 // check (fonts/drawcheck) building its tiles in the default glyph cache
-// (atlas.Default), whose tiles the datasets then share.
+// (atlas.Default), whose tiles the datasets then share. Unless src names
+// one, its face index (fonts.Options.IndexDir) is kept in the catalogue's
+// cache folder, so that a warm start reads only the font files it draws
+// with; without a cache folder every file is read.
 func DefaultCatalog(src fonts.Options) (fonts.CatalogOptions, error) {
+	if src.IndexDir == "" {
+		src.IndexDir, _ = fonts.DefaultCacheDir()
+	}
 	o := fonts.CatalogOptions{Sources: src}
 	at, err := atlas.Default(nil) // the tile cache is optional
 	if err != nil {

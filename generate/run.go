@@ -193,6 +193,10 @@ func (r *run) prepare() (err error) {
 	if r.u, err = Universe(cfg.Spec, cfg.Fonts); err != nil {
 		return err
 	}
+	// The coverage the universe asked of the faces is kept in the face
+	// index (fonts.Options.IndexDir), so the next start opens only the
+	// files of the faces it draws.
+	cfg.Fonts.SaveIndex()
 	if cfg.Spec.UsesImages() && (cfg.Images == nil || len(cfg.Images.Images) == 0) {
 		return fmt.Errorf("%w: %s draws natural images (ImagePattern) and Config.Images holds none", ErrConfig, cfg.Spec.Name())
 	}

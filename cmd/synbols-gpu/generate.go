@@ -272,10 +272,25 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return existsUsage(err)
 		}
 	}
+	// The profile covers the set-up too (fonts, catalogue): where a slow
+	// start's time goes.
+	if *cpuProf != "" {
+		f, err := os.Create(*cpuProf)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	su := startup{begin: start}
 	st, err := c.load(sp, stderr)
 	if err != nil {
 		return err
 	}
+	su.loaded = time.Now()
 	defer st.backend.Close()
 	if manifest != nil { // exactly the earlier dataset's fonts, no new judgement
 		if st.fonts, err = generate.FontsFrom(st.fonts, manifest); err != nil {
@@ -290,17 +305,6 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 
-	if *cpuProf != "" {
-		f, err := os.Create(*cpuProf)
-		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
-	}
 	bar := newProgress(stderr, *n, !*quiet, *every)
 	if isShard {
 		bar.total = part.End - part.Start
@@ -311,6 +315,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
 		Format: f, ShardSize: *shards, Level: level, ChunkSamples: *chunk, Splits: splitReqs, Shard: part,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
+		Begin: su.atReady,
 	})
 	bar.finish()
 	if err != nil {
@@ -327,6 +332,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s (set-up %.2f s, total %.2f s), %s, backend %s (%s), font pool %.19s\n",
 		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, (total - res.Elapsed).Seconds(), total.Seconds(), where, res.Backend, res.Device, res.FontPool)
 	if *stats {
+		su.print(stderr)
 		printStages(stderr, res.Stages, res.Elapsed)
 	}
 	return nil
