@@ -53,7 +53,7 @@ type attrCols struct {
 	k     int              // symbols per sample, the mask channels
 	index [numAttrCols]int // position in cols, -1 when absent
 	cols  []output.Column  // as output.Options.Columns
-	books [3]*valueBook    // char, font, alphabet
+	books [3]*ValueBook    // char, font, alphabet
 	named [3]string        // their value lists' paths
 }
 
@@ -113,7 +113,7 @@ func newAttrCols(sp *spec.Spec, u spec.Universe, mode masks.Mode, k int) *attrCo
 	if f := sp.OccluderFont(); f != "" {
 		fonts = append(fonts, f)
 	}
-	a.books = [3]*valueBook{newValueBook(chars), newValueBook(fonts), newValueBook(alphabets)}
+	a.books = [3]*ValueBook{NewValueBook(chars), NewValueBook(fonts), NewValueBook(alphabets)}
 	a.named = [3]string{"attr/char_values", "attr/font_values", "attr/alphabet_values"}
 	return a
 }
@@ -221,38 +221,48 @@ func (a *attrCols) code(b *batch) {
 	}
 	for j := range n {
 		names := b.names[j*a.nameSlots() : (j+1)*a.nameSlots()]
-		put(colAlphabet, j, alphabets.code(names[0]))
-		put(colChar, j, chars.code(names[1]))
-		put(colFont, j, fonts.code(names[2]))
+		put(colAlphabet, j, alphabets.Code(names[0]))
+		put(colChar, j, chars.Code(names[1]))
+		put(colFont, j, fonts.Code(names[2]))
 		if a.index[colTrueChar] >= 0 {
-			put(colTrueChar, j, chars.code(names[3]))
+			put(colTrueChar, j, chars.Code(names[3]))
 		}
 		for i := range a.k {
-			put(colSymbolChar, j*a.k+i, chars.code(names[4+2*i]))
-			put(colSymbolFont, j*a.k+i, fonts.code(names[5+2*i]))
+			put(colSymbolChar, j*a.k+i, chars.Code(names[4+2*i]))
+			put(colSymbolFont, j*a.k+i, fonts.Code(names[5+2*i]))
 		}
 	}
 	b.names = nil
 }
 
-// valueBook codes names as int32 indices into its list: the universe's
-// names first, then new ones in the order met. "" (no such symbol, no
-// true_char) is -1 and never listed. Not safe for concurrent use: the
-// write stage alone codes (unlike codebook, which the planners share).
-type valueBook struct {
+// ValueBook codes names as int32 indices into its list, as the coded
+// typed columns (attr/char, attr/font, attr/alphabet…) and their value
+// lists hold them: a run's book starts with the universe's names, then
+// takes new ones in the order met. "" (no such symbol, no true_char) is
+// -1 and never listed. merge codes the shards' names with it, so that a
+// merged file numbers them as a single run does. Not safe for concurrent
+// use: a run's write stage alone codes (unlike codebook, which the
+// planners share).
+type ValueBook struct {
 	codes map[string]int32
 	names []string
 }
 
-func newValueBook(names []string) *valueBook {
-	b := &valueBook{codes: make(map[string]int32, len(names))}
+// NewValueBook returns a book holding names, in order (repeats and ""
+// skipped).
+func NewValueBook(names []string) *ValueBook {
+	b := &ValueBook{codes: make(map[string]int32, len(names))}
 	for _, n := range names {
-		b.code(n)
+		b.Code(n)
 	}
 	return b
 }
 
-func (b *valueBook) code(name string) int32 {
+// Names returns the names by code; the slice is the book's own.
+func (b *ValueBook) Names() []string { return b.names }
+
+// Code returns name's code, adding it to the list if it is new.
+func (b *ValueBook) Code(name string) int32 {
 	if name == "" {
 		return -1
 	}

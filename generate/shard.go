@@ -102,4 +102,3 @@ func (r *run) finishShard(res *Result) (commitTime time.Duration, err error) {
 	res.Bytes = r.wr.Size()
 	return time.Since(t), nil
 }
-

@@ -294,34 +294,6 @@ func check(shards []*shard) error {
 	return nil
 }
 
-// book codes names as a run's value lists do (generate's valueBook): a
-// new name gets the next code; "" is -1.
-type book struct {
-	codes map[string]int32
-	names []string
-}
-
-func newBook(names []string) *book {
-	b := &book{codes: map[string]int32{}}
-	for _, n := range names {
-		b.code(n)
-	}
-	return b
-}
-
-func (b *book) code(name string) int32 {
-	if name == "" {
-		return -1
-	}
-	c, ok := b.codes[name]
-	if !ok {
-		c = int32(len(b.names))
-		b.codes[name] = c
-		b.names = append(b.names, name)
-	}
-	return c
-}
-
 func write(ctx context.Context, o Options, shards []*shard) (res Result, err error) {
 	a := shards[0]
 	n := a.total
@@ -379,14 +351,14 @@ func write(ctx context.Context, o Options, shards []*shard) (res Result, err err
 		return res, err
 	}
 	defer w.Abort() // a no-op after Close
-	books := map[string]*book{}
+	books := map[string]*generate.ValueBook{}
 	for _, v := range valueLists {
 		if a.values[v] != nil {
 			// A run's list begins with the universe's names, the same in
 			// every shard; the first shard's extras come first in sample
 			// order too, so its list is where a single run's stands after
 			// the first shard's rows.
-			books[v] = newBook(a.values[v])
+			books[v] = generate.NewValueBook(a.values[v])
 		}
 	}
 	for _, s := range shards {
@@ -396,7 +368,7 @@ func write(ctx context.Context, o Options, shards []*shard) (res Result, err err
 	}
 	for _, v := range valueLists {
 		if b := books[v]; b != nil {
-			if err := w.WriteValues(v, b.names); err != nil {
+			if err := w.WriteValues(v, b.Names()); err != nil {
 				return res, err
 			}
 		}
@@ -453,7 +425,7 @@ const blockBytes = 64 << 20
 
 // copyShard writes s's rows to w, block by block: y, the columns
 // (recoded), and with copy the arrays.
-func copyShard(ctx context.Context, w *output.Writer, wo output.Options, s *shard, books map[string]*book, arrays []string,
+func copyShard(ctx context.Context, w *output.Writer, wo output.Options, s *shard, books map[string]*generate.ValueBook, arrays []string,
 	copy bool) error {
 	rows := s.end - s.start
 	block := min(rows, 4096)
@@ -555,7 +527,7 @@ func readRows(d *hdf5.Dataset, lo, m int) ([]byte, error) {
 // ones, sample by sample in the order a run codes them (generate's
 // attrCols.code: alphabet; char, true_char, then each symbol's char and
 // font).
-func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[string]*book) error {
+func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[string]*generate.ValueBook) error {
 	idx := map[string]int{}
 	for i, c := range cols {
 		idx[c.Name] = i
@@ -564,7 +536,7 @@ func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[stri
 		data  []byte
 		width int
 		from  []string
-		to    *book
+		to    *generate.ValueBook
 		name  string
 	}
 	get := func(name string) *coded {
@@ -593,7 +565,7 @@ func recode(s *shard, cols []output.Column, data [][]byte, m int, books map[stri
 			err = fmt.Errorf("%w: %s: %s code %d outside its list of %d", ErrShard, s.path, c.name, v, len(c.from))
 			return -1
 		}
-		nv := c.to.code(c.from[v])
+		nv := c.to.Code(c.from[v])
 		binary.LittleEndian.PutUint32(c.data[off:], uint32(nv))
 		return nv
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/synbols-gpu/synbols-gpu/generate"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
 	"github.com/synbols-gpu/synbols-gpu/output"
 )
@@ -39,15 +40,15 @@ func writeShard(t *testing.T, path string, samples []sample, lo, hi int, base []
 		t.Fatal(err)
 	}
 	defer w.Abort()
-	chars, fonts := newBook(base), newBook([]string{"f0", "f1"})
+	chars, fonts := generate.NewValueBook(base), generate.NewValueBook([]string{"f0", "f1"})
 	n := hi - lo
 	c := [][]byte{make([]byte, 4*n), make([]byte, 4*n), make([]byte, 8*n)}
 	var y [][]byte
 	for j, s := range samples[lo:hi] {
-		binary.LittleEndian.PutUint32(c[0][4*j:], uint32(chars.code(s.char)))
-		binary.LittleEndian.PutUint32(c[1][4*j:], uint32(fonts.code(s.font)))
+		binary.LittleEndian.PutUint32(c[0][4*j:], uint32(chars.Code(s.char)))
+		binary.LittleEndian.PutUint32(c[1][4*j:], uint32(fonts.Code(s.font)))
 		for i, sc := range s.sym {
-			binary.LittleEndian.PutUint32(c[2][8*j+4*i:], uint32(chars.code(sc)))
+			binary.LittleEndian.PutUint32(c[2][8*j+4*i:], uint32(chars.Code(sc)))
 		}
 		y = append(y, []byte(`{"i":`+strconv.Itoa(lo+j)+`}`))
 	}
@@ -60,9 +61,9 @@ func writeShard(t *testing.T, path string, samples []sample, lo, hi int, base []
 	}
 	for _, v := range []struct {
 		path string
-		b    *book
+		b    *generate.ValueBook
 	}{{"attr/char_values", chars}, {"attr/font_values", fonts}} {
-		if err := w.WriteValues(v.path, v.b.names); err != nil {
+		if err := w.WriteValues(v.path, v.b.Names()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -131,28 +132,28 @@ func TestRecode(t *testing.T) {
 			t.Fatal(err)
 		}
 		// One run's book: base, then first met in sample order.
-		want := newBook(base)
+		want := generate.NewValueBook(base)
 		for _, s := range samples {
-			want.code(s.char)
+			want.Code(s.char)
 			for _, c := range s.sym {
-				want.code(c)
+				want.Code(c)
 			}
 		}
 		chars := readNames(t, f, "attr/char_values")
-		if !slices.Equal(chars, want.names) {
-			t.Errorf("char_values %q, want %q", chars, want.names)
+		if !slices.Equal(chars, want.Names()) {
+			t.Errorf("char_values %q, want %q", chars, want.Names())
 		}
 		if fonts := readNames(t, f, "attr/font_values"); !slices.Equal(fonts, []string{"f0", "f1", "f2"}) {
 			t.Errorf("font_values %q", fonts)
 		}
 		codes, sym := readInts(t, f, "attr/char"), readInts(t, f, "attr/symbol_char")
 		for i, s := range samples {
-			if codes[i] != want.code(s.char) {
-				t.Errorf("sample %d: char code %d, want %d (%q)", i, codes[i], want.code(s.char), s.char)
+			if codes[i] != want.Code(s.char) {
+				t.Errorf("sample %d: char code %d, want %d (%q)", i, codes[i], want.Code(s.char), s.char)
 			}
 			for k, c := range s.sym {
-				if sym[2*i+k] != want.code(c) {
-					t.Errorf("sample %d symbol %d: code %d, want %d (%q)", i, k, sym[2*i+k], want.code(c), c)
+				if sym[2*i+k] != want.Code(c) {
+					t.Errorf("sample %d symbol %d: code %d, want %d (%q)", i, k, sym[2*i+k], want.Code(c), c)
 				}
 			}
 		}
