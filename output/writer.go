@@ -98,6 +98,11 @@ type Options struct {
 	// ShardSize is the number of samples per WebDataset shard; 0 means
 	// DefaultShardSize. The other formats ignore it.
 	ShardSize int
+	// Checkpoint, if not nil, makes the HDF5 Writer resumable: it
+	// checkpoints its file as it goes, keeps it on Suspend, and can
+	// continue an interrupted run's (resume.go). The other formats
+	// ignore it.
+	Checkpoint *Checkpointing
 }
 
 // targetChunkBytes is the size of x aimed at per chunk: large enough that
@@ -209,10 +214,11 @@ type Writer struct {
 	// Caller side.
 	closed     bool
 	renamed    bool
-	cur        *job // chunk being filled, nil if none
-	curN       int  // samples in cur
-	nChunks    int  // chunks submitted
-	written    int  // samples accepted
+	ck         *checkpointer // nil: not resumable
+	cur        *job          // chunk being filled, nil if none
+	curN       int           // samples in cur
+	nChunks    int           // chunks submitted
+	written    int           // samples accepted
 	yArena     []byte
 	yEnds      []int // end offsets in yArena of the pending records
 	yStart     int   // sample index of the first pending record
@@ -289,7 +295,13 @@ func Create(o Options) (*Writer, error) {
 	// A private folder (mode 0700, random name) for the file libhdf5
 	// creates by name: nobody else can create, swap or open a file in it,
 	// which a temporary name in the shared folder could not promise.
-	st, err := openStaging(o.Path, sides...)
+	var ck *checkpointer
+	var adopt func(dir, base string) (string, error)
+	if o.Checkpoint != nil {
+		ck = newCheckpointer(o)
+		adopt = ck.adopt
+	}
+	st, err := openStaging(o.Path, adopt, sides...)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +326,8 @@ func Create(o Options) (*Writer, error) {
 		arrays:     arrays,
 		st:         st,
 		tmp:        st.temp(filepath.Base(st.target.Path)),
-		yChunk:     min(o.N, max(o.ChunkSamples, minYChunk)),
+		yChunk:     yChunkOf(o),
+		ck:         ck,
 		splitNames: map[string]bool{},
 		valueNames: map[string]bool{},
 		groups:     map[string]bool{},
@@ -322,7 +335,7 @@ func Create(o Options) (*Writer, error) {
 	for _, c := range o.Columns {
 		w.cols = append(w.cols, column{Column: c, row: c.rowBytes()})
 	}
-	if err := w.createFile(); err != nil {
+	if err := w.createOrResume(); err != nil {
 		if w.f != nil {
 			w.f.Close()
 		}
@@ -614,6 +627,9 @@ func (w *Writer) WriteSamples(s Samples) error {
 	if len(w.cols) > 0 && w.written-w.colStart >= w.yChunk {
 		w.flushColumns(false)
 	}
+	if w.ck != nil {
+		w.ck.maybe(w)
+	}
 	return w.failed()
 }
 
@@ -631,6 +647,9 @@ func (w *Writer) submit() {
 		}
 	}
 	w.curN = 0
+	if w.ck != nil {
+		w.ck.sum(w, j)
+	}
 	w.jobs <- j
 	w.order <- task{job: j}
 }
