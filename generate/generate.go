@@ -127,6 +127,14 @@ type Config struct {
 	// like a run whose columns do not, fails with ErrResources before
 	// anything is created.
 	MemoryBudget int64
+
+	// Resume continues the state an interrupted run of the same
+	// configuration left beside Out (a file in the h5 format only; see
+	// resume.go). Checkpoint is the samples between its checkpoints (0:
+	// output's default); Notify, if set, gets one-line notes about it.
+	Resume     bool
+	Checkpoint int
+	Notify     func(string)
 }
 
 // Result summarises a finished run.

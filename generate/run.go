@@ -49,6 +49,8 @@ type run struct {
 	planT, paintT, finishT, writeT stageTimer
 	// The write stage's columns of every sample, for the splits.
 	chars, fontCol []uint32
+	// from is the samples a resumed run's file already holds.
+	from int
 }
 
 // Run generates the dataset. On any error nothing is left at cfg.Out.
@@ -77,9 +79,12 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		}
 		defer func() {
 			if err != nil {
-				r.wr.Abort()
+				err = r.stop(ctx, err)
 			}
 		}()
+		if err := r.restore(); err != nil {
+			return res, err
+		}
 	}
 	if err := r.pipeline(ctx); err != nil {
 		return res, err
@@ -120,6 +125,9 @@ func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err er
 	}
 	if cfg.Format, err = output.ParseFormat(string(cfg.Format)); err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if cfg.Resume && (cfg.Out == "" || cfg.Format != output.FormatH5) {
+		return nil, nil, fmt.Errorf("%w: resume needs a file in the h5 format (npz and wds runs start again)", ErrConfig)
 	}
 	if cfg.ShardSize < 0 {
 		return nil, nil, fmt.Errorf("%w: shard size must be >= 0, got %d", ErrConfig, cfg.ShardSize)
@@ -262,6 +270,8 @@ func (r *run) create() error {
 	}
 	if cfg.Format != output.FormatH5 {
 		o.Splits = SplitsPath(cfg.Out)
+	} else {
+		o.Checkpoint = r.checkpointing()
 	}
 	var err error
 	r.wr, err = output.Open(cfg.Format, o)
@@ -292,7 +302,7 @@ func (r *run) planStage(ctx context.Context, planned chan<- *batch) {
 	defer close(planned)
 	// start is the dataset's index of the batch's first sample: a run from
 	// Config.Start plans the indices a file's rows have.
-	first, end := r.cfg.Start, r.cfg.Start+r.cfg.N
+	first, end := r.cfg.Start+r.from, r.cfg.Start+r.cfg.N
 	for start := first; start < end; start += r.bs {
 		n := min(r.bs, end-start)
 		t0 := time.Now()
@@ -348,9 +358,10 @@ func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted cha
 // the preview, its columns kept for the splits.
 func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 	cfg := &r.cfg
-	r.chars = make([]uint32, 0, cfg.N)
-	r.fontCol = make([]uint32, 0, cfg.N)
-	done := 0
+	// A resumed run's first samples' columns are read back (restore).
+	r.chars = append(make([]uint32, 0, cfg.N), r.chars...)
+	r.fontCol = append(make([]uint32, 0, cfg.N), r.fontCol...)
+	done := r.from
 	tw := time.Now()
 	for b := range painted {
 		t0 := time.Now()

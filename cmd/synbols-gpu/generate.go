@@ -173,7 +173,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		stats    = fs.Bool("stats", false, "print where the time went, stage by stage (busy and waiting), to stderr")
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 		symMasks = fs.Bool("symbol-masks", false, "also write every symbol's own mask as symbol_mask (N, H, W, K), whatever the spec's mask mode")
-		force    = fs.Bool("force", false, "replace an existing output file (and its preview)")
+		force    = fs.Bool("force", false, "replace an existing output file (and its preview), and discard an interrupted run's state")
+		resume   = fs.Bool("resume", false, "continue the interrupted run of the same command (same flags) on this output, from its last checkpoint; without one, start from the beginning (--format h5)")
+		ckEvery  = fs.Int("checkpoint", 0, "samples between the checkpoints a resume continues from (default: about 64 MiB of images)")
 	)
 	fs.IntVar(n, "n-samples", 10000, "")
 	c.src.ctx = ctx
@@ -200,6 +202,12 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *shards < 1 {
 		return fmt.Errorf("%w: --shard-size must be >= 1, got %d", errUsage, *shards)
+	}
+	if *resume && (f != output.FormatH5 || *dryRun) {
+		return fmt.Errorf("%w: --resume is for --format h5 files (npz and wds runs start again; a dry run has nothing to resume)", errUsage)
+	}
+	if *ckEvery < 0 {
+		return fmt.Errorf("%w: --checkpoint must be >= 0, got %d", errUsage, *ckEvery)
 	}
 	if flagSet(fs, "shard-size") && f != output.FormatWDS {
 		return fmt.Errorf("%w: --shard-size is for --format wds", errUsage)
@@ -259,6 +267,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
 		Format: f, ShardSize: *shards,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
+		Resume: *resume, Checkpoint: *ckEvery,
+		Notify: func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: note:", msg) },
 	})
 	bar.finish()
 	if err != nil {
