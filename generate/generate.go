@@ -153,6 +153,9 @@ type Result struct {
 	// pipeline stages overlap, so their busy times add up to more than
 	// Elapsed when they run in parallel.
 	Stages []Stage
+	// Resumed is the samples a resumed run took from the interrupted
+	// one (Config.Resume); it made the other N − Resumed in Elapsed.
+	Resumed int
 }
 
 // Universe resolves the spec's alphabet and the families that draw it:

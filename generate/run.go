@@ -90,7 +90,7 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		return res, err
 	}
 	res = Result{N: cfg.N, Fonts: len(r.u.Fonts), Chars: r.cfg.Spec.CharsDrawn(r.u), Backend: r.cfg.Backend.Name(),
-		Device: r.cfg.Backend.Device(), Universe: r.u, FontPool: r.pool}
+		Device: r.cfg.Backend.Device(), Universe: r.u, FontPool: r.pool, Resumed: r.from}
 	splitsTime, commitTime, err := r.finishFile(&res)
 	if err != nil {
 		return res, err

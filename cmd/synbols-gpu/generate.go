@@ -282,8 +282,13 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	// The rate is the run's own; set-up (fonts, catalogue, backend) is
 	// reported beside it, so a slow first run says where its time went.
 	total := time.Since(start)
-	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s (set-up %.2f s, total %.2f s), %s, backend %s (%s), font pool %.19s\n",
-		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, (total - res.Elapsed).Seconds(), total.Seconds(), where, res.Backend, res.Device, res.FontPool)
+	made, resumed := res.N, ""
+	if res.Resumed > 0 {
+		// The rate is of the samples this run made.
+		made, resumed = res.N-res.Resumed, fmt.Sprintf(" (resumed after %s)", thousands(res.Resumed))
+	}
+	fmt.Fprintf(stdout, "%s: %d samples%s (%d fonts, %d symbols) in %.2f s, %.0f images/s (set-up %.2f s, total %.2f s), %s, backend %s (%s), font pool %.19s\n",
+		name, res.N, resumed, res.Fonts, res.Chars, secs, float64(made)/secs, (total - res.Elapsed).Seconds(), total.Seconds(), where, res.Backend, res.Device, res.FontPool)
 	if *stats {
 		printStages(stderr, res.Stages, res.Elapsed)
 	}

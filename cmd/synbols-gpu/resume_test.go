@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -93,11 +94,27 @@ func hiddenOnly(t *testing.T, dir string) string {
 	return states[0]
 }
 
+// journalDone is the samples the journal in the state folder dir keeps
+// (0 while there is none).
+func journalDone(t *testing.T, dir string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "journal.json"))
+	if err != nil {
+		return 0
+	}
+	var j struct{ Done int }
+	if err := json.Unmarshal(b, &j); err != nil {
+		t.Fatalf("journal: %v", err)
+	}
+	return j.Done
+}
+
 // TestResumeSignals: for SIGINT, SIGTERM and SIGKILL, at a random point
 // after the first checkpoint (the delays' seed is logged), the run leaves
 // only its hidden state; SIGINT and SIGTERM say how many samples are kept
 // and to run the command again with --resume; the resumed run's file and
-// preview equal an uninterrupted run's, every dataset byte for byte.
+// preview equal an uninterrupted run's, every dataset byte for byte. The
+// SIGTERM case interrupts the resumed run once more before resuming it.
 func TestResumeSignals(t *testing.T) {
 	py := pytest.Python(t)
 	refDir := t.TempDir()
@@ -138,9 +155,34 @@ func TestResumeSignals(t *testing.T) {
 				t.Errorf("%v left %s, want .out.h5py.partial", sig, state)
 			}
 		}
-		code, _, errs := run1(t, dir, nil, resumeArgs("--resume")...)
+		if sig == syscall.SIGTERM {
+			// The resumed run, interrupted again after its own next
+			// checkpoint, keeps more and resumes as well.
+			kept := journalDone(t, filepath.Join(dir, state))
+			cmd := child(dir, nil, resumeArgs("--resume")...)
+			errb.Reset()
+			cmd.Stderr = &errb
+			must(t, cmd.Start())
+			deadline := time.Now().Add(60 * time.Second)
+			for journalDone(t, filepath.Join(dir, state)) <= kept && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			must(t, cmd.Process.Signal(sig))
+			if err := cmd.Wait(); err == nil {
+				t.Fatal("the resumed run finished before the second SIGTERM; make it longer")
+			}
+			if again := journalDone(t, filepath.Join(dir, hiddenOnly(t, dir))); again <= kept {
+				t.Errorf("second interruption kept %d samples, the first %d", again, kept)
+			}
+			oneLine(t, errb.String(), "interrupted (SIGTERM) after ", "--resume")
+			t.Logf("the resumed run, interrupted again: %s", strings.TrimSpace(errb.String()))
+		}
+		code, out, errs := run1(t, dir, nil, resumeArgs("--resume")...)
 		if code != 0 {
 			t.Fatalf("resume after %v: exit %d: %s", sig, code, errs)
+		}
+		if !strings.Contains(out, "resumed after ") {
+			t.Errorf("the resumed run does not say so: %s", out)
 		}
 		if strings.Contains(errs, "starting from the beginning") {
 			t.Errorf("resume after %v started over: %s", sig, errs)
