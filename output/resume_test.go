@@ -2,6 +2,7 @@ package output
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -122,5 +123,79 @@ func TestSuspendResume(t *testing.T) {
 		if v != int32(i*11) {
 			t.Fatalf("attr/v[%d] = %d", i, v)
 		}
+	}
+}
+
+// TestResumeDamaged: a state whose file does not check out (cut short, as
+// a kill during a checkpoint's close could leave it, or with a chunk that
+// differs from the journal's CRC) is noted and replaced by a fresh file,
+// which then holds every sample.
+func TestResumeDamaged(t *testing.T) {
+	for _, damage := range []string{"truncate", "crc"} {
+		t.Run(damage, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "d.h5py")
+			w, err := Create(resumeOptions(path, "1", false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.WriteSamples(resumeSamples(0, 2500)); err != nil {
+				t.Fatal(err)
+			}
+			if done, err := w.Suspend(); err != nil || done != 2200 {
+				t.Fatalf("Suspend = %d, %v", done, err)
+			}
+			file := filepath.Join(Partial(path), "d.h5py")
+			switch damage {
+			case "truncate":
+				fi, err := os.Stat(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Truncate(file, fi.Size()/2); err != nil {
+					t.Fatal(err)
+				}
+			case "crc":
+				j, err := readJournal(Partial(path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				j.XCRC++
+				b, _ := json.Marshal(j)
+				if err := os.WriteFile(filepath.Join(Partial(path), journalName), b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var notes []string
+			o := resumeOptions(path, "1", true)
+			o.Checkpoint.Notify = func(s string) { notes = append(notes, s) }
+			w, err = Create(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Abort()
+			if len(notes) != 1 || !strings.Contains(notes[0], "does not check out") || !strings.Contains(notes[0], "starting from the beginning") {
+				t.Fatalf("notes %q", notes)
+			}
+			if done, _ := w.Resumed(); done != 0 {
+				t.Fatalf("Resumed %d from a damaged state", done)
+			}
+			if err := w.WriteSamples(resumeSamples(0, 5000)); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			f, err := hdf5.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			x, _ := f.OpenDataset("x")
+			got, err := x.ReadUint8([]uint64{0, 0, 0, 0}, []uint64{5000, 4, 4, 1})
+			if err != nil || string(got) != string(resumeSamples(0, 5000).X) {
+				t.Fatalf("x differs (%v)", err)
+			}
+		})
 	}
 }
