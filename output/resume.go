@@ -360,9 +360,11 @@ func (w *Writer) reopen() error {
 	n, cs, yc := uint64(w.o.N), uint64(w.o.ChunkSamples), uint64(w.yChunk)
 	for i := range w.arrays {
 		a := &w.arrays[i]
-		if a.d, err = open(a.name, append([]uint64{n}, a.dims...), append([]uint64{cs}, a.dims...)); err != nil {
+		d, err := open(a.name, append([]uint64{n}, a.dims...), append([]uint64{cs}, a.dims...))
+		if err != nil {
 			return err
 		}
+		replaceHandle(&a.d, d)
 	}
 	if w.dy, err = open("y", []uint64{n}, []uint64{yc}); err != nil {
 		return err
@@ -373,11 +375,25 @@ func (w *Writer) reopen() error {
 		for _, d := range c.Shape {
 			dims, chunk = append(dims, uint64(d)), append(chunk, uint64(d))
 		}
-		if c.d, err = open(c.Name, dims, chunk); err != nil {
+		d, err := open(c.Name, dims, chunk)
+		if err != nil {
 			return err
 		}
+		replaceHandle(&c.d, d)
 	}
 	return nil
+}
+
+// replaceHandle puts the reopened dataset d in *dst: in the Dataset *dst
+// points to, when there is one, since the caller's goroutine copies the
+// array and column structs holding the pointer (Write) while the libhdf5
+// goroutine reopens; the pointee is the libhdf5 goroutine's alone.
+func replaceHandle(dst **hdf5.Dataset, d *hdf5.Dataset) {
+	if *dst == nil {
+		*dst = d
+		return
+	}
+	**dst = *d
 }
 
 // resumeFile opens the adopted file, checks it against the journal (the
