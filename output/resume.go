@@ -418,6 +418,27 @@ func (w *Writer) resumeFile() error {
 	if last, err := w.dy.ReadStrings(uint64(s-1), 1); err != nil || len(last) != 1 || last[0] == "" {
 		return fmt.Errorf("y's record %d unreadable: %v", s-1, err)
 	}
+	// Every chunk before the checkpoint must be in the chunk indexes and
+	// inside the file: a kill during a checkpoint's close can leave an
+	// index half rewritten.
+	fi, err := os.Stat(w.tmp)
+	if err != nil {
+		return err
+	}
+	eof := uint64(fi.Size())
+	for _, a := range w.arrays {
+		if err := a.d.CheckChunks(uint64(s), eof); err != nil {
+			return err
+		}
+	}
+	if err := w.dy.CheckChunks(uint64(s), eof); err != nil {
+		return err
+	}
+	for _, c := range w.cols {
+		if err := c.d.CheckChunks(uint64(s), eof); err != nil {
+			return err
+		}
+	}
 	w.written, w.yStart, w.colStart, w.nChunks = s, s, s, s/cs
 	w.groups["split"] = true
 	for _, c := range w.cols {

@@ -42,10 +42,34 @@ fail:
 	if (fapl >= 0) H5Pclose(fapl);
 	return -1;
 }
+
+// synb_check_chunks checks that the chunks of d along its first dimension
+// that start before rows (chunk rows cs, the other origins 0) are
+// allocated within the file's first eof bytes: what a resume relies on of
+// the chunk index. Returns the first bad chunk's index + 1 in *bad.
+static herr_t synb_check_chunks(hid_t d, int rank, hsize_t rows, hsize_t cs, haddr_t eof, hsize_t *bad, char *eb, size_t ebcap) {
+	hsize_t off[32] = {0};
+	unsigned mask;
+	haddr_t addr;
+	hsize_t size, r;
+	synb_quiet();
+	*bad = 0;
+	for (r = 0; r < rows; r += cs) {
+		off[0] = r;
+		if (H5Dget_chunk_info_by_coord(d, off, &mask, &addr, &size) < 0) SYNB_FAIL2("H5Dget_chunk_info_by_coord");
+		if (addr == HADDR_UNDEF || size == 0 || addr + size > eof) { *bad = r / cs + 1; return 0; }
+	}
+	return 0;
+fail:
+	return -1;
+}
 */
 import "C"
 
-import "unsafe"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // OpenRW opens an existing file for reading and writing, with the strong
 // close degree like Create: the writer reopens its file after each
@@ -76,6 +100,29 @@ func (f *File) HoldMetadata() error {
 	p, n := eb.c()
 	if C.synb_hold_metadata(f.id, p, n) < 0 {
 		return eb.err("hold metadata", f.name)
+	}
+	return nil
+}
+
+// CheckChunks checks that every chunk of d starting before row rows (of
+// its first dimension; d is chunked along it only) is allocated and lies
+// within the first eof bytes of the file: a resumed run's check that the
+// chunk index of its checkpoint is whole.
+func (d *Dataset) CheckChunks(rows, eof uint64) error {
+	if err := d.open("CheckChunks"); err != nil {
+		return err
+	}
+	if d.chunk == nil || rows > d.dims[0] {
+		return fmt.Errorf("%w: %s: CheckChunks of %d rows", ErrInvalid, d.name, rows)
+	}
+	var bad C.hsize_t
+	var eb ebuf
+	p, n := eb.c()
+	if C.synb_check_chunks(d.id, C.int(len(d.dims)), C.hsize_t(rows), C.hsize_t(d.chunk[0]), C.haddr_t(eof), &bad, p, n) < 0 {
+		return eb.err("check chunks", d.name)
+	}
+	if bad != 0 {
+		return fmt.Errorf("%w: %s: chunk %d (rows from %d) missing or past the end of the file", ErrInvalid, d.name, bad-1, uint64(bad-1)*d.chunk[0])
 	}
 	return nil
 }
