@@ -207,6 +207,8 @@ type Writer struct {
 	arrays     []array  // x, mask[, symbol_mask]: chunked along N
 	yChunk     int
 
+	ck *checkpointer // resume.go: caller side, nil when not resumable
+
 	// Owned by the libhdf5 goroutine once Create has returned.
 	f  *hdf5.File
 	dy *hdf5.Dataset
@@ -214,11 +216,10 @@ type Writer struct {
 	// Caller side.
 	closed     bool
 	renamed    bool
-	ck         *checkpointer // nil: not resumable
-	cur        *job          // chunk being filled, nil if none
-	curN       int           // samples in cur
-	nChunks    int           // chunks submitted
-	written    int           // samples accepted
+	cur        *job // chunk being filled, nil if none
+	curN       int  // samples in cur
+	nChunks    int  // chunks submitted
+	written    int  // samples accepted
 	yArena     []byte
 	yEnds      []int // end offsets in yArena of the pending records
 	yStart     int   // sample index of the first pending record
