@@ -2,6 +2,7 @@ package output
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -103,9 +104,13 @@ func yChunkOf(o Options) int {
 type journal struct {
 	Version int               `json:"version"`
 	Key     map[string]string `json:"key"`
-	Done    int               `json:"done"`  // samples complete in every dataset
-	XCRC    uint32            `json:"x_crc"` // CRC-32 of the raw x chunk ending at Done
-	State   []byte            `json:"state,omitempty"`
+	Done    int               `json:"done"` // samples complete in every dataset
+	// CRC-32s (little-endian uint32s) of every raw chunk before Done:
+	// of x's chunks (x, mask, symbol_mask together), and of y's (the
+	// records, each followed by a NUL).
+	XCRC  []byte `json:"x_crc"`
+	YCRC  []byte `json:"y_crc"`
+	State []byte `json:"state,omitempty"`
 }
 
 // checkpointer is a resumable Writer's bookkeeping. Its fields are the
@@ -114,16 +119,17 @@ type checkpointer struct {
 	cfg    Checkpointing
 	key    map[string]string
 	every  int
-	last   int            // samples of the last checkpoint requested
-	crcs   map[int]uint32 // CRC of the raw x chunk ending at each boundary since
-	folder string         // the adopted folder, "" for a fresh one
-	j      journal        // the adopted journal
-	resume bool           // continuing j
-	note   func(string)   // cfg.Notify or nothing
+	last   int          // samples of the last checkpoint requested
+	xcrc   []uint32     // CRC of each of x's chunks submitted (sum)
+	ycrc   []uint32     // CRC of each of y's chunks flushed (sumY)
+	folder string       // the adopted folder, "" for a fresh one
+	j      journal      // the adopted journal
+	resume bool         // continuing j
+	note   func(string) // cfg.Notify or nothing
 }
 
 func newCheckpointer(o Options) *checkpointer {
-	ck := &checkpointer{cfg: *o.Checkpoint, crcs: map[int]uint32{}, note: func(string) {}}
+	ck := &checkpointer{cfg: *o.Checkpoint, note: func(string) {}}
 	if ck.cfg.Notify != nil {
 		ck.note = ck.cfg.Notify
 	}
@@ -407,17 +413,40 @@ func (w *Writer) resumeFile() error {
 	if s%w.yChunk != 0 || s > w.o.N || s < cs {
 		return fmt.Errorf("checkpoint at %d samples is not a chunk boundary", s)
 	}
-	x := &w.arrays[0]
-	raw, err := x.d.ReadUint8(append([]uint64{uint64(s - cs)}, make([]uint64, len(x.dims))...), append([]uint64{uint64(cs)}, x.dims...))
-	if err != nil {
-		return err
+	xcrc, ycrc := unpackCRCs(w.ck.j.XCRC), unpackCRCs(w.ck.j.YCRC)
+	if len(xcrc) != s/cs || len(ycrc) != s/w.yChunk {
+		return fmt.Errorf("journal has %d and %d chunk CRCs for %d samples", len(xcrc), len(ycrc), s)
 	}
-	if crc32.ChecksumIEEE(raw) != w.ck.j.XCRC {
-		return errors.New("x's last checkpointed chunk differs from the journal's CRC")
+	// Every chunk before the checkpoint is read back and compared: a kill
+	// during a checkpoint's close can leave a chunk index half rewritten,
+	// pointing anywhere.
+	for k := range xcrc {
+		var c uint32
+		for _, a := range w.arrays {
+			raw, err := a.d.ReadUint8(append([]uint64{uint64(k * cs)}, make([]uint64, len(a.dims))...), append([]uint64{uint64(cs)}, a.dims...))
+			if err != nil {
+				return err
+			}
+			c = crc32.Update(c, crc32.IEEETable, raw)
+		}
+		if c != xcrc[k] {
+			return fmt.Errorf("chunk %d of x, mask differs from the journal's CRC", k)
+		}
 	}
-	if last, err := w.dy.ReadStrings(uint64(s-1), 1); err != nil || len(last) != 1 || last[0] == "" {
-		return fmt.Errorf("y's record %d unreadable: %v", s-1, err)
+	for k := range ycrc {
+		recs, err := w.dy.ReadStrings(uint64(k*w.yChunk), uint64(w.yChunk))
+		if err != nil {
+			return err
+		}
+		var c uint32
+		for _, r := range recs {
+			c = crc32.Update(c, crc32.IEEETable, append([]byte(r), 0))
+		}
+		if c != ycrc[k] {
+			return fmt.Errorf("chunk %d of y differs from the journal's CRC", k)
+		}
 	}
+	w.ck.xcrc, w.ck.ycrc = xcrc, ycrc
 	// Every chunk before the checkpoint must be in the chunk indexes and
 	// inside the file: a kill during a checkpoint's close can leave an
 	// index half rewritten.
@@ -450,13 +479,44 @@ func (w *Writer) resumeFile() error {
 	return nil
 }
 
-// sum keeps the CRC of x's raw chunk j when it ends at a checkpoint
-// boundary (submit, on the caller's goroutine).
+// sum keeps the CRC of chunk j of x (and mask, symbol_mask), raw
+// (submit, on the caller's goroutine; chunks come in order).
 func (ck *checkpointer) sum(w *Writer, j *job) {
-	end := (j.idx + 1) * w.o.ChunkSamples
-	if end%w.yChunk == 0 && end <= w.o.N {
-		ck.crcs[end] = crc32.ChecksumIEEE(j.raw[0])
+	var c uint32
+	for _, raw := range j.raw {
+		c = crc32.Update(c, crc32.IEEETable, raw)
 	}
+	ck.xcrc = append(ck.xcrc[:j.idx], c)
+}
+
+// sumY keeps the CRCs of whole chunks of y's records, from a chunk
+// boundary (flushY, on the caller's goroutine).
+func (ck *checkpointer) sumY(w *Writer, start int, recs [][]byte) {
+	ck.ycrc = ck.ycrc[:start/w.yChunk]
+	for i := 0; i+w.yChunk <= len(recs); i += w.yChunk {
+		var c uint32
+		for _, r := range recs[i : i+w.yChunk] {
+			c = crc32.Update(c, crc32.IEEETable, r)
+			c = crc32.Update(c, crc32.IEEETable, []byte{0})
+		}
+		ck.ycrc = append(ck.ycrc, c)
+	}
+}
+
+func packCRCs(v []uint32) []byte {
+	b := make([]byte, 0, 4*len(v))
+	for _, c := range v {
+		b = binary.LittleEndian.AppendUint32(b, c)
+	}
+	return b
+}
+
+func unpackCRCs(b []byte) []uint32 {
+	v := make([]uint32, len(b)/4)
+	for i := range v {
+		v[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return v
 }
 
 // maybe requests a checkpoint when Every more samples are complete in
@@ -472,14 +532,10 @@ func (ck *checkpointer) maybe(w *Writer) {
 // (a boundary whose chunks are all submitted before it).
 func (w *Writer) checkpoint(s int, reply chan error) {
 	ck := w.ck
-	j := journal{Version: journalVersion, Key: ck.key, Done: s, XCRC: ck.crcs[s]}
+	j := journal{Version: journalVersion, Key: ck.key, Done: s,
+		XCRC: packCRCs(ck.xcrc[:s/w.o.ChunkSamples]), YCRC: packCRCs(ck.ycrc[:s/w.yChunk])}
 	if ck.cfg.State != nil {
 		j.State = ck.cfg.State()
-	}
-	for k := range ck.crcs {
-		if k <= s {
-			delete(ck.crcs, k)
-		}
 	}
 	ck.last = s
 	w.order <- task{fn: func() error {

@@ -160,7 +160,7 @@ func TestResumeDamaged(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				j.XCRC++
+				j.XCRC[0]++
 				b, _ := json.Marshal(j)
 				if err := os.WriteFile(filepath.Join(Partial(path), journalName), b, 0o600); err != nil {
 					t.Fatal(err)

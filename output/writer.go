@@ -681,6 +681,9 @@ func (w *Writer) flushY(all bool) {
 		w.yEnds = append(w.yEnds, e-prev)
 	}
 	start := w.yStart
+	if w.ck != nil {
+		w.ck.sumY(w, start, recs)
+	}
 	w.yStart += k
 	w.order <- task{fn: func() error {
 		if err := w.dy.WriteStrings(uint64(start), recs); err != nil {

@@ -181,11 +181,16 @@ func TestResumeSignals(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("resume after %v: exit %d: %s", sig, code, errs)
 		}
-		if !strings.Contains(out, "resumed after ") {
-			t.Errorf("the resumed run does not say so: %s", out)
-		}
 		if strings.Contains(errs, "starting from the beginning") {
-			t.Errorf("resume after %v started over: %s", sig, errs)
+			// Only a kill during a checkpoint's own close may leave a
+			// file that does not check out (docs/format.md); the result
+			// must still be the same dataset.
+			if sig != syscall.SIGKILL || !strings.Contains(errs, "does not check out") {
+				t.Errorf("resume after %v started over: %s", sig, errs)
+			}
+			t.Logf("resume after %v started over: %s", sig, strings.TrimSpace(errs))
+		} else if !strings.Contains(out, "resumed after ") {
+			t.Errorf("the resumed run does not say so: %s", out)
 		}
 		if ents, _ := os.ReadDir(dir); len(ents) != 2 { // out.h5py, out_preview.png
 			var names []string
