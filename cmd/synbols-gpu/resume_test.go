@@ -54,19 +54,21 @@ func resumeArgs(extra ...string) []string {
 	return append(append(args, fastArgs...), extra...)
 }
 
-// waitJournal waits until the run writing dir/out.h5py has made its
-// first checkpoint (a journal in its private folder).
-func waitJournal(t *testing.T, dir string, cmd *exec.Cmd) {
+// waitJournal waits until the run writing dir/out.h5py has checkpointed
+// at least done samples (its journal says so), whatever the machine's
+// speed.
+func waitJournal(t *testing.T, dir string, cmd *exec.Cmd, done int) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if m, _ := filepath.Glob(filepath.Join(dir, ".out.h5py.tmp-*", "journal.json")); len(m) > 0 {
+		m, _ := filepath.Glob(filepath.Join(dir, ".out.h5py.tmp-*"))
+		if len(m) == 1 && journalDone(t, m[0]) >= done {
 			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
 	cmd.Process.Kill()
-	t.Fatal("no checkpoint within 60 s")
+	t.Fatalf("no checkpoint of %d samples within 60 s", done)
 }
 
 // hiddenOnly fails unless dir holds no file at the output path (or its
@@ -110,7 +112,7 @@ func journalDone(t *testing.T, dir string) int {
 }
 
 // TestResumeSignals: for SIGINT, SIGTERM and SIGKILL, at a random point
-// after the first checkpoint (the delays' seed is logged), the run leaves
+// after one of the first checkpoints (the points' seed is logged), the run leaves
 // only its hidden state; SIGINT and SIGTERM say how many samples are kept
 // and to run the command again with --resume; the resumed run's file and
 // preview equal an uninterrupted run's, every dataset byte for byte. The
@@ -127,7 +129,7 @@ func TestResumeSignals(t *testing.T) {
 	must(t, err)
 
 	seed := uint64(time.Now().UnixNano())
-	t.Logf("delays from seed %d", seed)
+	t.Logf("interruption points from seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 2))
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
 		dir := t.TempDir()
@@ -135,8 +137,11 @@ func TestResumeSignals(t *testing.T) {
 		var errb bytes.Buffer
 		cmd.Stderr = &errb
 		must(t, cmd.Start())
-		waitJournal(t, dir, cmd)
-		delay := time.Duration(r.IntN(1500)) * time.Millisecond
+		// A random point: past a random checkpoint in the first half,
+		// then a random delay of up to 40 ms (about 1,000 samples here).
+		after := 2210 * (1 + r.IntN(11))
+		waitJournal(t, dir, cmd, after)
+		delay := time.Duration(r.IntN(40)) * time.Millisecond
 		time.Sleep(delay)
 		must(t, cmd.Process.Signal(sig))
 		err := cmd.Wait()
@@ -145,7 +150,7 @@ func TestResumeSignals(t *testing.T) {
 			t.Fatalf("%v after %v: the run finished (%v) before the signal; make it longer", sig, delay, err)
 		}
 		state := hiddenOnly(t, dir)
-		t.Logf("%v after the first checkpoint + %v: left %s; %s", sig, delay, state, strings.TrimSpace(errb.String()))
+		t.Logf("%v after the checkpoint of %d samples + %v: left %s; %s", sig, after, delay, state, strings.TrimSpace(errb.String()))
 		if sig != syscall.SIGKILL {
 			if ee.ExitCode() != 128+int(sig) {
 				t.Errorf("%v: exit %d, want %d", sig, ee.ExitCode(), 128+int(sig))
@@ -217,7 +222,7 @@ func interruptedRun(t *testing.T) string {
 	dir := t.TempDir()
 	cmd := child(dir, nil, resumeArgs()...)
 	must(t, cmd.Start())
-	waitJournal(t, dir, cmd)
+	waitJournal(t, dir, cmd, 1)
 	must(t, cmd.Process.Signal(syscall.SIGINT))
 	if err := cmd.Wait(); err == nil {
 		t.Fatal("the run finished before SIGINT")
