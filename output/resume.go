@@ -343,16 +343,27 @@ func (w *Writer) closeHandles() error {
 
 // reopen opens the file and its datasets again (after a checkpoint's
 // close, or to resume), checking their shapes.
-func (w *Writer) reopen() error {
-	f, err := hdf5.OpenRW(w.tmp)
+func (w *Writer) reopen() error { return w.openFile(true) }
+
+// openFile is reopen; without write, the file is opened read-only and
+// its metadata is not held (the resume's checks read every chunk, and
+// a held cache would keep all of their index and y's heap in memory).
+func (w *Writer) openFile(write bool) error {
+	open := hdf5.Open
+	if write {
+		open = hdf5.OpenRW
+	}
+	f, err := open(w.tmp)
 	if err != nil {
 		return err
 	}
 	w.f = f
-	if err := w.hold(); err != nil {
-		return err
+	if write {
+		if err := w.hold(); err != nil {
+			return err
+		}
 	}
-	open := func(name string, dims, chunk []uint64) (*hdf5.Dataset, error) {
+	openSet := func(name string, dims, chunk []uint64) (*hdf5.Dataset, error) {
 		d, err := f.OpenDataset(name)
 		if err != nil {
 			return nil, err
@@ -366,13 +377,13 @@ func (w *Writer) reopen() error {
 	n, cs, yc := uint64(w.o.N), uint64(w.o.ChunkSamples), uint64(w.yChunk)
 	for i := range w.arrays {
 		a := &w.arrays[i]
-		d, err := open(a.name, append([]uint64{n}, a.dims...), append([]uint64{cs}, a.dims...))
+		d, err := openSet(a.name, append([]uint64{n}, a.dims...), append([]uint64{cs}, a.dims...))
 		if err != nil {
 			return err
 		}
 		replaceHandle(&a.d, d)
 	}
-	if w.dy, err = open("y", []uint64{n}, []uint64{yc}); err != nil {
+	if w.dy, err = openSet("y", []uint64{n}, []uint64{yc}); err != nil {
 		return err
 	}
 	for i := range w.cols {
@@ -381,7 +392,7 @@ func (w *Writer) reopen() error {
 		for _, d := range c.Shape {
 			dims, chunk = append(dims, uint64(d)), append(chunk, uint64(d))
 		}
-		d, err := open(c.Name, dims, chunk)
+		d, err := openSet(c.Name, dims, chunk)
 		if err != nil {
 			return err
 		}
@@ -402,13 +413,38 @@ func replaceHandle(dst **hdf5.Dataset, d *hdf5.Dataset) {
 	**dst = *d
 }
 
-// resumeFile opens the adopted file, checks it against the journal (the
-// datasets' shapes, the CRC of x's last checkpointed chunk, the last
-// record of y), and sets the Writer to continue after the checkpoint.
+// resumeFile checks the adopted file against the journal (checkFile),
+// opens it for writing, and sets the Writer to continue after the
+// checkpoint.
 func (w *Writer) resumeFile() error {
+	if err := w.openFile(false); err != nil {
+		return err
+	}
+	if err := w.checkFile(); err != nil {
+		return err
+	}
+	if err := w.closeHandles(); err != nil {
+		return err
+	}
 	if err := w.reopen(); err != nil {
 		return err
 	}
+	s := w.ck.j.Done
+	w.written, w.yStart, w.colStart, w.nChunks = s, s, s, s/w.o.ChunkSamples
+	w.groups["split"] = true
+	for _, c := range w.cols {
+		parts := strings.Split(c.Name, "/")
+		for i := 1; i < len(parts); i++ {
+			w.groups[strings.Join(parts[:i], "/")] = true
+		}
+	}
+	return nil
+}
+
+// checkFile checks the file opened read-only against the journal: the
+// datasets' shapes (openFile), every chunk before the checkpoint indexed
+// and inside the file, and the CRC of each of them.
+func (w *Writer) checkFile() error {
 	s, cs := w.ck.j.Done, w.o.ChunkSamples
 	if s%w.yChunk != 0 || s > w.o.N || s < cs {
 		return fmt.Errorf("checkpoint at %d samples is not a chunk boundary", s)
@@ -466,14 +502,6 @@ func (w *Writer) resumeFile() error {
 	for _, c := range w.cols {
 		if err := c.d.CheckChunks(uint64(s), eof); err != nil {
 			return err
-		}
-	}
-	w.written, w.yStart, w.colStart, w.nChunks = s, s, s, s/cs
-	w.groups["split"] = true
-	for _, c := range w.cols {
-		parts := strings.Split(c.Name, "/")
-		for i := 1; i < len(parts); i++ {
-			w.groups[strings.Join(parts[:i], "/")] = true
 		}
 	}
 	return nil
