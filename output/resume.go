@@ -149,7 +149,7 @@ func newCheckpointer(o Options) *checkpointer {
 func runKey(o Options, yChunk int) map[string]string {
 	k := map[string]string{
 		"format":      strconv.Itoa(journalVersion),
-		"n":           strconv.Itoa(o.N),
+		"n_samples":   strconv.Itoa(o.N),
 		"shape":       fmt.Sprintf("%dx%dx%d", o.H, o.W, o.C),
 		"symbols":     strconv.Itoa(o.K),
 		"mask shape":  fmt.Sprint(o.MaskShape),
@@ -172,7 +172,14 @@ func runKey(o Options, yChunk int) map[string]string {
 	return k
 }
 
-// describeDiff names the first entry (sorted) where two keys differ.
+// diffOrder is the order describeDiff looks for a difference in: what a
+// user changes on the command line first, the consequences (chunks,
+// the dataset's name) last.
+var diffOrder = []string{"n_samples", "seed", "shape", "attribute spec", "symbols", "attribute mask_mode", "mask shape", "symbol_mask",
+	"attribute fonts", "attribute font_pool", "attribute image_pool", "columns", "level", "chunks", "format"}
+
+// describeDiff names the first entry (diffOrder, then sorted) where two
+// keys differ.
 func describeDiff(was, now map[string]string) string {
 	names := make([]string, 0, len(was)+len(now))
 	for k := range was {
@@ -182,7 +189,15 @@ func describeDiff(was, now map[string]string) string {
 		names = append(names, k)
 	}
 	slices.Sort(names)
-	for _, k := range slices.Compact(names) {
+	names = slices.Compact(names)
+	rank := func(k string) int {
+		if i := slices.Index(diffOrder, k); i >= 0 {
+			return i
+		}
+		return len(diffOrder)
+	}
+	slices.SortStableFunc(names, func(a, b string) int { return rank(a) - rank(b) })
+	for _, k := range names {
 		a, b := was[k], now[k]
 		if a == b {
 			continue

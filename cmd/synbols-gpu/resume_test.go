@@ -256,9 +256,10 @@ func TestResumeMismatch(t *testing.T) {
 		want []string
 	}{
 		{withSeed, []string{"cannot resume", "out.h5py", "another seed (3 then, 4 now)"}},
-		{withN, []string{"cannot resume", "another n (50000 then, 60000 now)"}},
-		{resumeArgs("--resume", "--resolution", "16x16"), []string{"cannot resume", "another"}},
-		{resumeArgs("--resume", "--dataset", "camouflage"), []string{"cannot resume", "another"}},
+		{withN, []string{"cannot resume", "another n_samples (50000 then, 60000 now)"}},
+		{resumeArgs("--resume", "--resolution", "16x16"), []string{"cannot resume", "another shape (32x32x3 then, 16x16x3 now)"}},
+		{resumeArgs("--resume", "--dataset", "camouflage"), []string{"cannot resume", "another spec"}},
+		{resumeArgs("--resume", "--symbol-masks"), []string{"cannot resume", "another symbol_mask (false then, true now)"}},
 		{resumeArgs(), []string{"interrupted run", "--resume", "--force"}},
 		{resumeArgs("--resume", "--format", "npz"), []string{"--resume is for --format h5"}},
 	} {
