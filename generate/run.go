@@ -53,7 +53,9 @@ type run struct {
 	from int
 }
 
-// Run generates the dataset. On any error nothing is left at cfg.Out.
+// Run generates the dataset. On any error nothing is left at cfg.Out; an
+// h5 run its context stops after a checkpoint keeps its samples beside
+// it for Config.Resume and returns a *SuspendedError (resume.go).
 func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	r, closeBackend, err := setUp(ctx, cfg)
 	if closeBackend != nil {

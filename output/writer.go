@@ -279,7 +279,8 @@ type task struct {
 }
 
 // Create checks the options and the output path (ResolveTarget), takes the
-// output's lock, removes what killed runs on the same output left behind,
+// output's lock, removes what killed runs on the same output left behind
+// (but for resumable states: Options.Checkpoint),
 // creates the file with the datasets x, mask (symbol_mask), y and the group split in a
 // private temporary folder beside the target, sets the root attributes,
 // and starts the compression and libhdf5 goroutines. An existing file at
