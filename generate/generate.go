@@ -144,6 +144,14 @@ type Config struct {
 	// like a run whose columns do not, fails with ErrResources before
 	// anything is created.
 	MemoryBudget int64
+
+	// Resume continues the state an interrupted run of the same
+	// configuration left beside Out (a file in the h5 format only; see
+	// resume.go). Checkpoint is the samples between its checkpoints (0:
+	// output's default); Notify, if set, gets one-line notes about it.
+	Resume     bool
+	Checkpoint int
+	Notify     func(string)
 }
 
 // Result summarises a finished run.
@@ -164,6 +172,9 @@ type Result struct {
 	// spaces are parts of the row above (the paint stage's, from the
 	// backend's engine.Times when it is an engine.Timer).
 	Stages []Stage
+	// Resumed is the samples a resumed run took from the interrupted
+	// one (Config.Resume); it made the other N − Resumed in Elapsed.
+	Resumed int
 }
 
 // Universe resolves the spec's alphabet and the families that draw it:

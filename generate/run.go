@@ -53,9 +53,13 @@ type run struct {
 	// times0 is the backend's engine.Times before the pipeline, for the
 	// paint stage's sub-rows (painttimes.go).
 	times0 engine.Times
+	// from is the samples a resumed run's file already holds.
+	from int
 }
 
-// Run generates the dataset. On any error nothing is left at cfg.Out.
+// Run generates the dataset. On any error nothing is left at cfg.Out; an
+// h5 run its context stops after a checkpoint keeps its samples beside
+// it for Config.Resume and returns a *SuspendedError (resume.go).
 func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	r, closeBackend, err := setUp(ctx, cfg)
 	if closeBackend != nil {
@@ -81,16 +85,19 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		}
 		defer func() {
 			if err != nil {
-				r.wr.Abort()
+				err = r.stop(ctx, err)
 			}
 		}()
+		if err := r.restore(); err != nil {
+			return res, err
+		}
 	}
 	r.times0, _ = engine.BackendTimes(r.cfg.Backend)
 	if err := r.pipeline(ctx); err != nil {
 		return res, err
 	}
 	res = Result{N: r.cfg.N, Fonts: len(r.u.Fonts), Chars: r.cfg.Spec.CharsDrawn(r.u), Backend: r.cfg.Backend.Name(),
-		Device: r.cfg.Backend.Device(), Universe: r.u, FontPool: r.pool}
+		Device: r.cfg.Backend.Device(), Universe: r.u, FontPool: r.pool, Resumed: r.from}
 	splitsTime, commitTime, err := r.finishFile(&res)
 	if err != nil {
 		return res, err
@@ -130,6 +137,9 @@ func setUp(ctx context.Context, cfg Config) (r *run, closeBackend func(), err er
 	}
 	if cfg.Format, err = output.ParseFormat(string(cfg.Format)); err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if cfg.Resume && (cfg.Out == "" || cfg.Format != output.FormatH5) {
+		return nil, nil, fmt.Errorf("%w: resume needs a file in the h5 format (npz and wds runs start again)", ErrConfig)
 	}
 	if cfg.ShardSize < 0 {
 		return nil, nil, fmt.Errorf("%w: shard size must be >= 0, got %d", ErrConfig, cfg.ShardSize)
@@ -287,6 +297,8 @@ func (r *run) create() error {
 	}
 	if cfg.Format != output.FormatH5 {
 		o.Splits = SplitsPath(cfg.Out)
+	} else {
+		o.Checkpoint = r.checkpointing()
 	}
 	var err error
 	r.wr, err = output.Open(cfg.Format, o)
@@ -317,7 +329,7 @@ func (r *run) planStage(ctx context.Context, planned chan<- *batch) {
 	defer close(planned)
 	// start is the dataset's index of the batch's first sample: a run from
 	// Config.Start plans the indices a file's rows have.
-	first, end := r.cfg.Start, r.cfg.Start+r.cfg.N
+	first, end := r.cfg.Start+r.from, r.cfg.Start+r.cfg.N
 	for start := first; start < end; start += r.bs {
 		n := min(r.bs, end-start)
 		t0 := time.Now()
@@ -373,9 +385,10 @@ func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted cha
 // the preview, its columns kept for the splits.
 func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 	cfg := &r.cfg
-	r.chars = make([]uint32, 0, cfg.N)
-	r.fontCol = make([]uint32, 0, cfg.N)
-	done := 0
+	// A resumed run's first samples' columns are read back (restore).
+	r.chars = append(make([]uint32, 0, cfg.N), r.chars...)
+	r.fontCol = append(make([]uint32, 0, cfg.N), r.fontCol...)
+	done := r.from
 	tw := time.Now()
 	for b := range painted {
 		t0 := time.Now()

@@ -46,7 +46,7 @@ func AddSplits(ctx context.Context, path string, s []Split, replace bool) (err e
 			}
 		}
 	}
-	st, err := openStaging(path)
+	st, err := openStaging(path, nil)
 	if err != nil {
 		return err
 	}

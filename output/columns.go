@@ -198,7 +198,9 @@ func (w *Writer) flushColumns(all bool) {
 	cs := w.yChunk
 	w.order <- task{fn: func() error {
 		for i, p := range parts {
-			if err := w.writeRows(p.d, names[i], start, p.raw, len(p.raw)/k, cs); err != nil {
+			// w.cols[i].d, not p.d: a checkpoint may have reopened the
+			// dataset since the task was queued.
+			if err := w.writeRows(w.cols[i].d, names[i], start, p.raw, len(p.raw)/k, cs); err != nil {
 				return err
 			}
 		}

@@ -178,7 +178,7 @@ func openExtras(o Options) (extras, error) {
 		sides = append(sides, o.Splits)
 	}
 	var err error
-	e.st, err = openStaging(o.Path, sides...)
+	e.st, err = openStaging(o.Path, nil, sides...)
 	return e, err
 }
 

@@ -31,8 +31,11 @@ type side struct {
 // takes the output's lock, removes what killed runs on the same output
 // left behind, and creates the private temporary folder: that is also
 // the writability check, which fails on permissions and read-only file
-// systems alike, as root too. what names a side file in errors.
-func openStaging(path string, sides ...string) (*staging, error) {
+// systems alike, as root too. what names a side file in errors. adopt, if
+// not nil, runs under the lock before anything is removed: it may return
+// an existing private folder (an interrupted run's, to resume) to write
+// in instead of a new one.
+func openStaging(path string, adopt func(dir, base string) (string, error), sides ...string) (*staging, error) {
 	t, err := ResolveTarget(path)
 	if err != nil {
 		return nil, err
@@ -49,9 +52,18 @@ func openStaging(path string, sides ...string) (*staging, error) {
 		return nil, err
 	}
 	dir, base := filepath.Dir(t.Path), filepath.Base(t.Path)
+	if adopt != nil {
+		if s.tmpDir, err = adopt(dir, base); err != nil {
+			s.lock.release()
+			return nil, err
+		}
+	}
 	removeStale(dir, base)
 	for _, sd := range s.sides {
 		removeStale(filepath.Dir(sd.t.Path), filepath.Base(sd.t.Path))
+	}
+	if s.tmpDir != "" {
+		return s, nil
 	}
 	if s.tmpDir, err = os.MkdirTemp(dir, tempPrefix(base)); err != nil {
 		s.lock.release()

@@ -188,11 +188,15 @@ func (l *lock) release() {
 // removeStale deletes what earlier runs on the same output left behind
 // when they were killed (SIGKILL, power loss): temporary folders and files
 // named ".<base>.tmp-*" beside it. It runs only under the output's lock,
-// so none of them can belong to a live run.
+// so none of them can belong to a live run. A folder with a checkpoint
+// journal is a resumable run's state (resume.go) and is kept.
 func removeStale(dir string, bases ...string) {
 	for _, base := range bases {
 		matches, _ := filepath.Glob(filepath.Join(dir, globEscape(tempPrefix(base))+"*"))
 		for _, m := range matches {
+			if hasJournal(m) {
+				continue
+			}
 			os.RemoveAll(m) // does not follow symlinks
 		}
 	}

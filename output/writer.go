@@ -105,6 +105,11 @@ type Options struct {
 	// datasets over rows of other files (output/virtual.go): WriteSamples
 	// then takes no bytes for them.
 	Virtual map[string][]VirtualSource
+	// Checkpoint, if not nil, makes the HDF5 Writer resumable: it
+	// checkpoints its file as it goes, keeps it on Suspend, and can
+	// continue an interrupted run's (resume.go). The other formats
+	// ignore it.
+	Checkpoint *Checkpointing
 }
 
 // NoCompression as Options.Level stores every dataset without the deflate
@@ -233,6 +238,8 @@ type Writer struct {
 	arrays     []array  // x, mask[, symbol_mask]: chunked along N
 	yChunk     int
 
+	ck *checkpointer // resume.go: caller side, nil when not resumable
+
 	// Owned by the libhdf5 goroutine once Create has returned.
 	f  *hdf5.File
 	dy *hdf5.Dataset
@@ -308,7 +315,8 @@ type task struct {
 }
 
 // Create checks the options and the output path (ResolveTarget), takes the
-// output's lock, removes what killed runs on the same output left behind,
+// output's lock, removes what killed runs on the same output left behind
+// (but for resumable states: Options.Checkpoint),
 // creates the file with the datasets x, mask (symbol_mask), y and the group split in a
 // private temporary folder beside the target, sets the root attributes,
 // and starts the compression and libhdf5 goroutines. An existing file at
@@ -325,7 +333,13 @@ func Create(o Options) (*Writer, error) {
 	// A private folder (mode 0700, random name) for the file libhdf5
 	// creates by name: nobody else can create, swap or open a file in it,
 	// which a temporary name in the shared folder could not promise.
-	st, err := openStaging(o.Path, sides...)
+	var ck *checkpointer
+	var adopt func(dir, base string) (string, error)
+	if o.Checkpoint != nil {
+		ck = newCheckpointer(o)
+		adopt = ck.adopt
+	}
+	st, err := openStaging(o.Path, adopt, sides...)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +368,8 @@ func Create(o Options) (*Writer, error) {
 		arrays:     arrays,
 		st:         st,
 		tmp:        st.temp(filepath.Base(st.target.Path)),
-		yChunk:     min(o.N, max(o.ChunkSamples, minYChunk)),
+		yChunk:     yChunkOf(o),
+		ck:         ck,
 		splitNames: map[string]bool{},
 		valueNames: map[string]bool{},
 		groups:     map[string]bool{},
@@ -362,7 +377,7 @@ func Create(o Options) (*Writer, error) {
 	for _, c := range o.Columns {
 		w.cols = append(w.cols, column{Column: c, row: c.rowBytes()})
 	}
-	if err := w.createFile(); err != nil {
+	if err := w.createOrResume(); err != nil {
 		if w.f != nil {
 			w.f.Close()
 		}
@@ -702,6 +717,9 @@ func (w *Writer) WriteSamples(s Samples) error {
 	if len(w.cols) > 0 && w.written-w.colStart >= w.yChunk {
 		w.flushColumns(false)
 	}
+	if w.ck != nil {
+		w.ck.maybe(w)
+	}
 	return w.failed()
 }
 
@@ -719,6 +737,9 @@ func (w *Writer) submit() {
 		}
 	}
 	w.curN = 0
+	if w.ck != nil {
+		w.ck.sum(w, j)
+	}
 	w.jobs <- j
 	w.order <- task{job: j}
 }
@@ -749,6 +770,9 @@ func (w *Writer) flushY(all bool) {
 		w.yEnds = append(w.yEnds, e-prev)
 	}
 	start := w.yStart
+	if w.ck != nil {
+		w.ck.sumY(w, start, recs)
+	}
 	w.yStart += k
 	w.order <- task{fn: func() error {
 		if err := w.dy.WriteStrings(uint64(start), recs); err != nil {

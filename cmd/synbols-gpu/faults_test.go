@@ -250,8 +250,10 @@ func TestFaultSizes(t *testing.T) {
 
 // TestFaultSignals: SIGINT, SIGTERM and SIGHUP at random points of a long
 // run: exit 128+signal with "interrupted", the old output intact, nothing
-// left. SIGKILL leaves a private temporary folder, which the next run on
-// the same output removes.
+// left but, after a checkpoint, the resumable state (".out.h5py.partial",
+// which the message names --resume for; resume_test.go resumes it).
+// SIGKILL leaves a private temporary folder, which the next run on the
+// same output with --force removes.
 func TestFaultSignals(t *testing.T) {
 	dir := t.TempDir()
 	makeOld(t, dir)
@@ -279,6 +281,16 @@ func TestFaultSignals(t *testing.T) {
 			t.Errorf("%v after %v: exit %d, want %d: %s", sig, delay, ee.ExitCode(), 128+int(sig), errb.String())
 		}
 		oneLine(t, errb.String(), "interrupted", signalName(sig))
+		partial := filepath.Join(dir, ".out.h5py.partial")
+		if strings.Contains(errb.String(), "--resume") {
+			if _, err := os.Stat(filepath.Join(partial, "journal.json")); err != nil {
+				t.Errorf("%v after %v: the message says --resume, but no state: %v", sig, delay, err)
+			}
+			// Only the state is new; the next run's --force drops it.
+			must(t, os.RemoveAll(partial))
+		} else if _, err := os.Lstat(partial); err == nil {
+			t.Errorf("%v after %v: state kept without saying so: %s", sig, delay, errb.String())
+		}
 		sameSnapshot(t, dir, before)
 		noLeftovers(t, dir)
 	}

@@ -174,11 +174,13 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		stats    = fs.Bool("stats", false, "print where the time went, stage by stage (busy and waiting), to stderr")
 		cpuProf  = fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 		symMasks = fs.Bool("symbol-masks", false, "also write every symbol's own mask as symbol_mask (N, H, W, K), whatever the spec's mask mode")
-		force    = fs.Bool("force", false, "replace an existing output file (and its preview)")
+		force    = fs.Bool("force", false, "replace an existing output file (and its preview), and discard an interrupted run's state")
 		compress = fs.String("compression", "gzip:1", "HDF5 datasets: gzip[:LEVEL] (deflate, LEVEL 1 fastest … 9 smallest; gzip = gzip:1) or none")
 		chunk    = fs.Int("chunk-samples", 0, "samples per HDF5 chunk of x and mask (default: about 32 KiB of x; see docs/format.md, Chunks)")
 		shard    = fs.String("shard", "", "write shard K/N of the dataset: rows [K·n/N, (K+1)·n/N) of --n_samples n, no splits, no preview (join with 'synbols-gpu merge'); --out defaults to <dataset>-START-END.h5py")
 		rng      = fs.String("range", "", "write rows START:END of the dataset as a shard (as --shard)")
+		resume   = fs.Bool("resume", false, "continue the interrupted run of the same command (same flags) on this output, from its last checkpoint; without one, start from the beginning (--format h5)")
+		ckEvery  = fs.Int("checkpoint", 0, "samples between the checkpoints a resume continues from (default: about 64 MiB of images)")
 	)
 	var splitSpecs stringList
 	fs.Var(&splitSpecs, "split", "a split the file holds, repeatable, replacing the default four (\"default\" stands for them):\nrandom, stratified:ATTR, compositional:A,B, [NAME=]…[@T,V,S] (see 'synbols-gpu split --help')")
@@ -248,6 +250,12 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("%w: --%s is for --format h5 (npz members are stored, wds images are PNG)", errUsage, name)
 		}
 	}
+	if *resume && (f != output.FormatH5 || *dryRun) {
+		return fmt.Errorf("%w: --resume is for --format h5 files (npz and wds runs start again; a dry run has nothing to resume)", errUsage)
+	}
+	if *ckEvery < 0 {
+		return fmt.Errorf("%w: --checkpoint must be >= 0, got %d", errUsage, *ckEvery)
+	}
 	if flagSet(fs, "shard-size") && f != output.FormatWDS {
 		return fmt.Errorf("%w: --shard-size is for --format wds", errUsage)
 	}
@@ -315,7 +323,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		Atlas: st.atlas, Backend: st.backend, Images: pool, SymbolMasks: *symMasks,
 		Format: f, ShardSize: *shards, Level: level, ChunkSamples: *chunk, Splits: splitReqs, Shard: part,
 		Workers: c.workers, BatchSize: c.batch, Progress: bar.update,
-		Begin: su.atReady,
+		Begin:  su.atReady,
+		Resume: *resume, Checkpoint: *ckEvery,
+		Notify: func(msg string) { fmt.Fprintln(stderr, "synbols-gpu: note:", msg) },
 	})
 	bar.finish()
 	if err != nil {
@@ -329,8 +339,13 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	// The rate is the run's own; set-up (fonts, catalogue, backend) is
 	// reported beside it, so a slow first run says where its time went.
 	total := time.Since(start)
-	fmt.Fprintf(stdout, "%s: %d samples (%d fonts, %d symbols) in %.2f s, %.0f images/s (set-up %.2f s, total %.2f s), %s, backend %s (%s), font pool %.19s\n",
-		name, res.N, res.Fonts, res.Chars, secs, float64(res.N)/secs, (total - res.Elapsed).Seconds(), total.Seconds(), where, res.Backend, res.Device, res.FontPool)
+	made, resumed := res.N, ""
+	if res.Resumed > 0 {
+		// The rate is of the samples this run made.
+		made, resumed = res.N-res.Resumed, fmt.Sprintf(" (resumed after %s)", thousands(res.Resumed))
+	}
+	fmt.Fprintf(stdout, "%s: %d samples%s (%d fonts, %d symbols) in %.2f s, %.0f images/s (set-up %.2f s, total %.2f s), %s, backend %s (%s), font pool %.19s\n",
+		name, res.N, resumed, res.Fonts, res.Chars, secs, float64(made)/secs, (total - res.Elapsed).Seconds(), total.Seconds(), where, res.Backend, res.Device, res.FontPool)
 	if *stats {
 		su.print(stderr)
 		printStages(stderr, res.Stages, res.Elapsed)

@@ -65,7 +65,14 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	var intr *interrupted
 	if errors.As(context.Cause(ctx), &intr) {
-		fmt.Fprintln(os.Stderr, "synbols-gpu:", intr.Error())
+		var se *generate.SuspendedError
+		if errors.As(err, &se) {
+			// The run kept its checkpointed samples (generate --resume).
+			fmt.Fprintf(os.Stderr, "synbols-gpu: %s after %s of %s samples; run the same command with --resume to continue\n",
+				intr.Error(), thousands(se.Done), thousands(se.N))
+		} else {
+			fmt.Fprintln(os.Stderr, "synbols-gpu:", intr.Error())
+		}
 		os.Exit(128 + int(intr.sig))
 	}
 	switch {

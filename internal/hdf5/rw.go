@@ -1,7 +1,7 @@
 package hdf5
 
-// Updating an existing file (synbols-gpu split --add): open it for
-// writing, remove links, read an integer attribute. The caller works on a
+// Updating an existing file (synbols-gpu split --add): opened for
+// writing with OpenRW (flush.go), remove links, read an integer attribute. The caller works on a
 // copy it renames into place, so a file is never changed where it lies.
 
 /*
@@ -15,21 +15,6 @@ void synb_capture(char *eb, size_t cap, const char *fn);
 void synb_quiet(void);
 
 #define SYNB_FAIL(fn) do { synb_capture(eb, ebcap, fn); goto fail; } while (0)
-
-// synb_fopen_rw opens an existing file read-write, with the strong close
-// degree like synb_fcreate.
-static hid_t synb_fopen_rw(const char *path, char *eb, size_t ebcap) {
-	hid_t fapl = -1, f = -1;
-	synb_quiet();
-	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0) SYNB_FAIL("H5Pcreate");
-	if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) SYNB_FAIL("H5Pset_fclose_degree");
-	if ((f = H5Fopen(path, H5F_ACC_RDWR, fapl)) < 0) SYNB_FAIL("H5Fopen");
-	H5Pclose(fapl);
-	return f;
-fail:
-	if (fapl >= 0) H5Pclose(fapl);
-	return -1;
-}
 
 static int synb_ldelete(hid_t loc, const char *name, char *eb, size_t ebcap) {
 	synb_quiet();
@@ -70,21 +55,6 @@ import (
 	"fmt"
 	"unsafe"
 )
-
-// OpenRW opens an existing file for reading and writing: groups and
-// datasets can be added (CreateGroup, CreateBool, CreateNumeric) and
-// links removed (Delete). Close it like a created File.
-func OpenRW(path string) (*File, error) {
-	cp := C.CString(path)
-	defer C.free(unsafe.Pointer(cp))
-	var eb ebuf
-	p, n := eb.c()
-	id := C.synb_fopen_rw(cp, p, n)
-	if id < 0 {
-		return nil, eb.err("open file for writing", path)
-	}
-	return &File{object{id: id, name: path}}, nil
-}
 
 // Delete removes the link path (a dataset, or a group with everything
 // under it). libhdf5 does not give the space back: the file keeps its
