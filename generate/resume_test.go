@@ -46,8 +46,8 @@ func TestResumeRun(t *testing.T) {
 	if !errors.As(err, &se) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled run: %v, want a SuspendedError", err)
 	}
-	// y's chunk is 1,105 (13 of x's 85-sample chunks at 32×32×3).
-	if se.Done < 1105 || se.Done%1105 != 0 || se.Done > 4096 || se.N != n {
+	// y's chunk is 1,030 (103 of x's 10-sample chunks at 32×32×3).
+	if se.Done < 1030 || se.Done%1030 != 0 || se.Done > 4096 || se.N != n {
 		t.Fatalf("kept %d of %d", se.Done, se.N)
 	}
 	if _, err := os.Lstat(out); err == nil {

@@ -47,8 +47,8 @@ print(n)
 `
 
 // resumeArgs is a run long enough to be interrupted after a few of its
-// checkpoints (every 2,210 samples: --checkpoint rounded up to y's
-// chunk, 1,105) on a slow machine too.
+// checkpoints (every 2,060 samples: --checkpoint rounded up to y's
+// chunk, 1,030) on a slow machine too.
 func resumeArgs(extra ...string) []string {
 	args := []string{"generate", "--n_samples", "50000", "--seed", "3", "--checkpoint", "2000", "--out", "out.h5py"}
 	return append(append(args, fastArgs...), extra...)
