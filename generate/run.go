@@ -336,13 +336,16 @@ func (r *run) planStage(ctx context.Context, planned chan<- *batch) {
 		b := planBatch(r, start, n)
 		t1 := time.Now()
 		r.planT.busy += t1.Sub(t0)
+		// Read before the send: from then on b is the painter's, which
+		// sets b.err when painting fails.
+		failed := b.err != nil
 		select {
 		case planned <- b:
 			r.planT.wait += time.Since(t1)
 		case <-ctx.Done():
 			return
 		}
-		if b.err != nil {
+		if failed {
 			return
 		}
 	}
