@@ -55,11 +55,22 @@ layout(std430, binding = 6) buffer OutMask { uint outMask[]; };
 layout(std430, binding = 7) readonly buffer Pool { uint pool[]; };
 
 uniform uint uSymbolBase;   // index of symbols[0] in the batch's symbol slice
+#if SPECIALISED
+// Compiled for one image shape (engine/gpu: one program per W, H, C, K):
+// as constants, the pixel-index arithmetic (divisions by W) folds into
+// multiplies and shifts and the per-channel loops unroll.
+const uint uWidth = SPEC_WIDTH;
+const uint uHeight = SPEC_HEIGHT;
+const uint uChannels = SPEC_CHANNELS;
+const uint uMaskChannels = SPEC_MASK_CHANNELS;
+const uint uPixels4 = SPEC_PIXELS4;
+#else
 uniform uint uWidth;
 uniform uint uHeight;
 uniform uint uChannels;     // 1 or 3
 uniform uint uMaskChannels; // K
 uniform uint uPixels4;      // W·H rounded up to a multiple of 4
+#endif
 uniform uint uTileSize;     // atlas tile side in texels
 uniform uint uTileStride;   // bytes between tiles (multiple of 4)
 uniform float uInv;         // 1/min(W, H), computed in Go in float32

@@ -133,10 +133,10 @@ func TestLayout(t *testing.T) {
 			t.Errorf("%s = %d, want %d (update the test and check the shader's reads)", c.what, c.got, c.want)
 		}
 	}
-	if !strings.Contains(withDefines(paintSource, false, false), "#define SUBSAMPLING 0\n") {
+	if !strings.Contains(withDefines(paintSource, false, false, nil), "#define SUBSAMPLING 0\n") {
 		t.Errorf("the one-sample program lacks SUBSAMPLING 0")
 	}
-	src := withDefines(paintSource, true, true)
+	src := withDefines(paintSource, true, true, nil)
 	for _, d := range []string{"#define IMAGE_WORDS 32u", "#define IMG_BG 8u", "#define SYMBOL_WORDS 38u", "#define SYM_BOX 10u",
 		"#define SYM_SUB 1u", "#define SYM_AFFINE 2u", "#define MAX_SUB 16u", "#define SUBSAMPLING 1", "#define PATTERNS 1", "#define SYM_FG 14u", "#define PATTERN_WORDS 24u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
 		if !strings.Contains(src, d+"\n") {
@@ -449,19 +449,70 @@ func BenchmarkPaintDefault32(b *testing.B) {
 // benchPaint paints batch once to warm up, then per iteration, and reports
 // images/s (painted and read back to host memory).
 func benchPaint(b *testing.B, batch *engine.Batch) {
-	g := backend(b)
-	out := newOutput(batch)
-	if err := g.Paint(batch, out); err != nil {
-		b.Fatal(err)
+	backend(b) // skip without EGL
+	// Side by side in one run: the program specialised to the batch's
+	// shape (the default) and the generic one, shape in uniforms.
+	for _, c := range []struct {
+		name string
+		opts Options
+	}{{"specialised", Options{}}, {"generic", Options{Generic: true}}} {
+		b.Run(c.name, func(b *testing.B) {
+			g, err := New(c.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer g.Close()
+			out := newOutput(batch)
+			if err := g.Paint(batch, out); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if err := g.Paint(batch, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*len(batch.Images))/b.Elapsed().Seconds(), "images/s")
+			b.ReportMetric(0, "ns/op")
+		})
 	}
-	b.ResetTimer()
-	for b.Loop() {
-		if err := g.Paint(batch, out); err != nil {
-			b.Fatal(err)
+}
+
+// TestGenericMatchesSpecialised: the generic program (shape in uniforms)
+// and the programs specialised to each shape paint the same bytes: odd
+// and padded sizes, grey and RGB, one and many mask channels, patterns
+// and sub-sampled symbols; and one backend keeps one program per shape.
+func TestGenericMatchesSpecialised(t *testing.T) {
+	batches := []*engine.Batch{
+		plan(t, "default", 32, 40, 1),
+		plan(t, "default", 33, 20, 2),
+		plan(t, "tiny", 8, 60, 3),
+		plan(t, "camouflage", 24, 12, 4),
+		planCrowded(t, 40, 5),
+	}
+	sb := backend(t)
+	for i, b := range batches {
+		got := newOutput(b)
+		if err := sb.Paint(b, got); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := paintWith(t, Options{Generic: true}, b)
+		if !bytes.Equal(got.X, want.X) || !bytes.Equal(got.Mask, want.Mask) {
+			t.Errorf("batch %d (%dx%d, %d channels, %d masks): specialised and generic programs differ", i, b.Width, b.Height, b.Channels, b.MaskChannels)
 		}
 	}
-	b.ReportMetric(float64(b.N*len(batch.Images))/b.Elapsed().Seconds(), "images/s")
-	b.ReportMetric(0, "ns/op")
+	n := 0
+	err := sb.ctx.Do(func() error {
+		for k := range sb.progs {
+			if k.w != 0 {
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil || n < len(batches) {
+		t.Errorf("%d specialised programs after %d shapes (%v)", n, len(batches), err)
+	}
 }
 
 // paintWith paints b on a fresh backend with opts and returns the bytes.
