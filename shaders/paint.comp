@@ -160,7 +160,34 @@ struct Pat {
 	// or a denormal's bits).
 	uint u0, u1, u7;
 	vec4 s0, s1, s2;
+	// hiFails is paint.Fill's bound for a radial gradient (withHiFails):
+	// a larger root hi <= hiFails fails its test, so its division is
+	// skipped. NaN (never) unless withHiFails set it.
+	float hiFails;
 };
+
+// withHiFails sets p.hiFails as paint.radialHiFails does, once per
+// pattern load rather than per pixel: for finite a < 0 and a shrinking
+// circle (dr < 0, r0 >= 2^-100), (r0/-dr)(1 + 2^-18)·a. The double
+// arithmetic here may round differently from Go's by an ulp or two; the
+// bound's 2^-18 margin holds several times over (see radialHiFails), so
+// a skipped root fails its test here exactly as it does there, and the
+// bytes do not change.
+Pat withHiFails(Pat p) {
+	if (p.kind != PATTERN_RADIAL) {
+		return p;
+	}
+	precise float r0 = p.g[2];
+	precise float dx = p.g[3] - p.g[0];
+	precise float dy = p.g[4] - p.g[1];
+	precise float dr = p.g[5] - r0;
+	precise float a = dx * dx + dy * dy - dr * dr;
+	if (a < 0.0 && dr < 0.0 && r0 >= uintBitsToFloat(0x0d800000u) && !isinf(a) && !isinf(dr) && !isinf(r0)) {
+		precise double t = double(r0) / -double(dr) * (1.0lf + 1.0lf / 262144.0lf);
+		p.hiFails = float(t * double(a));
+	}
+	return p;
+}
 
 Pat loadImagePat(uint w) {
 	Pat p;
@@ -175,6 +202,7 @@ Pat loadImagePat(uint w) {
 	p.s0 = vec4(uintBitsToFloat(images[s + 0u]), uintBitsToFloat(images[s + 1u]), uintBitsToFloat(images[s + 2u]), uintBitsToFloat(images[s + 3u]));
 	p.s1 = vec4(uintBitsToFloat(images[s + 4u]), uintBitsToFloat(images[s + 5u]), uintBitsToFloat(images[s + 6u]), uintBitsToFloat(images[s + 7u]));
 	p.s2 = vec4(uintBitsToFloat(images[s + 8u]), uintBitsToFloat(images[s + 9u]), uintBitsToFloat(images[s + 10u]), uintBitsToFloat(images[s + 11u]));
+	p.hiFails = uintBitsToFloat(0x7fc00000u);
 	return p;
 }
 
@@ -191,6 +219,7 @@ Pat loadSymbolPat(uint w) {
 	p.s0 = vec4(uintBitsToFloat(symbols[s + 0u]), uintBitsToFloat(symbols[s + 1u]), uintBitsToFloat(symbols[s + 2u]), uintBitsToFloat(symbols[s + 3u]));
 	p.s1 = vec4(uintBitsToFloat(symbols[s + 4u]), uintBitsToFloat(symbols[s + 5u]), uintBitsToFloat(symbols[s + 6u]), uintBitsToFloat(symbols[s + 7u]));
 	p.s2 = vec4(uintBitsToFloat(symbols[s + 8u]), uintBitsToFloat(symbols[s + 9u]), uintBitsToFloat(symbols[s + 10u]), uintBitsToFloat(symbols[s + 11u]));
+	p.hiFails = uintBitsToFloat(0x7fc00000u);
 	return p;
 }
 
@@ -268,10 +297,14 @@ vec4 patternColor(Pat p, float x, float y) {
 			hi = lo;
 			lo = tmp;
 		}
-		precise float t1 = divRN(hi, a);
-		precise float r1 = r0 + t1 * dr;
-		if (r1 >= 0.0) {
-			return ramp(p, t1);
+		// As paint.Fill.RadialT: hi <= hiFails proves the larger root
+		// fails, as it does at every pixel of the planner's gradients.
+		if (!(hi <= p.hiFails)) {
+			precise float t1 = divRN(hi, a);
+			precise float r1 = r0 + t1 * dr;
+			if (r1 >= 0.0) {
+				return ramp(p, t1);
+			}
 		}
 		precise float t2 = divRN(lo, a);
 		precise float r2 = r0 + t2 * dr;
@@ -630,7 +663,7 @@ void main() {
 	float inv = uInv;
 
 	// Background over transparent black; clear the mask.
-	Pat bg = loadImagePat(ib + IMG_BG);
+	Pat bg = withHiFails(loadImagePat(ib + IMG_BG));
 #if PATTERNS
 	if (bg.kind == PATTERN_CAMOUFLAGE) {
 		camoTexture(bg, tb, 0u, 0u, W, uHeight, lid);
@@ -683,7 +716,7 @@ void main() {
 		float a5 = uintBitsToFloat(symbols[sw + SYM_AFFINE + 5u]);
 		float distScale = uintBitsToFloat(symbols[sw + SYM_DISTSCALE]);
 		float bias = uintBitsToFloat(symbols[sw + SYM_BIAS]);
-		Pat fg = loadSymbolPat(sw + SYM_FG);
+		Pat fg = withHiFails(loadSymbolPat(sw + SYM_FG));
 		// The symbol's Box: this invocation visits its own quads among
 		// those each row of the box touches (see the header).
 		uint bx0 = symbols[sw + SYM_BOX + 0u];
