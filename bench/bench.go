@@ -51,8 +51,10 @@ func NewOutput(b *engine.Batch) engine.Output {
 	return engine.Output{X: make([]byte, n*b.Width*b.Height*b.Channels), Mask: make([]byte, n*b.Width*b.Height*b.MaskChannels)}
 }
 
-// Measure paints a planned batch repeatedly for at least minTime and then
-// runs the whole pipeline for samples samples into a file under dir.
+// Measure paints a planned batch repeatedly, for at least minTime and at
+// least twice (a rate from one call is one sample of a noisy machine),
+// and then runs the whole pipeline for samples samples into a file under
+// dir.
 func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.Library, at *atlas.Atlas, batch, samples int, minTime time.Duration, dir string) (Row, error) {
 	w, h := sp.Resolution()
 	row := Row{Backend: be.Name(), Device: DeviceLabel(be), Width: w, Height: h, Batch: batch, Samples: samples}
@@ -67,7 +69,7 @@ func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.L
 	painted := 0
 	before, _ := engine.BackendTimes(be)
 	t0 := time.Now()
-	for time.Since(t0) < minTime {
+	for painted < 2*batch || time.Since(t0) < minTime {
 		if err := be.Paint(b, out); err != nil {
 			return row, err
 		}
