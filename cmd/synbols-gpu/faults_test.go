@@ -25,6 +25,20 @@ import (
 // fonts.
 var fastArgs = []string{"--system-fonts=false", "--quiet"}
 
+// mountTmpfs mounts a tmpfs with options opts ("size=2m", "ro,size=1m")
+// on a new folder dir/name and unmounts it when the test ends (before
+// t.TempDir's removal: cleanups run last-registered first). Root only.
+func mountTmpfs(t *testing.T, dir, name, opts string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	must(t, os.Mkdir(p, 0o755))
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", p).CombinedOutput(); err != nil {
+		t.Fatalf("mount a tmpfs (%s) on %s (the suite runs as root): %v: %s", opts, p, err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", p).Run() })
+	return p
+}
+
 // run1 runs the command and returns its exit status and stdout, stderr.
 func run1(t *testing.T, dir string, env []string, args ...string) (int, string, string) {
 	t.Helper()
@@ -346,12 +360,7 @@ func TestFaultDiskFull(t *testing.T) {
 	noLeftovers(t, dir)
 
 	testenv.RequireRoot(t, "mounting a small tmpfs")
-	small := filepath.Join(dir, "small")
-	must(t, os.Mkdir(small, 0o755))
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small).CombinedOutput(); err != nil {
-		t.Fatalf("mount a small tmpfs (the suite runs as root): %v: %s", err, out)
-	}
-	defer exec.Command("umount", small).Run()
+	small := mountTmpfs(t, dir, "small", "size=2m")
 	code, _, errs := run1(t, dir, nil, append([]string{"generate", "--n_samples", "20000", "--out", "small/x.h5py"}, fastArgs...)...)
 	if code != 1 {
 		t.Fatalf("full tmpfs: exit %d: %s", code, errs)
@@ -372,12 +381,7 @@ func TestFaultDiskFull(t *testing.T) {
 	}
 
 	// A read-only file system: refused before any work.
-	ro := filepath.Join(dir, "ro")
-	must(t, os.Mkdir(ro, 0o755))
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", ro).CombinedOutput(); err != nil {
-		t.Fatalf("mount a read-only tmpfs: %v: %s", err, out)
-	}
-	defer exec.Command("umount", ro).Run()
+	mountTmpfs(t, dir, "ro", "ro,size=1m")
 	code, _, errs = run1(t, dir, nil, append([]string{"generate", "--n_samples", "10", "--out", "ro/x.h5py"}, fastArgs...)...)
 	if code != 1 {
 		t.Fatalf("read-only folder: exit %d: %s", code, errs)

@@ -308,12 +308,7 @@ func TestResumeNothing(t *testing.T) {
 func TestResumeFaults(t *testing.T) {
 	testenv.RequireRoot(t, "mounting small tmpfs")
 	dir := t.TempDir()
-	small := filepath.Join(dir, "small")
-	must(t, os.Mkdir(small, 0o755))
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", small).CombinedOutput(); err != nil {
-		t.Fatalf("mount a small tmpfs: %v: %s", err, out)
-	}
-	defer exec.Command("umount", small).Run()
+	small := mountTmpfs(t, dir, "small", "size=6m")
 	args := []string{"generate", "--n_samples", "20000", "--checkpoint", "1000", "--out", "small/x.h5py", "--system-fonts=false", "--quiet"}
 	code, _, errs := run1(t, dir, nil, args...)
 	if code != 1 {
@@ -334,12 +329,7 @@ func TestResumeFaults(t *testing.T) {
 		t.Errorf("full tmpfs holds %v after the failed resume", ents)
 	}
 
-	ro := filepath.Join(dir, "ro")
-	must(t, os.Mkdir(ro, 0o755))
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", ro).CombinedOutput(); err != nil {
-		t.Fatalf("mount a read-only tmpfs: %v: %s", err, out)
-	}
-	defer exec.Command("umount", ro).Run()
+	mountTmpfs(t, dir, "ro", "ro,size=1m")
 	code, _, errs = run1(t, dir, nil, "generate", "--n_samples", "10", "--out", "ro/x.h5py", "--resume", "--system-fonts=false", "--quiet")
 	if code != 1 {
 		t.Fatalf("read-only folder: exit %d: %s", code, errs)

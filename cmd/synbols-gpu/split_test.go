@@ -203,14 +203,7 @@ func TestSplitAddReadOnly(t *testing.T) {
 	testenv.RequireRoot(t, "mounting a read-only tmpfs")
 	dir := t.TempDir()
 	src := gen300(t, dir, "a.h5py")
-	ro := filepath.Join(dir, "ro")
-	if err := os.Mkdir(ro, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", ro).CombinedOutput(); err != nil {
-		t.Fatalf("mount tmpfs: %v: %s", err, out)
-	}
-	defer exec.Command("umount", ro).Run()
+	ro := mountTmpfs(t, dir, "ro", "size=8m")
 	copyTo(t, src, filepath.Join(ro, "a.h5py"))
 	if out, err := exec.Command("mount", "-o", "remount,ro", ro).CombinedOutput(); err != nil {
 		t.Fatalf("remount read-only: %v: %s", err, out)
