@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so
@@ -37,10 +38,10 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("spec: ")
-	b.WriteString(e.File)
+	b.WriteString(printable(e.File))
 	b.WriteString(": ")
 	if e.Path != "" {
-		b.WriteString(e.Path)
+		b.WriteString(printable(e.Path))
 		b.WriteString(": ")
 	}
 	// One line, whatever the message (yaml.v3 may report several lines).
@@ -54,3 +55,13 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// printable returns s, or s quoted (Go syntax) when it holds a character
+// that is not printable: a field name or a file name with a newline or a
+// carriage return must not break the one-line error.
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
+}
