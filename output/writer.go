@@ -485,23 +485,40 @@ func (w *Writer) compressor() {
 	defer w.workersWG.Done()
 	var zw *zlib.Writer
 	var sw sliceWriter
-	deflate := func(dst, src []byte) ([]byte, error) {
+	// deflate appends src's zlib stream to dst. A chunk of at least two
+	// probes is probed on the way: its first probeBytes are flushed
+	// (a sync flush, so the stream goes on from there rather than being
+	// compressed twice) and, if they came out larger than storeRatio of
+	// themselves, deflating the rest is not worth its time: stored.
+	deflate := func(dst, src []byte) (out []byte, stored bool, err error) {
 		sw.b = dst[:0]
 		if zw == nil {
-			var err error
 			if zw, err = zlib.NewWriterLevel(&sw, w.o.Level); err != nil {
-				return dst, err
+				return dst, false, err
 			}
 		} else {
 			zw.Reset(&sw)
 		}
-		if _, err := zw.Write(src); err != nil {
-			return dst, err
+		rest := src
+		if len(src) >= 2*probeBytes {
+			if _, err := zw.Write(src[:probeBytes]); err != nil {
+				return sw.b, false, err
+			}
+			if err := zw.Flush(); err != nil {
+				return sw.b, false, err
+			}
+			if float64(len(sw.b)) > storeRatio*probeBytes {
+				return sw.b, true, nil
+			}
+			rest = src[probeBytes:]
+		}
+		if _, err := zw.Write(rest); err != nil {
+			return sw.b, false, err
 		}
 		if err := zw.Close(); err != nil {
-			return dst, err
+			return sw.b, false, err
 		}
-		return sw.b, nil
+		return sw.b, len(sw.b) >= len(src), nil
 	}
 	for j := range w.jobs {
 		j.err = nil
@@ -520,20 +537,9 @@ func (w *Writer) compressor() {
 				if j.stored[i] {
 					continue
 				}
-				raw := j.raw[i]
-				if len(raw) >= 2*probeBytes {
-					if j.comp[i], j.err = deflate(j.comp[i], raw[:probeBytes]); j.err != nil {
-						break
-					}
-					if float64(len(j.comp[i])) > storeRatio*probeBytes {
-						j.stored[i] = true
-						continue
-					}
-				}
-				if j.comp[i], j.err = deflate(j.comp[i], raw); j.err != nil {
+				if j.comp[i], j.stored[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
 					break
 				}
-				j.stored[i] = len(j.comp[i]) >= len(raw)
 			}
 			w.compressNS.Add(int64(time.Since(t0)))
 		}
