@@ -101,15 +101,17 @@ fail:
 	return -1;
 }
 
-// synb_dread reads the hyperslab as code: 1 uint8 (an enum, h5py's bool,
-// is read as its own 1-byte native type: libhdf5 converts no enum to
-// integers), 2 int32, 3 float64.
+// synb_dread reads the hyperslab as code: 0 the file's own element type
+// (its bytes as stored: every type this package writes is little-endian),
+// 1 uint8 (an enum, h5py's bool, is read as its own 1-byte native type:
+// libhdf5 converts no enum to integers), 2 int32, 3 float64.
 static int synb_dread(hid_t d, int code, int rank, const hsize_t *start, const hsize_t *count, void *buf,
 		char *eb, size_t ebcap) {
 	hid_t fs = -1, ms = -1, ft = -1, mt = -1;
 	synb_quiet();
 	if ((fs = synb_select(d, rank, start, count, &ms, eb, ebcap)) < 0) return -1;
 	switch (code) {
+	case 0: if ((mt = H5Dget_type(d)) < 0) SYNB_FAIL("H5Dget_type"); break;
 	case 1:
 		if ((ft = H5Dget_type(d)) < 0) SYNB_FAIL("H5Dget_type");
 		if (H5Tget_class(ft) == H5T_ENUM) {

@@ -53,28 +53,6 @@ fail:
 	return -1;
 }
 
-// synb_dread_raw reads the hyperslab in the file's own element type (its
-// bytes as stored: every type this package writes is little-endian).
-static int synb_dread_raw(hid_t d, int rank, const hsize_t *start, const hsize_t *count, void *buf,
-		char *eb, size_t ebcap) {
-	hid_t fs = -1, ms = -1, ft = -1;
-	synb_quiet();
-	if ((fs = H5Dget_space(d)) < 0) SYNB_FAIL("H5Dget_space");
-	if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0) SYNB_FAIL("H5Sselect_hyperslab");
-	if ((ms = H5Screate_simple(rank, count, NULL)) < 0) SYNB_FAIL("H5Screate_simple");
-	if ((ft = H5Dget_type(d)) < 0) SYNB_FAIL("H5Dget_type");
-	if (H5Dread(d, ft, ms, fs, H5P_DEFAULT, buf) < 0) SYNB_FAIL("H5Dread");
-	H5Tclose(ft);
-	H5Sclose(ms);
-	H5Sclose(fs);
-	return 0;
-fail:
-	if (ft >= 0) H5Tclose(ft);
-	if (ms >= 0) H5Sclose(ms);
-	if (fs >= 0) H5Sclose(fs);
-	return -1;
-}
-
 // synb_is_virtual: 1 when dataset name of loc has the virtual layout.
 static int synb_is_virtual(hid_t loc, const char *name, char *eb, size_t ebcap) {
 	hid_t d = -1, dcpl = -1;
@@ -197,10 +175,8 @@ func (d *Dataset) ReadRaw(start, count []uint64) ([]byte, error) {
 	if total == 0 {
 		return out, nil
 	}
-	var eb ebuf
-	b, n := eb.c()
-	if C.synb_dread_raw(d.id, C.int(len(d.dims)), &hs[0], &hc[0], unsafe.Pointer(&out[0]), b, n) < 0 {
-		return nil, eb.err(fmt.Sprintf("read %v from %v of", count, start), d.name)
+	if err := d.read("ReadRaw", 0, start, count, total, unsafe.Pointer(&out[0]), hs, hc); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
