@@ -51,8 +51,15 @@ type Checkpointing struct {
 	// already.
 	Key map[string]string
 	// Every is the number of samples between checkpoints, rounded up to
-	// a multiple of the chunks of every dataset; 0 chooses about 64 MiB of
-	// x between checkpoints.
+	// a multiple of the chunks of every dataset. 0 chooses growing gaps:
+	// the first checkpoint after about 64 MiB of x, each gap then twice
+	// the one before, up to about 1 GiB. A checkpoint costs a close, an
+	// fsync and a reopen (tens of milliseconds and, with the chunk index
+	// read back cold, CPU time on every later chunk write), so fixed
+	// 64 MiB gaps cost a 32×32 run about a tenth of its CPU time; growing
+	// ones make the count logarithmic in n while an interruption still
+	// loses at most about half of the work done, and never more than 1 GiB
+	// of x.
 	Every int
 	// State, if set, is called on the caller's goroutine with each
 	// checkpoint (at some point after the checkpoint's samples were
@@ -74,10 +81,14 @@ type Checkpointing struct {
 const (
 	journalName    = "journal.json"
 	journalVersion = 1
-	// autoCheckpointBytes is the x written between automatic checkpoints:
-	// a checkpoint costs a close, an fsync and a reopen, a few
-	// milliseconds, and an interruption loses at most this much work.
-	autoCheckpointBytes = 64 << 20
+)
+
+// firstCheckpointBytes and maxCheckpointGap are the x written before the
+// first automatic checkpoint and the most between two (Checkpointing.Every);
+// variables for the tests only.
+var (
+	firstCheckpointBytes = 64 << 20
+	maxCheckpointGap     = 1 << 30
 )
 
 // partialName is the folder a suspended run's state is renamed to.
@@ -118,7 +129,8 @@ type journal struct {
 type checkpointer struct {
 	cfg    Checkpointing
 	key    map[string]string
-	every  int
+	every  int          // samples to the next checkpoint (a multiple of y's chunk)
+	most   int          // the largest gap every grows to (= every for a fixed gap)
 	last   int          // samples of the last checkpoint requested
 	xcrc   []uint32     // CRC of each of x's chunks submitted (sum)
 	ycrc   []uint32     // CRC of each of y's chunks flushed (sumY)
@@ -134,12 +146,15 @@ func newCheckpointer(o Options) *checkpointer {
 		ck.note = ck.cfg.Notify
 	}
 	yc := yChunkOf(o)
-	ck.every = ck.cfg.Every
-	if ck.every <= 0 {
-		ck.every = max(1, autoCheckpointBytes/(yc*o.H*o.W*o.C))
-		ck.every *= yc
+	round := func(n int) int { return (max(n, 1) + yc - 1) / yc * yc }
+	if ck.cfg.Every > 0 {
+		ck.every = round(ck.cfg.Every)
+		ck.most = ck.every
+	} else {
+		sample := o.H * o.W * o.C
+		ck.every = round(firstCheckpointBytes / sample)
+		ck.most = max(ck.every, round(maxCheckpointGap/sample))
 	}
-	ck.every = (ck.every + yc - 1) / yc * yc
 	ck.key = runKey(o, yc)
 	return ck
 }
@@ -568,6 +583,7 @@ func unpackCRCs(b []byte) []uint32 {
 func (ck *checkpointer) maybe(w *Writer) {
 	if s := w.yStart; s-ck.last >= ck.every && s < w.o.N {
 		w.checkpoint(s, nil)
+		ck.every = min(2*ck.every, ck.most)
 	}
 }
 

@@ -199,3 +199,44 @@ func TestResumeDamaged(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckpointGaps: with Every 0 the gaps start at about
+// firstCheckpointBytes of x and double up to maxCheckpointGap (lowered
+// here to 1,100 and 4,400 samples of 16 bytes): checkpoints at 1,100,
+// 3,300, 7,700, 12,100 and 16,500 of 20,000, where fixed gaps would make
+// 18. A suspend checkpoints itself at the last whole chunk of y (8,800
+// of 9,000), so only a kill -9 loses the samples after a checkpoint.
+func TestCheckpointGaps(t *testing.T) {
+	defer func(f, m int) { firstCheckpointBytes, maxCheckpointGap = f, m }(firstCheckpointBytes, maxCheckpointGap)
+	firstCheckpointBytes, maxCheckpointGap = 1100*16, 4400*16
+	for _, tc := range []struct{ n, want, kept int }{{20000, 5, 0}, {9000, 3, 8800}} {
+		o := resumeOptions(filepath.Join(t.TempDir(), "g.h5py"), "1", false)
+		o.N = tc.n
+		calls := 0
+		o.Checkpoint.Every = 0
+		o.Checkpoint.State = func() []byte { calls++; return nil }
+		w, err := Create(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < tc.n; i += 500 {
+			if err := w.WriteSamples(resumeSamples(i, min(i+500, tc.n))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if tc.n == 20000 {
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			done, err := w.Suspend()
+			if err != nil || done != tc.kept {
+				t.Fatalf("n %d: Suspend = %d, %v; want %d", tc.n, done, err, tc.kept)
+			}
+			calls-- // Suspend's own checkpoint
+		}
+		if calls != tc.want {
+			t.Errorf("n %d: %d checkpoints, want %d", tc.n, calls, tc.want)
+		}
+	}
+}

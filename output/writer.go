@@ -21,6 +21,8 @@
 package output
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -127,13 +129,9 @@ const NoCompression = hdf5.NoFilter
 // figures.
 const targetChunkBytes = 32 << 10
 
-// probeBytes and storeRatio decide when a chunk is stored raw (unfiltered)
-// rather than deflated: when the first probeBytes of it deflate to more
-// than storeRatio of their size, deflating the rest is not worth its time.
-const (
-	probeBytes = 4 << 10
-	storeRatio = 0.97
-)
+// probeBytes is the start of a chunk that decides whether it is stored raw
+// (unfiltered) rather than deflated (probe.go).
+const probeBytes = 4 << 10
 
 // inFlightBytes is the raw chunk bytes the Writer aims to keep in flight
 // when chunks are small, bounded by maxInFlightChunks chunks.
@@ -291,6 +289,9 @@ type array struct {
 	d      *hdf5.Dataset
 	// virtual: a virtual dataset (Options.Virtual), no data of its own.
 	virtual bool
+	// pixel and row are the bytes of the last dimension and of the last
+	// two (an image's pixel and row), where probe.go looks for repeats.
+	pixel, row int
 }
 
 // job is one chunk of every array on its way to the file.
@@ -354,6 +355,15 @@ func Create(o Options) (*Writer, error) {
 		arrays = append(arrays, array{name: "symbol_mask", dims: []uint64{uint64(o.H), uint64(o.W), uint64(o.K)}})
 	}
 	for i := range arrays {
+		a := &arrays[i]
+		a.pixel, a.row = 1, 1
+		if r := len(a.dims); r >= 1 {
+			a.pixel = int(a.dims[r-1])
+			a.row = a.pixel
+			if r >= 2 {
+				a.row *= int(a.dims[r-2])
+			}
+		}
 		arrays[i].sample = 1
 		for _, d := range arrays[i].dims {
 			arrays[i].sample *= int(d)
@@ -485,40 +495,23 @@ func (w *Writer) compressor() {
 	defer w.workersWG.Done()
 	var zw *zlib.Writer
 	var sw sliceWriter
-	// deflate appends src's zlib stream to dst. A chunk of at least two
-	// probes is probed on the way: its first probeBytes are flushed
-	// (a sync flush, so the stream goes on from there rather than being
-	// compressed twice) and, if they came out larger than storeRatio of
-	// themselves, deflating the rest is not worth its time: stored.
-	deflate := func(dst, src []byte) (out []byte, stored bool, err error) {
+	// deflate appends src's zlib stream to dst.
+	deflate := func(dst, src []byte) (out []byte, err error) {
 		sw.b = dst[:0]
 		if zw == nil {
 			if zw, err = zlib.NewWriterLevel(&sw, w.o.Level); err != nil {
-				return dst, false, err
+				return dst, err
 			}
 		} else {
 			zw.Reset(&sw)
 		}
-		rest := src
-		if len(src) >= 2*probeBytes {
-			if _, err := zw.Write(src[:probeBytes]); err != nil {
-				return sw.b, false, err
-			}
-			if err := zw.Flush(); err != nil {
-				return sw.b, false, err
-			}
-			if float64(len(sw.b)) > storeRatio*probeBytes {
-				return sw.b, true, nil
-			}
-			rest = src[probeBytes:]
-		}
-		if _, err := zw.Write(rest); err != nil {
-			return sw.b, false, err
+		if _, err := zw.Write(src); err != nil {
+			return sw.b, err
 		}
 		if err := zw.Close(); err != nil {
-			return sw.b, false, err
+			return sw.b, err
 		}
-		return sw.b, len(sw.b) >= len(src), nil
+		return sw.b, nil
 	}
 	for j := range w.jobs {
 		j.err = nil
@@ -526,20 +519,19 @@ func (w *Writer) compressor() {
 			t0 := time.Now()
 			for i := range j.raw {
 				// Stored: with no compression, or where deflate
-				// cannot shrink the chunk (a probe of its start
-				// says so, or the whole stream is no smaller).
-				// Noisy images do not deflate (about 99.9% at
-				// level 1), and storing them raw saves the
-				// compressor's attempt here and every reader's
-				// inflate and checksum. The choice depends on the
-				// chunk's bytes only, so files stay reproducible.
-				j.stored[i] = w.o.Level == NoCompression
+				// cannot shrink the chunk (probe.go says so, or the
+				// stream is no smaller). Storing noisy images raw
+				// saves the compressor's attempt here and every
+				// reader's inflate and checksum.
+				a := &w.arrays[i]
+				j.stored[i] = w.o.Level == NoCompression || incompressible(j.raw[i], a.pixel, a.row)
 				if j.stored[i] {
 					continue
 				}
-				if j.comp[i], j.stored[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
+				if j.comp[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
 					break
 				}
+				j.stored[i] = len(j.comp[i]) >= len(j.raw[i])
 			}
 			w.compressNS.Add(int64(time.Since(t0)))
 		}
@@ -621,6 +613,28 @@ func (w *Writer) writeChunk(j *job) error {
 		}
 	}
 	return nil
+}
+
+// plainASCII reports whether r holds only ASCII bytes and no NUL, eight
+// bytes at a time: every record passes through here, and a byte-wise
+// loop was a few percent of a whole run's CPU time.
+func plainASCII(r []byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for len(r) >= 8 {
+		w := binary.LittleEndian.Uint64(r)
+		// w&hi: a byte ≥ 0x80; (w-lo)&^w&hi: a zero byte (exact once
+		// no byte has its top bit set).
+		if w&hi != 0 || (w-lo)&^w&hi != 0 {
+			return false
+		}
+		r = r[8:]
+	}
+	for _, c := range r {
+		if c == 0 || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Samples is a run of consecutive samples for WriteSamples.
@@ -792,17 +806,11 @@ func (w *Writer) flushY(all bool) {
 // characters as json.dumps does (\uXXXX, UTF-16 surrogate pairs beyond the
 // BMP, lower-case hex).
 func appendASCII(dst, r []byte) ([]byte, error) {
-	ascii := true
-	for _, c := range r {
-		if c == 0 {
-			return dst, errors.New("NUL byte")
-		}
-		if c >= utf8.RuneSelf {
-			ascii = false
-		}
-	}
-	if ascii {
+	if plainASCII(r) {
 		return append(dst, r...), nil
+	}
+	if i := bytes.IndexByte(r, 0); i >= 0 {
+		return dst, errors.New("NUL byte")
 	}
 	const hex = "0123456789abcdef"
 	esc := func(dst []byte, u rune) []byte {

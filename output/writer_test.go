@@ -649,3 +649,30 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainASCII checks the word-at-a-time test against a byte loop with
+// a NUL, a byte ≥ 0x80 (and 0x7f, 0x01, which pass) at every position of
+// every length up to 24, so each lane of a word and the tail are covered.
+func TestPlainASCII(t *testing.T) {
+	slow := func(r []byte) bool {
+		for _, c := range r {
+			if c == 0 || c >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	for n := 0; n <= 24; n++ {
+		for p := 0; p < max(n, 1); p++ {
+			for _, c := range []byte{0, 0x80, 0xff, 0x7f, 0x01} {
+				r := []byte(strings.Repeat("a", n))
+				if n > 0 {
+					r[p] = c
+				}
+				if got, want := plainASCII(r), slow(r); got != want {
+					t.Fatalf("plainASCII(%q) = %v, want %v", r, got, want)
+				}
+			}
+		}
+	}
+}
