@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
@@ -407,8 +408,21 @@ func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 		if b.agg != nil {
 			s.Mask = b.agg
 		}
+		// The batch's buffers go back to the painter when both this
+		// stage and the writer (which compresses whole chunks from them
+		// rather than copying: Samples.Release) are done with them.
+		holds := new(atomic.Int32)
+		holds.Store(1)
+		out := b.out
+		release := func() {
+			if holds.Add(-1) == 0 {
+				r.recycle(out)
+			}
+		}
 		if r.wr != nil {
 			f := s
+			holds.Add(1)
+			f.Release = release
 			if r.cols != nil {
 				r.cols.code(b)
 				r.keepSplitCols(b)
@@ -436,7 +450,7 @@ func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 		if cfg.Progress != nil {
 			cfg.Progress(done)
 		}
-		r.recycle(b.out)
+		release()
 		tw = time.Now()
 		r.writeT.busy += tw.Sub(t0)
 	}

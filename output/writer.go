@@ -248,6 +248,7 @@ type Writer struct {
 	cur        *job // chunk being filled, nil if none
 	curN       int  // samples in cur
 	nChunks    int  // chunks submitted
+	borrowed   int  // of them, written from the caller's buffers (Samples.Release)
 	written    int  // samples accepted
 	yArena     []byte
 	yEnds      []int // end offsets in yArena of the pending records
@@ -296,9 +297,13 @@ type array struct {
 
 // job is one chunk of every array on its way to the file.
 type job struct {
-	idx  int      // chunk index along N
-	raw  [][]byte // per array: raw samples, padded with zeros to the full chunk
-	comp [][]byte // per array: zlib stream of raw
+	idx int      // chunk index along N
+	raw [][]byte // per array: raw samples, padded with zeros to the full chunk
+	// own holds the job's own buffers while raw points into a caller's
+	// (lease not nil: the chunk was borrowed, Samples.Release).
+	own   [][]byte
+	lease *lease
+	comp  [][]byte // per array: zlib stream of raw
 	// stored, per array: raw is written unfiltered (incompressible: see
 	// compressor), comp unused.
 	stored []bool
@@ -408,7 +413,7 @@ func Create(o Options) (*Writer, error) {
 	w.order = make(chan task, inFlight+16)
 	w.free = make(chan *job, inFlight)
 	for range inFlight {
-		w.free <- &job{raw: make([][]byte, len(arrays)), comp: make([][]byte, len(arrays)), stored: make([]bool, len(arrays)), done: make(chan struct{}, 1)}
+		w.free <- &job{raw: make([][]byte, len(arrays)), own: make([][]byte, len(arrays)), comp: make([][]byte, len(arrays)), stored: make([]bool, len(arrays)), done: make(chan struct{}, 1)}
 	}
 	w.ownerDone = make(chan struct{})
 	w.workersWG.Add(o.Workers)
@@ -567,6 +572,12 @@ func (w *Writer) owner() {
 				}
 				w.hdf5NS.Add(int64(time.Since(t0)))
 			}
+			if j.lease != nil {
+				// The chunk's bytes were the caller's: hand them back.
+				copy(j.raw, j.own)
+				j.lease.done()
+				j.lease = nil
+			}
 			w.free <- j // never blocks: free holds every job
 		} else if !skip {
 			t0 := time.Now()
@@ -646,6 +657,26 @@ type Samples struct {
 	// Columns holds n rows of each of Options.Columns, in their order:
 	// little-endian elements, row-major (Bool: the bytes 0 and 1).
 	Columns [][]byte
+	// Release, if not nil, lends X, Mask and SymbolMask to the Writer:
+	// whole chunks of them are compressed and written from where they
+	// are, not copied, and Release is called once (on some goroutine,
+	// possibly before WriteSamples returns) when the Writer reads them no
+	// more. Until then the caller must not change them. Y and Columns are
+	// copied as without it.
+	Release func()
+}
+
+// lease counts the Writer's holds on one WriteSamples call's buffers.
+type lease struct {
+	n       atomic.Int32
+	release func()
+}
+
+// done drops a hold; the last one calls release. A nil lease is none.
+func (l *lease) done() {
+	if l != nil && l.n.Add(-1) == 0 {
+		l.release()
+	}
 }
 
 // Write appends the next n = len(y) samples: x holds n·H·W·C bytes (sample,
@@ -669,6 +700,12 @@ func (w *Writer) Write(x, mask []byte, y [][]byte) error {
 
 // WriteSamples is Write with the per-symbol masks of Options.SymbolMask.
 func (w *Writer) WriteSamples(s Samples) error {
+	var ls *lease
+	if s.Release != nil {
+		ls = &lease{release: s.Release}
+		ls.n.Store(1) // this call's own hold
+		defer ls.done()
+	}
 	if w.closed {
 		return fmt.Errorf("%w: Write to %s", ErrClosed, w.o.Path)
 	}
@@ -706,18 +743,32 @@ func (w *Writer) WriteSamples(s Samples) error {
 
 	cs := w.o.ChunkSamples
 	for i := 0; i < n; {
+		k := min(n-i, cs-w.curN)
 		if w.cur == nil {
 			t0 := time.Now()
 			w.cur = <-w.free
 			w.waitNS.Add(int64(time.Since(t0)))
-			for a, arr := range w.arrays {
-				if cap(w.cur.raw[a]) < cs*arr.sample {
-					w.cur.raw[a] = make([]byte, cs*arr.sample)
+			if ls != nil && k == cs {
+				// A whole chunk of the caller's: borrowed, not copied.
+				for a, arr := range w.arrays {
+					w.cur.raw[a] = data[a][i*arr.sample : (i+cs)*arr.sample : (i+cs)*arr.sample]
 				}
-				w.cur.raw[a] = w.cur.raw[a][:cs*arr.sample]
+				w.cur.lease = ls
+				ls.n.Add(1)
+				w.borrowed++
+				w.curN = cs
+				i += cs
+				w.submit()
+				continue
+			}
+			for a, arr := range w.arrays {
+				if cap(w.cur.own[a]) < cs*arr.sample {
+					w.cur.own[a] = make([]byte, cs*arr.sample)
+				}
+				w.cur.own[a] = w.cur.own[a][:cs*arr.sample]
+				w.cur.raw[a] = w.cur.own[a]
 			}
 		}
-		k := min(n-i, cs-w.curN)
 		for a, arr := range w.arrays {
 			copy(w.cur.raw[a][w.curN*arr.sample:], data[a][i*arr.sample:(i+k)*arr.sample])
 		}
@@ -782,10 +833,11 @@ func (w *Writer) flushY(all bool) {
 		recs[i] = arena[prev:ends[i]:ends[i]]
 		prev = ends[i]
 	}
-	// The remainder moves to a fresh arena; the old one now belongs to
-	// the task.
-	w.yArena = append([]byte(nil), arena[prev:]...)
-	w.yEnds = w.yEnds[:0:0]
+	// The remainder moves to a fresh arena, as large as the old (so that
+	// the next chunk's records do not grow it by doubling); the old one
+	// now belongs to the task.
+	w.yArena = append(make([]byte, 0, cap(arena)), arena[prev:]...)
+	w.yEnds = make([]int, 0, cap(ends))
 	for _, e := range ends[k:] {
 		w.yEnds = append(w.yEnds, e-prev)
 	}
@@ -1047,6 +1099,10 @@ type WriterStats struct {
 	HDF5     time.Duration // in libhdf5: chunk, record and split writes
 	Wait     time.Duration // Write waiting for a chunk buffer: the writer was behind
 	Workers  int           // compression goroutines
+	// Chunks and Borrowed count the chunks of x submitted, and those of
+	// them written from the caller's buffers (Samples.Release) rather
+	// than copied.
+	Chunks, Borrowed int
 }
 
 // Stats returns the time spent so far. Safe to call from the goroutine
@@ -1057,5 +1113,7 @@ func (w *Writer) Stats() WriterStats {
 		HDF5:     time.Duration(w.hdf5NS.Load()),
 		Wait:     time.Duration(w.waitNS.Load()),
 		Workers:  w.o.Workers,
+		Chunks:   w.nChunks,
+		Borrowed: w.borrowed,
 	}
 }
