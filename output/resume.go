@@ -598,26 +598,54 @@ func (w *Writer) checkpoint(s int, reply chan error) {
 	}
 	ck.last = s
 	w.order <- task{fn: func() error {
+		// The journals are written in order: the previous one first.
+		if err := w.ckSynced(); err != nil {
+			return err
+		}
 		// Closing writes every piece of metadata; the sync makes the
 		// file durable before the journal says it holds s samples.
 		if err := w.closeHandles(); err != nil {
 			return w.ioErr("checkpoint", err)
 		}
-		if err := syncFile(w.tmp); err != nil {
-			return w.ioErr("checkpoint sync", err)
-		}
 		if err := w.reopen(); err != nil {
 			return w.ioErr("checkpoint reopen", err)
 		}
-		b, err := json.Marshal(j)
-		if err != nil {
-			return w.ioErr("checkpoint journal", err)
-		}
-		if err := atomicfile.Write(filepath.Join(w.st.tmpDir, journalName), b, atomicfile.Options{Perm: 0o600}); err != nil {
-			return w.ioErr("checkpoint journal", err)
-		}
+		// The sync and the journal run beside the next chunks' writes:
+		// those only add chunk bytes the checkpoint's metadata does not
+		// reference (HoldMetadata), and the sync makes durable at least
+		// what the close wrote. Waiting for the disk here held up the
+		// pipeline, about a tenth of a second a checkpoint.
+		done := make(chan error, 1)
+		w.ckSync = done
+		go func() {
+			if err := syncFile(w.tmp); err != nil {
+				done <- w.ioErr("checkpoint sync", err)
+				return
+			}
+			b, err := json.Marshal(j)
+			if err == nil {
+				err = atomicfile.Write(filepath.Join(w.st.tmpDir, journalName), b, atomicfile.Options{Perm: 0o600})
+			}
+			if err != nil {
+				err = w.ioErr("checkpoint journal", err)
+			}
+			done <- err
+		}()
 		return nil
 	}, reply: reply}
+}
+
+// ckSynced waits for the last checkpoint's sync and journal, if one is
+// under way, and returns its error. It runs on the libhdf5 goroutine:
+// before a checkpoint, and before that goroutine ends (so that Close,
+// Suspend and Abort find the journal written and nothing writing it).
+func (w *Writer) ckSynced() error {
+	if w.ckSync == nil {
+		return nil
+	}
+	err := <-w.ckSync
+	w.ckSync = nil
+	return err
 }
 
 // Resumed returns the number of samples the Writer continues after (0

@@ -269,7 +269,10 @@ type Writer struct {
 	free      chan *job // recycled chunk buffers
 	workersWG sync.WaitGroup
 	ownerDone chan struct{}
-	aborting  atomic.Bool
+	// ckSync, on the libhdf5 goroutine, is the last checkpoint's sync and
+	// journal while they run (resume.go), else nil.
+	ckSync   chan error
+	aborting atomic.Bool
 
 	// Time spent, in nanoseconds, for Stats: compressing (summed over
 	// the workers), in libhdf5 (the owner goroutine), and by the caller
@@ -529,7 +532,7 @@ func (w *Writer) compressor() {
 				// saves the compressor's attempt here and every
 				// reader's inflate and checksum.
 				a := &w.arrays[i]
-				j.stored[i] = w.o.Level == NoCompression || incompressible(j.raw[i], a.pixel, a.row)
+				j.stored[i] = w.o.Level == NoCompression || incompressible(j.raw[i], w.o.Level, a.pixel, a.row)
 				if j.stored[i] {
 					continue
 				}
@@ -589,6 +592,9 @@ func (w *Writer) owner() {
 		if t.reply != nil {
 			t.reply <- w.failed()
 		}
+	}
+	if err := w.ckSynced(); err != nil {
+		w.fail(err)
 	}
 	var errs []error
 	for _, a := range w.arrays {
