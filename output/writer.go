@@ -269,6 +269,11 @@ type Writer struct {
 	free      chan *job // recycled chunk buffers
 	workersWG sync.WaitGroup
 	ownerDone chan struct{}
+	// wb and unflushed, on the libhdf5 goroutine: the file opened for
+	// writeback hints and the chunk bytes written since the last
+	// (startWriteback).
+	wb        *os.File
+	unflushed int
 	// ckSync, on the libhdf5 goroutine, is the last checkpoint's sync and
 	// journal while they run (resume.go), else nil.
 	ckSync   chan error
@@ -572,6 +577,8 @@ func (w *Writer) owner() {
 					w.fail(w.ioErr(fmt.Sprintf("compress chunk %d", j.idx), j.err))
 				} else if err := w.writeChunk(j); err != nil {
 					w.fail(err)
+				} else {
+					w.startWriteback(j)
 				}
 				w.hdf5NS.Add(int64(time.Since(t0)))
 			}
@@ -595,6 +602,9 @@ func (w *Writer) owner() {
 	}
 	if err := w.ckSynced(); err != nil {
 		w.fail(err)
+	}
+	if w.wb != nil {
+		w.wb.Close()
 	}
 	var errs []error
 	for _, a := range w.arrays {
@@ -652,6 +662,34 @@ func plainASCII(r []byte) bool {
 		}
 	}
 	return true
+}
+
+// writebackBytes is the chunk bytes written between writeback hints.
+const writebackBytes = 32 << 20
+
+// startWriteback counts job j's bytes and, every writebackBytes, has the
+// kernel start writing the file out (writeback), on a descriptor of its
+// own: the file's inode stays the same across checkpoints' reopening.
+func (w *Writer) startWriteback(j *job) {
+	for i := range w.arrays {
+		if j.stored[i] || w.o.Level == NoCompression {
+			w.unflushed += len(j.raw[i])
+		} else {
+			w.unflushed += len(j.comp[i])
+		}
+	}
+	if w.unflushed < writebackBytes {
+		return
+	}
+	w.unflushed = 0
+	if w.wb == nil {
+		f, err := os.Open(w.tmp)
+		if err != nil {
+			return // a hint only
+		}
+		w.wb = f
+	}
+	writeback(w.wb)
 }
 
 // Samples is a run of consecutive samples for WriteSamples.
