@@ -38,6 +38,7 @@ import (
 
 	"github.com/klauspost/compress/zlib"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
+	"github.com/synbols-gpu/synbols-gpu/internal/zrle"
 )
 
 var (
@@ -301,6 +302,9 @@ type array struct {
 	// pixel and row are the bytes of the last dimension and of the last
 	// two (an image's pixel and row), where probe.go looks for repeats.
 	pixel, row int
+	// runs: a mask, mostly runs of one byte (deflated with
+	// internal/zrle at level 1).
+	runs bool
 }
 
 // job is one chunk of every array on its way to the file.
@@ -359,13 +363,13 @@ func Create(o Options) (*Writer, error) {
 	}
 	arrays := []array{
 		{name: "x", dims: []uint64{uint64(o.H), uint64(o.W), uint64(o.C)}},
-		{name: "mask"},
+		{name: "mask", runs: true},
 	}
 	for _, d := range o.MaskShape {
 		arrays[1].dims = append(arrays[1].dims, uint64(d))
 	}
 	if o.SymbolMask {
-		arrays = append(arrays, array{name: "symbol_mask", dims: []uint64{uint64(o.H), uint64(o.W), uint64(o.K)}})
+		arrays = append(arrays, array{name: "symbol_mask", dims: []uint64{uint64(o.H), uint64(o.W), uint64(o.K)}, runs: true})
 	}
 	for i := range arrays {
 		a := &arrays[i]
@@ -541,7 +545,13 @@ func (w *Writer) compressor() {
 				if j.stored[i] {
 					continue
 				}
-				if j.comp[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
+				if a.runs && w.o.Level == 1 {
+					// Masks at the fastest level: runs only
+					// (internal/zrle), twice as fast as a general
+					// level 1 on them for streams about a fifth
+					// larger.
+					j.comp[i] = zrle.Append(j.comp[i][:0], j.raw[i])
+				} else if j.comp[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
 					break
 				}
 				j.stored[i] = len(j.comp[i]) >= len(j.raw[i])
