@@ -63,17 +63,9 @@ func main() {
 		os.Exit(128 + int(s))
 	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	var intr *interrupted
-	if errors.As(context.Cause(ctx), &intr) {
-		var se *generate.SuspendedError
-		if errors.As(err, &se) {
-			// The run kept its checkpointed samples (generate --resume).
-			fmt.Fprintf(os.Stderr, "synbols-gpu: %s after %s of %s samples; run the same command with --resume to continue\n",
-				intr.Error(), thousands(se.Done), thousands(se.N))
-		} else {
-			fmt.Fprintln(os.Stderr, "synbols-gpu:", intr.Error())
-		}
-		os.Exit(128 + int(intr.sig))
+	if code, msg, ok := interruptedExit(err, context.Cause(ctx)); ok {
+		fmt.Fprintln(os.Stderr, msg)
+		os.Exit(code)
 	}
 	switch {
 	case err == nil:
@@ -89,6 +81,29 @@ func main() {
 		}
 		os.Exit(1)
 	}
+}
+
+// interruptedExit decides the exit of a command whose context a signal
+// cancelled (cause): the exit code and the line for stderr, and ok; not ok
+// when no signal came. A command that had finished its work when the
+// signal arrived (err nil: a dataset complete and in place) exits 0 with a
+// note, so that a scheduler's SIGTERM at the very end does not mark a
+// complete dataset as failed.
+func interruptedExit(err, cause error) (code int, msg string, ok bool) {
+	var intr *interrupted
+	if !errors.As(cause, &intr) {
+		return 0, "", false
+	}
+	if err == nil {
+		return 0, "synbols-gpu: " + intr.Error() + " after the work was complete; its output is kept", true
+	}
+	var se *generate.SuspendedError
+	if errors.As(err, &se) {
+		// The run kept its checkpointed samples (generate --resume).
+		return 128 + int(intr.sig), fmt.Sprintf("synbols-gpu: %s after %s of %s samples; run the same command with --resume to continue",
+			intr.Error(), thousands(se.Done), thousands(se.N)), true
+	}
+	return 128 + int(intr.sig), "synbols-gpu: " + intr.Error(), true
 }
 
 // firstLine keeps error messages to one line: a library message with a
