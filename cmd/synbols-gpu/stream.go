@@ -135,6 +135,7 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		stop     = fs.Int("stop", 0, "index past the last sample (default: none, stream until the reader closes)")
 		out      = fs.String("out", "", "where to write: a FIFO, a file or device (truncated), or a path that does not exist, where a Unix socket listens for one reader (default stdout)")
 		quiet    = fs.Bool("quiet", false, "no progress and no summary on stderr")
+		every    = fs.Duration("progress-every", defaultProgressEvery, "where stderr is no terminal (a batch log), print a progress line this often (0 = never)")
 		symMasks = fs.Bool("symbol-masks", false, "also send every symbol's own mask (H, W, K a sample), whatever the spec's mask mode")
 	)
 	c.src.ctx = ctx
@@ -148,6 +149,9 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *start < 0 {
 		return fmt.Errorf("%w: --start must be ≥ 0, got %d", errUsage, *start)
+	}
+	if *every < 0 {
+		return fmt.Errorf("%w: --progress-every must be >= 0, got %v", errUsage, *every)
 	}
 	bounded := flagSet(fs, "stop")
 	if bounded && *stop <= *start {
@@ -206,7 +210,7 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if bounded {
 		total = *stop - *start
 	}
-	bar := newProgress(stderr, total, !*quiet, 0)
+	bar := newProgress(stderr, total, !*quiet, *every)
 	t0 := time.Now()
 	headed, done := false, 0
 	header := func(l generate.Layout) error {

@@ -289,11 +289,34 @@ func TestStreamUsage(t *testing.T) {
 		{[]string{"--start", "10", "--stop", "10"}, "--stop"},
 		{[]string{"--dataset", "nope"}, "nope"},
 		{[]string{"--out", os.TempDir()}, "folder"},
+		{[]string{"--progress-every", "-1s"}, "--progress-every"},
 	} {
 		code, out, errs := command(t, t.TempDir(), append([]string{"stream"}, c.args...)...)
 		if code != 2 || out != "" {
 			t.Errorf("%v: exit %d, %d bytes on stdout, want 2 and none", c.args, code, len(out))
 		}
 		oneLine(t, errs, c.want)
+	}
+}
+
+// TestStreamProgressInLog: with stderr a pipe (a batch job's log), stream
+// prints a plain progress line every --progress-every, as generate does,
+// and none with --quiet.
+func TestStreamProgressInLog(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "frames.bin")
+	if err := os.WriteFile(out, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"stream", "--dataset", "default", "--stop", "8000", "--batch-size", "64", "--progress-every", "1ms", "--out", out, "--system-fonts=false"}
+	code, _, errs := run1(t, dir, nil, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := strings.Count(errs, "/8000 samples ("); n < 2 || strings.Contains(errs, "\r") {
+		t.Errorf("stderr has %d progress lines (want several, no carriage returns):\n%s", n, errs)
+	}
+	if code, _, errs = run1(t, dir, nil, append(args, "--quiet")...); code != 0 || errs != "" {
+		t.Errorf("--quiet: exit %d, stderr %q", code, errs)
 	}
 }
