@@ -16,27 +16,19 @@ import (
 //   - how many of its positions start a 4-byte repeat at the distances
 //     where images repeat: the byte, the pixel and the row before.
 //
-// A chunk is stored when the entropy is above a bound and fewer than 1 in
-// 64 positions tried repeat. The two cost about a quarter of the deflated
-// probe. At level 1 (the default) the bound is what our level-1 encoder
-// (klauspost's) does, not what the entropy promises: on the `default`
-// preset's chunks it left nearly every chunk whose probe is above 6.5 bits
-// a byte at 100.0% of its size (a few at 95–98%), as its deflated probe
-// predicted before; zlib's own level 1 would save about 8% on them, at the
-// cost of deflating every byte. At the higher levels, where the user asks
-// for size over speed, only a chunk that Huffman coding could not bring
-// under 97% (7.76 bits a byte) is stored. Like the deflate probe before it,
-// the choice depends on the chunk's bytes only, so files stay
-// reproducible; it can store a chunk that deflate would shrink through
-// repeats at other distances, which costs only size.
+// A chunk is stored when the entropy is above storeEntropy bits a byte and
+// fewer than 1 in 64 positions tried repeat. The two cost about a quarter
+// of the deflated probe. The bound is what our level-1 encoder (klauspost's)
+// does, not what the entropy promises: on the `default` preset's chunks it
+// left nearly every chunk whose probe is above 6.5 bits a byte at 100.0%
+// of its size (a few at 95–98%), as its deflated probe predicted before;
+// zlib's own level 1 would save about 8% on them, at the cost of deflating
+// every byte. The estimate serves level 1 only: the higher levels, where
+// the user asks for size over speed, keep the deflated probe.
 
-// storeEntropy1 and storeEntropy are the order-0 entropies, in bits a
-// byte, above which a probe with few repeats is stored at level 1 and at
-// the higher levels.
-const (
-	storeEntropy1 = 6.5
-	storeEntropy  = 0.97 * 8
-)
+// storeEntropy is the order-0 entropy, in bits a byte, above which a probe
+// with few repeats is stored.
+const storeEntropy = 6.5
 
 // nlog2n[c] is c·log2(c) for the counts of a probe.
 var nlog2n = func() (t [probeBytes + 1]float64) {
@@ -47,10 +39,10 @@ var nlog2n = func() (t [probeBytes + 1]float64) {
 }()
 
 // incompressible reports whether chunk src, of images with rows of row
-// bytes and pixels of pixel bytes, is not worth deflating at level (see
+// bytes and pixels of pixel bytes, is not worth deflating at level 1 (see
 // above). It looks at the first probeBytes only; a shorter chunk is
 // deflated.
-func incompressible(src []byte, level, pixel, row int) bool {
+func incompressible(src []byte, pixel, row int) bool {
 	if len(src) < 2*probeBytes {
 		return false
 	}
@@ -70,11 +62,7 @@ func incompressible(src []byte, level, pixel, row int) bool {
 	}
 	// H0 = log2(N) − Σ c·log2(c) / N, in bits a byte.
 	n := float64(len(p))
-	bound := storeEntropy
-	if level <= 1 {
-		bound = storeEntropy1
-	}
-	if math.Log2(n)-sum/n <= bound {
+	if math.Log2(n)-sum/n <= storeEntropy {
 		return false
 	}
 	// Every fourth position: a repeat of 8 bytes or more, what deflate

@@ -130,9 +130,14 @@ const NoCompression = hdf5.NoFilter
 // figures.
 const targetChunkBytes = 32 << 10
 
-// probeBytes is the start of a chunk that decides whether it is stored raw
-// (unfiltered) rather than deflated (probe.go).
-const probeBytes = 4 << 10
+// probeBytes and storeRatio decide when a chunk is stored raw (unfiltered)
+// rather than deflated: when its first probeBytes deflate (at levels 2–9),
+// or look like they would (at level 1, probe.go), to more than storeRatio
+// of their size.
+const (
+	probeBytes = 4 << 10
+	storeRatio = 0.97
+)
 
 // inFlightBytes is the raw chunk bytes the Writer aims to keep in flight
 // when chunks are small, bounded by maxInFlightChunks chunks.
@@ -512,23 +517,40 @@ func (w *Writer) compressor() {
 	defer w.workersWG.Done()
 	var zw *zlib.Writer
 	var sw sliceWriter
-	// deflate appends src's zlib stream to dst.
-	deflate := func(dst, src []byte) (out []byte, err error) {
+	// deflate appends src's zlib stream to dst. With probe, a chunk of at
+	// least two probes is probed on the way: its first probeBytes are
+	// flushed (a sync flush, so the stream goes on from there rather than
+	// being compressed twice) and, if they came out larger than storeRatio
+	// of themselves, deflating the rest is not worth its time: stored.
+	deflate := func(dst, src []byte, probe bool) (out []byte, stored bool, err error) {
 		sw.b = dst[:0]
 		if zw == nil {
 			if zw, err = zlib.NewWriterLevel(&sw, w.o.Level); err != nil {
-				return dst, err
+				return dst, false, err
 			}
 		} else {
 			zw.Reset(&sw)
 		}
-		if _, err := zw.Write(src); err != nil {
-			return sw.b, err
+		rest := src
+		if probe && len(src) >= 2*probeBytes {
+			if _, err := zw.Write(src[:probeBytes]); err != nil {
+				return sw.b, false, err
+			}
+			if err := zw.Flush(); err != nil {
+				return sw.b, false, err
+			}
+			if float64(len(sw.b)) > storeRatio*probeBytes {
+				return sw.b, true, nil
+			}
+			rest = src[probeBytes:]
+		}
+		if _, err := zw.Write(rest); err != nil {
+			return sw.b, false, err
 		}
 		if err := zw.Close(); err != nil {
-			return sw.b, err
+			return sw.b, false, err
 		}
-		return sw.b, nil
+		return sw.b, len(sw.b) >= len(src), nil
 	}
 	for j := range w.jobs {
 		j.err = nil
@@ -536,25 +558,28 @@ func (w *Writer) compressor() {
 			t0 := time.Now()
 			for i := range j.raw {
 				// Stored: with no compression, or where deflate
-				// cannot shrink the chunk (probe.go says so, or the
+				// cannot shrink the chunk (a probe says so, or the
 				// stream is no smaller). Storing noisy images raw
 				// saves the compressor's attempt here and every
-				// reader's inflate and checksum.
+				// reader's inflate and checksum. At level 1 the probe
+				// is probe.go's estimate, at the higher levels (size
+				// over speed) a deflated probe.
 				a := &w.arrays[i]
-				j.stored[i] = w.o.Level == NoCompression || incompressible(j.raw[i], w.o.Level, a.pixel, a.row)
+				fast := w.o.Level == 1
+				j.stored[i] = w.o.Level == NoCompression || fast && incompressible(j.raw[i], a.pixel, a.row)
 				if j.stored[i] {
 					continue
 				}
-				if a.runs && w.o.Level == 1 {
+				if a.runs && fast {
 					// Masks at the fastest level: runs only
 					// (internal/zrle), twice as fast as a general
 					// level 1 on them for streams about a fifth
 					// larger.
 					j.comp[i] = zrle.Append(j.comp[i][:0], j.raw[i])
-				} else if j.comp[i], j.err = deflate(j.comp[i], j.raw[i]); j.err != nil {
+					j.stored[i] = len(j.comp[i]) >= len(j.raw[i])
+				} else if j.comp[i], j.stored[i], j.err = deflate(j.comp[i], j.raw[i], !fast); j.err != nil {
 					break
 				}
-				j.stored[i] = len(j.comp[i]) >= len(j.raw[i])
 			}
 			w.compressNS.Add(int64(time.Since(t0)))
 		}

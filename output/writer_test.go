@@ -566,7 +566,9 @@ func BenchmarkWriter(b *testing.B) {
 	for _, level := range []struct {
 		name         string
 		level, chunk int
-	}{{"none", NoCompression, 0}, {"gzip1", 1, 0}, {"gzip6", 6, 0}, {"gzip9", 9, 0}, {"gzip1-chunk1", 1, 1}, {"gzip1-chunk85", 1, 85}} {
+		lend         bool // Samples.Release: chunks written from x and mask, not copied
+	}{{"none", NoCompression, 0, false}, {"gzip1", 1, 0, false}, {"gzip1-lent", 1, 0, true}, {"gzip6", 6, 0, false},
+		{"gzip9", 9, 0, false}, {"gzip1-chunk1", 1, 1, false}, {"gzip1-chunk85", 1, 85, false}} {
 		b.Run(level.name, func(b *testing.B) {
 			dir := b.TempDir()
 			b.SetBytes(int64(len(x) + len(mask)))
@@ -576,7 +578,11 @@ func BenchmarkWriter(b *testing.B) {
 					b.Fatal(err)
 				}
 				for i := 0; i < n; i += batch {
-					if err := wr.Write(x[i*h*w*c:(i+batch)*h*w*c], mask[i*h*w*k:(i+batch)*h*w*k], y[i:i+batch]); err != nil {
+					s := Samples{X: x[i*h*w*c : (i+batch)*h*w*c], Mask: mask[i*h*w*k : (i+batch)*h*w*k], Y: y[i : i+batch]}
+					if level.lend {
+						s.Release = func() {}
+					}
+					if err := wr.WriteSamples(s); err != nil {
 						b.Fatal(err)
 					}
 				}
