@@ -5,12 +5,14 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,7 +33,12 @@ type Row struct {
 	Samples         int
 	PaintRate       float64 // images/s, painting only (planned batch in memory)
 	EndToEndRate    float64 // images/s, sample → plan → paint → compressed HDF5 file
-	FileBytes       int64
+	// Ratio is EndToEndRate / PaintRate; over TableConfig.Repeat runs,
+	// the median of each run's own ratio (its two rates measured one
+	// after the other), which a machine whose speed drifts between rows
+	// disturbs least.
+	Ratio     float64
+	FileBytes int64
 	// Times is the backend's engine.Times over the painting measurement
 	// (zero for a backend that is not an engine.Timer): where the
 	// painted rate's time went.
@@ -90,8 +97,32 @@ func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.L
 		return row, err
 	}
 	row.EndToEndRate = float64(res.N) / res.Elapsed.Seconds()
+	row.Ratio = row.EndToEndRate / row.PaintRate
 	row.FileBytes = res.Bytes
 	return row, nil
+}
+
+// median combines repeated measurements of one row: the median of each
+// rate and of the runs' ratios (the middle run's for an odd count), the
+// Times of the run whose ratio is the median.
+func median(rs []Row) Row {
+	mid := func(v []float64) float64 {
+		slices.Sort(v)
+		n := len(v)
+		if n%2 == 1 {
+			return v[n/2]
+		}
+		return (v[n/2-1] + v[n/2]) / 2
+	}
+	var paint, e2e, ratio []float64
+	for _, r := range rs {
+		paint, e2e, ratio = append(paint, r.PaintRate), append(e2e, r.EndToEndRate), append(ratio, r.Ratio)
+	}
+	byRatio := slices.Clone(rs)
+	slices.SortFunc(byRatio, func(a, b Row) int { return cmp.Compare(a.Ratio, b.Ratio) })
+	out := byRatio[len(byRatio)/2]
+	out.PaintRate, out.EndToEndRate, out.Ratio = mid(paint), mid(e2e), mid(ratio)
+	return out
 }
 
 // DeviceLabel is be.Device(), marked "(software)" when the backend reports
@@ -120,8 +151,11 @@ type TableConfig struct {
 	Samples  int           // samples of each end-to-end run
 	MinTime  time.Duration // painting time per row
 	Dir      string        // where end-to-end files go (removed after)
-	Fonts    *fonts.Library
-	Atlas    *atlas.Atlas
+	// Repeat measures each row this many times (0 and 1: once), paint
+	// and end to end alternating, and reports the medians (median).
+	Repeat int
+	Fonts  *fonts.Library
+	Atlas  *atlas.Atlas
 }
 
 // Table opens each backend once, measures it at each size (backends side
@@ -146,7 +180,7 @@ func Table(ctx context.Context, cfg TableConfig, w io.Writer) ([]Row, error) {
 		notes []string
 	)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "backend\tdevice\tresolution\tbatch\tpainted images/s\tend-to-end images/s\tfile MiB/1k\t"+breakdownHeader)
+	fmt.Fprintln(tw, "backend\tdevice\tresolution\tbatch\tpainted images/s\tend-to-end images/s\tend to end / painted\tfile MiB/1k\t"+breakdownHeader)
 	for _, size := range cfg.Sizes {
 		for _, be := range open {
 			sp, err := spec.Preset(cfg.Dataset)
@@ -156,7 +190,14 @@ func Table(ctx context.Context, cfg TableConfig, w io.Writer) ([]Row, error) {
 			if err := sp.SetResolution(size, size); err != nil {
 				return rows, err
 			}
-			row, err := Measure(ctx, be, sp, cfg.Fonts, cfg.Atlas, cfg.Batch, cfg.Samples, cfg.MinTime, cfg.Dir)
+			var runs []Row
+			for range max(cfg.Repeat, 1) {
+				var r Row
+				if r, err = Measure(ctx, be, sp, cfg.Fonts, cfg.Atlas, cfg.Batch, cfg.Samples, cfg.MinTime, cfg.Dir); err != nil {
+					break
+				}
+				runs = append(runs, r)
+			}
 			if err != nil {
 				err = fmt.Errorf("%s %dx%d: %w", be.Name(), size, size, err)
 				errs = append(errs, err)
@@ -166,9 +207,10 @@ func Table(ctx context.Context, cfg TableConfig, w io.Writer) ([]Row, error) {
 				}
 				continue
 			}
+			row := median(runs)
 			rows = append(rows, row)
-			fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.2f\t%s\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
-				row.PaintRate, row.EndToEndRate, float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20), breakdown(row.Times))
+			fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.0f%%\t%.2f\t%s\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
+				row.PaintRate, row.EndToEndRate, 100*row.Ratio, float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20), breakdown(row.Times))
 		}
 	}
 	if err := tw.Flush(); err != nil {

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -158,5 +159,46 @@ func TestTableMissingBackend(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(rows) != 1 || len(lines) != 3 || !strings.HasPrefix(lines[0], "gpu: not measured: gl: no usable EGL") {
 		t.Errorf("got %d rows and output:\n%s", len(rows), buf.String())
+	}
+}
+
+// TestMedian: repeated rows combine to the median of each rate and of the
+// runs' own ratios (not the ratio of the medians), with the Times of the
+// run whose ratio is the median.
+func TestMedian(t *testing.T) {
+	runs := []Row{
+		{PaintRate: 100, EndToEndRate: 50, Ratio: 0.5, Samples: 1},
+		{PaintRate: 300, EndToEndRate: 240, Ratio: 0.8, Samples: 2},
+		{PaintRate: 200, EndToEndRate: 140, Ratio: 0.7, Samples: 3},
+	}
+	m := median(runs)
+	if m.PaintRate != 200 || m.EndToEndRate != 140 || m.Ratio != 0.7 || m.Samples != 3 {
+		t.Errorf("median of three: %+v", m)
+	}
+	m = median(runs[:2])
+	if m.PaintRate != 200 || m.EndToEndRate != 145 || m.Ratio != 0.65 {
+		t.Errorf("median of two: %+v", m)
+	}
+}
+
+// TestTableRepeat: with Repeat the table still has one row per backend
+// and size, its ratio column is the row's Ratio, and the ratio is the
+// run's own end-to-end rate over its painted rate.
+func TestTableRepeat(t *testing.T) {
+	_, lib, at := load(t, 16)
+	var buf bytes.Buffer
+	rows, err := Table(context.Background(), TableConfig{
+		Dataset: "default", Sizes: []int{8}, Batch: 64, Samples: 150, MinTime: 5 * time.Millisecond, Repeat: 3,
+		Dir: t.TempDir(), Fonts: lib, Atlas: at,
+		Backends: []Opener{{Name: "cpu", Open: func() (engine.Backend, error) { return cpu.New(2), nil }}},
+	}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Ratio <= 0 {
+		t.Fatalf("rows %+v, want one with a ratio", rows)
+	}
+	if want := fmt.Sprintf("%.0f%%", 100*rows[0].Ratio); !strings.Contains(buf.String(), "end to end / painted") || !strings.Contains(buf.String(), want) {
+		t.Errorf("table without the ratio column or %s:\n%s", want, buf.String())
 	}
 }

@@ -27,6 +27,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sizes := fs.String("sizes", "32,64,128", "comma-separated square resolutions")
 	samples := fs.Int("n_samples", 20000, "samples for the end-to-end run at each size")
 	minTime := fs.Duration("time", 2*time.Second, "minimum painting time per row")
+	repeat := fs.Int("repeat", 1, "measure each row this many times, painting and end to end alternating, and print the medians (for machines whose speed drifts)")
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -35,6 +36,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *samples <= 0 {
 		return fmt.Errorf("%w: --n_samples must be > 0", errUsage)
+	}
+	if *repeat < 1 {
+		return fmt.Errorf("%w: --repeat must be >= 1, got %d", errUsage, *repeat)
 	}
 	var bad string
 	fs.Visit(func(f *flag.Flag) {
@@ -48,7 +52,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := spec.Preset(*dataset); err != nil {
 		return fmt.Errorf("%w: --dataset: %v", errUsage, err)
 	}
-	cfg := bench.TableConfig{Dataset: *dataset, Batch: c.batch, Samples: *samples, MinTime: *minTime}
+	cfg := bench.TableConfig{Dataset: *dataset, Batch: c.batch, Samples: *samples, MinTime: *minTime, Repeat: *repeat}
 	if cfg.Batch == 0 {
 		cfg.Batch = generate.DefaultBatchSize
 	}
