@@ -14,9 +14,14 @@
 #      measured and a timeout loses only the row it cuts; then a GPU-only
 #      row with large batches. If synbols-gpu cannot start, gpu.test's
 #      painting-only benchmark stands in;
-#   5. an HDF5 round trip: 2,000 samples into a file, read back with the
+#   5. the end-to-end run of the issue's goal: E2E_SAMPLES (1,000,000)
+#      default samples into compressed HDF5 on the GPU with generate
+#      --stats (each stage's busy and waiting time: what bounds it), its
+#      wall, user and sys time, then a per-stage table at each size
+#      (STAGE_SAMPLES, 200,000), the files removed after;
+#   6. an HDF5 round trip: 2,000 samples into a file, read back with the
 #      machine's h5py;
-#   6. a summary: each step's exit status and time, and the rows again.
+#   7. a summary: each step's exit status and time, and the rows again.
 # Each step has a timeout and the whole script a deadline (TOTAL), and a
 # failing step does not stop the next one; the exit status is that of the
 # first failure. Everything is also written to $OUT/device.log (and the
@@ -26,7 +31,8 @@
 # TIME (3s), BATCH (4096), BIG_BATCH (65536; "" skips that row), PARITY
 # (the parity tests' -test.run pattern; "" skips them), TOTAL (480 s for
 # the whole script), STEP_TIMEOUT (240 s at most per step), ROW_TIMEOUT
-# (120 s at most per table row).
+# (120 s at most per table row), E2E_SAMPLES (1000000; 0 skips the
+# end-to-end and per-stage runs), STAGE_SAMPLES (200000).
 # No set -e or -u: a step that fails, or a variable the machine lacks, must
 # not end the script.
 set -o pipefail
@@ -44,6 +50,8 @@ PARITY=${PARITY-Parity|ReadBackFallback|PipelinedMatchesSimple|BatchLargerThanRi
 # comparison with the original's figures); empty to skip.
 PRESETS=${PRESETS-camouflage:32 some-large-occlusion:32 counting:128 counting-crowded:128 korean-1k:32 tiny:8 plain:32}
 PRESET_SAMPLES=${PRESET_SAMPLES:-20000}
+E2E_SAMPLES=${E2E_SAMPLES-1000000}
+STAGE_SAMPLES=${STAGE_SAMPLES:-200000}
 TOTAL=${TOTAL:-480}
 STEP_TIMEOUT=${STEP_TIMEOUT:-240}
 ROW_TIMEOUT=${ROW_TIMEOUT:-120}
@@ -207,6 +215,25 @@ if [ $sg_ok -eq 1 ]; then
 elif [ -x bin/gpu.test ]; then
 	echo "(synbols-gpu cannot start: painting-only figures from gpu.test instead, no end-to-end column)"
 	SHOWN="bin/gpu.test -test.run '^\$' -test.bench PaintSizes -test.benchtime 2s" step "painting-only benchmark (gpu.test)" "$STEP_TIMEOUT" bash -c 'bin/gpu.test -test.run "^$" -test.bench PaintSizes -test.benchtime 2s 2>&1 | tee -a "$BENCH_TXT"; exit ${PIPESTATUS[0]}'
+fi
+# --- end to end: the goal's run (1 M default samples into compressed HDF5
+# on the GPU) with the per-stage table, then one per size. The files go to
+# a scratch folder (not $OUT: gigabytes) and are removed after each run.
+if [ $sg_ok -eq 1 ] && [ $gl_ok -eq 1 ] && [ "${E2E_SAMPLES:-0}" -gt 0 ]; then
+	e2e=$(mktemp -d "${TMPDIR:-/tmp}/synbols-device-e2e.XXXXXX")
+	echo "end-to-end scratch: $(df -hT "$e2e" | tail -1)"
+	# stage NAME N SIZE: generate --stats of N default samples at SIZE×SIZE,
+	# timed by bash (wall, user, sys), the file removed after.
+	stage() {
+		local name=$1 n=$2 size=$3
+		SHOWN="bin/synbols-gpu generate --dataset default --n_samples $n --resolution ${size}x$size --backend gpu --stats" \
+			step "$name" "$ROW_TIMEOUT" bash -c 'TIMEFORMAT="time: %R s wall, %U s user, %S s sys"; time bin/synbols-gpu generate --dataset default --n_samples "$1" --resolution "$2x$2" --backend gpu --stats --quiet --fonts embedded --cache-dir "$3" --out "$4/e2e.h5py"; rc=$?; ls -l "$4/e2e.h5py" 2>/dev/null; rm -f "$4/e2e.h5py" "$4/e2e_preview.png"; exit $rc' stage "$n" "$size" "$cache" "$e2e"
+	}
+	stage "end to end gpu 32x32, $E2E_SAMPLES samples" "$E2E_SAMPLES" 32
+	for size in ${SIZES//,/ }; do
+		stage "stages gpu ${size}x${size}, $STAGE_SAMPLES samples" "$STAGE_SAMPLES" "$size"
+	done
+	rm -rf "$e2e"
 fi
 # --- HDF5 round trip: a small dataset painted on the GPU (cpu without a GL
 # context), written through the statically linked libhdf5, read back with

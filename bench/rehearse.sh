@@ -25,7 +25,8 @@
 # Environment: REHEARSE_DIR (/tmp/synbols-rehearse), LOG, CARRY, PREPARE,
 # MIRROR (http://deb.debian.org/debian), NO_EGL, DROP, and device.sh's own overrides,
 # here defaulting to SIZES=32,64 N_SAMPLES=2000 TIME=1s BATCH=1024
-# BIG_BATCH=4096 TOTAL=540 PRESETS="counting:128 tiny:8" PRESET_SAMPLES=500.
+# BIG_BATCH=4096 TOTAL=540 PRESETS="counting:128 tiny:8" PRESET_SAMPLES=500
+# E2E_SAMPLES=3000 STAGE_SAMPLES=500.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -103,6 +104,7 @@ mount -t proc proc "$root/proc"
 		SIZES="${SIZES:-32,64}" N_SAMPLES="${N_SAMPLES:-2000}" TIME="${TIME:-1s}" BATCH="${BATCH:-1024}" \
 		BIG_BATCH="${BIG_BATCH-4096}" TOTAL="${TOTAL:-540}" ${BACKENDS:+BACKENDS="$BACKENDS"} \
 		PRESETS="${PRESETS-counting:128 tiny:8}" PRESET_SAMPLES="${PRESET_SAMPLES:-500}" \
+		E2E_SAMPLES="${E2E_SAMPLES-3000}" STAGE_SAMPLES="${STAGE_SAMPLES:-500}" \
 		${PARITY+PARITY="$PARITY"} ${STEP_TIMEOUT:+STEP_TIMEOUT="$STEP_TIMEOUT"} ${ROW_TIMEOUT:+ROW_TIMEOUT="$ROW_TIMEOUT"} \
 		bash -c 'cd /work/repo && bash bench/device.sh'
 } 2>&1 | tee "$LOG"
