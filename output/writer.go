@@ -280,6 +280,8 @@ type Writer struct {
 	// (startWriteback).
 	wb        *os.File
 	unflushed int
+	wbBusy    atomic.Bool    // a writeback hint under way
+	wbWG      sync.WaitGroup // its goroutine
 	// ckSync, on the libhdf5 goroutine, is the last checkpoint's sync and
 	// journal while they run (resume.go), else nil.
 	ckSync   chan error
@@ -639,6 +641,7 @@ func (w *Writer) owner() {
 		w.fail(err)
 	}
 	if w.wb != nil {
+		w.wbWG.Wait()
 		w.wb.Close()
 	}
 	var errs []error
@@ -724,7 +727,15 @@ func (w *Writer) startWriteback(j *job) {
 		}
 		w.wb = f
 	}
-	writeback(w.wb)
+	// On a goroutine of its own, one at a time: the call can wait for
+	// the disk's queue, and the libhdf5 goroutine is the writer's one
+	// serial stage.
+	if w.wbBusy.CompareAndSwap(false, true) {
+		w.wbWG.Go(func() {
+			writeback(w.wb)
+			w.wbBusy.Store(false)
+		})
+	}
 }
 
 // Samples is a run of consecutive samples for WriteSamples.
