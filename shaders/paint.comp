@@ -739,6 +739,8 @@ void main() {
 #endif
 			// One sample at the pixel centre.
 			for (uint q = firstOwn(qa, lid); q <= qb; q += LOCAL_SIZE) {
+				uint qm = 0u; // the quad's mask word (K = 1) and its written bytes
+				uint qk = 0u;
 				for (uint j = 0u; j < 4u; j++) {
 					uint p = 4u * q + j;
 					uint x = p % W;
@@ -780,8 +782,19 @@ void main() {
 					uint mi = p * K + s;
 					uint mw = mb + (mi >> 2);
 					uint sh = (mi & 3u) * 8u;
-					outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
+					if (K == 1u) {
+						// One channel: the quad's four mask bytes are one word,
+						// built here and stored once after the quad.
+						qm |= uint(m) << sh;
+						qk |= 0xFFu << sh;
+					} else {
+						outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
+					}
 					blend(fg, x, y, p, cov, sb, tb);
+				}
+				if (qk != 0u) {
+					uint mw = mb + q; // K = 1: pixel p's byte is in word p / 4
+					outMask[mw] = (outMask[mw] & ~qk) | qm;
 				}
 			}
 #if SUBSAMPLING
@@ -800,6 +813,8 @@ void main() {
 		precise float ru = 0.5 * (abs(a0) + abs(a1)) + 1.0;
 		precise float rv = 0.5 * (abs(a3) + abs(a4)) + 1.0;
 		for (uint q = firstOwn(qa, lid); q <= qb; q += LOCAL_SIZE) {
+			uint qm = 0u; // the quad's mask word (K = 1) and its written bytes
+			uint qk = 0u;
 			for (uint j = 0u; j < 4u; j++) {
 				uint p = 4u * q + j;
 				uint x = p % W;
@@ -838,8 +853,19 @@ void main() {
 				uint mi = p * K + s;
 				uint mw = mb + (mi >> 2);
 				uint sh = (mi & 3u) * 8u;
-				outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
+				if (K == 1u) {
+					// One channel: the quad's four mask bytes are one word,
+					// built here and stored once after the quad.
+					qm |= uint(m) << sh;
+					qk |= 0xFFu << sh;
+				} else {
+					outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
+				}
 				blend(fg, x, y, p, cov, sb, tb);
+			}
+			if (qk != 0u) {
+				uint mw = mb + q; // K = 1: pixel p's byte is in word p / 4
+				outMask[mw] = (outMask[mw] & ~qk) | qm;
 			}
 		}
 #endif
