@@ -28,8 +28,10 @@ var ErrResources = errors.New("generate: the run does not fit this machine")
 const perSampleColumnBytes = 4 + 4 + 4 + 3
 
 // pipelineBatches is the number of painted batches alive at once: one
-// being painted, one queued, one being copied into the writer.
-const pipelineBatches = 3
+// being painted, one being finished (masks, boxes, records), one queued
+// for the writer, one being handed to it, and one whose chunks the
+// writer still compresses from where they lie (output.Samples.Release).
+const pipelineBatches = 5
 
 // DefaultBatchSize is the most samples a batch holds when none is asked
 // for (Config.BatchSize ≤ 0): fewer where a batch would hold more than

@@ -315,10 +315,14 @@ func (r *run) pipeline(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	planned := make(chan *batch, 1)
-	painted := make(chan *batch, 1)
+	// Unbuffered: a painted batch waits in the paint stage, not in a
+	// queue, until the finish stage takes it (pipelineBatches).
+	painted := make(chan *batch)
+	finished := make(chan *batch, 1)
 	go r.planStage(ctx, planned)
 	go r.paintStage(ctx, planned, painted)
-	err := r.writeStage(ctx, painted)
+	go r.finishStage(ctx, painted, finished)
+	err := r.writeStage(ctx, finished)
 	if err != nil {
 		// Stops the other stages; they drop what they hold.
 		cancel()
@@ -354,8 +358,7 @@ func (r *run) planStage(ctx context.Context, planned chan<- *batch) {
 	}
 }
 
-// paintStage is stage 2: paint each planned batch, then finish it
-// (measured on the painted masks), in order.
+// paintStage is stage 2: paint each planned batch, in order.
 func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted chan<- *batch) {
 	defer close(painted)
 	be := r.cfg.Backend
@@ -369,13 +372,8 @@ func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted cha
 				b.err = fmt.Errorf("paint: %s backend: %w", be.Name(), err)
 			}
 		}
-		tp := time.Now()
-		r.paintT.busy += tp.Sub(t0)
-		if b.err == nil {
-			b.err = finish(b, r.cols, r.cfg.Mask, r.w, r.h, r.k, r.workers)
-		}
 		t1 := time.Now()
-		r.finishT.busy += t1.Sub(tp)
+		r.paintT.busy += t1.Sub(t0)
 		select {
 		case painted <- b:
 		case <-ctx.Done():
@@ -386,7 +384,32 @@ func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted cha
 	}
 }
 
-// writeStage is stage 3: each painted batch to the writer, the sink and
+// finishStage is stage 3: each painted batch's masks, boxes and records
+// (measured on the painted masks), in order. It is a stage of its own so
+// that the backend paints the next batch meanwhile: on the painter's
+// goroutine it left a GPU idle for as long as the CPU took over them.
+func (r *run) finishStage(ctx context.Context, painted <-chan *batch, finished chan<- *batch) {
+	defer close(finished)
+	t := time.Now()
+	for b := range painted {
+		t0 := time.Now()
+		r.finishT.wait += t0.Sub(t)
+		if b.err == nil {
+			b.err = finish(b, r.cols, r.cfg.Mask, r.w, r.h, r.k, r.workers)
+		}
+		t1 := time.Now()
+		r.finishT.busy += t1.Sub(t0)
+		select {
+		case finished <- b:
+		case <-ctx.Done():
+			return
+		}
+		t = time.Now()
+		r.finishT.wait += t.Sub(t1)
+	}
+}
+
+// writeStage is stage 4: each finished batch to the writer, the sink and
 // the preview, its columns kept for the splits.
 func (r *run) writeStage(ctx context.Context, painted <-chan *batch) error {
 	cfg := &r.cfg
@@ -540,9 +563,9 @@ func (r *run) stages(splitsTime, commitTime time.Duration) []Stage {
 	}
 	st := []Stage{
 		{Name: fmt.Sprintf("sample + plan (%d goroutines)", r.workers), Busy: r.planT.busy, Wait: r.planT.wait, WaitFor: "the painter"},
-		{Name: "paint (" + be + ")", Busy: r.paintT.busy, Wait: r.paintT.wait, WaitFor: "plans or the writer"},
-		{Name: fmt.Sprintf("masks, boxes, records (%d goroutines)", r.workers), Busy: r.finishT.busy,
-			Note: "after each Paint, on the painter's goroutine: " + r.cfg.Mask.String() + " masks"},
+		{Name: "paint (" + be + ")", Busy: r.paintT.busy, Wait: r.paintT.wait, WaitFor: "plans, or the next stage"},
+		{Name: fmt.Sprintf("masks, boxes, records (%d goroutines)", r.workers), Busy: r.finishT.busy, Wait: r.finishT.wait,
+			WaitFor: "painted batches or the writer", Note: r.cfg.Mask.String() + " masks"},
 		{Name: "copy into chunks, preview", Busy: r.writeT.busy - ws.Wait, Wait: r.writeT.wait + ws.Wait, WaitFor: "painted batches or compression",
 			Note: fmt.Sprintf("%.2f s of the wait on compression", ws.Wait.Seconds())},
 		{Name: compressName, Busy: ws.Compress},
