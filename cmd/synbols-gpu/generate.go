@@ -180,7 +180,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		shard    = fs.String("shard", "", "write shard K/N of the dataset: rows [K·n/N, (K+1)·n/N) of --n_samples n, no splits, no preview (join with 'synbols-gpu merge'); --out defaults to <dataset>-START-END.h5py")
 		rng      = fs.String("range", "", "write rows START:END of the dataset as a shard (as --shard)")
 		resume   = fs.Bool("resume", false, "continue the interrupted run of the same command (same flags) on this output, from its last checkpoint; without one, start from the beginning (--format h5)")
-		ckEvery  = fs.Int("checkpoint", 0, "samples between the checkpoints a resume continues from (default: the first after about 64 MiB of images, then gaps doubling up to 1 GiB)")
+		ckEvery  = fs.Int("checkpoint", 0, "samples between the checkpoints a resume continues from (default: about 64 MiB of images)")
 	)
 	var splitSpecs stringList
 	fs.Var(&splitSpecs, "split", "a split the file holds, repeatable, replacing the default four (\"default\" stands for them):\nrandom, stratified:ATTR, compositional:A,B, [NAME=]…[@T,V,S] (see 'synbols-gpu split --help')")
