@@ -81,3 +81,32 @@ func TestLentBuffersFailed(t *testing.T) {
 		t.Errorf("Release called %d times after a refused call, want 1", released)
 	}
 }
+
+// TestReleaseEveryFormat: every format's writer calls Samples.Release
+// exactly once per call, by Close at the latest (the npz and wds writers,
+// which copy, before WriteSamples returns), so a caller recycling its
+// buffers on Release gets them all back whatever the format.
+func TestReleaseEveryFormat(t *testing.T) {
+	const n, h, w, c, k, batch = 200, 4, 4, 3, 1, 30
+	x, m, y := sample(n, h, w, c, k, 3)
+	for _, f := range Formats {
+		dir := t.TempDir()
+		wr, err := Open(f, Options{Path: filepath.Join(dir, "r."+string(f)), N: n, H: h, W: w, C: c, K: k, ChunkSamples: 10})
+		must(t, err)
+		var released atomic.Int32
+		calls := 0
+		for s := 0; s < n; s += batch {
+			e := min(s+batch, n)
+			calls++
+			must(t, wr.WriteSamples(Samples{X: x[s*h*w*c : e*h*w*c], Mask: m[s*h*w*k : e*h*w*k], Y: y[s:e],
+				Release: func() { released.Add(1) }}))
+			if f != FormatH5 && int(released.Load()) != calls {
+				t.Errorf("%s: %d releases after %d calls; a copying writer releases before returning", f, released.Load(), calls)
+			}
+		}
+		must(t, wr.Close())
+		if int(released.Load()) != calls {
+			t.Errorf("%s: %d releases for %d calls after Close", f, released.Load(), calls)
+		}
+	}
+}

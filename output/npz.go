@@ -155,8 +155,12 @@ func prod(shape []int) int {
 }
 
 // WriteSamples appends the next samples (as Writer.WriteSamples; no
-// columns). A rejected call writes nothing.
+// columns). A rejected call writes nothing. It copies what it keeps, so
+// Samples.Release is called before it returns.
 func (w *NPZWriter) WriteSamples(s Samples) error {
+	if s.Release != nil {
+		defer s.Release()
+	}
 	recs, err := w.startWrite(s)
 	if err != nil {
 		return err

@@ -133,8 +133,12 @@ type member struct {
 
 // WriteSamples appends the next samples (as Writer.WriteSamples; no
 // columns): the images are encoded on several goroutines, then written
-// to the shard in order. A rejected call writes nothing.
+// to the shard in order. A rejected call writes nothing. It copies what
+// it keeps, so Samples.Release is called before it returns.
 func (w *WDSWriter) WriteSamples(s Samples) error {
+	if s.Release != nil {
+		defer s.Release()
+	}
 	recs, err := w.startWrite(s)
 	if err != nil {
 		return err
