@@ -360,28 +360,13 @@ func (r *run) planStage(ctx context.Context, planned chan<- *batch) {
 
 // paintStage is stage 2: paint each planned batch, in order.
 func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted chan<- *batch) {
-	defer close(painted)
 	be := r.cfg.Backend
-	t := time.Now()
-	for b := range planned {
-		t0 := time.Now()
-		r.paintT.wait += t0.Sub(t)
-		if b.err == nil {
-			b.out = r.output(len(b.plan.Images))
-			if err := paintSafely(be, &b.plan, b.out); err != nil {
-				b.err = fmt.Errorf("paint: %s backend: %w", be.Name(), err)
-			}
+	relay(ctx, planned, painted, &r.paintT, func(b *batch) {
+		b.out = r.output(len(b.plan.Images))
+		if err := paintSafely(be, &b.plan, b.out); err != nil {
+			b.err = fmt.Errorf("paint: %s backend: %w", be.Name(), err)
 		}
-		t1 := time.Now()
-		r.paintT.busy += t1.Sub(t0)
-		select {
-		case painted <- b:
-		case <-ctx.Done():
-			return
-		}
-		t = time.Now()
-		r.paintT.wait += t.Sub(t1)
-	}
+	})
 }
 
 // finishStage is stage 3: each painted batch's masks, boxes and records
@@ -389,23 +374,33 @@ func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted cha
 // that the backend paints the next batch meanwhile: on the painter's
 // goroutine it left a GPU idle for as long as the CPU took over them.
 func (r *run) finishStage(ctx context.Context, painted <-chan *batch, finished chan<- *batch) {
-	defer close(finished)
+	relay(ctx, painted, finished, &r.finishT, func(b *batch) {
+		b.err = finish(b, r.cols, r.cfg.Mask, r.w, r.h, r.k, r.workers)
+	})
+}
+
+// relay is a middle stage: work on each batch of in that has not failed,
+// then on to out, in order, until in closes or ctx is done (then it drops
+// what it holds); st gets the time working and the time waiting on
+// either side. It closes out.
+func relay(ctx context.Context, in <-chan *batch, out chan<- *batch, st *stageTimer, work func(*batch)) {
+	defer close(out)
 	t := time.Now()
-	for b := range painted {
+	for b := range in {
 		t0 := time.Now()
-		r.finishT.wait += t0.Sub(t)
+		st.wait += t0.Sub(t)
 		if b.err == nil {
-			b.err = finish(b, r.cols, r.cfg.Mask, r.w, r.h, r.k, r.workers)
+			work(b)
 		}
 		t1 := time.Now()
-		r.finishT.busy += t1.Sub(t0)
+		st.busy += t1.Sub(t0)
 		select {
-		case finished <- b:
+		case out <- b:
 		case <-ctx.Done():
 			return
 		}
 		t = time.Now()
-		r.finishT.wait += t.Sub(t1)
+		st.wait += t.Sub(t1)
 	}
 }
 

@@ -142,9 +142,10 @@ func newCheckpointer(o Options) *checkpointer {
 	yc := yChunkOf(o)
 	ck.every = ck.cfg.Every
 	if ck.every <= 0 {
-		ck.every = autoCheckpointBytes / (o.H * o.W * o.C)
+		ck.every = max(1, autoCheckpointBytes/(yc*o.H*o.W*o.C))
+		ck.every *= yc
 	}
-	ck.every = (max(ck.every, 1) + yc - 1) / yc * yc
+	ck.every = (ck.every + yc - 1) / yc * yc
 	ck.key = runKey(o, yc)
 	return ck
 }

@@ -200,11 +200,11 @@ func TestResumeDamaged(t *testing.T) {
 	}
 }
 
-// TestCheckpointGaps: with Every 0 a checkpoint falls every
+// TestCheckpointEvery: with Every 0 a checkpoint falls every
 // autoCheckpointBytes of x (lowered here to 1,100 samples of 16 bytes, y's
 // chunk): 18 in 20,000 samples, 8 in 9,000, where a suspend keeps the
 // last (8,800: no checkpoint of its own is left to make).
-func TestCheckpointGaps(t *testing.T) {
+func TestCheckpointEvery(t *testing.T) {
 	defer func(b int) { autoCheckpointBytes = b }(autoCheckpointBytes)
 	autoCheckpointBytes = 1100 * 16
 	for _, tc := range []struct{ n, want, kept int }{{20000, 18, 0}, {9000, 8, 8800}} {
