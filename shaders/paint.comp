@@ -17,6 +17,7 @@
 // offsets (IMAGE_WORDS, IMG_*, SYMBOL_WORDS, SYM_*, PAT_*, taken from
 // unsafe.Offsetof of engine.Image, engine.Symbol and engine.Pattern),
 // NOISE_N, LOCAL_SIZE, MAX_SUB, the flag and pattern constants, and
+// REGS and QPI (pixel state in registers, below), and
 // SUBSAMPLING: the host compiles the shader twice, with SUBSAMPLING 0 (every
 // symbol one sample per pixel) for chunks where no symbol has Sub > 1, and
 // 1 (paint.SubCoverage for those that do) for the others, so that the
@@ -30,9 +31,9 @@
 // handled by quads: invocation l owns quads l, l + LOCAL_SIZE, ... in every
 // phase, so it owns whole 32-bit words of X (4·C bytes per quad) and of the
 // mask (4·K bytes per quad), and it is the only one to read and write its
-// pixels' float RGB in the scratch buffer (and RGBA of a camouflage
-// texture): no barriers are needed except for the min/max reduction and
-// the camouflage's chunks of strokes in shared memory.
+// pixels' float RGB state (in registers or the scratch buffer: REGS below)
+// and RGBA of a camouflage texture: no barriers are needed except for the
+// min/max reduction and the camouflage's chunks of strokes in shared memory.
 //
 // A symbol visits only its Box (engine.Symbol.Box, the Planner's
 // InkBounds), keeping that ownership: the box's pixels lie in the band of
@@ -77,7 +78,47 @@ uniform float uInv;         // 1/min(W, H), computed in Go in float32
 uniform uint uLayerBase;    // word of the chunk's first layer in images[]
 uniform uint uLayerFirst;   // its index in the batch's Layers
 uniform uint uPoolPixels;   // word of the pool's first pixel in pool[]
-uniform uint uScratch;      // scratch floats per image: 3·P4, + 4·P4 for a camouflage texture
+uniform uint uScratch;      // scratch floats per image: 3·P4 unless REGS, + 4·P4 for a camouflage texture
+
+// Pixel state. With REGS (set by the host for a specialised program whose
+// image has at most QPI·LOCAL_SIZE quads, QPI ≤ 4: 64×64 and smaller),
+// an invocation's pixels' float RGB live in st[], private to it: entry
+// 4·jq + j is pixel j of its quad lid + jq·LOCAL_SIZE. Every loop over
+// the invocation's quads then runs jq from 0 to QPI, a constant, so that
+// the compiler can unroll it and keep st in registers. Without REGS the
+// state is 3 floats a pixel in the scratch buffer (larger images, the
+// generic programs). The camouflage texture is in the scratch buffer
+// either way, after the state (tb).
+#if REGS
+vec3 st[4u * QPI];
+// OWN_QUADS(lo, hi) { ... } runs its body for each quad q in [lo, hi)
+// that this invocation owns, with jq its turn.
+#define OWN_QUADS(lo, hi) for (uint jq = 0u, q = lid; jq < QPI; jq++, q += LOCAL_SIZE) if (q >= (lo) && q < (hi))
+#else
+#define OWN_QUADS(lo, hi) for (uint q = firstOwn(lo, lid), jq = q / LOCAL_SIZE; q < (hi); q += LOCAL_SIZE, jq++)
+#endif
+
+// getPix and setPix read and write the state of pixel p, pixel j of the
+// invocation's quad of turn jq; sb is the image's first scratch float.
+vec3 getPix(uint jq, uint j, uint sb, uint p) {
+#if REGS
+	return st[4u * jq + j];
+#else
+	uint o = sb + 3u * p;
+	return vec3(scratch[o], scratch[o + 1u], scratch[o + 2u]);
+#endif
+}
+
+void setPix(uint jq, uint j, uint sb, uint p, vec3 v) {
+#if REGS
+	st[4u * jq + j] = v;
+#else
+	uint o = sb + 3u * p;
+	scratch[o] = v.r;
+	scratch[o + 1u] = v.g;
+	scratch[o + 2u] = v.b;
+#endif
+}
 
 shared float sMin[LOCAL_SIZE];
 shared float sMax[LOCAL_SIZE];
@@ -600,11 +641,11 @@ void camoTexture(Pat p, uint tb, uint bx0, uint by0, uint bx1, uint by1, uint li
 // blend composites the foreground fg of a symbol with coverage cov OVER
 // pixel p = (x, y), as engine/cpu's symbol does: plain colours with
 // f = a·cov, dst = r·f + dst·(1 − f); layers and camouflage (texture at
-// tb) premultiplied, f = A·cov, dst = R·cov + dst·(1 − f).
-void blend(Pat fg, uint x, uint y, uint p, float cov, uint sb, uint tb) {
+// tb) premultiplied, f = A·cov, dst = R·cov + dst·(1 − f). d is the
+// pixel's state; blend returns the new one.
+vec3 blend(Pat fg, uint x, uint y, uint p, float cov, uint tb, vec3 d) {
 	precise float px = float(x) + 0.5;
 	precise float py = float(y) + 0.5;
-	uint o = sb + 3u * p;
 	vec4 c;
 #if PATTERNS
 	if (fg.kind == PATTERN_LAYERS || fg.kind == PATTERN_CAMOUFLAGE) {
@@ -617,13 +658,10 @@ void blend(Pat fg, uint x, uint y, uint p, float cov, uint sb, uint tb) {
 		}
 		precise float f = s.a * cov;
 		precise float g = 1.0 - f;
-		precise float r0 = s.r * cov + scratch[o] * g;
-		precise float r1 = s.g * cov + scratch[o + 1u] * g;
-		precise float r2 = s.b * cov + scratch[o + 2u] * g;
-		scratch[o] = r0;
-		scratch[o + 1u] = r1;
-		scratch[o + 2u] = r2;
-		return;
+		precise float r0 = s.r * cov + d.r * g;
+		precise float r1 = s.g * cov + d.g * g;
+		precise float r2 = s.b * cov + d.b * g;
+		return vec3(r0, r1, r2);
 	}
 	if (fg.kind == PATTERN_IMAGE) {
 		c = vec4(imageColor(fg, x, y), 1.0);
@@ -634,12 +672,10 @@ void blend(Pat fg, uint x, uint y, uint p, float cov, uint sb, uint tb) {
 	}
 	precise float f = c.a * cov;
 	precise float g = 1.0 - f;
-	precise float r0 = c.r * f + scratch[o] * g;
-	precise float r1 = c.g * f + scratch[o + 1u] * g;
-	precise float r2 = c.b * f + scratch[o + 2u] * g;
-	scratch[o] = r0;
-	scratch[o + 1u] = r1;
-	scratch[o + 2u] = r2;
+	precise float r0 = c.r * f + d.r * g;
+	precise float r1 = c.g * f + d.g * g;
+	precise float r2 = c.b * f + d.b * g;
+	return vec3(r0, r1, r2);
 }
 
 void main() {
@@ -657,7 +693,12 @@ void main() {
 	uint K = uMaskChannels;
 	uint C = uChannels;
 	uint sb = img * uScratch;
-	uint tb = sb + 3u * uPixels4; // camouflage texture, when uScratch has room
+	// The camouflage texture, when uScratch has room for it.
+#if REGS
+	uint tb = sb;
+#else
+	uint tb = sb + 3u * uPixels4;
+#endif
 	uint xb = img * (uPixels4 * C / 4u);
 	uint mb = img * (uPixels4 * K / 4u);
 	float inv = uInv;
@@ -669,7 +710,7 @@ void main() {
 		camoTexture(bg, tb, 0u, 0u, W, uHeight, lid);
 	}
 #endif
-	for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+	OWN_QUADS(0u, nquads) {
 		for (uint k = 0u; k < K; k++) {
 			outMask[mb + q * K + k] = 0u;
 		}
@@ -696,9 +737,7 @@ void main() {
 				vec4 c = patternColor(bg, ux, uy);
 				pm = c.rgb * c.a;
 			}
-			scratch[sb + 3u * p] = pm.r;
-			scratch[sb + 3u * p + 1u] = pm.g;
-			scratch[sb + 3u * p + 2u] = pm.b;
+			setPix(jq, j, sb, p, pm);
 		}
 	}
 
@@ -738,7 +777,7 @@ void main() {
 		if (nsub <= 1u) {
 #endif
 			// One sample at the pixel centre.
-			for (uint q = firstOwn(qa, lid); q <= qb; q += LOCAL_SIZE) {
+			OWN_QUADS(qa, qb + 1u) {
 				uint qm = 0u; // the quad's mask word (K = 1) and its written bytes
 				uint qk = 0u;
 				for (uint j = 0u; j < 4u; j++) {
@@ -790,7 +829,7 @@ void main() {
 					} else {
 						outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
 					}
-					blend(fg, x, y, p, cov, sb, tb);
+					setPix(jq, j, sb, p, blend(fg, x, y, p, cov, tb, getPix(jq, j, sb, p)));
 				}
 				if (qk != 0u) {
 					uint mw = mb + q; // K = 1: pixel p's byte is in word p / 4
@@ -812,7 +851,7 @@ void main() {
 		precise float slope = distScale * float(nsub);
 		precise float ru = 0.5 * (abs(a0) + abs(a1)) + 1.0;
 		precise float rv = 0.5 * (abs(a3) + abs(a4)) + 1.0;
-		for (uint q = firstOwn(qa, lid); q <= qb; q += LOCAL_SIZE) {
+		OWN_QUADS(qa, qb + 1u) {
 			uint qm = 0u; // the quad's mask word (K = 1) and its written bytes
 			uint qk = 0u;
 			for (uint j = 0u; j < 4u; j++) {
@@ -861,7 +900,7 @@ void main() {
 				} else {
 					outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
 				}
-				blend(fg, x, y, p, cov, sb, tb);
+				setPix(jq, j, sb, p, blend(fg, x, y, p, cov, tb, getPix(jq, j, sb, p)));
 			}
 			if (qk != 0u) {
 				uint mw = mb + q; // K = 1: pixel p's byte is in word p / 4
@@ -872,26 +911,26 @@ void main() {
 	}
 
 	// Values: grey (r + g + b)/3 when the image or the output is grey, kept
-	// in the pixel's first scratch slot; extremes of this invocation's values.
+	// in the pixel's first state value; extremes of this invocation's values.
 	bool grey = (flags & FLAG_GRAY) != 0u || C == 1u;
 	float lo = uintBitsToFloat(0x7f800000u);  // +inf
 	float hi = uintBitsToFloat(0xff800000u);  // −inf
-	for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+	OWN_QUADS(0u, nquads) {
 		for (uint j = 0u; j < 4u; j++) {
 			uint p = 4u * q + j;
 			if (p >= npix) {
 				break;
 			}
-			uint o = sb + 3u * p;
+			vec3 d = getPix(jq, j, sb, p);
 			if (grey) {
-				precise float sum = scratch[o] + scratch[o + 1u] + scratch[o + 2u];
+				precise float sum = d.r + d.g + d.b;
 				float gv = divRN(sum, 3.0);
-				scratch[o] = gv;
+				setPix(jq, j, sb, p, vec3(gv, d.g, d.b));
 				if (gv < lo) lo = gv;
 				if (gv > hi) hi = gv;
 			} else {
 				for (uint c = 0u; c < 3u; c++) {
-					float v = scratch[o + c];
+					float v = d[c];
 					if (v < lo) lo = v;
 					if (v > hi) hi = v;
 				}
@@ -936,7 +975,7 @@ void main() {
 	uint key = lowbias32(seed ^ 0x9e3779b9u);
 
 	// Post-process and pack 4 bytes per word; padding pixels write 0.
-	for (uint q = lid; q < nquads; q += LOCAL_SIZE) {
+	OWN_QUADS(0u, nquads) {
 		for (uint wi = q * C; wi < (q + 1u) * C; wi++) {
 			uint word = 0u;
 			for (uint j = 0u; j < 4u; j++) {
@@ -945,8 +984,8 @@ void main() {
 				if (p >= npix) {
 					break;
 				}
-				uint o = sb + 3u * p;
-				precise float v = grey ? scratch[o] : scratch[o + (i % C)];
+				vec3 d = getPix(jq, p - 4u * q, sb, p);
+				precise float v = grey ? d.r : d[i % C];
 				if (inverse) {
 					v = 1.0 - v;
 				}

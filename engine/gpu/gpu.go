@@ -63,6 +63,18 @@
 // 5,984 and 4,416–6,099 images/s); the gain, if any, is a hardware GPU's,
 // where an integer division by a uniform costs tens of instructions.
 //
+// Pixel state in registers: a specialised program for images of at most
+// 4·256 quads (64×64) keeps each invocation's pixels' float RGB between
+// symbols in a private array whose loops have constant bounds (REGS in
+// the shader), not in the scratch buffer, which then holds only a
+// camouflage texture, if any: no state traffic through device memory,
+// and sub-batches no longer pay scratch bytes against the slot budget.
+// On llvmpipe, four interleaved runs each against the scratch-buffer
+// state (2026-12-01, BenchmarkPaintSizes/gpu): 32×32 6,307–8,421 against
+// 4,490–7,283 images/s (medians 6,940 and 4,808), 64×64 2,037–2,859
+// against 1,792–2,644; 128×128, which keeps the scratch buffer, within
+// noise.
+//
 // GPU buffer layout: an image's pixels are padded to a multiple of 4
 // (P4 = ⌈W·H/4⌉·4), so that each image of X (P4·C bytes) and of the mask
 // (P4·K bytes) starts on a 32-bit word and every shader invocation owns the
@@ -275,7 +287,7 @@ type Backend struct {
 	poolBuf    buffer
 	poolPixels int
 	// scratchPix is the scratch floats per pixel of the batch being
-	// painted: 3 (RGB), or 7 with a camouflage texture beside it.
+	// painted (scratchPixels): 0 to 7.
 	scratchPix int
 
 	// Timing (times.go): timed says the timer queries count bits; cur is
@@ -374,6 +386,38 @@ func New(opts Options) (*Backend, error) {
 	return g, nil
 }
 
+// maxRegQuads is the most quads per invocation whose pixels' state the
+// specialised programs keep in registers (REGS): 4 quads, 16 pixels, 48
+// floats, 64×64 images. Beyond it the state goes to the scratch buffer, as
+// it does in the generic programs: a larger private array would spill to
+// the device's local memory anyway.
+const maxRegQuads = 4
+
+// regQuads is QPI, the quads each invocation owns, for a specialised
+// program painting images of px pixels, or 0 where their state is in the
+// scratch buffer.
+func regQuads(px int) int {
+	q := ((px+3)/4 + localSize - 1) / localSize
+	if q > maxRegQuads {
+		return 0
+	}
+	return q
+}
+
+// scratchPixels is the scratch floats per pixel of a batch of images of
+// px pixels: the RGB state (3) unless it is in registers, and a
+// camouflage texture (4) if the batch paints one.
+func (g *Backend) scratchPixels(px int, camouflage bool) int {
+	n := 0
+	if g.generic || regQuads(px) == 0 {
+		n = 3
+	}
+	if camouflage {
+		n += 4
+	}
+	return n
+}
+
 // withDefines inserts the record layout after the #version line, from the
 // Go structs themselves, so the shader cannot drift from engine's layout,
 // and the painters' constants from engine/internal/paint.
@@ -438,6 +482,14 @@ func withDefines(src string, subsampling, patterns bool, sh *shape) string {
 		pat = 1
 	}
 	fmt.Fprintf(&sb, "#define PATTERNS %d\n", pat)
+	regs := 0
+	if sh != nil {
+		regs = regQuads(sh.w * sh.h)
+	}
+	fmt.Fprintf(&sb, "#define REGS %d\n", min(regs, 1))
+	if regs > 0 {
+		fmt.Fprintf(&sb, "#define QPI %du\n", regs)
+	}
 	if sh == nil {
 		fmt.Fprintf(&sb, "#define SPECIALISED 0\n")
 	} else {
@@ -656,10 +708,7 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	w, h, nc, k := b.Width, b.Height, b.Channels, b.MaskChannels
 	px := w * h
 	p4 := (px + 3) &^ 3
-	g.scratchPix = 3
-	if hasCamouflage(b) {
-		g.scratchPix = 7
-	}
+	g.scratchPix = g.scratchPixels(px, hasCamouflage(b))
 	perImage := max(int64(p4)*int64(g.scratchPix)*4, int64(p4*nc), int64(p4*k), int64(unsafe.Sizeof(engine.Image{})))
 	if perImage > g.max {
 		return fmt.Errorf("%w: a %dx%d image needs %d bytes per buffer, the limit is %d", ErrTooLarge, w, h, perImage, g.max)

@@ -787,3 +787,42 @@ func TestParityPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestStateInRegisters: images of up to 64×64 painted by the specialised
+// programs keep their pixels' state in registers, so their slots' scratch
+// buffers stay at the minimum size (a camouflage texture aside), while the
+// generic programs and 128×128 images keep it in the scratch buffer: 3
+// floats a pixel for every image of a sub-batch. TestParity and
+// TestGenericMatchesSpecialised hold both to the CPU's bytes.
+func TestStateInRegisters(t *testing.T) {
+	scratch := func(g *Backend) int64 {
+		n := int64(0)
+		for _, s := range g.slots {
+			n = max(n, s.scratch.cap)
+		}
+		return n
+	}
+	for _, c := range []struct {
+		preset  string
+		res     int
+		generic bool
+		regs    bool
+	}{
+		{"default", 32, false, true},
+		{"default", 64, false, true},
+		{"default", 65, false, false},
+		{"default", 128, false, false},
+		{"default", 32, true, false},
+	} {
+		b := plan(t, c.preset, c.res, 64, 9)
+		_, g := paintWith(t, Options{Generic: c.generic, SubBatch: 64}, b)
+		p4 := int64((c.res*c.res + 3) &^ 3)
+		got := scratch(g)
+		if c.regs && got > 4096 {
+			t.Errorf("%dx%d (generic %v): %d scratch bytes a slot, want none beyond the minimum", c.res, c.res, c.generic, got)
+		}
+		if !c.regs && got < 64*p4*3*4 {
+			t.Errorf("%dx%d (generic %v): %d scratch bytes a slot, want 3 floats a pixel (%d)", c.res, c.res, c.generic, got, 64*p4*3*4)
+		}
+	}
+}
