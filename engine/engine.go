@@ -28,8 +28,8 @@
 // or painted, and Check and Paint only read it. An ImagePool is read-only
 // once loaded and may be shared by any number of batches and goroutines. A
 // Backend's Paint is called from one goroutine at a time unless the backend
-// documents otherwise (engine/cpu and engine/gpu spread a batch over
-// goroutines themselves).
+// is a Concurrent (engine/gpu is); engine/cpu and engine/gpu spread a batch
+// over goroutines themselves.
 package engine
 
 import (
@@ -215,6 +215,25 @@ type Backend interface {
 	Paint(b *Batch, out Output) error
 	// Close releases the backend's resources.
 	Close() error
+}
+
+// Concurrent is the optional interface of a Backend whose Paint may be
+// called from several goroutines at once and keeps its device busier
+// that way: InFlight is how many calls a pipeline should keep in flight
+// (engine/gpu: 2, so that one call's sub-batches are queued on the device
+// while the other's are copied out). Each call still paints only its own
+// batch, so the bytes do not depend on it.
+type Concurrent interface {
+	InFlight() int
+}
+
+// InFlight is how many Paint calls to keep in flight on be: its InFlight
+// if it is a Concurrent (at least 1), else 1.
+func InFlight(be Backend) int {
+	if c, ok := be.(Concurrent); ok {
+		return max(c.InFlight(), 1)
+	}
+	return 1
 }
 
 // Append appends other's images, symbols and layers to b, offsetting the

@@ -76,10 +76,12 @@ func sampleBytes(w, h, c, k int, ml maskLayout) float64 {
 }
 
 // footprint is what a run of n samples with batches of bs holds: per
-// batch in flight, and for the columns of the whole run. float64 so that
-// absurd sizes (n near 2^63) compare instead of overflowing.
-func footprint(n, bs, w, h, c, k int, ml maskLayout) (inFlight, columns float64) {
-	inFlight = pipelineBatches * float64(bs) * sampleBytes(w, h, c, k, ml)
+// batch in flight (pipelineBatches, and one more for each further Paint
+// call in flight: paints, engine.InFlight), and for the columns of the
+// whole run. float64 so that absurd sizes (n near 2^63) compare instead of
+// overflowing.
+func footprint(n, bs, w, h, c, k int, ml maskLayout, paints int) (inFlight, columns float64) {
+	inFlight = float64(pipelineBatches+max(paints, 1)-1) * float64(bs) * sampleBytes(w, h, c, k, ml)
 	columns = float64(n) * perSampleColumnBytes
 	return inFlight, columns
 }
@@ -152,15 +154,15 @@ func freeBytes(dir string) float64 {
 
 // planResources chooses the batch size and checks that the run fits:
 // memory for the columns and the batches in flight, disk for the file.
-// asked is the caller's batch size (≤ 0: choose). budget ≤ 0 means
-// unknown (no memory check).
-func planResources(n, asked, w, h, c, k int, ml maskLayout, budget float64, out string) (int, error) {
+// asked is the caller's batch size (≤ 0: choose); paints the Paint calls
+// in flight. budget ≤ 0 means unknown (no memory check).
+func planResources(n, asked, w, h, c, k int, ml maskLayout, paints int, budget float64, out string) (int, error) {
 	bs := asked
 	if bs <= 0 {
 		bs = int(min(DefaultBatchSize, max(1, DefaultBatchBytes/sampleBytes(w, h, c, k, ml))))
 	}
 	bs = min(bs, n)
-	inFlight, columns := footprint(n, bs, w, h, c, k, ml)
+	inFlight, columns := footprint(n, bs, w, h, c, k, ml, paints)
 	if budget > 0 {
 		if columns > budget {
 			return 0, fmt.Errorf("%w: %d samples need %s of memory for their per-sample columns (%d bytes each); the memory budget is %s (half of the available memory)",
@@ -168,7 +170,7 @@ func planResources(n, asked, w, h, c, k int, ml maskLayout, budget float64, out 
 		}
 		room := budget - columns
 		if inFlight > room {
-			per, _ := footprint(0, 1, w, h, c, k, ml)
+			per, _ := footprint(0, 1, w, h, c, k, ml, paints)
 			fit := int(room / per)
 			if asked > 0 || fit < 1 {
 				if fit < 1 {

@@ -36,16 +36,16 @@ func TestBudgetCountsMasks(t *testing.T) {
 
 	// A budget of exactly 100 per-symbol samples in flight.
 	budget := pipelineBatches*100*sym + 1000*perSampleColumnBytes
-	bs, err := planResources(1000, 0, w, h, c, k, maskLayout{mode: masks.Symbols}, budget, "")
+	bs, err := planResources(1000, 0, w, h, c, k, maskLayout{mode: masks.Symbols}, 1, budget, "")
 	if err != nil || bs != 100 {
 		t.Fatalf("symbols: batch %d, %v; want 100", bs, err)
 	}
-	bs, err = planResources(1000, 0, w, h, c, k, maskLayout{mode: masks.FlattenExceptFirst}, budget, "")
+	bs, err = planResources(1000, 0, w, h, c, k, maskLayout{mode: masks.FlattenExceptFirst}, 1, budget, "")
 	// Two more bytes a pixel: 100·sym/(sym+2px) samples.
 	if want := int(100 * sym / (sym + 2*px)); err != nil || bs != want {
 		t.Errorf("flatten_except_first: batch %d, %v; want %d", bs, err, want)
 	}
-	if _, err := planResources(1000, 100, w, h, c, k, maskLayout{mode: masks.Flatten}, budget, ""); !errors.Is(err, ErrResources) {
+	if _, err := planResources(1000, 100, w, h, c, k, maskLayout{mode: masks.Flatten}, 1, budget, ""); !errors.Is(err, ErrResources) {
 		t.Errorf("asked batch of 100 in flatten mode: %v, want ErrResources", err)
 	}
 }
@@ -65,7 +65,7 @@ func TestBatchByBytes(t *testing.T) {
 		{128, 128, 3, 1, maskLayout{mode: masks.Symbols}, 900, 1100},
 		{128, 128, 3, 49, maskLayout{mode: masks.Flatten}, 60, 100},
 	} {
-		bs, err := planResources(1_000_000, 0, tc.w, tc.h, tc.c, tc.k, tc.ml, budget, "")
+		bs, err := planResources(1_000_000, 0, tc.w, tc.h, tc.c, tc.k, tc.ml, 1, budget, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestBatchByBytes(t *testing.T) {
 			t.Errorf("%dx%d k=%d: batch %d (%.0f MiB), want %d..%d and at most %d MiB", tc.w, tc.h, tc.k, bs, held/(1<<20), tc.lo, tc.hi, DefaultBatchBytes>>20)
 		}
 		// An asked batch is taken as asked.
-		if bs, err := planResources(1_000_000, 5000, tc.w, tc.h, tc.c, tc.k, tc.ml, budget, ""); err != nil || bs != 5000 {
+		if bs, err := planResources(1_000_000, 5000, tc.w, tc.h, tc.c, tc.k, tc.ml, 1, budget, ""); err != nil || bs != 5000 {
 			t.Errorf("asked 5000: %d, %v", bs, err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -249,7 +250,7 @@ func (r *run) prepare() (err error) {
 			return err
 		}
 	}
-	if r.bs, err = planResources(cfg.N, cfg.BatchSize, r.w, r.h, r.channels, r.k, ml, budget, target.Path); err != nil {
+	if r.bs, err = planResources(cfg.N, cfg.BatchSize, r.w, r.h, r.channels, r.k, ml, engine.InFlight(cfg.Backend), budget, target.Path); err != nil {
 		return err
 	}
 	r.workers = cfg.Workers
@@ -358,15 +359,88 @@ func (r *run) planStage(ctx context.Context, planned chan<- *batch) {
 	}
 }
 
-// paintStage is stage 2: paint each planned batch, in order.
+// paintStage is stage 2: paint each planned batch, in order, with as many
+// Paint calls in flight as the backend gains from (engine.InFlight: the
+// GPU backend queues one call's sub-batches while it copies another's out).
 func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted chan<- *batch) {
 	be := r.cfg.Backend
-	relay(ctx, planned, painted, &r.paintT, func(b *batch) {
+	work := func(b *batch) {
 		b.out = r.output(len(b.plan.Images))
 		if err := paintSafely(be, &b.plan, b.out); err != nil {
 			b.err = fmt.Errorf("paint: %s backend: %w", be.Name(), err)
 		}
-	})
+	}
+	if k := engine.InFlight(be); k > 1 {
+		relayConcurrent(ctx, planned, painted, &r.paintT, k, work)
+		return
+	}
+	relay(ctx, planned, painted, &r.paintT, work)
+}
+
+// relayConcurrent is relay with up to k batches of in worked on at once,
+// each on a goroutine of its own, and sent on in order: a batch counts
+// against k until out has taken it. st.busy is the wall time during which
+// at least one batch is worked on, st.wait the rest of the stage's. It
+// returns, closing out, once every goroutine it started has finished.
+func relayConcurrent(ctx context.Context, in <-chan *batch, out chan<- *batch, st *stageTimer, k int, work func(*batch)) {
+	defer close(out)
+	t0 := time.Now()
+	var mu sync.Mutex
+	active, from := 0, time.Time{}
+	var busy time.Duration
+	type job struct {
+		b    *batch
+		done chan struct{}
+	}
+	sem := make(chan struct{}, k)
+	queue := make(chan job, k) // in order; sem keeps it from filling
+	var workers sync.WaitGroup
+	go func() {
+		defer close(queue)
+		for b := range in {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			j := job{b, make(chan struct{})}
+			workers.Go(func() {
+				defer close(j.done)
+				if b.err != nil {
+					return
+				}
+				mu.Lock()
+				if active == 0 {
+					from = time.Now()
+				}
+				active++
+				mu.Unlock()
+				work(b)
+				mu.Lock()
+				if active--; active == 0 {
+					busy += time.Since(from)
+				}
+				mu.Unlock()
+			})
+			queue <- j
+		}
+	}()
+	defer func() {
+		for range queue { // the feeder stops at ctx.Done or the end of in
+		}
+		workers.Wait()
+		st.busy += busy
+		st.wait += time.Since(t0) - busy
+	}()
+	for j := range queue {
+		<-j.done
+		select {
+		case out <- j.b:
+		case <-ctx.Done():
+			return
+		}
+		<-sem
+	}
 }
 
 // finishStage is stage 3: each painted batch's masks, boxes and records

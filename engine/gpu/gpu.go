@@ -14,9 +14,17 @@
 // sub-batch, so the device paints sub-batch k+1 while goroutines copy
 // sub-batch k out of mapped memory (one goroutine's memcpy out of mapped
 // memory caps at about 6 GB/s, as measured on an H100 server; several
-// reach the bus limit). Without glBufferStorage (or with Options.ReadBack =
-// ReadBackSimple) each sub-batch is read with glGetBufferSubData after its
-// dispatch, nothing overlapping. Both give the same bytes.
+// reach the bus limit). The ring stays in flight across Paint calls: with
+// two calls in flight (engine.Concurrent; generate's paint stage keeps
+// them), a call's last sub-batch is retired by the next call after that
+// call's first is queued, so the device does not idle between batches
+// for a copy-out, a fence wait or an upload. Sub-batches are half a batch
+// and at least minSubBatch (2,048) images, within the slot budgets (256
+// MiB mapped and 256 MiB on the device per slot; 64 MiB in all on
+// llvmpipe), so that a dispatch fills the device. Without glBufferStorage
+// (or with Options.ReadBack = ReadBackSimple) each sub-batch is read with
+// glGetBufferSubData after its dispatch, nothing overlapping, one call at
+// a time. Every path gives the same bytes.
 //
 // The atlas is a storage buffer of tiles (4 texels per 32-bit word), read
 // with integer loads and interpolated by hand, not a texture array as
@@ -91,6 +99,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -252,12 +261,23 @@ const localSize = 256
 // staging and device memory per chunk.
 const defaultMaxBuffer = 256 << 20
 
-// Backend paints on a GPU. Paint may be called from one goroutine at a time
-// (the pipeline's contract); it is also safe, though serialised, from
-// several. All GL work runs on the context's own locked goroutine.
+// Backend paints on a GPU. Paint is safe for concurrent use: on the
+// pipelined read-back paths two calls in flight keep the device busy
+// across calls (InFlight); on the simple path calls are serialised. All GL
+// work runs on the context's own locked goroutine.
 type Backend struct {
+	// mu is held by the Paint call that submits to the ring (or paints on
+	// the simple path), and by Close.
 	mu  sync.Mutex
 	ctx *gl.Context
+	// waiters counts Paint calls waiting for mu; next (the ring slot the
+	// next sub-batch takes) and tail (the newest sub-batch, unretired, or
+	// nil) are the ring's state across calls, on the context goroutine.
+	waiters atomic.Int32
+	next    int
+	tail    *tail
+	// handoffs counts tails retired by the next call (for tests).
+	handoffs int
 	// progs are the compiled shaders by progKey, made on first use (the
 	// context goroutine's): variant v has SUBSAMPLING v&1 and PATTERNS
 	// v>>1 (variant 0 paints chunks without sub-sampled symbols or
@@ -270,6 +290,7 @@ type Backend struct {
 	wg      int   // max workgroups per dispatch
 
 	readBack ReadBack // resolved: never ReadBackAuto
+	soft     bool     // a software rasteriser: device memory is host memory
 	sub      int      // Options.SubBatch
 	copiers  int      // goroutines per copy-out
 	// slots are the ring's buffers; the simple path uses slots[0].
@@ -297,6 +318,7 @@ type Backend struct {
 	timed   bool
 	cur     engine.Times
 	clock   *copyClock
+	active  *copyClock // Paint calls' wall time, overlapping calls counted once
 	timesMu sync.Mutex
 	times   engine.Times
 }
@@ -329,7 +351,7 @@ func New(opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Backend{ctx: ctx, clock: &copyClock{}}
+	g := &Backend{ctx: ctx, clock: &copyClock{}, active: &copyClock{}}
 	lim := ctx.Limits()
 	g.max = lim.MaxStorageBlockSize
 	g.lim = lim.MaxStorageBlockSize
@@ -339,6 +361,7 @@ func New(opts Options) (*Backend, error) {
 		g.max = min(g.max, defaultMaxBuffer)
 	}
 	g.wg = lim.MaxWorkGroupCountX
+	g.soft = ctx.Software()
 	g.readBack = opts.ReadBack
 	if !ctx.BufferStorage() || opts.NoBufferStorage {
 		g.readBack = ReadBackSimple
@@ -515,7 +538,19 @@ func (g *Backend) Software() bool { return g.ctx.Software() }
 // ReadBack reports the read-back path in use (after any fallback).
 func (g *Backend) ReadBack() ReadBack { return g.readBack }
 
-// Close implements engine.Backend.
+// InFlight implements engine.Concurrent: two calls on the pipelined
+// read-back paths (ring.go), one on the simple path.
+func (g *Backend) InFlight() int {
+	if g.readBack == ReadBackSimple {
+		return 1
+	}
+	return 2
+}
+
+var _ engine.Concurrent = (*Backend)(nil)
+
+// Close implements engine.Backend. A Paint call whose last sub-batch is
+// still the ring's tail gets its bytes first.
 func (g *Backend) Close() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -523,6 +558,7 @@ func (g *Backend) Close() error {
 		return nil
 	}
 	g.ctx.Do(func() error {
+		g.retireTail() // its error goes to its call
 		for _, s := range g.slots {
 			s.delete()
 		}
@@ -686,7 +722,11 @@ func layerRange(ims []engine.Image, syms []engine.Symbol) (lo, hi int) {
 	return lo, hi
 }
 
-// Paint implements engine.Backend.
+// Paint implements engine.Backend. On the pipelined read-back paths it
+// may be called from several goroutines at once, and gains from it: the
+// calls' sub-batches share the ring in the order the calls take it (see
+// ring.go), so the device goes on painting one call's batch while the host
+// copies out another's. On the simple path calls run one after another.
 func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	if err := b.Check(out); err != nil {
 		return err
@@ -695,51 +735,105 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 	if n == 0 {
 		return nil
 	}
-	t0 := time.Now()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.ctx == nil {
-		return gl.ErrClosed
-	}
-	// Every copy goroutine of the Paint has finished when paintRing
-	// returns, error or not, so the commit sees all of its times.
-	defer func() { g.commit(n, time.Since(t0)) }()
 	glyphs := b.Atlas.Glyphs()
 	w, h, nc, k := b.Width, b.Height, b.Channels, b.MaskChannels
 	px := w * h
 	p4 := (px + 3) &^ 3
-	g.scratchPix = g.scratchPixels(px, hasCamouflage(b))
-	perImage := max(int64(p4)*int64(g.scratchPix)*4, int64(p4*nc), int64(p4*k), int64(unsafe.Sizeof(engine.Image{})))
+	sp := g.scratchPixels(px, hasCamouflage(b))
+	perImage := max(int64(p4)*int64(sp)*4, int64(p4*nc), int64(p4*k), int64(unsafe.Sizeof(engine.Image{})))
 	if perImage > g.max {
 		return fmt.Errorf("%w: a %dx%d image needs %d bytes per buffer, the limit is %d", ErrTooLarge, w, h, perImage, g.max)
 	}
 	limit := int(min(g.max/perImage, int64(g.wg)))
 	if g.readBack != ReadBackSimple {
-		limit = min(limit, g.subBatch(n, p4, nc, k))
+		limit = min(limit, g.subBatch(n, p4, nc, k, sp))
 	}
 	chunks, err := split(b, limit, g.max)
 	if err != nil {
 		return err
 	}
-	return g.ctx.Do(func() error {
-		tu := time.Now()
-		if err := g.syncAtlas(b.Atlas, glyphs); err != nil {
-			return err
+	if g.readBack == ReadBackSimple {
+		return g.paintSimple(b, out, chunks, glyphs, p4, sp)
+	}
+	cl := &call{retired: make(chan struct{})}
+	// A call that holds the ring looks at waiters when it is done with
+	// its submissions: one waiting means its tail will be retired.
+	g.waiters.Add(1)
+	g.mu.Lock()
+	g.waiters.Add(-1)
+	if g.ctx == nil {
+		g.mu.Unlock()
+		return gl.ErrClosed
+	}
+	g.active.start()
+	err = g.ctx.Do(func() error {
+		g.scratchPix = sp
+		err := g.sync(b, glyphs)
+		if err == nil {
+			err = g.paintRing(b, out, chunks, p4, cl)
 		}
-		if err := g.syncPool(b.Pool); err != nil {
-			return err
+		if err != nil {
+			g.abort(cl)
 		}
-		since(&g.cur.Upload, tu)
-		if g.readBack != ReadBackSimple {
-			return g.paintRing(b, out, chunks, p4)
-		}
-		for _, c := range chunks {
-			if err := g.paintChunk(b, out, c, p4); err != nil {
-				return err
-			}
-		}
-		return nil
+		g.flushTimes()
+		return err
 	})
+	g.mu.Unlock()
+	if err == nil {
+		// Until the call's tail is retired, by this call or the next.
+		<-cl.retired
+		err = cl.err
+	}
+	cl.copies.Wait()
+	g.active.stop()
+	g.commit(n)
+	return err
+}
+
+// paintSimple is Paint on the simple path: one call at a time, each
+// sub-batch read back before the next is dispatched.
+func (g *Backend) paintSimple(b *engine.Batch, out engine.Output, chunks []chunk, glyphs []*atlas.Glyph, p4, sp int) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ctx == nil {
+		return gl.ErrClosed
+	}
+	g.active.start()
+	err := g.ctx.Do(func() error {
+		g.scratchPix = sp
+		err := g.sync(b, glyphs)
+		for _, c := range chunks {
+			if err != nil {
+				break
+			}
+			err = g.paintChunk(b, out, c, p4)
+		}
+		g.flushTimes()
+		return err
+	})
+	g.active.stop()
+	g.commit(len(b.Images))
+	return err
+}
+
+// syncHook, set by tests, fails a Paint call on the context goroutine,
+// as a device error in its uploads would.
+var syncHook func(*engine.Batch) error
+
+// sync brings the device's atlas tiles and image pool up to b's. On the
+// context goroutine.
+func (g *Backend) sync(b *engine.Batch, glyphs []*atlas.Glyph) error {
+	tu := time.Now()
+	defer since(&g.cur.Upload, tu)
+	if syncHook != nil {
+		if err := syncHook(b); err != nil {
+			return err
+		}
+	}
+	if err := g.syncAtlas(b.Atlas, glyphs); err != nil {
+		return err
+	}
+	return g.syncPool(b.Pool)
 }
 
 // chunk is one dispatch: images [start, end), whose symbols lie in

@@ -638,7 +638,7 @@ func TestCopyOut(t *testing.T) {
 		dst := make([]byte, len(src))
 		segs := []segment{{dst[:100], src[:100]}, {dst[100 : 2<<20], src[100 : 2<<20]}, {dst[2<<20:], src[2<<20:]}}
 		var wg sync.WaitGroup
-		copyOut(segs, k, &wg, nil)
+		copyOut(segs, k, []*sync.WaitGroup{&wg}, nil)
 		wg.Wait()
 		if !bytes.Equal(dst, src) {
 			t.Errorf("k=%d: copy differs", k)

@@ -9,8 +9,8 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/internal/gl"
 )
 
-// The pipelined read-back. Paint's sub-batches go round a ring of slots;
-// on the context goroutine:
+// The pipelined read-back. Sub-batches go round a ring of slots, on the
+// context goroutine:
 //
 //	submit(0); for k ≥ 1 { submit(k); retire(k−1) }; retire(last)
 //
@@ -21,15 +21,33 @@ import (
 // goroutines, returning at once: the device paints sub-batch k+1 while the
 // host copies sub-batch k, and the context goroutine is already setting up
 // k+2 when its slot is free.
+//
+// The ring stays in flight across Paint calls. Paint may be called from
+// several goroutines at once (engine.Concurrent; generate keeps two calls
+// in flight): a call that ends its submissions while another call waits
+// for the ring leaves its last sub-batch submitted and unretired (the
+// ring's tail), and the next call retires it after submitting its own
+// first sub-batch, so that the device never idles between calls for the
+// host's copy-out, its fence wait or the next call's first upload. The
+// waiting call returns once its tail's copy is done. A call that finds no
+// call waiting retires its own tail: nobody else would.
 
-// slotBudget bounds the device and mapped bytes of one ring slot, so that
-// the ring stays small beside the device's memory (llvmpipe's device memory
-// is the host's) while a sub-batch is still thousands of small images.
-const slotBudget = 64 << 20
+// slotBudget bounds the mapped host bytes, and deviceBudget the device
+// bytes, of one ring slot on a hardware device: large enough for a
+// dispatch of thousands of small images (a full wave of a large GPU: 132
+// SMs of an H200 hold 8 workgroups of 256 invocations each), small beside
+// its memory. On a software rasteriser (llvmpipe) the device's memory is
+// the host's and both are softSlotBudget.
+const (
+	slotBudget     = 256 << 20
+	deviceBudget   = 256 << 20
+	softSlotBudget = 64 << 20
+)
 
-// minSubBatch keeps sub-batches from shrinking to a handful of images,
-// where the cost per dispatch and fence would dominate.
-const minSubBatch = 256
+// minSubBatch keeps sub-batches from shrinking below a full wave of a
+// large GPU (see slotBudget), where the device would idle between
+// dispatches, unless the slot budgets or the batch are smaller.
+const minSubBatch = 2048
 
 // fenceTimeout bounds one wait for the device: far beyond any sub-batch
 // (at most slotBudget bytes), short of hanging forever on a lost device.
@@ -48,7 +66,36 @@ type slot struct {
 	q                                       slotQueries
 	// copying counts the goroutines still copying this slot's mapped
 	// buffers out: the slot is reused (or freed) only once it is zero.
+	// Only the context goroutine waits on it and adds to it.
 	copying sync.WaitGroup
+}
+
+// call is one Paint call on the pipelined path. Its sub-batches may be
+// retired by the next call's work on the context goroutine.
+type call struct {
+	// copies counts the call's copy goroutines.
+	copies sync.WaitGroup
+	// retired is closed once the call's last sub-batch has been retired
+	// (its copy started), or failed with err set before.
+	retired chan struct{}
+	err     error
+}
+
+// finish closes c.retired with err.
+func (c *call) finish(err error) {
+	c.err = err
+	close(c.retired)
+}
+
+// tail is the ring's newest sub-batch: submitted, not yet retired.
+type tail struct {
+	b    *engine.Batch
+	out  engine.Output
+	c    chunk
+	p4   int
+	s    *slot
+	call *call
+	last bool // the call's last sub-batch
 }
 
 // delete frees the slot's GL objects; it runs on the context goroutine
@@ -97,51 +144,91 @@ func (m *mapped) delete() {
 	*m = mapped{}
 }
 
-// subBatch is the pipelined paths' images per dispatch for a batch of n:
-// Options.SubBatch if set; else about two sub-batches per ring slot, so
-// that painting and copy-out overlap within one Paint call and only a
-// small last copy is left exposed, but never below minSubBatch images nor
-// above slotBudget bytes per slot.
-func (g *Backend) subBatch(n, p4, nc, k int) int {
+// subBatch is the pipelined paths' images per dispatch for a batch of n
+// images with sp scratch floats a pixel: Options.SubBatch if set; else
+// half the batch, so that a call alone still overlaps its first copy-out
+// with its second dispatch, but at least minSubBatch images, and within
+// the slot budgets.
+func (g *Backend) subBatch(n, p4, nc, k, sp int) int {
 	if g.sub > 0 {
 		return g.sub
 	}
-	perImage := int64(p4)*int64(g.scratchPix)*4 + int64(p4*(nc+k)) + int64(unsafe.Sizeof(engine.Image{})) + int64(k)*int64(unsafe.Sizeof(engine.Symbol{}))
+	records := int64(unsafe.Sizeof(engine.Image{})) + int64(k)*int64(unsafe.Sizeof(engine.Symbol{}))
+	host := int64(p4 * (nc + k))           // mapped
+	dev := int64(p4)*int64(sp)*4 + records // scratch and records
 	if g.readBack == ReadBackCopy {
-		perImage += int64(p4 * (nc + k)) // device outputs beside the mapped ones
+		dev += int64(p4 * (nc + k)) // device outputs beside the mapped ones
 	}
-	s := max((n+2*len(g.slots)-1)/(2*len(g.slots)), minSubBatch)
-	return int(max(min(int64(s), slotBudget/perImage), 1))
+	hb, db := int64(slotBudget), int64(deviceBudget)
+	if g.soft {
+		// One memory: the slot's bytes together.
+		hb, db, host, dev = softSlotBudget, softSlotBudget, host+dev, host+dev
+	}
+	s := max((n+1)/2, minSubBatch)
+	return int(max(min(int64(s), hb/host, db/dev), 1))
 }
 
-// paintRing paints the chunks through the ring. It runs on the context
-// goroutine and returns once every byte is in out.
-func (g *Backend) paintRing(b *engine.Batch, out engine.Output, chunks []chunk, p4 int) (err error) {
-	r := len(g.slots)
-	defer func() {
-		// On error, let started copies finish (they write into out and
-		// read the mapped buffers) and drop unwaited fences and queries;
-		// on success, the last copies are what Paint waits for.
-		t := time.Now()
-		for _, s := range g.slots {
-			s.copying.Wait()
-			s.fence.Delete()
-			s.q.computePending, s.q.transferPending = false, false
-		}
-		since(&g.cur.CopyWait, t)
-	}()
+// paintRing submits the chunks of call cl through the ring, retiring each
+// sub-batch after the next is submitted (the first retires the previous
+// call's tail). It leaves its last sub-batch as the ring's tail when
+// another call waits for the ring, and retires it otherwise. It runs on
+// the context goroutine; on error, the ring is drained (abort).
+func (g *Backend) paintRing(b *engine.Batch, out engine.Output, chunks []chunk, p4 int, cl *call) error {
 	for i, c := range chunks {
-		if err := g.submit(b, c, p4, g.slots[i%r]); err != nil {
+		s := g.slots[g.next%len(g.slots)]
+		g.next++
+		if err := g.submit(b, c, p4, s); err != nil {
 			return err
 		}
-		if i > 0 {
-			if err := g.retire(b, out, chunks[i-1], p4, g.slots[(i-1)%r]); err != nil {
-				return err
-			}
+		if g.tail != nil && g.tail.call != cl {
+			g.handoffs++
+		}
+		if err := g.retireTail(); err != nil {
+			return err
+		}
+		g.tail = &tail{b: b, out: out, c: c, p4: p4, s: s, call: cl, last: i == len(chunks)-1}
+	}
+	if g.waiters.Load() > 0 {
+		return nil
+	}
+	return g.retireTail()
+}
+
+// retireTail retires the ring's tail, if any. A failure is the tail's
+// call's: it is told, and the error returned.
+func (g *Backend) retireTail() error {
+	t := g.tail
+	if t == nil {
+		return nil
+	}
+	g.tail = nil
+	err := g.retire(t.b, t.out, t.c, t.p4, t.s, &t.call.copies)
+	if err != nil || t.last {
+		t.call.finish(err)
+	}
+	return err
+}
+
+// abort drains the ring after call cl failed: another call's tail is
+// retired (its sub-batch was painted; it is that call's to lose), cl's own
+// dropped, every started copy waited for (they write into the calls'
+// outputs and read the mapped buffers), and unwaited fences and queries
+// dropped. On the context goroutine.
+func (g *Backend) abort(cl *call) {
+	if t := g.tail; t != nil {
+		if t.call != cl {
+			g.retireTail() // its error goes to its call
+		} else {
+			g.tail = nil
 		}
 	}
-	last := len(chunks) - 1
-	return g.retire(b, out, chunks[last], p4, g.slots[last%r])
+	t := time.Now()
+	for _, s := range g.slots {
+		s.copying.Wait()
+		s.fence.Delete()
+		s.q.computePending, s.q.transferPending = false, false
+	}
+	since(&g.cur.CopyWait, t)
 }
 
 // submit paints chunk c into slot s, once the slot's previous copy-out is
@@ -188,8 +275,9 @@ func (g *Backend) submit(b *engine.Batch, c chunk, p4 int, s *slot) error {
 }
 
 // retire waits for slot s's fence and starts copying chunk c out of the
-// mapped buffers into out on goroutines; s.copying tracks them.
-func (g *Backend) retire(b *engine.Batch, out engine.Output, c chunk, p4 int, s *slot) error {
+// mapped buffers into out on goroutines; s.copying and cw (its call's)
+// track them.
+func (g *Backend) retire(b *engine.Batch, out engine.Output, c chunk, p4 int, s *slot, cw *sync.WaitGroup) error {
 	t := time.Now()
 	err := s.fence.Wait(fenceTimeout)
 	since(&g.cur.ReadBack, t)
@@ -218,7 +306,7 @@ func (g *Backend) retire(b *engine.Batch, out engine.Output, c chunk, p4 int, s 
 			segs = append(segs, segment{mk[i*px*k : (i+1)*px*k], s.mapMask.data[i*p4*k:]})
 		}
 	}
-	copyOut(segs, g.copiers, &s.copying, g.clock)
+	copyOut(segs, g.copiers, []*sync.WaitGroup{&s.copying, cw}, g.clock)
 	return nil
 }
 
@@ -226,10 +314,11 @@ func (g *Backend) retire(b *engine.Batch, out engine.Output, c chunk, p4 int, s 
 type segment struct{ dst, src []byte }
 
 // copyOut copies the segments on up to k goroutines, each taking an equal
-// run of bytes (at least copyPiece), and returns without waiting; wg
-// counts the goroutines, clock (if not nil) their wall time. Reads of mapped memory run at about 6 GB/s per
-// core, so spreading them is what brings the copy near the bus's speed.
-func copyOut(segs []segment, k int, wg *sync.WaitGroup, clock *copyClock) {
+// run of bytes (at least copyPiece), and returns without waiting; each
+// of wgs counts the goroutines, clock (if not nil) their wall time. Reads
+// of mapped memory run at about 6 GB/s per core, so spreading them is
+// what brings the copy near the bus's speed.
+func copyOut(segs []segment, k int, wgs []*sync.WaitGroup, clock *copyClock) {
 	total := 0
 	for _, s := range segs {
 		total += len(s.dst)
@@ -242,13 +331,21 @@ func copyOut(segs []segment, k int, wg *sync.WaitGroup, clock *copyClock) {
 			return
 		}
 		j := job
-		wg.Go(func() {
+		for _, wg := range wgs {
+			wg.Add(1)
+		}
+		go func() {
 			clock.start()
-			defer clock.stop()
+			defer func() {
+				clock.stop()
+				for _, wg := range wgs {
+					wg.Done()
+				}
+			}()
 			for _, s := range j {
 				copy(s.dst, s.src[:len(s.dst)])
 			}
-		})
+		}()
 		job, size = nil, 0
 	}
 	for _, s := range segs {

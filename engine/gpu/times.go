@@ -8,11 +8,15 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/internal/gl"
 )
 
-// Timing. Each Paint gathers its engine.Times in Backend.cur: the context
-// goroutine adds upload, read-back and copy-wait wall times as it goes and
-// the device times of timer queries when it resolves them, the copy
-// goroutines run copyClock, and Paint commits the lot under timesMu once
-// every copy has finished, so that Times never shows half a Paint.
+// Timing. The context goroutine gathers upload, read-back and copy-wait
+// wall times in Backend.cur as it goes, and the device times of timer
+// queries when it resolves them, and adds them to the sums (flushTimes) at
+// the end of each call's work there; the copy goroutines run one
+// copyClock, the Paint calls another (active), and each call, once its
+// copies have finished, adds itself and the clocks' completed time to the
+// sums (commit). So Times never shows a call's images before its bytes;
+// with calls in flight together, a device time may be counted before the
+// call it belongs to returns.
 //
 // The timer queries are resolved without stalling the pipeline: a slot's
 // queries are read in retire, after its fence has signalled (the commands
@@ -113,8 +117,9 @@ func (c *copyClock) stop() {
 	c.mu.Unlock()
 }
 
-// take returns the time summed so far and resets it; called when no copy
-// runs.
+// take returns the time summed over completed periods (no goroutine
+// running) so far and resets it; a period still running is counted by a
+// later take.
 func (c *copyClock) take() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -123,13 +128,21 @@ func (c *copyClock) take() time.Duration {
 	return d
 }
 
-// commit adds one Paint's times to the backend's sums. Paint calls it,
-// holding g.mu, after every copy of the Paint has finished.
-func (g *Backend) commit(images int, wall time.Duration) {
+// flushTimes adds the context goroutine's times so far (g.cur) to the
+// sums. On the context goroutine.
+func (g *Backend) flushTimes() {
 	t := g.cur
 	g.cur = engine.Times{}
-	t.Paints, t.Images, t.Paint = 1, images, wall
-	t.HostCopy += g.clock.take()
+	g.timesMu.Lock()
+	g.times = g.times.Add(t)
+	g.timesMu.Unlock()
+}
+
+// commit adds one Paint call of images images to the sums, with the
+// clocks' completed time. Paint calls it after every copy of the call
+// has finished.
+func (g *Backend) commit(images int) {
+	t := engine.Times{Paints: 1, Images: images, Paint: g.active.take(), HostCopy: g.clock.take()}
 	g.timesMu.Lock()
 	g.times = g.times.Add(t)
 	g.timesMu.Unlock()
