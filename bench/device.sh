@@ -32,7 +32,9 @@
 # (the parity tests' -test.run pattern; "" skips them), TOTAL (480 s for
 # the whole script), STEP_TIMEOUT (240 s at most per step), ROW_TIMEOUT
 # (120 s at most per table row), E2E_SAMPLES (1000000; 0 skips the
-# end-to-end and per-stage runs), STAGE_SAMPLES (200000).
+# end-to-end and per-stage runs), STAGE_SAMPLES (200000), VARIANTS_TIME
+# (gpu.test's -test.benchtime for the shader variants' benchmark, 20x;
+# "" skips it).
 # No set -e or -u: a step that fails, or a variable the machine lacks, must
 # not end the script.
 set -o pipefail
@@ -44,7 +46,8 @@ N_SAMPLES=${N_SAMPLES:-100000}
 TIME=${TIME:-3s}
 BATCH=${BATCH:-4096}
 BIG_BATCH=${BIG_BATCH-65536}
-PARITY=${PARITY-Parity|ReadBackFallback|PipelinedMatchesSimple|BatchLargerThanRing}
+PARITY=${PARITY-Parity|ReadBackFallback|PipelinedMatchesSimple|BatchLargerThanRing|Rounding|ConcurrentPaints|TailAfterFailedCall|CloseRetiresTail|StateInRegisters}
+VARIANTS_TIME=${VARIANTS_TIME-20x}
 # PRESETS: NAME:SIZE pairs measured after the main table and the HDF5 round
 # trip, each preset at its native resolution, gpu then cpu (the issue's
 # comparison with the original's figures); empty to skip.
@@ -215,6 +218,12 @@ if [ $sg_ok -eq 1 ]; then
 elif [ -x bin/gpu.test ]; then
 	echo "(synbols-gpu cannot start: painting-only figures from gpu.test instead, no end-to-end column)"
 	SHOWN="bin/gpu.test -test.run '^\$' -test.bench PaintSizes -test.benchtime 2s" step "painting-only benchmark (gpu.test)" "$STEP_TIMEOUT" bash -c 'bin/gpu.test -test.run "^$" -test.bench PaintSizes -test.benchtime 2s 2>&1 | tee -a "$BENCH_TXT"; exit ${PIPESTATUS[0]}'
+fi
+# --- shader variants side by side, painting only: the specialised and the
+# generic programs, and the two exact rounding tests (RoundingAuto picks
+# integer on hardware), 4,096 default 32×32 samples an iteration.
+if [ -n "$VARIANTS_TIME" ] && [ $gl_ok -eq 1 ]; then
+	SHOWN="bin/gpu.test -test.run '^\$' -test.bench PaintDefault32 -test.benchtime $VARIANTS_TIME" step "shader variants (gpu.test)" "$ROW_TIMEOUT" bash -c 'bin/gpu.test -test.run "^$" -test.bench PaintDefault32 -test.benchtime "$1" 2>&1 | tee -a "$BENCH_TXT"; exit ${PIPESTATUS[0]}' variants "$VARIANTS_TIME"
 fi
 # --- end to end: the goal's run (1 M default samples into compressed HDF5
 # on the GPU) with the per-stage table, then one per size. The files go to

@@ -140,14 +140,131 @@ float nextDown(float x) {
 	return uintBitsToFloat(x > 0.0 ? u - 1u : u + 1u);
 }
 
-// divRN returns a/b correctly rounded. The candidate's neighbours'
-// midpoints have 25 significant bits, so m·b (49 bits) is exact in double
-// and comparing it with a decides the rounding exactly (no ties exist
-// between normal floats).
+// Exact rounding decisions in integers (ROUND_INT 1; 0 decides them with
+// double residuals throughout, as on llvmpipe, where doubles are the
+// CPU's and the integer path measured 0.5–0.6× as fast). A positive normal
+// float is
+// M·2^E, M its 24-bit significand (hidden bit set), E its exponent field
+// − 150. The midpoints between a candidate q = Mq·2^Eq and its neighbours
+// are (2Mq ± 1)·2^(Eq − 1), or (4Mq − 1)·2^(Eq − 2) below a power of two:
+// 25- or 26-bit integers, whose products with a 24-bit significand, or
+// with themselves, are exact in 64 bits (umulExtended). Integer multiplies
+// run at a GPU's full or half rate, where FP64 runs at 1/2 (H100, H200) to
+// 1/64 (consumer GPUs) of FP32, and no float residual is needed, whose
+// exactness would rest on fma rounding once (GLSL does not promise it) or
+// on no denormal being flushed.
+
+uint sigOf(uint u) { return (u & 0x7FFFFFu) | 0x800000u; }
+int expOf(uint u) { return int(u >> 23) - 150; }
+
+// normalIn reports whether bits u (sign cleared) are a normal float with
+// exponent field in [2, 253]: its neighbours and their midpoints are
+// normal and finite.
+bool normalIn(uint u) {
+	uint f = u >> 23;
+	return f >= 2u && f <= 253u;
+}
+
+// cmpProd is the sign of ma·2^ea − mx·my·2^e, for ma < 2^24 and
+// 2^23 ≤ mx, my < 2^26 (so 2^46 ≤ mx·my < 2^52). For a candidate within
+// a few ulps of a/b, ea − e is 23 to 27; the other shifts are decided by
+// the operands' sizes alone.
+int cmpProd(uint ma, int ea, uint mx, uint my, int e) {
+	uint phi, plo;
+	umulExtended(mx, my, phi, plo);
+	uint ahi = 0u;
+	uint alo = ma;
+	int s = ea - e;
+	if (s >= 40) {
+		return 1; // ma·2^s ≥ 2^63 > mx·my
+	} else if (s >= 32) {
+		ahi = ma << uint(s - 32);
+		alo = 0u;
+	} else if (s > 0) {
+		ahi = ma >> uint(32 - s);
+		alo = ma << uint(s);
+	} else if (s < 0) {
+		return -1; // mx·my·2^-s ≥ 2^46 > ma
+	}
+	if (ahi != phi) {
+		return ahi > phi ? 1 : -1;
+	}
+	if (alo != plo) {
+		return alo > plo ? 1 : -1;
+	}
+	return 0;
+}
+
+// lowerMid is the midpoint below candidate bits uq (normalIn): its
+// integer and exponent.
+void lowerMid(uint uq, out uint m, out int e) {
+	if ((uq & 0x7FFFFFu) == 0u) {
+		m = 4u * sigOf(uq) - 1u;
+		e = expOf(uq) - 2;
+	} else {
+		m = 2u * sigOf(uq) - 1u;
+		e = expOf(uq) - 1;
+	}
+}
+
+#if ROUNDING_TEST
+// offBy2 moves a normal, finite candidate two ulps up or down (by bit 0
+// of key): a test program's stand-in for a division or square root that
+// is not correctly rounded, so that the parity tests run the corrections
+// on a device whose own results are.
+float offBy2(float q, float key) {
+	uint u = floatBitsToUint(q);
+	uint f = (u & 0x7FFFFFFFu) >> 23;
+	if (f < 3u || f > 252u) {
+		return q;
+	}
+	return uintBitsToFloat((floatBitsToUint(key) & 1u) != 0u ? u + 2u : u - 2u);
+}
+#endif
+
+// divRN returns a/b correctly rounded: the candidate a/b (within 2.5 ulp,
+// as GLSL promises) moves an ulp at a time while a lies beyond the
+// midpoint on either side (|a| against |b| times the midpoint: no ties
+// exist between normal floats). In integers (cmpProd) where a, b and the
+// candidates are normal; else with double residuals, where the midpoint's
+// 25 bits times b's 24 are exact too.
 float divRN(float a, float b) {
 	precise float q = a / b;
+#if ROUNDING_TEST
+	q = offBy2(q, a);
+#endif
 	if (a == 0.0 || q == 0.0 || isinf(q) || isnan(q) || isinf(b)) {
 		return q;
+	}
+	uint ua = floatBitsToUint(a) & 0x7FFFFFFFu;
+	uint ub = floatBitsToUint(b) & 0x7FFFFFFFu;
+	uint uq = floatBitsToUint(q);
+	uint sign = uq & 0x80000000u;
+	uq &= 0x7FFFFFFFu;
+	if (ROUND_INT != 0 && ua >= 0x00800000u && ua < 0x7F800000u && ub >= 0x00800000u && ub < 0x7F800000u) {
+		uint ma = sigOf(ua);
+		int ea = expOf(ua);
+		uint mb = sigOf(ub);
+		int eb = expOf(ub);
+		int i = 0;
+		for (; i < 3 && normalIn(uq); i++) {
+			if (cmpProd(ma, ea, 2u * sigOf(uq) + 1u, mb, expOf(uq) - 1 + eb) > 0) {
+				uq++;
+				continue;
+			}
+			uint m;
+			int e;
+			lowerMid(uq, m, e);
+			if (cmpProd(ma, ea, m, mb, e + eb) < 0) {
+				uq--;
+				continue;
+			}
+			break;
+		}
+		if (i == 3 || normalIn(uq)) {
+			return uintBitsToFloat(uq | sign);
+		}
+		q = uintBitsToFloat(uq | sign); // left the normal range: on in double
 	}
 	if (b < 0.0) {
 		a = -a;
@@ -170,11 +287,41 @@ float divRN(float a, float b) {
 }
 
 // sqrtRN returns sqrt(x) correctly rounded (as Go's
-// float32(math.Sqrt(float64(x)))), by the same midpoint test.
+// float32(math.Sqrt(float64(x)))), by the same midpoint test against the
+// midpoint squared.
 float sqrtRN(float x) {
 	precise float s = sqrt(x);
+#if ROUNDING_TEST
+	s = offBy2(s, x);
+#endif
 	if (!(x > 0.0) || isinf(x)) {
 		return s;
+	}
+	uint ux = floatBitsToUint(x);
+	uint us = floatBitsToUint(s);
+	if (ROUND_INT != 0 && ux >= 0x00800000u) {
+		uint mx = sigOf(ux);
+		int ex = expOf(ux);
+		int i = 0;
+		for (; i < 3 && normalIn(us); i++) {
+			uint mu = 2u * sigOf(us) + 1u;
+			if (cmpProd(mx, ex, mu, mu, 2 * (expOf(us) - 1)) > 0) {
+				us++;
+				continue;
+			}
+			uint m;
+			int e;
+			lowerMid(us, m, e);
+			if (cmpProd(mx, ex, m, m, 2 * e) < 0) {
+				us--;
+				continue;
+			}
+			break;
+		}
+		if (i == 3 || normalIn(us)) {
+			return uintBitsToFloat(us);
+		}
+		s = uintBitsToFloat(us); // left the normal range: on in double
 	}
 	precise double dx = double(x);
 	for (int i = 0; i < 3; i++) {

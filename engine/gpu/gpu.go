@@ -155,6 +155,9 @@ type Options struct {
 	// CopyGoroutines is how many goroutines copy a sub-batch out of mapped
 	// memory (0: GOMAXPROCS, at most 16).
 	CopyGoroutines int
+	// Rounding chooses how divisions and square roots are rounded
+	// exactly (default RoundingAuto). Every choice gives the same bytes.
+	Rounding Rounding
 	// Generic paints every image shape with one program per variant, the
 	// shape in uniforms, instead of a program compiled for each shape
 	// (W, H, C, K) a batch has: for comparing the two, and for a driver
@@ -203,7 +206,7 @@ func (g *Backend) programFor(key progKey) (*program, error) {
 	if key.w != 0 {
 		sh = &shape{w: key.w, h: key.h, c: key.c, k: key.k}
 	}
-	p, err := gl.CompileCompute(withDefines(paintSource, key.variant&1 != 0, key.variant&2 != 0, sh))
+	p, err := gl.CompileCompute(withDefines(paintSource, key.variant&1 != 0, key.variant&2 != 0, sh, g.offBy2, g.rounding == RoundingInteger))
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +217,44 @@ func (g *Backend) programFor(key progKey) (*program, error) {
 	g.progs[key] = pr
 	return pr, nil
 }
+
+// Rounding is how the shader decides the IEEE rounding of a division or
+// square root after the device's own, which GLSL lets be 2.5 ulp off.
+type Rounding int
+
+const (
+	// RoundingAuto is RoundingInteger on a hardware GPU, RoundingDouble
+	// on a software rasteriser.
+	RoundingAuto Rounding = iota
+	// RoundingInteger compares the candidate's midpoints with exact
+	// 64-bit integer products (umulExtended), for normal operands and
+	// results, falling back to RoundingDouble's test for the others:
+	// FP64 runs at 1/2 (H100, H200) to 1/64 (consumer GPUs) of the FP32
+	// rate, integer multiplies at full or half rate.
+	RoundingInteger
+	// RoundingDouble compares them in double precision, exact too (a
+	// 25-bit midpoint times a 24-bit value has 49 bits). On llvmpipe,
+	// whose doubles are the CPU's, it paints the default preset 1.7–2.0×
+	// as fast as RoundingInteger (BenchmarkPaintDefault32, three runs,
+	// 2026-12-01: 6,565–8,100 against 3,396–3,971 images/s); on an H200
+	// bench/device.sh measures both.
+	RoundingDouble
+)
+
+func (r Rounding) String() string {
+	switch r {
+	case RoundingAuto:
+		return "auto"
+	case RoundingInteger:
+		return "integer"
+	case RoundingDouble:
+		return "double"
+	}
+	return fmt.Sprintf("Rounding(%d)", int(r))
+}
+
+// Rounding reports the rounding test in use (after RoundingAuto).
+func (g *Backend) Rounding() Rounding { return g.rounding }
 
 // ReadBack is how painted images come back to host memory.
 type ReadBack int
@@ -283,11 +324,13 @@ type Backend struct {
 	// v>>1 (variant 0 paints chunks without sub-sampled symbols or
 	// composite patterns, 3 any chunk), and a shape other than the zero
 	// one is specialised to it (Options.Generic).
-	progs   map[progKey]*program
-	generic bool
-	max     int64 // per-chunk buffer byte cap
-	lim     int64 // the device's storage block limit (atlas tiles)
-	wg      int   // max workgroups per dispatch
+	progs    map[progKey]*program
+	generic  bool
+	offBy2   bool     // roundingTest when New ran
+	rounding Rounding // resolved: never RoundingAuto
+	max      int64    // per-chunk buffer byte cap
+	lim      int64    // the device's storage block limit (atlas tiles)
+	wg       int      // max workgroups per dispatch
 
 	readBack ReadBack // resolved: never ReadBackAuto
 	soft     bool     // a software rasteriser: device memory is host memory
@@ -379,6 +422,14 @@ func New(opts Options) (*Backend, error) {
 		g.slots = append(g.slots, &slot{})
 	}
 	g.generic = opts.Generic
+	g.offBy2 = roundingTest
+	g.rounding = opts.Rounding
+	if g.rounding == RoundingAuto {
+		g.rounding = RoundingInteger
+		if ctx.Software() {
+			g.rounding = RoundingDouble
+		}
+	}
 	g.sub = max(opts.SubBatch, 0)
 	g.copiers = opts.CopyGoroutines
 	if g.copiers <= 0 {
@@ -447,7 +498,7 @@ func (g *Backend) scratchPixels(px int, camouflage bool) int {
 // shape is an image shape a program is specialised to (SPECIALISED).
 type shape struct{ w, h, c, k int }
 
-func withDefines(src string, subsampling, patterns bool, sh *shape) string {
+func withDefines(src string, subsampling, patterns bool, sh *shape, offBy2, integer bool) string {
 	var im engine.Image
 	var sy engine.Symbol
 	var pa engine.Pattern
@@ -510,6 +561,16 @@ func withDefines(src string, subsampling, patterns bool, sh *shape) string {
 		regs = regQuads(sh.w * sh.h)
 	}
 	fmt.Fprintf(&sb, "#define REGS %d\n", min(regs, 1))
+	rt := 0
+	if offBy2 {
+		rt = 1
+	}
+	fmt.Fprintf(&sb, "#define ROUNDING_TEST %d\n", rt)
+	ri := 0
+	if integer {
+		ri = 1
+	}
+	fmt.Fprintf(&sb, "#define ROUND_INT %d\n", ri)
 	if regs > 0 {
 		fmt.Fprintf(&sb, "#define QPI %du\n", regs)
 	}
@@ -815,6 +876,12 @@ func (g *Backend) paintSimple(b *engine.Batch, out engine.Output, chunks []chunk
 	g.commit(len(b.Images))
 	return err
 }
+
+// roundingTest, set by tests around New, makes the backend compile programs whose
+// divisions and square roots start two ulps off (ROUNDING_TEST in the
+// shader), so that the exact corrections run, and are held to the CPU's
+// bytes, on devices (llvmpipe) whose own results are correctly rounded.
+var roundingTest = false
 
 // syncHook, set by tests, fails a Paint call on the context goroutine,
 // as a device error in its uploads would.

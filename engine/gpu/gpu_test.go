@@ -133,10 +133,10 @@ func TestLayout(t *testing.T) {
 			t.Errorf("%s = %d, want %d (update the test and check the shader's reads)", c.what, c.got, c.want)
 		}
 	}
-	if !strings.Contains(withDefines(paintSource, false, false, nil), "#define SUBSAMPLING 0\n") {
+	if !strings.Contains(withDefines(paintSource, false, false, nil, false, false), "#define SUBSAMPLING 0\n") {
 		t.Errorf("the one-sample program lacks SUBSAMPLING 0")
 	}
-	src := withDefines(paintSource, true, true, nil)
+	src := withDefines(paintSource, true, true, nil, false, false)
 	for _, d := range []string{"#define IMAGE_WORDS 32u", "#define IMG_BG 8u", "#define SYMBOL_WORDS 38u", "#define SYM_BOX 10u",
 		"#define SYM_SUB 1u", "#define SYM_AFFINE 2u", "#define MAX_SUB 16u", "#define SUBSAMPLING 1", "#define PATTERNS 1", "#define SYM_FG 14u", "#define PATTERN_WORDS 24u", "#define PAT_GEOM 4u", "#define PAT_STOPS 12u"} {
 		if !strings.Contains(src, d+"\n") {
@@ -455,7 +455,9 @@ func benchPaint(b *testing.B, batch *engine.Batch) {
 	for _, c := range []struct {
 		name string
 		opts Options
-	}{{"specialised", Options{}}, {"generic", Options{Generic: true}}} {
+	}{{"specialised", Options{}}, {"generic", Options{Generic: true}},
+		// The two exact rounding tests (RoundingAuto picks one).
+		{"integer-rounding", Options{Rounding: RoundingInteger}}, {"double-rounding", Options{Rounding: RoundingDouble}}} {
 		b.Run(c.name, func(b *testing.B) {
 			g, err := New(c.opts)
 			if err != nil {

@@ -180,3 +180,42 @@ func TestCloseRetiresTail(t *testing.T) {
 		t.Errorf("Paint after Close succeeded")
 	}
 }
+
+// TestRoundingCorrections: with every division and square root of the
+// shader starting two ulps off (roundingTest), the exact corrections
+// (integer midpoint tests, double residuals outside the normal range)
+// still give the CPU's bytes: linear and radial gradients (default), grey
+// means (default-bw), sub-sampled coverage (minified symbols), layered,
+// camouflage and image patterns, at 32×32 and 64×64 (pixel state in
+// registers) and 128×128 (in the scratch buffer). llvmpipe's own
+// divisions are correctly rounded, so without roundingTest the
+// corrections have nothing to correct there.
+func TestRoundingCorrections(t *testing.T) {
+	backend(t)
+	batches := map[string]*engine.Batch{
+		"default 32":     plan(t, "default", 32, 300, 11),
+		"default 128":    plan(t, "default", 128, 40, 12),
+		"default-bw 64":  plan(t, "default-bw", 64, 100, 13),
+		"minified 32":    planMinified(t, 32, 200, 4, 0.002, 0.15, 14),
+		"patterns 32":    planPatterns(t, 32, 48, 2, 15),
+		"camouflage 24":  plan(t, "camouflage", 24, 60, 16),
+		"default 33 odd": plan(t, "default", 33, 60, 17),
+	}
+	for _, r := range []Rounding{RoundingInteger, RoundingDouble} {
+		roundingTest = true
+		g, err := New(Options{Rounding: r})
+		roundingTest = false
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer g.Close()
+		for name, b := range batches {
+			want, got := paintBoth(t, g, b)
+			wx, dx := compare(want.X, got.X)
+			wm, dm := compare(want.Mask, got.Mask)
+			if dx != 0 || dm != 0 {
+				t.Errorf("%s, %v rounding: with candidates two ulps off, GPU differs from CPU: X %d values (worst %d levels), mask %d values (worst %d)", name, r, dx, wx, dm, wm)
+			}
+		}
+	}
+}
