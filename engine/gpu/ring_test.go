@@ -193,13 +193,13 @@ func TestCloseRetiresTail(t *testing.T) {
 func TestRoundingCorrections(t *testing.T) {
 	backend(t)
 	batches := map[string]*engine.Batch{
-		"default 32":     plan(t, "default", 32, 300, 11),
-		"default 128":    plan(t, "default", 128, 40, 12),
-		"default-bw 64":  plan(t, "default-bw", 64, 100, 13),
-		"minified 32":    planMinified(t, 32, 200, 4, 0.002, 0.15, 14),
+		"default 32":     plan(t, "default", 32, 150, 11),
+		"default 128":    plan(t, "default", 128, 20, 12),
+		"default-bw 64":  plan(t, "default-bw", 64, 40, 13),
+		"minified 32":    planMinified(t, 32, 100, 4, 0.002, 0.15, 14),
 		"patterns 32":    planPatterns(t, 32, 48, 2, 15),
-		"camouflage 24":  plan(t, "camouflage", 24, 60, 16),
-		"default 33 odd": plan(t, "default", 33, 60, 17),
+		"camouflage 24":  plan(t, "camouflage", 24, 30, 16),
+		"default 33 odd": plan(t, "default", 33, 30, 17),
 	}
 	for _, r := range []Rounding{RoundingInteger, RoundingDouble} {
 		roundingTest = true
