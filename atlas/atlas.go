@@ -104,11 +104,20 @@ type key struct {
 	r    rune
 }
 
+type faceRune struct {
+	f *fonts.Face
+	r rune
+}
+
 type entry struct {
 	done chan struct{} // closed when id/g/err are set
-	id   uint32
-	g    *Glyph
-	err  error
+	// ready is set after done is closed: a hit reads it instead of
+	// receiving from done, which takes the channel's lock, shared by
+	// every goroutine looking up the glyph.
+	ready atomic.Bool
+	id    uint32
+	g     *Glyph
+	err   error
 }
 
 // Atlas builds, memoises and caches glyph tiles. It is safe for
@@ -119,8 +128,15 @@ type Atlas struct {
 	p   Params
 	dir string // versioned cache folder for p; "" = no disk cache
 
+	// index maps keys to entries, read without a lock: a planner looks
+	// up every symbol's glyph, from as many goroutines as there are cores,
+	// and after the first batch every lookup is a hit. mu orders the
+	// misses' ids and guards glyphs and cerr.
+	index sync.Map // key → *entry
+	// byFace is index by (face pointer, rune): a hit skips computing
+	// the face's ID (a hex string built on every call).
+	byFace sync.Map // faceRune → *entry
 	mu     sync.Mutex
-	index  map[key]*entry
 	glyphs []*Glyph
 	cerr   error // first disk cache write error
 
@@ -135,7 +151,7 @@ func New(p Params, cacheDir string) (*Atlas, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	a := &Atlas{p: p, index: map[key]*entry{}}
+	a := &Atlas{p: p}
 	if cacheDir != "" {
 		a.dir = filepath.Join(cacheDir, "sdf-v"+strconv.Itoa(formatVersion)+"-"+p.dirName())
 		if err := os.MkdirAll(a.dir, 0o755); err != nil {
@@ -168,16 +184,29 @@ func (a *Atlas) Glyph(f *fonts.Face, r rune) (uint32, error) {
 // pointer under the lock: per sample, that was most of the planner's
 // locking).
 func (a *Atlas) Lookup(f *fonts.Face, r rune) (uint32, *Glyph, error) {
+	if v, ok := a.byFace.Load(faceRune{f, r}); ok {
+		e := v.(*entry)
+		if !e.ready.Load() {
+			<-e.done
+		}
+		return e.id, e.g, e.err
+	}
 	k := key{f.ID(), r}
-	a.mu.Lock()
-	if e, ok := a.index[k]; ok {
-		a.mu.Unlock()
+	if v, ok := a.index.Load(k); ok {
+		e := v.(*entry)
+		a.byFace.Store(faceRune{f, r}, e)
 		<-e.done
 		return e.id, e.g, e.err
 	}
 	e := &entry{done: make(chan struct{})}
-	a.index[k] = e
-	a.mu.Unlock()
+	if v, loaded := a.index.LoadOrStore(k, e); loaded {
+		// Another goroutine builds it.
+		e = v.(*entry)
+		a.byFace.Store(faceRune{f, r}, e)
+		<-e.done
+		return e.id, e.g, e.err
+	}
+	a.byFace.Store(faceRune{f, r}, e)
 
 	g, err := a.loadOrBuild(f, r)
 
@@ -190,6 +219,7 @@ func (a *Atlas) Lookup(f *fonts.Face, r rune) (uint32, *Glyph, error) {
 	}
 	a.mu.Unlock()
 	close(e.done)
+	e.ready.Store(true)
 	return e.id, e.g, e.err
 }
 

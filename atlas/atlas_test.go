@@ -618,3 +618,29 @@ func BenchmarkGlyph(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLookupHit measures Lookup of glyphs already built, from
+// GOMAXPROCS goroutines at once: the planner's case after the first batch.
+func BenchmarkLookupHit(b *testing.B) {
+	f := testFaces(b)[0]
+	a, err := New(Params{TileSize: 32, Pad: 4, Spread: 4}, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	runes := []rune("abcdefghijklmnopqrstuvwxyz")
+	for _, r := range runes {
+		if _, _, err := a.Lookup(f, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, _, err := a.Lookup(f, runes[i%len(runes)]); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+}
