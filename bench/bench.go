@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -60,8 +61,8 @@ func NewOutput(b *engine.Batch) engine.Output {
 
 // Measure paints a planned batch repeatedly, for at least minTime and at
 // least twice (a rate from one call is one sample of a noisy machine),
-// and then runs the whole pipeline for samples samples into a file under
-// dir.
+// with engine.InFlight(be) calls in flight, and then runs the whole
+// pipeline for samples samples into a file under dir.
 func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.Library, at *atlas.Atlas, batch, samples int, minTime time.Duration, dir string) (Row, error) {
 	w, h := sp.Resolution()
 	row := Row{Backend: be.Name(), Device: DeviceLabel(be), Width: w, Height: h, Batch: batch, Samples: samples}
@@ -73,14 +74,44 @@ func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.L
 	if err := be.Paint(b, out); err != nil { // warm-up: atlas, caches, shaders
 		return row, err
 	}
+	// As many calls in flight as the pipeline keeps (engine.InFlight: two
+	// on the GPU, whose ring then stays busy across calls), each into
+	// outputs of its own.
+	k := engine.InFlight(be)
+	outs := []engine.Output{out}
+	for len(outs) < k {
+		outs = append(outs, NewOutput(b))
+	}
+	var mu sync.Mutex
 	painted := 0
+	var perr error
 	before, _ := engine.BackendTimes(be)
 	t0 := time.Now()
-	for painted < 2*batch || time.Since(t0) < minTime {
-		if err := be.Paint(b, out); err != nil {
-			return row, err
-		}
-		painted += batch
+	var wg sync.WaitGroup
+	for _, o := range outs {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				stop := perr != nil || painted >= 2*batch && time.Since(t0) >= minTime
+				if !stop {
+					painted += batch
+				}
+				mu.Unlock()
+				if stop {
+					return
+				}
+				if err := be.Paint(b, o); err != nil {
+					mu.Lock()
+					perr = cmp.Or(perr, err)
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if perr != nil {
+		return row, perr
 	}
 	row.PaintRate = float64(painted) / time.Since(t0).Seconds()
 	if after, ok := engine.BackendTimes(be); ok {
