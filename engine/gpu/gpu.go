@@ -546,31 +546,20 @@ func withDefines(src string, subsampling, patterns bool, sh *shape, offBy2, inte
 	for _, d := range defs {
 		fmt.Fprintf(&sb, "#define %s %du\n", d.name, d.v)
 	}
-	sub := 0
-	if subsampling {
-		sub = 1
-	}
-	fmt.Fprintf(&sb, "#define SUBSAMPLING %d\n", sub)
-	pat := 0
-	if patterns {
-		pat = 1
-	}
-	fmt.Fprintf(&sb, "#define PATTERNS %d\n", pat)
 	regs := 0
 	if sh != nil {
 		regs = regQuads(sh.w * sh.h)
 	}
-	fmt.Fprintf(&sb, "#define REGS %d\n", min(regs, 1))
-	rt := 0
-	if offBy2 {
-		rt = 1
+	for _, f := range []struct {
+		name string
+		on   bool
+	}{{"SUBSAMPLING", subsampling}, {"PATTERNS", patterns}, {"REGS", regs > 0}, {"ROUNDING_TEST", offBy2}, {"ROUND_INT", integer}} {
+		v := 0
+		if f.on {
+			v = 1
+		}
+		fmt.Fprintf(&sb, "#define %s %d\n", f.name, v)
 	}
-	fmt.Fprintf(&sb, "#define ROUNDING_TEST %d\n", rt)
-	ri := 0
-	if integer {
-		ri = 1
-	}
-	fmt.Fprintf(&sb, "#define ROUND_INT %d\n", ri)
 	if regs > 0 {
 		fmt.Fprintf(&sb, "#define QPI %du\n", regs)
 	}
