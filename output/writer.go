@@ -263,12 +263,12 @@ type Writer struct {
 	valueNames map[string]bool // WriteValues' paths
 	cols       []column        // Options.Columns with their pending rows
 	colStart   int             // sample index of the first pending row
+	czw        *zlib.Writer    // the columns' compressor (flushColumns)
 
 	// Owned by the libhdf5 goroutine: the groups made so far, and the
-	// compressor of the columns' and split_index's chunks.
+	// compressor of split_index's chunks.
 	groups map[string]bool
 	zw     *zlib.Writer
-	zbuf   sliceWriter
 
 	jobs      chan *job // to the compressors
 	order     chan task // to the libhdf5 goroutine, in file order
