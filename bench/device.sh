@@ -17,8 +17,11 @@
 #   5. the end-to-end run of the issue's goal: E2E_SAMPLES (1,000,000)
 #      default samples into compressed HDF5 on the GPU with generate
 #      --stats (each stage's busy and waiting time: what bounds it), its
-#      wall, user and sys time, then a per-stage table at each size
-#      (STAGE_SAMPLES, 200,000), the files removed after;
+#      wall, user and sys time, the same run without checkpoints (what
+#      they cost on the libhdf5 goroutine), then a per-stage table at each
+#      size (STAGE_SAMPLES, 200,000), the files removed after; before it,
+#      the shader variants side by side (gpu.test -test.bench
+#      PaintDefault32, VARIANTS_TIME);
 #   6. an HDF5 round trip: 2,000 samples into a file, read back with the
 #      machine's h5py;
 #   7. a summary: each step's exit status and time, and the rows again.
@@ -231,14 +234,19 @@ fi
 if [ $sg_ok -eq 1 ] && [ $gl_ok -eq 1 ] && [ "${E2E_SAMPLES:-0}" -gt 0 ]; then
 	e2e=$(mktemp -d "${TMPDIR:-/tmp}/synbols-device-e2e.XXXXXX")
 	echo "end-to-end scratch: $(df -hT "$e2e" | tail -1)"
-	# stage NAME N SIZE: generate --stats of N default samples at SIZE×SIZE,
-	# timed by bash (wall, user, sys), the file removed after.
+	# stage NAME N SIZE [FLAG...]: generate --stats of N default samples at
+	# SIZE×SIZE (and the flags), timed by bash (wall, user, sys), the file
+	# removed after.
 	stage() {
 		local name=$1 n=$2 size=$3
-		SHOWN="bin/synbols-gpu generate --dataset default --n_samples $n --resolution ${size}x$size --backend gpu --stats" \
-			step "$name" "$ROW_TIMEOUT" bash -c 'TIMEFORMAT="time: %R s wall, %U s user, %S s sys"; time bin/synbols-gpu generate --dataset default --n_samples "$1" --resolution "$2x$2" --backend gpu --stats --quiet --fonts embedded --cache-dir "$3" --out "$4/e2e.h5py"; rc=$?; ls -l "$4/e2e.h5py" 2>/dev/null; rm -f "$4/e2e.h5py" "$4/e2e_preview.png"; exit $rc' stage "$n" "$size" "$cache" "$e2e"
+		shift 3
+		SHOWN="bin/synbols-gpu generate --dataset default --n_samples $n --resolution ${size}x$size --backend gpu --stats $*" \
+			step "$name" "$ROW_TIMEOUT" bash -c 'n=$1 size=$2 cache=$3 dir=$4; shift 4; TIMEFORMAT="time: %R s wall, %U s user, %S s sys"; time bin/synbols-gpu generate --dataset default --n_samples "$n" --resolution "${size}x$size" --backend gpu --stats --quiet --fonts embedded --cache-dir "$cache" --out "$dir/e2e.h5py" "$@"; rc=$?; ls -l "$dir/e2e.h5py" 2>/dev/null; rm -f "$dir/e2e.h5py" "$dir/e2e_preview.png"; exit $rc' stage "$n" "$size" "$cache" "$e2e" "$@"
 	}
 	stage "end to end gpu 32x32, $E2E_SAMPLES samples" "$E2E_SAMPLES" 32
+	# What the checkpoints (a close and reopen of the file every 64 MiB of
+	# images, on the libhdf5 goroutine) cost there: the same run without.
+	stage "end to end gpu 32x32, $E2E_SAMPLES samples, no checkpoints" "$E2E_SAMPLES" 32 --checkpoint "$E2E_SAMPLES"
 	for size in ${SIZES//,/ }; do
 		stage "stages gpu ${size}x${size}, $STAGE_SAMPLES samples" "$STAGE_SAMPLES" "$size"
 	done
