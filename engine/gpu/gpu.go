@@ -120,6 +120,9 @@ var (
 	// ErrTooLarge: one image (or one chunk's symbols) does not fit the
 	// device's storage block limit.
 	ErrTooLarge = errors.New("gpu: batch exceeds the device's buffer limits")
+	// ErrBadOption: an Options value New does not know (a ReadBack or
+	// Rounding beyond the constants).
+	ErrBadOption = errors.New("gpu: invalid option")
 )
 
 // Options configures New.
@@ -390,6 +393,12 @@ func (b *buffer) ensure(n int64, usage uint32) error {
 
 // New opens a GL context and compiles the painting shader.
 func New(opts Options) (*Backend, error) {
+	if opts.ReadBack < ReadBackAuto || opts.ReadBack > ReadBackMapped {
+		return nil, fmt.Errorf("%w: read-back %v", ErrBadOption, opts.ReadBack)
+	}
+	if opts.Rounding < RoundingAuto || opts.Rounding > RoundingDouble {
+		return nil, fmt.Errorf("%w: rounding %v", ErrBadOption, opts.Rounding)
+	}
 	ctx, err := gl.Open(gl.Options{Library: opts.EGLLibrary, Platform: opts.EGLPlatform, HardwareOnly: opts.HardwareOnly, MinVersion: opts.MinGLVersion})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -209,5 +210,19 @@ func TestRoundingFunctions(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("cmpProd: %d of %d wrong", bad, n)
+	}
+}
+
+// TestBadOptions: a ReadBack or Rounding beyond the constants fails New
+// with ErrBadOption, before any context is opened.
+func TestBadOptions(t *testing.T) {
+	for _, o := range []Options{{ReadBack: ReadBackMapped + 1}, {ReadBack: -1}, {Rounding: RoundingDouble + 1}, {Rounding: -1}} {
+		g, err := New(o)
+		if err == nil {
+			g.Close()
+		}
+		if !errors.Is(err, ErrBadOption) {
+			t.Errorf("New(%+v): %v, want ErrBadOption", o, err)
+		}
 	}
 }
