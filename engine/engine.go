@@ -204,7 +204,8 @@ type Output struct {
 }
 
 // Backend paints batches. Implementations document their own concurrency
-// contract; the pipeline calls Paint from one goroutine at a time.
+// contract; the pipeline calls Paint from one goroutine at a time, or from
+// InFlight(be) goroutines at once for a Concurrent.
 type Backend interface {
 	// Name is the backend's name as given to --backend ("cpu", "gpu").
 	Name() string
