@@ -257,7 +257,7 @@ type Writer struct {
 	borrowed   int  // of them, written from the caller's buffers (Samples.Release)
 	written    int  // samples accepted
 	yArena     []byte
-	yEnds      []int // end offsets in yArena of the pending records
+	yEnds      []int // offsets in yArena of the pending records' NUL terminators
 	yStart     int   // sample index of the first pending record
 	splitNames map[string]bool
 	valueNames map[string]bool // WriteValues' paths
@@ -828,7 +828,10 @@ func (w *Writer) WriteSamples(s Samples) error {
 			w.yEnds = w.yEnds[:len(w.yEnds)-i]
 			return fmt.Errorf("%w: %s: record of sample %d: %w", ErrInput, w.o.Path, w.written+i, err)
 		}
-		w.yEnds = append(w.yEnds, len(w.yArena))
+		// Each record NUL-terminated in the arena, so that libhdf5 reads
+		// it there (hdf5.Dataset.WriteCStrings).
+		w.yArena = append(w.yArena, 0)
+		w.yEnds = append(w.yEnds, len(w.yArena)-1)
 	}
 
 	cs := w.o.ChunkSamples
@@ -918,10 +921,12 @@ func (w *Writer) flushY(all bool) {
 	}
 	arena, ends := w.yArena, w.yEnds
 	recs := make([][]byte, k)
+	starts := make([]int, k)
 	prev := 0
 	for i := range k {
 		recs[i] = arena[prev:ends[i]:ends[i]]
-		prev = ends[i]
+		starts[i] = prev
+		prev = ends[i] + 1 // past the NUL
 	}
 	// The remainder moves to a fresh arena, as large as the old (so that
 	// the next chunk's records do not grow it by doubling); the old one
@@ -936,8 +941,9 @@ func (w *Writer) flushY(all bool) {
 		w.ck.sumY(w, start, recs)
 	}
 	w.yStart += k
+	chunk := arena[:prev]
 	w.order <- task{fn: func() error {
-		if err := w.dy.WriteStrings(uint64(start), recs); err != nil {
+		if err := w.dy.WriteCStrings(uint64(start), chunk, starts); err != nil {
 			return w.ioErr("write y", err)
 		}
 		return nil

@@ -426,6 +426,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unsafe"
 )
@@ -923,6 +924,54 @@ func (d *Dataset) WriteStrings(start uint64, s [][]byte) error {
 	p, n := eb.c()
 	if C.synb_write_vlstr(d.id, C.hsize_t(start), C.hsize_t(len(s)), (**C.char)(ptrs), p, n) < 0 {
 		return eb.err(fmt.Sprintf("write strings [%d, %d) of", start, start+uint64(len(s))), d.name)
+	}
+	return nil
+}
+
+// WriteCStrings is WriteStrings for strings that already lie in one
+// arena, each NUL-terminated: string i starts at arena[starts[i]] and its
+// NUL is the last byte before starts[i+1] (or the arena's end), with no
+// other NUL in it. libhdf5 reads them where they are (the arena is
+// pinned for the call), so the caller pays no copy into C memory: on the
+// one goroutine that makes every libhdf5 call of a run, that copy was
+// most of the Go side of writing y.
+func (d *Dataset) WriteCStrings(start uint64, arena []byte, starts []int) error {
+	if err := d.open("WriteCStrings"); err != nil {
+		return err
+	}
+	if !d.strings {
+		return fmt.Errorf("%w: %s: WriteCStrings needs a string dataset", ErrInvalid, d.name)
+	}
+	n := len(starts)
+	if n == 0 {
+		return nil
+	}
+	if start > d.dims[0] || uint64(n) > d.dims[0]-start {
+		return fmt.Errorf("%w: %s: strings [%d, %d) outside [0, %d)", ErrInvalid, d.name, start, start+uint64(n), d.dims[0])
+	}
+	ptrs := make([]*C.char, n)
+	for i, b := range starts {
+		e := len(arena)
+		if i+1 < n {
+			e = starts[i+1]
+		}
+		if b < 0 || e <= b || e > len(arena) {
+			return fmt.Errorf("%w: %s: string %d spans [%d, %d) of an arena of %d bytes", ErrInvalid, d.name, start+uint64(i), b, e, len(arena))
+		}
+		if j := bytes.IndexByte(arena[b:e], 0); j != e-b-1 {
+			return fmt.Errorf("%w: %s: string %d is not one NUL-terminated string (a NUL at %d of %d bytes)", ErrInvalid, d.name, start+uint64(i), j, e-b)
+		}
+		ptrs[i] = (*C.char)(unsafe.Pointer(&arena[b]))
+	}
+	// ptrs is Go memory holding Go pointers: allowed in a cgo call when
+	// what they point to is pinned.
+	var pin runtime.Pinner
+	pin.Pin(&arena[0])
+	defer pin.Unpin()
+	var eb ebuf
+	p, m := eb.c()
+	if C.synb_write_vlstr(d.id, C.hsize_t(start), C.hsize_t(n), &ptrs[0], p, m) < 0 {
+		return eb.err(fmt.Sprintf("write strings [%d, %d) of", start, start+uint64(n)), d.name)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -236,5 +237,55 @@ func TestQuiet(t *testing.T) {
 	}
 	if s := stderr.String(); s != "" {
 		t.Fatalf("libhdf5 printed to stderr:\n%s", s)
+	}
+}
+
+// TestWriteCStrings: NUL-terminated strings written from one arena read
+// back as written (ReadStrings), empty ones included; starts that do not
+// delimit one NUL-terminated string each, or strings past the dataset's
+// end, are refused with ErrInvalid and write nothing.
+func TestWriteCStrings(t *testing.T) {
+	f, err := Create(filepath.Join(t.TempDir(), "c.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := f.CreateStrings("y", 6, 2, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want := []string{`{"a": 1}`, "", "two", "three", strings.Repeat("z", 5000)}
+	var arena []byte
+	var starts []int
+	for _, w := range want {
+		starts = append(starts, len(arena))
+		arena = append(append(arena, w...), 0)
+	}
+	if err := s.WriteCStrings(1, arena, starts); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		start  uint64
+		arena  string
+		starts []int
+	}{
+		{"no NUL at the end", 0, "ab", []int{0}},
+		{"a NUL inside", 0, "a\x00b\x00", []int{0}},
+		{"starts out of order", 0, "a\x00b\x00", []int{2, 0}},
+		{"a start past the arena", 0, "a\x00", []int{0, 5}},
+		{"past the dataset", 5, "a\x00b\x00", []int{0, 2}},
+	} {
+		if err := s.WriteCStrings(c.start, []byte(c.arena), c.starts); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: got %v, want ErrInvalid", c.name, err)
+		}
+	}
+	got, err := s.ReadStrings(1, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("read back %q, want %q", got, want)
 	}
 }
