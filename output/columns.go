@@ -190,7 +190,7 @@ func (w *Writer) flushColumns(all bool) {
 		c := &w.cols[i]
 		names[i] = c.Name
 		if err == nil {
-			parts[i], err = w.packRows(&w.czw, c.Name, start, c.pending[:k*c.row], c.row, w.yChunk, len(c.d.Dims()))
+			parts[i], err = w.packRows(&w.czw, c.Name, start, c.pending[:k*c.row], c.row, w.yChunk, 1+len(c.Shape)) // not c.d: the libhdf5 goroutine's
 		}
 		c.pending = append(c.pending[:0], c.pending[k*c.row:]...)
 	}
