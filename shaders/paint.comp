@@ -165,8 +165,8 @@ bool normalIn(uint u) {
 	return f >= 2u && f <= 253u;
 }
 
-// cmpProd is the sign of ma·2^ea − mx·my·2^e, for ma < 2^24 and
-// 2^23 ≤ mx, my < 2^26 (so 2^46 ≤ mx·my < 2^52). For a candidate within
+// cmpProd is the sign of ma·2^ea − mx·my·2^e, for 2^23 ≤ ma < 2^24 (a
+// significand) and 2^23 ≤ mx, my < 2^26 (so 2^46 ≤ mx·my < 2^52). For a candidate within
 // a few ulps of a/b, ea − e is 23 to 27; the other shifts are decided by
 // the operands' sizes alone.
 int cmpProd(uint ma, int ea, uint mx, uint my, int e) {
@@ -207,6 +207,34 @@ void lowerMid(uint uq, out uint m, out int e) {
 	}
 }
 
+// roundInt corrects candidate bits uq (sign cleared) of a/b, or of √a
+// when square (b unused), comparing a = ma·2^ea with the midpoints times
+// b = mb·2^eb, or squared: at most three ulp steps, as the double test. It
+// returns false, with uq where it got to, if uq left the normal range
+// (normalIn), where the double test takes over.
+bool roundInt(uint ma, int ea, uint mb, int eb, bool square, inout uint uq) {
+	for (int i = 0; i < 3; i++) {
+		if (!normalIn(uq)) {
+			return false;
+		}
+		uint mu = 2u * sigOf(uq) + 1u;
+		int eu = expOf(uq) - 1;
+		if (square ? cmpProd(ma, ea, mu, mu, 2 * eu) > 0 : cmpProd(ma, ea, mu, mb, eu + eb) > 0) {
+			uq++;
+			continue;
+		}
+		uint m;
+		int e;
+		lowerMid(uq, m, e);
+		if (square ? cmpProd(ma, ea, m, m, 2 * e) < 0 : cmpProd(ma, ea, m, mb, e + eb) < 0) {
+			uq--;
+			continue;
+		}
+		break;
+	}
+	return true;
+}
+
 #if ROUNDING_TEST
 // offBy2 moves a normal, finite candidate two ulps up or down (by bit 0
 // of key): a test program's stand-in for a division or square root that
@@ -242,26 +270,7 @@ float divRN(float a, float b) {
 	uint sign = uq & 0x80000000u;
 	uq &= 0x7FFFFFFFu;
 	if (ROUND_INT != 0 && ua >= 0x00800000u && ua < 0x7F800000u && ub >= 0x00800000u && ub < 0x7F800000u) {
-		uint ma = sigOf(ua);
-		int ea = expOf(ua);
-		uint mb = sigOf(ub);
-		int eb = expOf(ub);
-		int i = 0;
-		for (; i < 3 && normalIn(uq); i++) {
-			if (cmpProd(ma, ea, 2u * sigOf(uq) + 1u, mb, expOf(uq) - 1 + eb) > 0) {
-				uq++;
-				continue;
-			}
-			uint m;
-			int e;
-			lowerMid(uq, m, e);
-			if (cmpProd(ma, ea, m, mb, e + eb) < 0) {
-				uq--;
-				continue;
-			}
-			break;
-		}
-		if (i == 3 || normalIn(uq)) {
+		if (roundInt(sigOf(ua), expOf(ua), sigOf(ub), expOf(ub), false, uq)) {
 			return uintBitsToFloat(uq | sign);
 		}
 		q = uintBitsToFloat(uq | sign); // left the normal range: on in double
@@ -300,25 +309,7 @@ float sqrtRN(float x) {
 	uint ux = floatBitsToUint(x);
 	uint us = floatBitsToUint(s);
 	if (ROUND_INT != 0 && ux >= 0x00800000u) {
-		uint mx = sigOf(ux);
-		int ex = expOf(ux);
-		int i = 0;
-		for (; i < 3 && normalIn(us); i++) {
-			uint mu = 2u * sigOf(us) + 1u;
-			if (cmpProd(mx, ex, mu, mu, 2 * (expOf(us) - 1)) > 0) {
-				us++;
-				continue;
-			}
-			uint m;
-			int e;
-			lowerMid(us, m, e);
-			if (cmpProd(mx, ex, m, m, 2 * e) < 0) {
-				us--;
-				continue;
-			}
-			break;
-		}
-		if (i == 3 || normalIn(us)) {
+		if (roundInt(sigOf(ux), expOf(ux), 0u, 0, true, us)) {
 			return uintBitsToFloat(us);
 		}
 		s = uintBitsToFloat(us); // left the normal range: on in double
@@ -825,6 +816,30 @@ vec3 blend(Pat fg, uint x, uint y, uint p, float cov, uint tb, vec3 d) {
 	return vec3(r0, r1, r2);
 }
 
+// maskByte writes coverage cov as mask value mi (pixel·K + symbol) of
+// the image whose mask starts at word mb: with one channel (K = 1) into
+// the quad's word qm, its written bytes marked in qk, for storeQuadMask
+// to store once after the quad; else straight into the mask buffer.
+void maskByte(uint mb, uint mi, uint K, float cov, inout uint qm, inout uint qk) {
+	precise float m = cov * 255.0 + 0.5;
+	uint sh = (mi & 3u) * 8u;
+	if (K == 1u) {
+		qm |= uint(m) << sh;
+		qk |= 0xFFu << sh;
+	} else {
+		uint mw = mb + (mi >> 2);
+		outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
+	}
+}
+
+// storeQuadMask stores the bytes qk of quad q's mask word qm (K = 1:
+// pixel p's byte is in word p / 4).
+void storeQuadMask(uint mb, uint q, uint qm, uint qk) {
+	if (qk != 0u) {
+		outMask[mb + q] = (outMask[mb + q] & ~qk) | qm;
+	}
+}
+
 void main() {
 	uint img = gl_WorkGroupID.x;
 	uint lid = gl_LocalInvocationID.x;
@@ -964,24 +979,10 @@ void main() {
 					if (cov >= 1.0) {
 						cov = 1.0;
 					}
-					precise float m = cov * 255.0 + 0.5;
-					uint mi = p * K + s;
-					uint mw = mb + (mi >> 2);
-					uint sh = (mi & 3u) * 8u;
-					if (K == 1u) {
-						// One channel: the quad's four mask bytes are one word,
-						// built here and stored once after the quad.
-						qm |= uint(m) << sh;
-						qk |= 0xFFu << sh;
-					} else {
-						outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
-					}
+					maskByte(mb, p * K + s, K, cov, qm, qk);
 					setPix(jq, j, sb, p, blend(fg, x, y, p, cov, tb, getPix(jq, j, sb, p)));
 				}
-				if (qk != 0u) {
-					uint mw = mb + q; // K = 1: pixel p's byte is in word p / 4
-					outMask[mw] = (outMask[mw] & ~qk) | qm;
-				}
+				storeQuadMask(mb, q, qm, qk);
 			}
 #if SUBSAMPLING
 			continue;
@@ -1035,24 +1036,10 @@ void main() {
 				if (cov <= 0.0) {
 					continue;
 				}
-				precise float m = cov * 255.0 + 0.5;
-				uint mi = p * K + s;
-				uint mw = mb + (mi >> 2);
-				uint sh = (mi & 3u) * 8u;
-				if (K == 1u) {
-					// One channel: the quad's four mask bytes are one word,
-					// built here and stored once after the quad.
-					qm |= uint(m) << sh;
-					qk |= 0xFFu << sh;
-				} else {
-					outMask[mw] = (outMask[mw] & ~(0xFFu << sh)) | (uint(m) << sh);
-				}
+				maskByte(mb, p * K + s, K, cov, qm, qk);
 				setPix(jq, j, sb, p, blend(fg, x, y, p, cov, tb, getPix(jq, j, sb, p)));
 			}
-			if (qk != 0u) {
-				uint mw = mb + q; // K = 1: pixel p's byte is in word p / 4
-				outMask[mw] = (outMask[mw] & ~qk) | qm;
-			}
+			storeQuadMask(mb, q, qm, qk);
 		}
 #endif
 	}

@@ -435,7 +435,7 @@ func New(opts Options) (*Backend, error) {
 	g.rounding = opts.Rounding
 	if g.rounding == RoundingAuto {
 		g.rounding = RoundingInteger
-		if ctx.Software() {
+		if g.soft {
 			g.rounding = RoundingDouble
 		}
 	}
@@ -592,7 +592,7 @@ func (*Backend) Name() string { return "gpu" }
 func (g *Backend) Device() string { return g.ctx.Renderer() }
 
 // Software reports a CPU rasteriser such as llvmpipe.
-func (g *Backend) Software() bool { return g.ctx.Software() }
+func (g *Backend) Software() bool { return g.soft }
 
 // ReadBack reports the read-back path in use (after any fallback).
 func (g *Backend) ReadBack() ReadBack { return g.readBack }

@@ -175,10 +175,11 @@ func TestRoundingFunctions(t *testing.T) {
 			t.Errorf("off by 2 %v, integer %v: %d of %d results not correctly rounded", rounding, c.integer, bad, 2*n)
 		}
 	}
-	// cmpProd over its domain: ma < 2^24; 2^23 ≤ mx, my < 2^26; any shift.
+	// cmpProd over its domain: 2^23 ≤ ma < 2^24; 2^23 ≤ mx, my < 2^26;
+	// any shift.
 	p := roundingProgram(t, g, false, true)
 	for i := range n {
-		ma := r.Uint32N(1 << 24)
+		ma := 1<<23 + r.Uint32N(1<<23)
 		mx := 1<<23 + r.Uint32N(3<<24)
 		my := 1<<23 + r.Uint32N(3<<24)
 		e := int(r.Int32N(200)) - 100
