@@ -385,9 +385,7 @@ func (r *run) paintStage(ctx context.Context, planned <-chan *batch, painted cha
 func relayConcurrent(ctx context.Context, in <-chan *batch, out chan<- *batch, st *stageTimer, k int, work func(*batch)) {
 	defer close(out)
 	t0 := time.Now()
-	var mu sync.Mutex
-	active, from := 0, time.Time{}
-	var busy time.Duration
+	var busy par.Clock
 	type job struct {
 		b    *batch
 		done chan struct{}
@@ -409,18 +407,9 @@ func relayConcurrent(ctx context.Context, in <-chan *batch, out chan<- *batch, s
 				if b.err != nil {
 					return
 				}
-				mu.Lock()
-				if active == 0 {
-					from = time.Now()
-				}
-				active++
-				mu.Unlock()
+				busy.Start()
 				work(b)
-				mu.Lock()
-				if active--; active == 0 {
-					busy += time.Since(from)
-				}
-				mu.Unlock()
+				busy.Stop()
 			})
 			queue <- j
 		}
@@ -429,8 +418,9 @@ func relayConcurrent(ctx context.Context, in <-chan *batch, out chan<- *batch, s
 		for range queue { // the feeder stops at ctx.Done or the end of in
 		}
 		workers.Wait()
-		st.busy += busy
-		st.wait += time.Since(t0) - busy
+		b := busy.Take()
+		st.busy += b
+		st.wait += time.Since(t0) - b
 	}()
 	for j := range queue {
 		<-j.done

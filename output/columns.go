@@ -202,7 +202,7 @@ func (w *Writer) flushColumns(all bool) {
 		for i, p := range parts {
 			// w.cols[i].d: a checkpoint may have reopened the dataset
 			// since the task was queued.
-			if err := writePacked(w, w.cols[i].d, names[i], p); err != nil {
+			if err := w.writePacked(w.cols[i].d, names[i], p); err != nil {
 				return err
 			}
 		}
@@ -225,8 +225,11 @@ func (w *Writer) packRows(zw **zlib.Writer, name string, start int, raw []byte, 
 	var out []rowChunk
 	for off := 0; off < len(raw); off += chunkRows * rowBytes {
 		end := min(len(raw), off+chunkRows*rowBytes)
-		buf := append(make([]byte, 0, chunkRows*rowBytes), raw[off:end]...)
-		buf = buf[:chunkRows*rowBytes]
+		buf := raw[off:end]
+		if len(buf) < chunkRows*rowBytes || w.o.Level == NoCompression {
+			// Padded, or stored as it is: a copy the chunk owns.
+			buf = append(make([]byte, 0, chunkRows*rowBytes), buf...)[:chunkRows*rowBytes]
+		}
 		if w.o.Level != NoCompression {
 			var err error
 			if buf, err = deflateInto(zw, nil, buf, w.o.Level); err != nil {
@@ -241,7 +244,7 @@ func (w *Writer) packRows(zw **zlib.Writer, name string, start int, raw []byte, 
 }
 
 // writePacked writes packed chunks into d; on the libhdf5 goroutine.
-func writePacked(w *Writer, d *hdf5.Dataset, name string, chunks []rowChunk) error {
+func (w *Writer) writePacked(d *hdf5.Dataset, name string, chunks []rowChunk) error {
 	for _, c := range chunks {
 		if err := d.WriteChunk(c.origin, c.data); err != nil {
 			return w.ioErr("write "+name, err)
@@ -257,7 +260,7 @@ func (w *Writer) writeRows(d *hdf5.Dataset, name string, start int, raw []byte, 
 	if err != nil {
 		return err
 	}
-	return writePacked(w, d, name, chunks)
+	return w.writePacked(d, name, chunks)
 }
 
 // deflateInto appends the zlib stream of src to dst, reusing *zw.

@@ -107,6 +107,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/gl"
+	"github.com/synbols-gpu/synbols-gpu/internal/par"
 	"github.com/synbols-gpu/synbols-gpu/shaders"
 )
 
@@ -363,8 +364,8 @@ type Backend struct {
 	// never waits for a Paint.
 	timed   bool
 	cur     engine.Times
-	clock   *copyClock
-	active  *copyClock // Paint calls' wall time, overlapping calls counted once
+	clock   *par.Clock
+	active  *par.Clock // Paint calls' wall time, overlapping calls counted once
 	timesMu sync.Mutex
 	times   engine.Times
 }
@@ -403,7 +404,7 @@ func New(opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Backend{ctx: ctx, clock: &copyClock{}, active: &copyClock{}}
+	g := &Backend{ctx: ctx, clock: &par.Clock{}, active: &par.Clock{}}
 	lim := ctx.Limits()
 	g.max = lim.MaxStorageBlockSize
 	g.lim = lim.MaxStorageBlockSize
@@ -824,7 +825,7 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 		g.mu.Unlock()
 		return gl.ErrClosed
 	}
-	g.active.start()
+	g.active.Start()
 	err = g.ctx.Do(func() error {
 		g.scratchPix = sp
 		err := g.sync(b, glyphs)
@@ -844,7 +845,7 @@ func (g *Backend) Paint(b *engine.Batch, out engine.Output) error {
 		err = cl.err
 	}
 	cl.copies.Wait()
-	g.active.stop()
+	g.active.Stop()
 	g.commit(n)
 	return err
 }
@@ -857,7 +858,7 @@ func (g *Backend) paintSimple(b *engine.Batch, out engine.Output, chunks []chunk
 	if g.ctx == nil {
 		return gl.ErrClosed
 	}
-	g.active.start()
+	g.active.Start()
 	err := g.ctx.Do(func() error {
 		g.scratchPix = sp
 		err := g.sync(b, glyphs)
@@ -870,7 +871,7 @@ func (g *Backend) paintSimple(b *engine.Batch, out engine.Output, chunks []chunk
 		g.flushTimes()
 		return err
 	})
-	g.active.stop()
+	g.active.Stop()
 	g.commit(len(b.Images))
 	return err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/internal/gl"
+	"github.com/synbols-gpu/synbols-gpu/internal/par"
 )
 
 // The pipelined read-back. Sub-batches go round a ring of slots, on the
@@ -318,7 +319,7 @@ type segment struct{ dst, src []byte }
 // of wgs counts the goroutines, clock (if not nil) their wall time. Reads
 // of mapped memory run at about 6 GB/s per core, so spreading them is
 // what brings the copy near the bus's speed.
-func copyOut(segs []segment, k int, wgs []*sync.WaitGroup, clock *copyClock) {
+func copyOut(segs []segment, k int, wgs []*sync.WaitGroup, clock *par.Clock) {
 	total := 0
 	for _, s := range segs {
 		total += len(s.dst)
@@ -335,9 +336,9 @@ func copyOut(segs []segment, k int, wgs []*sync.WaitGroup, clock *copyClock) {
 			wg.Add(1)
 		}
 		go func() {
-			clock.start()
+			clock.Start()
 			defer func() {
-				clock.stop()
+				clock.Stop()
 				for _, wg := range wgs {
 					wg.Done()
 				}

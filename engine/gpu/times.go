@@ -1,7 +1,6 @@
 package gpu
 
 import (
-	"sync"
 	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
@@ -12,7 +11,7 @@ import (
 // wall times in Backend.cur as it goes, and the device times of timer
 // queries when it resolves them, and adds them to the sums (flushTimes) at
 // the end of each call's work there; the copy goroutines run one
-// copyClock, the Paint calls another (active), and each call, once its
+// par.Clock, the Paint calls another (active), and each call, once its
 // copies have finished, adds itself and the clocks' completed time to the
 // sums (commit). So Times never shows a call's images before its bytes;
 // with calls in flight together, a device time may be counted before the
@@ -83,51 +82,6 @@ func since(d *time.Duration, t0 time.Time) time.Time {
 	return t
 }
 
-// copyClock measures the wall time during which at least one copy
-// goroutine runs: goroutines copying at once count once, so the figure is
-// comparable with Paint's wall time. Safe for concurrent use.
-type copyClock struct {
-	mu     sync.Mutex
-	active int
-	from   time.Time
-	total  time.Duration
-}
-
-func (c *copyClock) start() {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	if c.active == 0 {
-		c.from = time.Now()
-	}
-	c.active++
-	c.mu.Unlock()
-}
-
-func (c *copyClock) stop() {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	c.active--
-	if c.active == 0 {
-		c.total += time.Since(c.from)
-	}
-	c.mu.Unlock()
-}
-
-// take returns the time summed over completed periods (no goroutine
-// running) so far and resets it; a period still running is counted by a
-// later take.
-func (c *copyClock) take() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	d := c.total
-	c.total = 0
-	return d
-}
-
 // flushTimes adds the context goroutine's times so far (g.cur) to the
 // sums. On the context goroutine.
 func (g *Backend) flushTimes() {
@@ -142,7 +96,7 @@ func (g *Backend) flushTimes() {
 // clocks' completed time. Paint calls it after every copy of the call
 // has finished.
 func (g *Backend) commit(images int) {
-	t := engine.Times{Paints: 1, Images: images, Paint: g.active.take(), HostCopy: g.clock.take()}
+	t := engine.Times{Paints: 1, Images: images, Paint: g.active.Take(), HostCopy: g.clock.Take()}
 	g.timesMu.Lock()
 	g.times = g.times.Add(t)
 	g.timesMu.Unlock()

@@ -880,52 +880,19 @@ func (f *File) CreateStrings(path string, n, chunk uint64, level int) (*Dataset,
 // strings). Writes that cover whole chunks avoid libhdf5 re-reading and
 // re-compressing partly written chunks. s is not retained.
 func (d *Dataset) WriteStrings(start uint64, s [][]byte) error {
-	if err := d.open("WriteStrings"); err != nil {
-		return err
-	}
-	if !d.strings {
-		return fmt.Errorf("%w: %s: WriteStrings needs a string dataset", ErrInvalid, d.name)
-	}
-	if len(s) == 0 {
-		return nil
-	}
-	if start > d.dims[0] || uint64(len(s)) > d.dims[0]-start {
-		return fmt.Errorf("%w: %s: strings [%d, %d) outside [0, %d)", ErrInvalid, d.name, start, start+uint64(len(s)), d.dims[0])
-	}
+	// One NUL-terminated arena, written where it lies (WriteCStrings,
+	// which also refuses a NUL inside a string).
 	total := 0
-	for i, b := range s {
-		if j := bytes.IndexByte(b, 0); j >= 0 {
-			return fmt.Errorf("%w: %s: string %d contains a NUL byte at %d", ErrInvalid, d.name, start+uint64(i), j)
-		}
+	for _, b := range s {
 		total += len(b) + 1
 	}
-	// The strings and the pointer array must live in C memory: cgo forbids
-	// handing C Go memory that holds Go pointers.
-	blob := C.malloc(C.size_t(total))
-	if blob == nil {
-		return fmt.Errorf("%w: %s: out of memory for %d bytes of strings", ErrHDF5, d.name, total)
-	}
-	defer C.free(blob)
-	ptrs := C.malloc(C.size_t(len(s)) * C.size_t(unsafe.Sizeof(uintptr(0))))
-	if ptrs == nil {
-		return fmt.Errorf("%w: %s: out of memory for %d string pointers", ErrHDF5, d.name, len(s))
-	}
-	defer C.free(ptrs)
-	mem := unsafe.Slice((*byte)(blob), total)
-	pv := unsafe.Slice((**C.char)(ptrs), len(s))
-	off := 0
+	arena := make([]byte, 0, total)
+	starts := make([]int, len(s))
 	for i, b := range s {
-		copy(mem[off:], b)
-		mem[off+len(b)] = 0
-		pv[i] = (*C.char)(unsafe.Add(blob, off))
-		off += len(b) + 1
+		starts[i] = len(arena)
+		arena = append(append(arena, b...), 0)
 	}
-	var eb ebuf
-	p, n := eb.c()
-	if C.synb_write_vlstr(d.id, C.hsize_t(start), C.hsize_t(len(s)), (**C.char)(ptrs), p, n) < 0 {
-		return eb.err(fmt.Sprintf("write strings [%d, %d) of", start, start+uint64(len(s))), d.name)
-	}
-	return nil
+	return d.WriteCStrings(start, arena, starts)
 }
 
 // WriteCStrings is WriteStrings for strings that already lie in one

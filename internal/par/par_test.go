@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestForSplit checks that For's runs cover [0, n) exactly once, are
@@ -169,5 +170,35 @@ func TestEachCancel(t *testing.T) {
 	Each(ctx, 1000, 4, func(int) { calls.Add(1) })
 	if calls.Load() != 0 {
 		t.Fatalf("%d calls on a done context", calls.Load())
+	}
+}
+
+// TestClock: a period with a goroutine still working is not in Take
+// (the first Stop of two Starts ends nothing); once both stop, Take holds
+// at least the whole 50 ms period and resets; a nil Clock measures
+// nothing.
+func TestClock(t *testing.T) {
+	var c Clock
+	c.Start()
+	time.Sleep(20 * time.Millisecond)
+	c.Start()
+	time.Sleep(10 * time.Millisecond)
+	c.Stop()
+	if d := c.Take(); d != 0 {
+		t.Errorf("Take with a goroutine still working: %v, want 0", d)
+	}
+	time.Sleep(20 * time.Millisecond)
+	c.Stop()
+	if d := c.Take(); d < 50*time.Millisecond {
+		t.Errorf("Take: %v, want at least the 50 ms union", d)
+	}
+	if d := c.Take(); d != 0 {
+		t.Errorf("second Take: %v, want 0", d)
+	}
+	var n *Clock
+	n.Start()
+	n.Stop()
+	if d := n.Take(); d != 0 {
+		t.Errorf("nil Clock: %v", d)
 	}
 }
