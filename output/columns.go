@@ -190,7 +190,7 @@ func (w *Writer) flushColumns(all bool) {
 		c := &w.cols[i]
 		names[i] = c.Name
 		if err == nil {
-			parts[i], err = w.packRows(&w.czw, c.Name, start, c.pending[:k*c.row], c.row, w.yChunk, 1+len(c.Shape)) // not c.d: the libhdf5 goroutine's
+			parts[i], err = w.packRows(&w.cenc, c.Name, start, c.pending[:k*c.row], c.row, c.Type.Size(), w.yChunk, 1+len(c.Shape)) // not c.d: the libhdf5 goroutine's
 		}
 		c.pending = append(c.pending[:0], c.pending[k*c.row:]...)
 	}
@@ -211,34 +211,56 @@ func (w *Writer) flushColumns(all bool) {
 }
 
 // rowChunk is one packed chunk of rows: its origin and its bytes (the
-// zlib stream, or the raw rows without compression).
+// zlib stream, or the raw rows without compression or stored).
 type rowChunk struct {
 	origin []uint64
 	data   []byte
+	// stored: data is raw, written with the deflate filter marked
+	// skipped (classify, or a stream no smaller than the rows).
+	stored bool
 }
 
-// packRows cuts raw (rows of rowBytes from row start, a chunk origin)
-// into chunks of chunkRows rows, compressed with *zw unless the writer
-// stores raw; an edge chunk is padded with zeros to the full chunk, as
-// direct chunk writes need. The chunks own their bytes.
-func (w *Writer) packRows(zw **zlib.Writer, name string, start int, raw []byte, rowBytes, chunkRows, rank int) ([]rowChunk, error) {
+// packRows cuts raw (rows of rowBytes, of elements of elem bytes, from
+// row start, a chunk origin) into chunks of chunkRows rows, compressed
+// with enc unless the writer stores raw; an edge chunk is padded with
+// zeros to the full chunk, as direct chunk writes need. The chunks own
+// their bytes. Random float columns (rotation, scale, translation) do
+// not deflate: at level 1 classify stores them, as it does images.
+func (w *Writer) packRows(enc *encoders, name string, start int, raw []byte, rowBytes, elem, chunkRows, rank int) ([]rowChunk, error) {
 	var out []rowChunk
 	for off := 0; off < len(raw); off += chunkRows * rowBytes {
 		end := min(len(raw), off+chunkRows*rowBytes)
 		buf := raw[off:end]
-		if len(buf) < chunkRows*rowBytes || w.o.Level == NoCompression {
+		class := classDeflate
+		if w.o.Level == 1 {
+			class = classify(buf, elem, rowBytes)
+		}
+		stored := w.o.Level != NoCompression && class == classStore
+		if len(buf) < chunkRows*rowBytes || w.o.Level == NoCompression || stored {
 			// Padded, or stored as it is: a copy the chunk owns.
 			buf = append(make([]byte, 0, chunkRows*rowBytes), buf...)[:chunkRows*rowBytes]
 		}
-		if w.o.Level != NoCompression {
-			var err error
-			if buf, err = deflateInto(zw, nil, buf, w.o.Level); err != nil {
+		if w.o.Level != NoCompression && !stored {
+			z, err := enc.deflate(nil, buf, w.o.Level, class == classHuffman)
+			if err == nil && len(z) >= len(buf) && class != classHuffman {
+				// Our encoder's levels 1–6 leave some columns
+				// whole that Huffman codes shrink (counting
+				// integers: bytes x ff ff ff, no 4-byte repeat, to
+				// 47%); the columns are small enough to try both.
+				z, err = enc.deflate(z[:0], buf, w.o.Level, true)
+			}
+			if err != nil {
 				return nil, w.ioErr("compress "+name, err)
+			}
+			if stored = len(z) >= len(buf); !stored {
+				buf = z
+			} else if &buf[0] == &raw[off] {
+				buf = append([]byte(nil), buf...)
 			}
 		}
 		origin := make([]uint64, rank)
 		origin[0] = uint64(start + off/rowBytes)
-		out = append(out, rowChunk{origin, buf})
+		out = append(out, rowChunk{origin, buf, stored})
 	}
 	return out, nil
 }
@@ -246,7 +268,11 @@ func (w *Writer) packRows(zw **zlib.Writer, name string, start int, raw []byte, 
 // writePacked writes packed chunks into d; on the libhdf5 goroutine.
 func (w *Writer) writePacked(d *hdf5.Dataset, name string, chunks []rowChunk) error {
 	for _, c := range chunks {
-		if err := d.WriteChunk(c.origin, c.data); err != nil {
+		write := d.WriteChunk
+		if c.stored {
+			write = d.WriteChunkUnfiltered
+		}
+		if err := write(c.origin, c.data); err != nil {
 			return w.ioErr("write "+name, err)
 		}
 	}
@@ -254,33 +280,56 @@ func (w *Writer) writePacked(d *hdf5.Dataset, name string, chunks []rowChunk) er
 }
 
 // writeRows packs raw (packRows) and writes the chunks; on the libhdf5
-// goroutine, with its compressor.
-func (w *Writer) writeRows(d *hdf5.Dataset, name string, start int, raw []byte, rowBytes, chunkRows int) error {
-	chunks, err := w.packRows(&w.zw, name, start, raw, rowBytes, chunkRows, len(d.Dims()))
+// goroutine, with its encoders.
+func (w *Writer) writeRows(d *hdf5.Dataset, name string, start int, raw []byte, rowBytes, elem, chunkRows int) error {
+	chunks, err := w.packRows(&w.enc, name, start, raw, rowBytes, elem, chunkRows, len(d.Dims()))
 	if err != nil {
 		return err
 	}
 	return w.writePacked(d, name, chunks)
 }
 
-// deflateInto appends the zlib stream of src to dst, reusing *zw.
-func deflateInto(zw **zlib.Writer, dst, src []byte, level int) ([]byte, error) {
-	sw := &sliceWriter{b: dst}
-	if *zw == nil {
-		var err error
-		if *zw, err = zlib.NewWriterLevel(sw, level); err != nil {
-			return dst, err
+// encoders holds one goroutine's zlib encoders, one per level it uses:
+// the writer's level, and Huffman codes only (classify). Not safe for
+// concurrent use.
+type encoders struct {
+	zw [2]*zlib.Writer
+	sw sliceWriter
+}
+
+// writer returns the encoder for level (Huffman codes only if huffman),
+// reset to append to dst.
+func (e *encoders) writer(dst []byte, level int, huffman bool) (*zlib.Writer, error) {
+	e.sw.b = dst
+	k := 0
+	if huffman {
+		k, level = 1, zlib.HuffmanOnly
+	}
+	if e.zw[k] == nil {
+		zw, err := zlib.NewWriterLevel(&e.sw, level)
+		if err != nil {
+			return nil, err
 		}
+		e.zw[k] = zw
 	} else {
-		(*zw).Reset(sw)
+		e.zw[k].Reset(&e.sw)
 	}
-	if _, err := (*zw).Write(src); err != nil {
+	return e.zw[k], nil
+}
+
+// deflate appends the zlib stream of src to dst.
+func (e *encoders) deflate(dst, src []byte, level int, huffman bool) ([]byte, error) {
+	zw, err := e.writer(dst, level, huffman)
+	if err != nil {
 		return dst, err
 	}
-	if err := (*zw).Close(); err != nil {
-		return dst, err
+	if _, err := zw.Write(src); err != nil {
+		return e.sw.b, err
 	}
-	return sw.b, nil
+	if err := zw.Close(); err != nil {
+		return e.sw.b, err
+	}
+	return e.sw.b, nil
 }
 
 // WriteValues stores values as the dataset path, a one-dimensional array
@@ -370,7 +419,7 @@ func (w *Writer) writeSplitIndex(name string, part []uint8) error {
 			}
 			raw = binary.LittleEndian.AppendUint64(raw, uint64(i))
 			if len(raw) == cap(raw) || done+len(raw)/8 == count {
-				if err := w.writeRows(d, path, done, raw, 8, cs); err != nil {
+				if err := w.writeRows(d, path, done, raw, 8, 8, cs); err != nil {
 					d.Close()
 					return err
 				}

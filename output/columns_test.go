@@ -27,6 +27,13 @@ with h5py.File(sys.argv[1], 'r') as f:
     assert a['u'].dtype == np.uint32 and (a['u'][...] == i + 4000000000).all()
     assert f['deep/g/v'].dtype == np.uint8 and f['deep/g/v'].shape == (n, 2, 3) and (f['deep/g/v'][:, 1, 2] == i % 256).all()
     assert a['i'].compression == 'gzip'
+    # Random floats do not deflate: stored raw, the filter marked skipped
+    # (filter mask 1); counting integers deflate (0), with Huffman codes.
+    r = np.random.default_rng(7).random(n)
+    assert np.array_equal(a['r'][...], r)
+    fm = lambda d: ''.join(str(d.id.get_chunk_info(k).filter_mask) for k in range(d.id.get_num_chunks()))
+    # (The edge chunk, padded with zeros, deflates.)
+    assert fm(a['r']) == '110' and fm(a['i']) == '000', (fm(a['r']), fm(a['i']))
     assert list(a['i_values'].asstr()[...]) == ['é', '', 'b'], list(a['i_values'].asstr()[...])
     assert a['empty_values'].shape == (0,)
     s = f['split/s'][...]
@@ -50,6 +57,12 @@ func TestColumns(t *testing.T) {
 		{Name: "attr/b", Type: Bool},
 		{Name: "attr/u", Type: Uint32},
 		{Name: "deep/g/v", Type: Uint8, Shape: []int{2, 3}},
+		{Name: "attr/r", Type: Float64},
+	}
+	// attr/r: numpy's default_rng(7).random(n), the same values.
+	rs, err := exec.Command(py, "-c", "import sys, numpy as np; sys.stdout.buffer.write(np.random.default_rng(7).random(int(sys.argv[1])).tobytes())", "2500").Output()
+	if err != nil || len(rs) != 8*n {
+		t.Fatalf("numpy's random floats: %v (%d bytes)", err, len(rs))
 	}
 	wr, err := Create(Options{Path: path, N: n, H: 2, W: 2, C: 1, K: 1, ChunkSamples: 10, Columns: cols})
 	if err != nil {
@@ -69,6 +82,7 @@ func TestColumns(t *testing.T) {
 			row := make([]byte, 6)
 			row[5] = byte(v)
 			data[4] = append(data[4], row...)
+			data[5] = append(data[5], rs[8*v:8*v+8]...)
 		}
 		y := make([][]byte, m)
 		for j := range y {

@@ -1,10 +1,8 @@
 package output
 
 import (
-	"bytes"
 	"fmt"
 	"image"
-	"image/png"
 	"path/filepath"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
@@ -116,17 +114,33 @@ func (p *Preview) place(k int, src []byte) {
 	}
 }
 
-// PNG encodes the grid (RGB for C = 3, grey for C = 1).
+// PNG encodes the grid (RGB for C = 3, grey for C = 1), with encodePNG:
+// the preview is encoded after the last sample, where image/png's default
+// level cost a 100,000-sample run 2% of its CPU time and its fastest one,
+// which still tries every row filter, a 10,000-sample run at 128×128 7%.
 func (p *Preview) PNG() ([]byte, error) {
-	var b bytes.Buffer
-	// The fastest level: the preview is encoded after the last sample,
-	// where the default level cost a 100,000-sample run 2% of its CPU
-	// time, for a picture of about 300 KB.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&b, p.img); err != nil {
+	b := p.img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	var rgb []byte
+	if p.bpp == 4 {
+		rgb = make([]byte, 3*w)
+	}
+	row := func(y int) []byte {
+		r := p.pix[y*p.stride:][:w*p.bpp]
+		if p.bpp == 1 {
+			return r
+		}
+		// Opaque RGBA to RGB.
+		for i := range w {
+			copy(rgb[3*i:3*i+3], r[4*i:4*i+3])
+		}
+		return rgb
+	}
+	data, err := encodePNGRows(w, h, min(p.bpp, 3), row)
+	if err != nil {
 		return nil, fmt.Errorf("%w: encode preview: %w", ErrInput, err)
 	}
-	return b.Bytes(), nil
+	return data, nil
 }
 
 // WritePreviewPNG writes the preview grid (see Preview) of the first

@@ -8,14 +8,18 @@ import (
 	"github.com/klauspost/compress/zlib"
 )
 
-// TestIncompressible checks probe.go's estimate against what deflate at
-// level 1 really does with each chunk of a corpus of 30 KiB chunks (ten
-// 32×32 RGB images): wherever the estimate stores a chunk, deflate leaves
-// it above 95% of its size, and wherever deflate brings it under 90%, the
-// estimate deflates it. The corpus has the cases that fool a byte
-// histogram: repeats at the pixel and the row distance, a noisy half
-// beside a flat one, few distinct values.
-func TestIncompressible(t *testing.T) {
+// TestClassify checks probe.go's estimate against what deflate at level 1
+// and Huffman-only coding really do with each chunk of a corpus of 30 KiB
+// chunks (ten 32×32 RGB images) and 48 KiB ones (one 128×128): wherever
+// the estimate stores a chunk, level 1 does not shrink it under 95% nor
+// Huffman codes much under storeEntropy/8; wherever it
+// picks Huffman codes alone, they shrink it and level 1 would not have
+// done better by more than a point; wherever it picks level 1, level 1
+// shrinks it. The corpus has the cases that fool a byte histogram
+// (repeats at the pixel and the row distance, a noisy half beside a flat
+// one, few distinct values) and those that fooled the estimate when it
+// looked only at a chunk's first 2 KiB: a flat top over noise.
+func TestClassify(t *testing.T) {
 	const W, C, n = 32, 3, 30720
 	r := rand.New(rand.NewPCG(5, 6))
 	noise := func(b []byte) {
@@ -81,33 +85,58 @@ func TestIncompressible(t *testing.T) {
 		noise(b[:n/2])
 		copy(b[n/2:], b[:n/2])
 	})
-	stored := 0
-	for name, b := range cases {
-		var z bytes.Buffer
-		zw, _ := zlib.NewWriterLevel(&z, 1)
-		zw.Write(b)
-		zw.Close()
-		ratio := float64(z.Len()) / float64(len(b))
-		got := incompressible(b, C, W*C)
-		if got {
-			stored++
-		}
-		t.Logf("%-24s deflate %.3f, stored %v", name, ratio, got)
-		if got && ratio <= 0.95 {
-			t.Errorf("%s: stored raw, but deflate makes it %.3f of its size", name, ratio)
-		}
-		if !got && ratio >= 0.999 {
-			t.Errorf("%s: deflated, but deflate cannot shrink it (%.3f)", name, ratio)
-		}
-		if !got && ratio > 0.9 && ratio < 0.999 {
-			t.Logf("%s: deflated for %.3f (a probe's miss, not an error)", name, ratio)
+	// 128×128: the top 6 rows flat, then noise over all 256 levels, or of
+	// ±8 levels over a gradient (the default preset's faint noise).
+	const W128, n128 = 128, 128 * 128 * 3
+	cases["128: flat top over noise"] = make([]byte, n128)
+	noise(cases["128: flat top over noise"][6*W128*C:])
+	faint := make([]byte, n128)
+	for i := range faint {
+		if i >= 6*W128*C {
+			faint[i] = byte(64 + i/(W128*C)/2 + r.IntN(17) - 8)
 		}
 	}
-	if stored == 0 {
-		t.Error("no chunk of the corpus was stored: the estimate never fires")
+	cases["128: flat top over faint noise"] = faint
+	counts := map[chunkClass]int{}
+	for name, b := range cases {
+		ratio := func(level int) float64 {
+			var z bytes.Buffer
+			zw, _ := zlib.NewWriterLevel(&z, level)
+			zw.Write(b)
+			zw.Close()
+			return float64(z.Len()) / float64(len(b))
+		}
+		row := W * C
+		if len(b) == n128 {
+			row = W128 * C
+		}
+		l1, huff := ratio(1), ratio(zlib.HuffmanOnly)
+		got := classify(b, C, row)
+		counts[got]++
+		t.Logf("%-30s level 1 %.3f, Huffman only %.3f: class %d", name, l1, huff, got)
+		switch got {
+		case classStore:
+			// Huffman codes gain at most 1 − storeEntropy/8 on it.
+			if l1 <= 0.95 || huff <= storeEntropy/8-0.02 {
+				t.Errorf("%s: stored raw, but level 1 makes it %.3f of its size and Huffman codes %.3f", name, l1, huff)
+			}
+		case classHuffman:
+			if huff >= 0.97 || huff > l1+0.01 {
+				t.Errorf("%s: Huffman codes only, for %.3f of its size (level 1: %.3f)", name, huff, l1)
+			}
+		case classDeflate:
+			if l1 >= 0.999 {
+				t.Errorf("%s: deflated, but deflate cannot shrink it (%.3f)", name, l1)
+			}
+		}
+	}
+	for _, c := range []chunkClass{classDeflate, classHuffman, classStore} {
+		if counts[c] == 0 {
+			t.Errorf("no chunk of the corpus got class %d: the estimate never picks it", c)
+		}
 	}
 	// Short chunks are always deflated.
-	if incompressible(cases["noise"][:2*probeBytes-1], C, W*C) {
-		t.Error("a chunk shorter than two probes was stored")
+	if c := classify(cases["noise"][:2*probeBytes-1], C, W*C); c != classDeflate {
+		t.Errorf("a chunk shorter than two probes got class %d", c)
 	}
 }

@@ -25,25 +25,30 @@ with h5py.File(path, "r") as f:
         assert np.array_equal(got, ref), name
         # One sample at a time as well: each chunk on its own.
         assert all(np.array_equal(d[i], ref[i]) for i in range(0, len(ref), 7)), name
-        masks = [d.id.get_chunk_info(i).filter_mask for i in range(d.id.get_num_chunks())]
-        print(name, "".join(str(m) for m in masks))
+        info = [d.id.get_chunk_info(i) for i in range(d.id.get_num_chunks())]
+        print(name, "".join(str(c.filter_mask) for c in info))
+        print(name, "sizes", " ".join(str(c.size) for c in info))
 `
 
 // TestStoredChunks: chunks that deflate cannot shrink (noise) are written
 // raw with the deflate filter marked skipped, chunks that deflate well
-// (flat masks, smooth images) are deflated, and h5py reads both back
-// exactly, whole and row by row; the choice is per chunk, by content.
+// (flat masks, smooth images) are deflated, chunks of faint noise over a
+// gradient get Huffman codes (smaller than level 1 leaves them), and h5py
+// reads them all back exactly, whole and row by row; the choice is per
+// chunk, by content.
 func TestStoredChunks(t *testing.T) {
 	py := pytest.Python(t)
-	const n, h, w, c, k, cs = 40, 32, 32, 3, 1, 10
+	const n, h, w, c, k, cs = 50, 32, 32, 3, 1, 10
 	x := make([]byte, n*h*w*c)
 	mask := make([]byte, n*h*w*k)
 	r := rand.New(rand.NewPCG(3, 4))
 	for s := range n {
 		img := x[s*h*w*c : (s+1)*h*w*c]
-		noisy := s/cs%2 == 0 // chunks 0 and 2 noise, 1 and 3 smooth
+		noisy := s/cs%2 == 0 // chunks 0 and 2 noise, 1 and 3 smooth, 4 faint noise
 		for i := range img {
-			if noisy {
+			if s/cs == 4 {
+				img[i] = byte(64 + i/(w*c)/2 + r.IntN(17) - 8)
+			} else if noisy {
 				img[i] = byte(r.Uint32())
 			} else {
 				img[i] = byte(i / 97)
@@ -67,11 +72,22 @@ func TestStoredChunks(t *testing.T) {
 	must(t, writeFile(xs, x))
 	must(t, writeFile(ms, mask))
 	out := pytest.Run(t, py, storedCheck, path, xs, ms)
-	for _, want := range []string{"x 1010\n", "mask 0000\n"} {
+	for _, want := range []string{"x 10100\n", "mask 00000\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("h5py printed %q, want a line %q (filter masks per chunk)", out, want)
 		}
 	}
+	// Level 1 leaves the faint chunk at 77% of its size, Huffman codes at 68%.
+	var sizes [5]int
+	if i := strings.Index(out, "x sizes "); i < 0 {
+		t.Fatalf("no x sizes in %q", out)
+	} else if _, err := fmt.Sscan(out[i+len("x sizes "):], &sizes[0], &sizes[1], &sizes[2], &sizes[3], &sizes[4]); err != nil {
+		t.Fatal(err)
+	}
+	if raw := cs * h * w * c; sizes[4] > raw*72/100 {
+		t.Errorf("faint noise chunk: %d bytes of %d, want under 72%% (Huffman codes)", sizes[4], raw)
+	}
+	t.Logf("x chunk sizes %v", sizes)
 }
 
 func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }

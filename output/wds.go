@@ -2,17 +2,13 @@ package output
 
 import (
 	"archive/tar"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
@@ -89,42 +85,6 @@ func CreateWDS(o Options) (*WDSWriter, error) {
 func ShardName(manifest string, i int) string {
 	return fmt.Sprintf("%s-%06d.tar", strings.TrimSuffix(manifest, ".json"), i)
 }
-
-// encodePNG encodes h×w pixels of c (1 or 3) channels.
-func encodePNG(pix []byte, h, w, c int) ([]byte, error) {
-	var img image.Image
-	r := image.Rect(0, 0, w, h)
-	if c == 1 {
-		img = &image.Gray{Pix: pix, Stride: w, Rect: r}
-	} else {
-		rgba := image.NewNRGBA(r)
-		for i := range h * w {
-			copy(rgba.Pix[4*i:4*i+3], pix[3*i:3*i+3])
-			rgba.Pix[4*i+3] = 255
-		}
-		img = rgba
-	}
-	var b bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: pngBuffers}
-	if err := enc.Encode(&b, img); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// pngBuffers reuses the PNG encoders' zlib writers, whose allocation
-// (hundreds of KiB each) would otherwise cost more than encoding a small
-// image.
-var pngBuffers = &pngPool{}
-
-type pngPool struct{ p sync.Pool }
-
-func (p *pngPool) Get() *png.EncoderBuffer {
-	b, _ := p.p.Get().(*png.EncoderBuffer)
-	return b
-}
-
-func (p *pngPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
 
 type member struct {
 	name string

@@ -36,7 +36,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/zlib"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
 	"github.com/synbols-gpu/synbols-gpu/internal/zrle"
 )
@@ -263,12 +262,12 @@ type Writer struct {
 	valueNames map[string]bool // WriteValues' paths
 	cols       []column        // Options.Columns with their pending rows
 	colStart   int             // sample index of the first pending row
-	czw        *zlib.Writer    // the columns' compressor (flushColumns)
+	cenc       encoders        // the columns' compressors (flushColumns)
 
 	// Owned by the libhdf5 goroutine: the groups made so far, and the
 	// compressor of split_index's chunks.
 	groups map[string]bool
-	zw     *zlib.Writer
+	enc    encoders
 
 	jobs      chan *job // to the compressors
 	order     chan task // to the libhdf5 goroutine, in file order
@@ -517,22 +516,18 @@ func (w *Writer) failed() error {
 // compressor turns raw chunks into zlib streams; Workers of them run.
 func (w *Writer) compressor() {
 	defer w.workersWG.Done()
-	var zw *zlib.Writer
-	var sw sliceWriter
+	var enc encoders
 	// deflate appends src's zlib stream to dst. With probe, a chunk of at
 	// least two probes is probed on the way: its first probeBytes are
 	// flushed (a sync flush, so the stream goes on from there rather than
 	// being compressed twice) and, if they came out larger than storeRatio
 	// of themselves, deflating the rest is not worth its time: stored.
-	deflate := func(dst, src []byte, probe bool) (out []byte, stored bool, err error) {
-		sw.b = dst[:0]
-		if zw == nil {
-			if zw, err = zlib.NewWriterLevel(&sw, w.o.Level); err != nil {
-				return dst, false, err
-			}
-		} else {
-			zw.Reset(&sw)
+	deflate := func(dst, src []byte, huffman, probe bool) (out []byte, stored bool, err error) {
+		zw, err := enc.writer(dst[:0], w.o.Level, huffman)
+		if err != nil {
+			return dst, false, err
 		}
+		sw := &enc.sw
 		rest := src
 		if probe && len(src) >= 2*probeBytes {
 			if _, err := zw.Write(src[:probeBytes]); err != nil {
@@ -564,11 +559,15 @@ func (w *Writer) compressor() {
 				// stream is no smaller). Storing noisy images raw
 				// saves the compressor's attempt here and every
 				// reader's inflate and checksum. At level 1 the probe
-				// is probe.go's estimate, at the higher levels (size
-				// over speed) a deflated probe.
+				// is probe.go's estimate (classify), at the higher
+				// levels (size over speed) a deflated probe.
 				a := &w.arrays[i]
 				fast := w.o.Level == 1
-				j.stored[i] = w.o.Level == NoCompression || fast && incompressible(j.raw[i], a.pixel, a.row)
+				class := classDeflate
+				if fast {
+					class = classify(j.raw[i], a.pixel, a.row)
+				}
+				j.stored[i] = w.o.Level == NoCompression || class == classStore
 				if j.stored[i] {
 					continue
 				}
@@ -579,7 +578,7 @@ func (w *Writer) compressor() {
 					// larger.
 					j.comp[i] = zrle.Append(j.comp[i][:0], j.raw[i])
 					j.stored[i] = len(j.comp[i]) >= len(j.raw[i])
-				} else if j.comp[i], j.stored[i], j.err = deflate(j.comp[i], j.raw[i], !fast); j.err != nil {
+				} else if j.comp[i], j.stored[i], j.err = deflate(j.comp[i], j.raw[i], class == classHuffman, !fast); j.err != nil {
 					break
 				}
 			}
