@@ -136,31 +136,31 @@ func (c *contacts) meet(ia, ib int32, a, b line) {
 	dax, day := a.bx-a.ax, a.by-a.ay
 	dbx, dby := b.bx-b.ax, b.by-b.ay
 	// Coordinates are small (texels): no need for math.Hypot's overflow care.
-	la, lb := math.Sqrt(dax*dax+day*day), math.Sqrt(dbx*dbx+dby*dby)
+	la, lb := math.Sqrt(float64(dax*dax)+float64(day*day)), math.Sqrt(float64(dbx*dbx)+float64(dby*dby))
 	on := func(t, l float64) bool { return t*l >= -meetTol && (t-1)*l <= meetTol }
 	wx, wy := b.ax-a.ax, b.ay-a.ay
-	den := dax*dby - day*dbx // la·lb·sin(angle)
+	den := float64(dax*dby) - float64(day*dbx) // la·lb·sin(angle)
 	if math.Abs(den) <= 1e-12*la*lb {
 		// Parallel: they meet only if collinear (b.a on a's line).
-		if math.Abs(wx*day-wy*dax) > meetTol*la {
+		if math.Abs(float64(wx*day)-float64(wy*dax)) > meetTol*la {
 			return
 		}
 		for _, q := range [2][3]float64{{b.ax, b.ay, 0}, {b.bx, b.by, 1}} {
-			if t := ((q[0]-a.ax)*dax + (q[1]-a.ay)*day) / (la * la); on(t, la) {
+			if t := (float64((q[0]-a.ax)*dax) + float64((q[1]-a.ay)*day)) / (la * la); on(t, la) {
 				c.touch(ia, ib, t, la)
 				c.touch(ib, ia, q[2], lb)
 			}
 		}
 		for _, q := range [2][3]float64{{a.ax, a.ay, 0}, {a.bx, a.by, 1}} {
-			if t := ((q[0]-b.ax)*dbx + (q[1]-b.ay)*dby) / (lb * lb); on(t, lb) {
+			if t := (float64((q[0]-b.ax)*dbx) + float64((q[1]-b.ay)*dby)) / (lb * lb); on(t, lb) {
 				c.touch(ib, ia, t, lb)
 				c.touch(ia, ib, q[2], la)
 			}
 		}
 		return
 	}
-	s := (wx*dby - wy*dbx) / den // a.a + s·da = b.a + u·db
-	u := (wx*day - wy*dax) / den
+	s := (float64(wx*dby) - float64(wy*dbx)) / den // a.a + s·da = b.a + u·db
+	u := (float64(wx*day) - float64(wy*dax)) / den
 	if on(s, la) && on(u, lb) {
 		c.touch(ia, ib, s, la)
 		c.touch(ib, ia, u, lb)
@@ -264,7 +264,7 @@ func fillBoundary(lines []line, starts []int32, out []line) []line {
 			ax, ay, brk := l.ax, l.ay, c.vertex[i]
 			for ; k < len(sp) && sp[k].i == i; k++ {
 				t := sp[k].t
-				bx, by := l.ax+t*(l.bx-l.ax), l.ay+t*(l.by-l.ay)
+				bx, by := l.ax+float64(t*(l.bx-l.ax)), l.ay+float64(t*(l.by-l.ay))
 				cut(brk, line{ax, ay, bx, by})
 				ax, ay, brk = bx, by, true
 			}
@@ -282,7 +282,7 @@ func fillBoundary(lines []line, starts []int32, out []line) []line {
 	for i := range best {
 		best[i] = -1
 	}
-	length := func(l line) float64 { return (l.bx-l.ax)*(l.bx-l.ax) + (l.by-l.ay)*(l.by-l.ay) } // squared
+	length := func(l line) float64 { return float64((l.bx-l.ax)*(l.bx-l.ax)) + float64((l.by-l.ay)*(l.by-l.ay)) } // squared
 	for p, r := range run {
 		if b := best[r]; b < 0 || length(pieces[p]) > length(pieces[b]) {
 			best[r] = int32(p)
@@ -296,8 +296,8 @@ func fillBoundary(lines []line, starts []int32, out []line) []line {
 		l := pieces[p]
 		dx, dy := l.bx-l.ax, l.by-l.ay
 		n := math.Hypot(dx, dy)
-		mx, my := (l.ax+l.bx)/2, (l.ay+l.by)/2
-		nx, ny := -dy/n*sideTol, dx/n*sideTol
+		mx, my := float64((l.ax+l.bx)/2), float64((l.ay+l.by)/2)
+		nx, ny := float64(-dy/n*sideTol), float64(dx/n*sideTol)
 		keep[r] = (idx.winding(lines, mx+nx, my+ny) == 0) != (idx.winding(lines, mx-nx, my-ny) == 0)
 	}
 	out = slices.Grow(out, len(pieces))

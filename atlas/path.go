@@ -144,7 +144,9 @@ func (p Path) flatten(s, tx, ty, tol float64, out []line) []line {
 // where the previous one ends, the last ends where the first starts).
 // Contours that flatten to nothing are left out.
 func (p Path) flattenContours(s, tx, ty, tol float64, out []line, starts []int32) ([]line, []int32) {
-	return p.flattenMapped(func(q [2]float32) (float64, float64) { return float64(q[0])*s + tx, float64(q[1])*s + ty }, tol, out, starts)
+	return p.flattenMapped(func(q [2]float32) (float64, float64) {
+		return float64(float64(q[0])*s) + tx, float64(float64(q[1])*s) + ty
+	}, tol, out, starts)
 }
 
 // Lines flattens p to closed polylines in pixel space after the affine
@@ -156,7 +158,7 @@ func (p Path) flattenContours(s, tx, ty, tol float64, out []line, starts []int32
 func (p Path) Lines(m [6]float64, tol float64) []exact.Line {
 	ls, _ := p.flattenMapped(func(q [2]float32) (float64, float64) {
 		x, y := float64(q[0]), float64(q[1])
-		return m[0]*x + m[1]*y + m[2], m[3]*x + m[4]*y + m[5]
+		return float64(m[0]*x) + float64(m[1]*y) + m[2], float64(m[3]*x) + float64(m[4]*y) + m[5]
 	}, tol, nil, nil)
 	out := make([]exact.Line, len(ls))
 	for i, l := range ls {
@@ -207,7 +209,7 @@ func (p Path) flattenMapped(pt func([2]float32) (float64, float64), tol float64,
 				if i == n {
 					add(x2, y2)
 				} else {
-					add(u*u*x0+2*u*t*x1+t*t*x2, u*u*y0+2*u*t*y1+t*t*y2)
+					add(float64(u*u*x0)+float64(2*u*t*x1)+float64(t*t*x2), float64(u*u*y0)+float64(2*u*t*y1)+float64(t*t*y2))
 				}
 			}
 		case CubeTo:
@@ -224,7 +226,7 @@ func (p Path) flattenMapped(pt func([2]float32) (float64, float64), tol float64,
 					add(x3, y3)
 				} else {
 					a, b, c, d := u*u*u, 3*u*u*t, 3*u*t*t, t*t*t
-					add(a*x0+b*x1+c*x2+d*x3, a*y0+b*y1+c*y2+d*y3)
+					add(float64(a*x0)+float64(b*x1)+float64(c*x2)+float64(d*x3), float64(a*y0)+float64(b*y1)+float64(c*y2)+float64(d*y3))
 				}
 			}
 		}

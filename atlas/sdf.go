@@ -20,8 +20,8 @@ func layout(p Params, ink [4]float32) (origin [2]float32, texelsPerEm float32, e
 	}
 	tile := float64(p.TileSize)
 	s := (tile - 2*float64(p.Pad)) / max(w, h)
-	origin[0] = float32(float64(ink[0]) - (tile-w*s)/2/s)
-	origin[1] = float32(float64(ink[1]) - (tile-h*s)/2/s)
+	origin[0] = float32(float64(ink[0]) - (tile-float64(w*s))/2/s)
+	origin[1] = float32(float64(ink[1]) - (tile-float64(h*s))/2/s)
 	return origin, float32(s), nil
 }
 
@@ -137,7 +137,7 @@ func sortCrossings(xs []crossing) {
 // that may lie within reach of it.
 func distanceUpdate(d2 []float64, n int, l line, reach float64) {
 	dx, dy := l.bx-l.ax, l.by-l.ay
-	l2 := dx*dx + dy*dy
+	l2 := float64(dx*dx) + float64(dy*dy)
 	inv := 0.0
 	if l2 > 0 {
 		inv = 1 / l2
@@ -172,10 +172,10 @@ func distanceUpdate(d2 []float64, n int, l line, reach float64) {
 		row := d2[j*n:]
 		for i := i0; i <= i1; i++ {
 			px := float64(i) + 0.5 - l.ax
-			t := (px*dx + py*dy) * inv
+			t := (float64(px*dx) + float64(py*dy)) * inv
 			t = max(0, min(1, t))
-			ex, ey := px-t*dx, py-t*dy
-			if d := ex*ex + ey*ey; d < row[i] {
+			ex, ey := px-float64(t*dx), py-float64(t*dy)
+			if d := float64(ex*ex) + float64(ey*ey); d < row[i] {
 				row[i] = d
 			}
 		}

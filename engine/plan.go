@@ -62,21 +62,21 @@ func Place(ink [4]float64, sym *scene.Symbol) Placement {
 	size := sym.Scale / math.Max(math.Max(w, h), 0.1)
 	sn, cs := math.Sincos(sym.Rotation)
 	// Rotate (Cairo's rotate, y down), then scale, then shear.
-	a := [4]float64{cs * size, -sn * size, sn * size, cs * size}
+	a := [4]float64{float64(cs * size), float64(-sn * size), float64(sn * size), float64(cs * size)}
 	if sym.Slant {
-		a[2] += SlantShear * a[0]
-		a[3] += SlantShear * a[1]
+		a[2] += float64(SlantShear * a[0])
+		a[3] += float64(SlantShear * a[1])
 	}
 	box := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, c := range [4][2]float64{{ink[0], ink[1]}, {ink[2], ink[1]}, {ink[0], ink[3]}, {ink[2], ink[3]}} {
-		x := a[0]*c[0] + a[1]*c[1]
-		y := a[2]*c[0] + a[3]*c[1]
+		x := float64(a[0]*c[0]) + float64(a[1]*c[1])
+		y := float64(a[2]*c[0]) + float64(a[3]*c[1])
 		box[0], box[1] = math.Min(box[0], x), math.Min(box[1], y)
 		box[2], box[3] = math.Max(box[2], x), math.Max(box[3], y)
 	}
 	bw, bh := box[2]-box[0], box[3]-box[1]
-	tx := (sym.Translation[0] + 1) / 2 * (1 - bw)
-	ty := (sym.Translation[1] + 1) / 2 * (1 - bh)
+	tx := float64((sym.Translation[0] + 1) / 2 * (1 - bw))
+	ty := float64((sym.Translation[1] + 1) / 2 * (1 - bh))
 	p := Placement{A: a, B: [2]float64{tx - box[0], ty - box[1]}}
 	p.Box = [4]float64{tx, ty, tx + bw, ty + bh}
 	return p
@@ -180,19 +180,19 @@ func (p *Planner) plan(s *scene.Sample, dst *Batch) error {
 // g = A⁻¹(P/m − B), t = K·(g − Origin).
 func symbolRecord(pl Placement, g *atlas.Glyph, m float64, id uint32, bold float64, spread float32) Symbol {
 	a := pl.A
-	det := a[0]*a[3] - a[1]*a[2]
+	det := float64(a[0]*a[3]) - float64(a[1]*a[2])
 	inv := [4]float64{a[3] / det, -a[1] / det, -a[2] / det, a[0] / det}
 	k := float64(g.TexelsPerEm)
 	l := [4]float64{k * inv[0] / m, k * inv[1] / m, k * inv[2] / m, k * inv[3] / m}
-	c0 := -k*(inv[0]*pl.B[0]+inv[1]*pl.B[1]) - k*float64(g.Origin[0])
-	c1 := -k*(inv[2]*pl.B[0]+inv[3]*pl.B[1]) - k*float64(g.Origin[1])
-	texelsPerPixel := math.Sqrt(math.Abs(l[0]*l[3] - l[1]*l[2]))
+	c0 := float64(-k*(float64(inv[0]*pl.B[0])+float64(inv[1]*pl.B[1]))) - float64(k*float64(g.Origin[0]))
+	c1 := float64(-k*(float64(inv[2]*pl.B[0])+float64(inv[3]*pl.B[1]))) - float64(k*float64(g.Origin[1]))
+	texelsPerPixel := math.Sqrt(math.Abs(float64(l[0]*l[3]) - float64(l[1]*l[2])))
 	n := SubSamples(texelsPerPixel)
 	return Symbol{
 		Glyph:     id,
 		Sub:       uint32(n),
 		Affine:    [6]float32{float32(l[0]), float32(l[1]), float32(c0), float32(l[2]), float32(l[3]), float32(c1)},
-		DistScale: float32(SubDistScale(texelsPerPixel, n, bold*k, float64(spread))),
+		DistScale: float32(SubDistScale(texelsPerPixel, n, float64(bold*k), float64(spread))),
 		Bias:      float32(bold * k),
 	}
 }
@@ -315,9 +315,9 @@ func (pl *Planner) imageRecord(p *scene.Pattern, s *scene.Sample, dst *Batch) (P
 	im := pool.Images[idx]
 	w, h := float64(im.Width), float64(im.Height)
 	ip := &p.Image
-	angle := ip.Rotation * (2*r.Float64() - 1)
-	tx := ip.Translation * (2*r.Float64() - 1) * w
-	ty := ip.Translation * (2*r.Float64() - 1) * h
+	angle := float64(ip.Rotation * (float64(2*r.Float64()) - 1))
+	tx := float64(ip.Translation * (float64(2*r.Float64()) - 1) * w)
+	ty := float64(ip.Translation * (float64(2*r.Float64()) - 1) * h)
 	cx, cy, cw, ch := 0.0, 0.0, w, h
 	if ip.Crop {
 		iw, ih := int(im.Width), int(im.Height)
@@ -335,12 +335,12 @@ func (pl *Planner) imageRecord(p *scene.Pattern, s *scene.Sample, dst *Batch) (P
 	sx, sy := m*cw/float64(s.Width), m*ch/float64(s.Height)
 	sn, cs := math.Sincos(-angle)
 	a, b, d, e := cs, sn, -sn, cs
-	ox, oy := cx-w/2-tx, cy-h/2-ty
+	ox, oy := cx-float64(w/2)-tx, cy-float64(h/2)-ty
 	rec := Pattern{Kind: PatternImage}
 	taps := min(max(math.Ceil(max(cw/float64(s.Width), ch/float64(s.Height))), 1), MaxImageTaps)
 	rec.Geom = [8]float32{math.Float32frombits(uint32(idx)),
-		float32(a * sx), float32(b * sy), float32(a*ox + b*oy + w/2),
-		float32(d * sx), float32(e * sy), float32(d*ox + e*oy + h/2),
+		float32(a * sx), float32(b * sy), float32(float64(a*ox) + float64(b*oy) + float64(w/2)),
+		float32(d * sx), float32(e * sy), float32(float64(d*ox) + float64(e*oy) + float64(h/2)),
 		math.Float32frombits(uint32(taps))}
 	if idx < len(pool.Paths) {
 		ip.Path = pool.Paths[idx]
@@ -395,7 +395,7 @@ func gradientParamsRecord(g scene.GradientParams) Pattern {
 // symbol, given SubDistScale's ramp); skipping them is only faster.
 func InkBounds(sym *Symbol, g *atlas.Glyph, size, w, h int) (x0, y0, x1, y1 int, ok bool) {
 	a := sym.Affine
-	det := float64(a[0])*float64(a[4]) - float64(a[1])*float64(a[3])
+	det := float64(float64(a[0])*float64(a[4])) - float64(float64(a[1])*float64(a[3]))
 	if det == 0 || math.IsNaN(det) || sym.DistScale <= 0 {
 		return 0, 0, 0, 0, false
 	}
@@ -408,16 +408,16 @@ func InkBounds(sym *Symbol, g *atlas.Glyph, size, w, h int) (x0, y0, x1, y1 int,
 	}
 	m := reach + math.Max(float64(sym.Bias), 0) + 1
 	s := float64(size)
-	u0 := math.Max((float64(g.Ink[0])-float64(g.Origin[0]))*k-m, 0)
-	v0 := math.Max((float64(g.Ink[1])-float64(g.Origin[1]))*k-m, 0)
-	u1 := math.Min((float64(g.Ink[2])-float64(g.Origin[0]))*k+m, s)
-	v1 := math.Min((float64(g.Ink[3])-float64(g.Origin[1]))*k+m, s)
+	u0 := math.Max(float64((float64(g.Ink[0])-float64(g.Origin[0]))*k)-m, 0)
+	v0 := math.Max(float64((float64(g.Ink[1])-float64(g.Origin[1]))*k)-m, 0)
+	u1 := math.Min(float64((float64(g.Ink[2])-float64(g.Origin[0]))*k)+m, s)
+	v1 := math.Min(float64((float64(g.Ink[3])-float64(g.Origin[1]))*k)+m, s)
 	minX, minY := math.Inf(1), math.Inf(1)
 	maxX, maxY := math.Inf(-1), math.Inf(-1)
 	for _, c := range [4][2]float64{{u0, v0}, {u1, v0}, {u0, v1}, {u1, v1}} {
 		du, dv := c[0]-float64(a[2]), c[1]-float64(a[5])
-		x := (float64(a[4])*du - float64(a[1])*dv) / det
-		y := (-float64(a[3])*du + float64(a[0])*dv) / det
+		x := (float64(float64(a[4])*du) - float64(float64(a[1])*dv)) / det
+		y := (float64(-float64(a[3])*du) + float64(float64(a[0])*dv)) / det
 		minX, maxX = math.Min(minX, x), math.Max(maxX, x)
 		minY, maxY = math.Min(minY, y), math.Max(maxY, y)
 	}

@@ -226,11 +226,11 @@ func (rd *renderer) render(f *Face, r rune, stretch bool) (*glyphBitmap, error) 
 	if !stretch {
 		s := math.Min(sx, sy)
 		sx, sy = s, s
-		ox += (inner - w*s) / 2
-		oy += (inner - h*s) / 2
+		ox += float64((inner - float64(w*s)) / 2)
+		oy += float64((inner - float64(h*s)) / 2)
 	}
 	m := func(x, y int32) (float32, float32) {
-		return float32((float64(x)-x0)*sx + ox), float32((float64(y)-y0)*sy + oy)
+		return float32(float64((float64(x)-x0)*sx) + ox), float32(float64((float64(y)-y0)*sy) + oy)
 	}
 	z, _ := rd.pool.Get().(*vector.Rasterizer)
 	if z == nil {

@@ -67,12 +67,12 @@ type maskLayout struct {
 // kept until its record is written after painting, and the record.
 func sampleBytes(w, h, c, k int, ml maskLayout) float64 {
 	px := float64(w) * float64(h)
-	b := px * float64(c+k)
+	b := float64(px * float64(c+k))
 	if ml.mode != masks.Symbols {
-		b += px * float64(ml.mode.Channels(k))
+		b += float64(px * float64(ml.mode.Channels(k)))
 	}
-	b += float64(unsafe.Sizeof(scene.Sample{})) + float64(k)*float64(unsafe.Sizeof(scene.Symbol{}))
-	return b + recordBytes + float64(k-1)*symbolRecordBytes
+	b += float64(unsafe.Sizeof(scene.Sample{})) + float64(float64(k)*float64(unsafe.Sizeof(scene.Symbol{})))
+	return b + recordBytes + float64(float64(k-1)*symbolRecordBytes)
 }
 
 // footprint is what a run of n samples with batches of bs holds: per

@@ -268,7 +268,7 @@ func quantile(v []float64, q float64) float64 {
 	if i+1 >= len(v) {
 		return v[len(v)-1]
 	}
-	return v[i] + (pos-float64(i))*(v[i+1]-v[i])
+	return v[i] + float64((pos-float64(i))*(v[i+1]-v[i]))
 }
 
 // SpecLines is how many lines of the spec WriteText prints without

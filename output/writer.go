@@ -563,8 +563,10 @@ func (w *Writer) compressor() {
 				// levels (size over speed) a deflated probe.
 				a := &w.arrays[i]
 				fast := w.o.Level == 1
+				// Masks at level 1 go to zrle, which stores what
+				// it cannot shrink: they need no estimate.
 				class := classDeflate
-				if fast {
+				if fast && !a.runs {
 					class = classify(j.raw[i], a.pixel, a.row)
 				}
 				j.stored[i] = w.o.Level == NoCompression || class == classStore

@@ -162,8 +162,8 @@ func drawGradient(r *rng.Stream, alpha float64, types uint8) GradientParams {
 	} else {
 		g.P1 = [2]float64{r.Float64(), r.Float64()}
 		theta := r.Uniform(0, 2*math.Pi)
-		length := 1 + 0.2*r.Normal()
-		g.P2 = [2]float64{g.P1[0] + length*math.Cos(theta), g.P1[1] + length*math.Sin(theta)}
+		length := 1 + float64(0.2*r.Normal())
+		g.P2 = [2]float64{g.P1[0] + float64(length*math.Cos(theta)), g.P1[1] + float64(length*math.Sin(theta))}
 	}
 	return g
 }

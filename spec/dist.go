@@ -75,7 +75,7 @@ func (d uniform) Sample(r *rng.Stream) float64 { return r.Uniform(d.lo, d.hi) }
 // normal is N(mean, std²).
 type normal struct{ mean, std float64 }
 
-func (d normal) Sample(r *rng.Stream) float64 { return d.mean + d.std*r.Normal() }
+func (d normal) Sample(r *rng.Stream) float64 { return d.mean + float64(d.std*r.Normal()) }
 
 // lognormal is median·exp(N(0, sigma²)): the form the original wrote its
 // scale distributions in (0.6·exp(N(0, 0.2²))), hence median, not mu.
@@ -145,7 +145,7 @@ func mixtureSupport[T int | float64](m mixture[T], support func(dist[T]) (T, T))
 func reach(d dist[float64]) (lo, hi float64) {
 	switch d := d.(type) {
 	case normal:
-		return d.mean - rng.NormalBound*d.std, d.mean + rng.NormalBound*d.std
+		return d.mean - float64(rng.NormalBound*d.std), d.mean + float64(rng.NormalBound*d.std)
 	case lognormal:
 		return d.median * math.Exp(-rng.NormalBound*d.sigma), d.median * math.Exp(rng.NormalBound*d.sigma)
 	case mixture[float64]:

@@ -106,7 +106,7 @@ func Percentile(values []float64, ratios [3]float64) []uint8 {
 // linear interpolation between ranks (q·(n−1)), as numpy.percentile.
 func percentile(sorted []float64, q float64) float64 {
 	n := len(sorted)
-	h := min(max(q, 0), 1) * float64(n-1)
+	h := float64(min(max(q, 0), 1) * float64(n-1))
 	i := int(math.Floor(h))
 	if i >= n-1 {
 		return sorted[n-1]
@@ -122,7 +122,7 @@ func percentile(sorted []float64, q float64) float64 {
 		}
 		return b
 	}
-	return a + (b-a)*t
+	return a + float64((b-a)*t)
 }
 
 // Attr is one attribute's column, as the splits read it: categorical, as

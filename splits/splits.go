@@ -75,9 +75,9 @@ func counts(n int, ratios [3]float64) [3]int {
 	r := normalize(ratios)
 	// A small relative tolerance keeps 0.2·1000 = 200 from becoming 199
 	// through floating-point error.
-	fl := func(x float64) int { return int(math.Floor(x + 1e-9*(1+x))) }
-	valid := fl(float64(n) * r[1])
-	test := fl(float64(n) * r[2])
+	fl := func(x float64) int { return int(math.Floor(x + float64(1e-9*(1+x)))) }
+	valid := fl(float64(float64(n) * r[1]))
+	test := fl(float64(float64(n) * r[2]))
 	valid = min(max(valid, 0), n)
 	test = min(max(test, 0), n-valid)
 	return [3]int{n - valid - test, valid, test}

@@ -168,7 +168,7 @@ func loadPool(dir string) (*engine.ImagePool, error) {
 			for x := range 160 {
 				fx, fy := float64(x)/160, float64(y)/120
 				v := func(a, b, ph float64) uint8 {
-					return uint8(127.5 + 127.5*math.Sin(a*fx*6.3+b*fy*6.3+ph+float64(k)))
+					return uint8(127.5 + float64(127.5*math.Sin(float64(a*fx*6.3)+float64(b*fy*6.3)+ph+float64(k))))
 				}
 				img.SetRGBA(x, y, color.RGBA{v(1+float64(k%3), 0.5, 0), v(0.3, 1.5+float64(k%2), 1), v(2, 2, 2), 255})
 			}

@@ -101,7 +101,7 @@ func newPainter(b *engine.Batch) *painter {
 	}
 	inv := 1 / float32(min(b.Width, b.Height))
 	for x := range p.ux {
-		p.ux[x] = (float32(x) + 0.5) * inv
+		p.ux[x] = float32((float32(x) + 0.5) * inv)
 	}
 	return p
 }
@@ -177,11 +177,11 @@ func (p *painter) camouflage(pat *engine.Pattern, x0, y0, x1, y1 int) []float32 
 				// alpha·s.Coverage(x + ½, py, hw), spelled out (the call
 				// does not inline), the same float32 operations.
 				qx := (float32(x) + 0.5) - s.Sx
-				a := qx*s.Tx + qy*s.Ty
-				d := qx*s.Ty - qy*s.Tx
+				a := float32(qx*s.Tx) + float32(qy*s.Ty)
+				d := float32(qx*s.Ty) - float32(qy*s.Tx)
 				along := min(max(min(a, s.L-a)+0.5, 0), 1)
 				across := min(max(hw-math.Float32frombits(math.Float32bits(d)&^(1<<31))+0.5, 0), 1)
-				f := alpha * (along * across)
+				f := float32(alpha * (along * across))
 				if f == 0 {
 					continue
 				}
@@ -202,7 +202,7 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 	case engine.PatternLayers:
 		fills := p.layers(bg)
 		for y := range h {
-			uy := (float32(y) + 0.5) * inv
+			uy := float32((float32(y) + 0.5) * inv)
 			for x, ux := range p.ux {
 				c := paint.LayersColor(fills, ux, uy)
 				copy(buf[3*(y*w+x):][:3], c[:3])
@@ -225,7 +225,7 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 		}
 	case engine.PatternLinear:
 		for y := range h {
-			uy := (float32(y) + 0.5) * inv
+			uy := float32((float32(y) + 0.5) * inv)
 			row := buf[y*w*3 : (y+1)*w*3]
 			for x, ux := range p.ux {
 				// f.Ramp, in two calls that inline.
@@ -237,7 +237,7 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 		}
 	case engine.PatternRadial:
 		for y := range h {
-			uy := (float32(y) + 0.5) * inv
+			uy := float32((float32(y) + 0.5) * inv)
 			row := buf[y*w*3 : (y+1)*w*3]
 			for x, ux := range p.ux {
 				var r, g, bl, a float32
@@ -291,7 +291,7 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 	}
 	for _, c := range covered[:n] {
 		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // paint.Coverage, as c > 0 or NaN
-		ux, uy := p.ux[x], (float32(y)+0.5)*inv
+		ux, uy := p.ux[x], float32((float32(y)+0.5)*inv)
 		var r, g, bl, al float32
 		if fg.Kind == engine.PatternLinear {
 			// fg.Color, inlined for a linear gradient.
@@ -303,11 +303,11 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 		} else {
 			r, g, bl, al = fg.Color(ux, uy)
 		}
-		f := al * cov
+		f := float32(al * cov)
 		d := (*[3]float32)(p.buf[3*(y*w+x):])
-		d[0] = r*f + d[0]*(1-f)
-		d[1] = g*f + d[1]*(1-f)
-		d[2] = bl*f + d[2]*(1-f)
+		d[0] = float32(r*f) + float32(d[0]*(1-f))
+		d[1] = float32(g*f) + float32(d[1]*(1-f))
+		d[2] = float32(bl*f) + float32(d[2]*(1-f))
 	}
 }
 
@@ -329,13 +329,13 @@ func (p *painter) blendPremultiplied(sym *engine.Symbol, covered []coveredPixel,
 		if tex != nil {
 			s = *(*[4]float32)(tex[4*((y-y0)*(x1-x0)+x-x0):])
 		} else {
-			s = paint.LayersColor(fills, p.ux[x], (float32(y)+0.5)*inv)
+			s = paint.LayersColor(fills, p.ux[x], float32((float32(y)+0.5)*inv))
 		}
-		f := s[3] * cov
+		f := float32(s[3] * cov)
 		d := (*[3]float32)(p.buf[3*(y*w+x):])
-		d[0] = s[0]*cov + d[0]*(1-f)
-		d[1] = s[1]*cov + d[1]*(1-f)
-		d[2] = s[2]*cov + d[2]*(1-f)
+		d[0] = float32(s[0]*cov) + float32(d[0]*(1-f))
+		d[1] = float32(s[1]*cov) + float32(d[1]*(1-f))
+		d[2] = float32(s[2]*cov) + float32(d[2]*(1-f))
 	}
 }
 
@@ -358,8 +358,8 @@ func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 		py := float32(y) + 0.5
 		for x := x0; x < x1; x++ {
 			px := float32(x) + 0.5
-			u := a[0]*px + a[1]*py + a[2]
-			v := a[3]*px + a[4]*py + a[5]
+			u := float32(a[0]*px) + float32(a[1]*py) + a[2]
+			v := float32(a[3]*px) + float32(a[4]*py) + a[5]
 			var sd float32
 			if paint.Interior(size, u, v) {
 				// sdf.SampleInterior, inlined: a call here spills
@@ -382,7 +382,7 @@ func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 			// The mask byte uint8(cov·255 + ½) of cov = clamp(c, 0, 1):
 			// with c small, clamping the integer gives the same byte.
 			// Coverage 0 writes the 0 the mask was cleared to.
-			mask[pix*k+ch] = uint8(min(max(int32(c*255+0.5), 0), 255))
+			mask[pix*k+ch] = uint8(min(max(int32(float32(c*255)+0.5), 0), 255))
 			// Always written, kept (n advances) where cov ≠ 0, NaN
 			// included.
 			covered[n] = coveredPixel{x: int32(x), y: int32(y), c: c}
@@ -411,7 +411,7 @@ func (p *painter) subCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 				continue
 			}
 			pix := y*w + x
-			mask[pix*k+ch] = uint8(min(max(int32(c*255+0.5), 0), 255))
+			mask[pix*k+ch] = uint8(min(max(int32(float32(c*255)+0.5), 0), 255))
 			covered[n] = coveredPixel{x: int32(x), y: int32(y), c: c}
 			n++
 		}
@@ -480,7 +480,7 @@ func (p *painter) post(im *engine.Image, x []byte) {
 				v = (v - lo) * scale
 			}
 			if sigma != 0 {
-				v += sigma * paint.NoiseKeyed(key, uint32(i))
+				v += float32(sigma * paint.NoiseKeyed(key, uint32(i)))
 			}
 			x[i] = quantize(v)
 		}
@@ -500,15 +500,15 @@ func (p *painter) post(im *engine.Image, x []byte) {
 	if bounded && sigma >= -1<<16 && sigma <= 1<<16 {
 		// 255·(1 + 2⁻²³ + 4·2¹⁶) < 2³⁰.
 		for i, v := range vals {
-			v = (a + sv*v - lo) * scale
-			v += sigma * noise[noiseIndex(k, uint32(i))]
+			v = float32((a + float32(sv*v) - lo) * scale)
+			v += float32(sigma * noise[noiseIndex(k, uint32(i))])
 			x[i] = quantizeSmall(v)
 		}
 		return
 	}
 	for i, v := range vals {
-		v = (a + sv*v - lo) * scale
-		v += sigma * noise[noiseIndex(k, uint32(i))]
+		v = float32((a + float32(sv*v) - lo) * scale)
+		v += float32(sigma * noise[noiseIndex(k, uint32(i))])
 		x[i] = quantize(v)
 	}
 }

@@ -55,7 +55,7 @@ func CoverageSub(ls []Line, w, h, sub int) []float64 {
 	var xs []crossing
 	inv := 1 / float64(sub)
 	for sj := range h * sub {
-		y := (float64(sj) + 0.5) * inv
+		y := float64((float64(sj) + 0.5) * inv)
 		for next < len(order) && min(ls[order[next]].AY, ls[order[next]].BY) <= y {
 			active = append(active, order[next])
 			next++
@@ -82,7 +82,7 @@ func CoverageSub(ls []Line, w, h, sub int) []float64 {
 			a, b := max(0, xs[k].x), min(float64(w), xs[k+1].x)
 			for i := max(0, int(math.Floor(a))); i < w && float64(i) < b; i++ {
 				if l := min(b, float64(i+1)) - max(a, float64(i)); l > 0 {
-					row[i] += l * inv
+					row[i] += float64(l * inv)
 				}
 			}
 		}

@@ -42,10 +42,10 @@ func (r *Stream) Uint64() uint64 {
 func (r *Stream) Uint32() uint32 { return uint32(r.Uint64() >> 32) }
 
 // Float64 returns a uniform value in [0, 1) with 53 random bits.
-func (r *Stream) Float64() float64 { return float64(r.Uint64()>>11) * (1.0 / (1 << 53)) }
+func (r *Stream) Float64() float64 { return float64(float64(r.Uint64()>>11) * (1.0 / (1 << 53))) }
 
 // Uniform returns a uniform value in [lo, hi).
-func (r *Stream) Uniform(lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }
+func (r *Stream) Uniform(lo, hi float64) float64 { return lo + float64((hi-lo)*r.Float64()) }
 
 // Intn returns a uniform integer in [0, n). n must be > 0. It uses Lemire's
 // multiply-shift with rejection, so it is exactly uniform.
@@ -84,7 +84,7 @@ const NormalBound = 8.5716744 // rounded up
 // Normal returns a standard normal deviate (Box–Muller; one value per call,
 // so the number of draws per sample does not depend on parity).
 func (r *Stream) Normal() float64 {
-	u1 := 1 - r.Float64() // (0, 1]: log is finite
+	u1 := 1 - float64(r.Float64()) // (0, 1]: log is finite
 	u2 := r.Float64()
 	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
 }

@@ -21,7 +21,7 @@ var NoiseTable = func() []float32 {
 	n := 1 << NoiseBits
 	t := make([]float32, n)
 	for k := range t {
-		p := (float64(k) + 0.5) / float64(n)
+		p := float64((float64(k) + 0.5) / float64(n))
 		t[k] = float32(math.Sqrt2 * math.Erfinv(2*p-1))
 	}
 	return t

@@ -54,13 +54,13 @@ func NewFill(p *engine.Pattern) Fill {
 	case engine.PatternLinear:
 		f.x0, f.y0 = g[0], g[1]
 		f.dx, f.dy = g[2]-g[0], g[3]-g[1]
-		f.den = f.dx*f.dx + f.dy*f.dy
+		f.den = float32(f.dx*f.dx) + float32(f.dy*f.dy)
 	case engine.PatternRadial:
 		f.x0, f.y0, f.r0 = g[0], g[1], g[2]
 		f.dx, f.dy, f.dr = g[3]-g[0], g[4]-g[1], g[5]-g[2]
-		f.qa = f.dx*f.dx + f.dy*f.dy - f.dr*f.dr
-		f.r0dr = f.r0 * f.dr
-		f.r0r0 = f.r0 * f.r0
+		f.qa = float32(f.dx*f.dx) + float32(f.dy*f.dy) - float32(f.dr*f.dr)
+		f.r0dr = float32(f.r0 * f.dr)
+		f.r0r0 = float32(f.r0 * f.r0)
 		f.hiFails = radialHiFails(f.qa, f.r0, f.dr)
 	}
 	return f
@@ -110,7 +110,7 @@ func (f *Fill) LinearT(x, y float32) float32 {
 	if f.den == 0 {
 		return 0
 	}
-	return ((x-f.x0)*f.dx + (y-f.y0)*f.dy) / f.den
+	return (float32((x-f.x0)*f.dx) + float32((y-f.y0)*f.dy)) / f.den
 }
 
 // radialT is Fill.RadialT of p, for tests.
@@ -126,16 +126,16 @@ func radialT(p *engine.Pattern, x, y float32) (float32, bool) {
 func (f *Fill) RadialT(x, y float32) (float32, bool) {
 	pdx, pdy := x-f.x0, y-f.y0
 	a := f.qa
-	b := pdx*f.dx + pdy*f.dy + f.r0dr
-	c := pdx*pdx + pdy*pdy - f.r0r0
+	b := float32(pdx*f.dx) + float32(pdy*f.dy) + f.r0dr
+	c := float32(pdx*pdx) + float32(pdy*pdy) - f.r0r0
 	if a == 0 {
 		if b == 0 {
 			return 0, false
 		}
 		t := c / (2 * b)
-		return t, f.r0+t*f.dr >= 0
+		return t, f.r0+float32(t*f.dr) >= 0
 	}
-	disc := b*b - a*c
+	disc := float32(b*b) - float32(a*c)
 	if disc < 0 {
 		return 0, false
 	}
@@ -153,11 +153,11 @@ func (f *Fill) RadialT(x, y float32) (float32, bool) {
 	// radialHiFails), as it does at every pixel of the planner's
 	// gradients: skip its division.
 	if !(hi <= f.hiFails) {
-		if t := hi / a; f.r0+t*f.dr >= 0 {
+		if t := hi / a; f.r0+float32(t*f.dr) >= 0 {
 			return t, true
 		}
 	}
-	if t := lo / a; f.r0+t*f.dr >= 0 {
+	if t := lo / a; f.r0+float32(t*f.dr) >= 0 {
 		return t, true
 	}
 	return 0, false
@@ -184,7 +184,7 @@ type RampSegment [8]float32
 
 // At returns the colour and alpha at u along p.
 func (p *RampSegment) At(u float32) (r, g, b, a float32) {
-	return p[0] + p[4]*u, p[1] + p[5]*u, p[2] + p[6]*u, p[3] + p[7]*u
+	return p[0] + float32(p[4]*u), p[1] + float32(p[5]*u), p[2] + float32(p[6]*u), p[3] + float32(p[7]*u)
 }
 
 // rampPiece returns which piece of the ramp offset t falls in, and the
@@ -284,9 +284,9 @@ func TexelCell(u float32) (int, float32) {
 
 // Bilerp interpolates taps d00, d10 (top row) and d01, d11 at (fx, fy).
 func Bilerp(d00, d10, d01, d11, fx, fy float32) float32 {
-	top := d00 + (d10-d00)*fx
-	bot := d01 + (d11-d01)*fx
-	return top + (bot-top)*fy
+	top := d00 + float32((d10-d00)*fx)
+	bot := d01 + float32((d11-d01)*fx)
+	return top + float32((bot-top)*fy)
 }
 
 func clampIndex(i, n int) int {
@@ -313,7 +313,7 @@ func Coverage(sd, bias, distScale float32) float32 {
 
 // CoverageRamp is Coverage before the clamp to [0, 1].
 func CoverageRamp(sd, bias, distScale float32) float32 {
-	return 0.5 + (sd+bias)*distScale
+	return 0.5 + float32((sd+bias)*distScale)
 }
 
 // SubOffsets returns the sub-sample offsets (i + ½)/n, i < n, of an n×n
@@ -369,8 +369,8 @@ func (t *SDFTable) SubCoverage(tile []uint8, size int, a *[6]float32, x, y int, 
 		py := float32(y) + oy
 		for _, ox := range offs {
 			px := float32(x) + ox
-			u := a[0]*px + a[1]*py + a[2]
-			v := a[3]*px + a[4]*py + a[5]
+			u := float32(a[0]*px) + float32(a[1]*py) + a[2]
+			v := float32(a[3]*px) + float32(a[4]*py) + a[5]
 			var sd float32
 			if Interior(size, u, v) {
 				// t.SampleInterior, spelled out (too large to inline).

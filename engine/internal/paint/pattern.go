@@ -43,10 +43,10 @@ func LayerRange(p *engine.Pattern) (first, count uint32) { return geomBits(p, 0)
 // operation order layers and camouflage strokes use.
 func Over(acc *[4]float32, r, g, b, a float32) {
 	h := 1 - a
-	acc[0] = r*a + acc[0]*h
-	acc[1] = g*a + acc[1]*h
-	acc[2] = b*a + acc[2]*h
-	acc[3] = a + acc[3]*h
+	acc[0] = float32(r*a) + float32(acc[0]*h)
+	acc[1] = float32(g*a) + float32(acc[1]*h)
+	acc[2] = float32(b*a) + float32(acc[2]*h)
+	acc[3] = a + float32(acc[3]*h)
 }
 
 // LayersColor is a PatternLayers pattern at unit point (x, y), given its
@@ -82,7 +82,7 @@ type Stroke struct {
 
 // CamoWidth is the half-width in pixels of a camouflage pattern's strokes
 // in an image whose shorter side is m pixels: Geom[4]·m·½.
-func CamoWidth(p *engine.Pattern, m float32) float32 { return p.Geom[4] * m * 0.5 }
+func CamoWidth(p *engine.Pattern, m float32) float32 { return float32(p.Geom[4] * m * 0.5) }
 
 // CamoStroke generates stroke k of camouflage pattern p for a w×h image
 // (m = min(w, h) as float32): hash values h_j = rng.Hash(seed, 8k + j),
@@ -96,17 +96,17 @@ func CamoStroke(p *engine.Pattern, k uint32, m float32, w, h int) Stroke {
 	var u [7]float32
 	for j := range hs {
 		hs[j] = rng.HashKeyed(key, 8*k+uint32(j))
-		u[j] = float32(hs[j]>>8) * 0x1p-24
+		u[j] = float32(float32(hs[j]>>8) * 0x1p-24)
 	}
 	vx, vy, noise := p.Geom[2], p.Geom[3], p.Geom[5]
-	sx := (u[0]*CamoSpan - CamoLead) * (1 - vx)
-	sy := (u[1]*CamoSpan - CamoLead) * (1 - vy)
-	ex := sx + vx + noise*NoiseTable[hs[2]>>(32-NoiseBits)]
-	ey := sy + vy + noise*NoiseTable[hs[3]>>(32-NoiseBits)]
-	s := Stroke{Sx: sx * m, Sy: sy * m, R: u[4], G: u[5], B: u[6]}
-	exm, eym := ex*m, ey*m
+	sx := float32((float32(u[0]*CamoSpan) - CamoLead) * (1 - vx))
+	sy := float32((float32(u[1]*CamoSpan) - CamoLead) * (1 - vy))
+	ex := sx + vx + float32(noise*NoiseTable[hs[2]>>(32-NoiseBits)])
+	ey := sy + vy + float32(noise*NoiseTable[hs[3]>>(32-NoiseBits)])
+	s := Stroke{Sx: float32(sx * m), Sy: float32(sy * m), R: u[4], G: u[5], B: u[6]}
+	exm, eym := float32(ex*m), float32(ey*m)
 	dx, dy := exm-s.Sx, eym-s.Sy
-	s.L = float32(math.Sqrt(float64(dx*dx + dy*dy)))
+	s.L = float32(math.Sqrt(float64(float32(dx*dx) + float32(dy*dy))))
 	if !(s.L > 0) {
 		return s
 	}
@@ -140,8 +140,8 @@ func pixelClamp(v float32, n int) int32 {
 // the distance along the stroke from its start and d across it.
 func (s *Stroke) Coverage(px, py, hw float32) float32 {
 	qx, qy := px-s.Sx, py-s.Sy
-	a := qx*s.Tx + qy*s.Ty
-	d := qx*s.Ty - qy*s.Tx
+	a := float32(qx*s.Tx) + float32(qy*s.Ty)
+	d := float32(qx*s.Ty) - float32(qy*s.Tx)
 	along := min(max(min(a, s.L-a)+0.5, 0), 1)
 	across := min(max(hw-float32(math.Abs(float64(d)))+0.5, 0), 1)
 	return along * across
@@ -172,11 +172,11 @@ func ImageColor(pool *engine.ImagePool, p *engine.Pattern, x, y int, inv float32
 	a := &p.Geom
 	t := ByteTable
 	for _, oy := range offs {
-		uy := (float32(y) + oy) * inv
+		uy := float32((float32(y) + oy) * inv)
 		for _, ox := range offs {
-			ux := (float32(x) + ox) * inv
-			sx := a[1]*ux + a[2]*uy + a[3]
-			sy := a[4]*ux + a[5]*uy + a[6]
+			ux := float32((float32(x) + ox) * inv)
+			sx := float32(a[1]*ux) + float32(a[2]*uy) + a[3]
+			sy := float32(a[4]*ux) + float32(a[5]*uy) + a[6]
 			if !(sx >= 0 && sy >= 0 && sx <= fw && sy <= fh) {
 				continue
 			}
@@ -223,7 +223,7 @@ func (s *Stroke) Span(y int, hw float32) (x0, x1 int) {
 		return true
 	}
 	r := float64(hw) + 0.5
-	if !bound(qy*ty, tx, -0.5, float64(s.L)+0.5) || !bound(-qy*tx, ty, -r, r) {
+	if !bound(float64(qy*ty), tx, -0.5, float64(s.L)+0.5) || !bound(float64(-qy*tx), ty, -r, r) {
 		return 0, 0
 	}
 	x0 = max(int(math.Floor(lo))-1, int(s.X0))
