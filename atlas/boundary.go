@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"github.com/synbols-gpu/synbols-gpu/internal/detmath"
 	"math"
 	"slices"
 )
@@ -295,7 +296,7 @@ func fillBoundary(lines []line, starts []int32, out []line) []line {
 		}
 		l := pieces[p]
 		dx, dy := l.bx-l.ax, l.by-l.ay
-		n := math.Hypot(dx, dy)
+		n := detmath.Hypot(dx, dy)
 		mx, my := float64((l.ax+l.bx)/2), float64((l.ay+l.by)/2)
 		nx, ny := float64(-dy/n*sideTol), float64(dx/n*sideTol)
 		keep[r] = (idx.winding(lines, mx+nx, my+ny) == 0) != (idx.winding(lines, mx-nx, my-ny) == 0)

@@ -3,6 +3,7 @@ package atlas
 import (
 	"errors"
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/internal/detmath"
 	"github.com/synbols-gpu/synbols-gpu/internal/exact"
 	"math"
 
@@ -201,7 +202,7 @@ func (p Path) flattenMapped(pt func([2]float32) (float64, float64), tol float64,
 			x0, y0 := cx, cy
 			x1, y1 := pt(sg.Pts[0])
 			x2, y2 := pt(sg.Pts[1])
-			dd := math.Hypot(x0-2*x1+x2, y0-2*y1+y2)
+			dd := detmath.Hypot(x0-2*x1+x2, y0-2*y1+y2)
 			n := max(1, int(math.Ceil(math.Sqrt(dd/(4*tol)))))
 			for i := 1; i <= n; i++ {
 				t := float64(i) / float64(n)
@@ -217,7 +218,7 @@ func (p Path) flattenMapped(pt func([2]float32) (float64, float64), tol float64,
 			x1, y1 := pt(sg.Pts[0])
 			x2, y2 := pt(sg.Pts[1])
 			x3, y3 := pt(sg.Pts[2])
-			m := max(math.Hypot(x0-2*x1+x2, y0-2*y1+y2), math.Hypot(x1-2*x2+x3, y1-2*y2+y3))
+			m := max(detmath.Hypot(x0-2*x1+x2, y0-2*y1+y2), detmath.Hypot(x1-2*x2+x3, y1-2*y2+y3))
 			n := max(1, int(math.Ceil(math.Sqrt(3*m/(4*tol)))))
 			for i := 1; i <= n; i++ {
 				t := float64(i) / float64(n)

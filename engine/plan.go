@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"github.com/synbols-gpu/synbols-gpu/internal/detmath"
 	"math"
 	"unicode/utf8"
 
@@ -60,7 +61,7 @@ type Placement struct {
 func Place(ink [4]float64, sym *scene.Symbol) Placement {
 	w, h := ink[2]-ink[0], ink[3]-ink[1]
 	size := sym.Scale / math.Max(math.Max(w, h), 0.1)
-	sn, cs := math.Sincos(sym.Rotation)
+	sn, cs := detmath.Sincos(sym.Rotation)
 	// Rotate (Cairo's rotate, y down), then scale, then shear.
 	a := [4]float64{float64(cs * size), float64(-sn * size), float64(sn * size), float64(cs * size)}
 	if sym.Slant {
@@ -274,7 +275,7 @@ func (pl *Planner) patternRecord(p *scene.Pattern, s *scene.Sample, dst *Batch) 
 		}
 		// The stroke vector in float64, stored as float32: the painters
 		// start from the same float32 values.
-		sn, cs := math.Sincos(c.Angle)
+		sn, cs := detmath.Sincos(c.Angle)
 		r := Pattern{Kind: PatternCamouflage}
 		r.Geom = [8]float32{math.Float32frombits(p.Seed), math.Float32frombits(uint32(c.Strokes)),
 			float32(c.Length * cs), float32(c.Length * sn), float32(c.Width), float32(c.Noise), float32(c.Alpha)}
@@ -333,7 +334,7 @@ func (pl *Planner) imageRecord(p *scene.Pattern, s *scene.Sample, dst *Batch) (P
 	// by −angle that PIL's rotate applies to output coordinates.
 	m := float64(min(s.Width, s.Height))
 	sx, sy := m*cw/float64(s.Width), m*ch/float64(s.Height)
-	sn, cs := math.Sincos(-angle)
+	sn, cs := detmath.Sincos(-angle)
 	a, b, d, e := cs, sn, -sn, cs
 	ox, oy := cx-float64(w/2)-tx, cy-float64(h/2)-ty
 	rec := Pattern{Kind: PatternImage}

@@ -7,6 +7,7 @@
 package scene
 
 import (
+	"github.com/synbols-gpu/synbols-gpu/internal/detmath"
 	"math"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
@@ -163,7 +164,7 @@ func drawGradient(r *rng.Stream, alpha float64, types uint8) GradientParams {
 		g.P1 = [2]float64{r.Float64(), r.Float64()}
 		theta := r.Uniform(0, 2*math.Pi)
 		length := 1 + float64(0.2*r.Normal())
-		g.P2 = [2]float64{g.P1[0] + float64(length*math.Cos(theta)), g.P1[1] + float64(length*math.Sin(theta))}
+		g.P2 = [2]float64{g.P1[0] + float64(length*detmath.Cos(theta)), g.P1[1] + float64(length*detmath.Sin(theta))}
 	}
 	return g
 }

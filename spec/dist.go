@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"github.com/synbols-gpu/synbols-gpu/internal/detmath"
 	"math"
 	"sort"
 
@@ -81,7 +82,7 @@ func (d normal) Sample(r *rng.Stream) float64 { return d.mean + float64(d.std*r.
 // scale distributions in (0.6·exp(N(0, 0.2²))), hence median, not mu.
 type lognormal struct{ median, sigma float64 }
 
-func (d lognormal) Sample(r *rng.Stream) float64 { return d.median * math.Exp(d.sigma*r.Normal()) }
+func (d lognormal) Sample(r *rng.Stream) float64 { return d.median * detmath.Exp(d.sigma*r.Normal()) }
 
 // randint is the discrete uniform distribution on {lo, …, hi}.
 type randint struct{ lo, hi int }
@@ -147,7 +148,7 @@ func reach(d dist[float64]) (lo, hi float64) {
 	case normal:
 		return d.mean - float64(rng.NormalBound*d.std), d.mean + float64(rng.NormalBound*d.std)
 	case lognormal:
-		return d.median * math.Exp(-rng.NormalBound*d.sigma), d.median * math.Exp(rng.NormalBound*d.sigma)
+		return d.median * detmath.Exp(-rng.NormalBound*d.sigma), d.median * detmath.Exp(rng.NormalBound*d.sigma)
 	case mixture[float64]:
 		return mixtureSupport(d, reach)
 	}

@@ -45,8 +45,8 @@ func refPaintImage(b *engine.Batch, i int, out engine.Output) {
 					cov = paint.NewSDFTable(params.Spread).SubCoverage(gl.Tile, params.TileSize, a, x, y,
 						paint.SubOffsets(ns), sym.Bias, sym.DistScale*float32(ns))
 				} else {
-					u := a[0]*px + a[1]*py + a[2]
-					v := a[3]*px + a[4]*py + a[5]
+					u := float32(a[0]*px) + float32(a[1]*py) + a[2]
+					v := float32(a[3]*px) + float32(a[4]*py) + a[5]
 					sd, in := paint.SampleSDF(gl.Tile, params.TileSize, params.Spread, u, v)
 					if !in {
 						continue
@@ -57,13 +57,13 @@ func refPaintImage(b *engine.Batch, i int, out engine.Output) {
 					continue
 				}
 				pix := y*w + x
-				mask[pix*k+s] = uint8(cov*255 + 0.5)
+				mask[pix*k+s] = uint8(float32(cov*255) + 0.5)
 				r, g, bl, al := paint.PatternColor(&sym.Fg, px*inv, py*inv)
-				f := al * cov
+				f := float32(al * cov)
 				d := buf[3*pix : 3*pix+3]
-				d[0] = r*f + d[0]*(1-f)
-				d[1] = g*f + d[1]*(1-f)
-				d[2] = bl*f + d[2]*(1-f)
+				d[0] = float32(r*f) + float32(d[0]*(1-f))
+				d[1] = float32(g*f) + float32(d[1]*(1-f))
+				d[2] = float32(bl*f) + float32(d[2]*(1-f))
 			}
 		}
 	}
@@ -107,7 +107,7 @@ func refPaintImage(b *engine.Batch, i int, out engine.Output) {
 	x := out.X[i*n*nc : (i+1)*n*nc]
 	for i, v := range vals {
 		if im.NoiseScale != 0 {
-			v += im.NoiseScale * paint.Noise(im.NoiseSeed, uint32(i))
+			v += float32(im.NoiseScale * paint.Noise(im.NoiseSeed, uint32(i)))
 		}
 		f := v * 255
 		switch {

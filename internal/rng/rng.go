@@ -8,7 +8,11 @@
 // 4.30 has no 64-bit integers.
 package rng
 
-import "math"
+import (
+	"math"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/detmath"
+)
 
 // Stream is a SplitMix64 generator. It is a value type: copying it forks the
 // stream. A Stream is not safe for concurrent use; each goroutine keeps its own.
@@ -86,7 +90,7 @@ const NormalBound = 8.5716744 // rounded up
 func (r *Stream) Normal() float64 {
 	u1 := 1 - float64(r.Float64()) // (0, 1]: log is finite
 	u2 := r.Float64()
-	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
+	return math.Sqrt(-2*detmath.Log(u1)) * detmath.Cos(2*math.Pi*u2)
 }
 
 // Bernoulli returns true with probability p.

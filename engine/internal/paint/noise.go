@@ -1,6 +1,7 @@
 package paint
 
 import (
+	"github.com/synbols-gpu/synbols-gpu/internal/detmath"
 	"math"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
@@ -22,7 +23,7 @@ var NoiseTable = func() []float32 {
 	t := make([]float32, n)
 	for k := range t {
 		p := float64((float64(k) + 0.5) / float64(n))
-		t[k] = float32(math.Sqrt2 * math.Erfinv(2*p-1))
+		t[k] = float32(math.Sqrt2 * detmath.Erfinv(2*p-1))
 	}
 	return t
 }()
