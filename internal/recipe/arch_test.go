@@ -1,0 +1,123 @@
+package recipe
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/engine"
+	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
+	"github.com/synbols-gpu/synbols-gpu/spec"
+)
+
+// digestEnv names the file TestPaintDigest writes its digests to when
+// TestSameBytesOnArm64 runs it under emulation.
+const digestEnv = "SYNBOLS_DIGEST_OUT"
+
+// paintDigests plans and paints (CPU backend, one worker) the first n
+// samples of every preset but those that need files from outside
+// (natural-patterns) or whose alphabets take minutes to rasterise under
+// emulation (all-chars, korean-1k, balanced-font-chars), and returns one
+// line per preset: the SHA-256 of the plan (every image's and symbol's
+// record, floats in full) and of the painted x and masks.
+func paintDigests(t testing.TB, n int) string {
+	lib, at := testenv.Embedded(t)
+	var out strings.Builder
+	for _, p := range spec.Presets() {
+		switch p.Name {
+		case "natural-patterns", "all-chars", "korean-1k", "balanced-font-chars":
+			continue
+		}
+		sp, err := spec.Preset(p.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := n
+		if w, _ := sp.Resolution(); w >= 128 {
+			m = max(1, n/8) // 16× the pixels: an eighth of the samples
+		}
+		b, err := Batch(sp, lib, at, 5, 0, m)
+		if err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+		plan := sha256.New()
+		fmt.Fprintf(plan, "%v\n%v\n%v\n", b.Images, b.Symbols, b.Layers)
+		o := engine.Output{X: make([]byte, m*b.Width*b.Height*b.Channels), Mask: make([]byte, m*b.Width*b.Height*b.MaskChannels)}
+		if err := cpu.New(1).Paint(b, o); err != nil {
+			t.Fatalf("%s: paint: %v", p.Name, err)
+		}
+		fmt.Fprintf(&out, "%s plan %x x %x mask %x\n", p.Name, plan.Sum(nil), sha256.Sum256(o.X), sha256.Sum256(o.Mask))
+	}
+	return out.String()
+}
+
+// TestPaintDigest computes paintDigests (at least a dozen presets) and,
+// with SYNBOLS_DIGEST_OUT set, writes them there: the half of
+// TestSameBytesOnArm64 that runs on the other architecture.
+func TestPaintDigest(t *testing.T) {
+	d := paintDigests(t, 32)
+	if n := strings.Count(d, "\n"); n < 12 {
+		t.Fatalf("%d presets digested:\n%s", n, d)
+	}
+	if path := os.Getenv(digestEnv); path != "" {
+		if err := os.WriteFile(path, []byte(d), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSameBytesOnArm64 cross-compiles this package's tests for arm64,
+// runs TestPaintDigest there under user-mode emulation (qemu-aarch64,
+// which executes the real arm64 instructions, FMA included) and compares
+// its digests with this machine's: every preset must sample, plan and
+// paint the same bytes on both. Go fuses multiply-adds on arm64 and the
+// math package's functions differ there; this is the check that neither
+// reaches a dataset (internal/detmath, TestNoFusedMultiplyAdd).
+func TestSameBytesOnArm64(t *testing.T) {
+	qemu, err := exec.LookPath("qemu-aarch64")
+	if err != nil {
+		if qemu, err = exec.LookPath("qemu-aarch64-static"); err != nil {
+			msg := "qemu-aarch64 not found (apt-get install qemu-user)"
+			if os.Getenv("CI") != "" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "recipe.arm64.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, ".")
+	build.Env = append(os.Environ(), "GOARCH=arm64", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("cross-compiling for arm64: %v\n%s", err, out)
+	}
+	digests := filepath.Join(dir, "arm64.txt")
+	run := exec.Command(qemu, bin, "-test.run", "^TestPaintDigest$", "-test.count", "1")
+	run.Env = append(os.Environ(), digestEnv+"="+digests)
+	if out, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", qemu, bin, err, out)
+	}
+	got, err := os.ReadFile(digests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := paintDigests(t, 32)
+	if !bytes.Equal(got, []byte(want)) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(want, "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Errorf("arm64: %s\n amd64: %s", gl[i], wl[i])
+			}
+		}
+		if len(gl) != len(wl) {
+			t.Errorf("arm64 digested %d presets, this machine %d", len(gl)-1, len(wl)-1)
+		}
+	}
+	t.Logf("%d presets, the same on arm64:\n%s", strings.Count(want, "\n"), want)
+}
