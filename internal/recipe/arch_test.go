@@ -3,6 +3,7 @@ package recipe
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
+	"github.com/synbols-gpu/synbols-gpu/fonts"
 	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
@@ -25,10 +27,19 @@ const digestEnv = "SYNBOLS_DIGEST_OUT"
 // (natural-patterns) or whose alphabets take minutes to rasterise under
 // emulation (all-chars, korean-1k, balanced-font-chars), and returns one
 // line per preset: the SHA-256 of the plan (every image's and symbol's
-// record, floats in full) and of the painted x and masks.
+// record, floats in full) and of the painted x and masks; and first a
+// line for the catalogue that BuildCatalog makes of the embedded fonts.
 func paintDigests(t testing.TB, n int) string {
 	lib, at := testenv.Embedded(t)
 	var out strings.Builder
+	// The catalogue's shape checks (which families each language keeps,
+	// and the measurements that decided it) over the embedded fonts.
+	cat := fonts.BuildCatalog(lib, nil, fonts.DefaultCheckConfig())
+	js, err := json.Marshal(cat.Languages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&out, "catalogue %x\n", sha256.Sum256(js))
 	for _, p := range spec.Presets() {
 		switch p.Name {
 		case "natural-patterns", "all-chars", "korean-1k", "balanced-font-chars":
@@ -57,12 +68,12 @@ func paintDigests(t testing.TB, n int) string {
 	return out.String()
 }
 
-// TestPaintDigest computes paintDigests (at least a dozen presets) and,
-// with SYNBOLS_DIGEST_OUT set, writes them there: the half of
-// TestSameBytesOnArm64 that runs on the other architecture.
+// TestPaintDigest computes paintDigests (the catalogue and at least a
+// dozen presets) and, with SYNBOLS_DIGEST_OUT set, writes them there: the
+// half of TestSameBytesOnArm64 that runs on the other architecture.
 func TestPaintDigest(t *testing.T) {
 	d := paintDigests(t, 32)
-	if n := strings.Count(d, "\n"); n < 12 {
+	if n := strings.Count(d, "\n"); n < 13 {
 		t.Fatalf("%d presets digested:\n%s", n, d)
 	}
 	if path := os.Getenv(digestEnv); path != "" {
@@ -116,8 +127,8 @@ func TestSameBytesOnArm64(t *testing.T) {
 			}
 		}
 		if len(gl) != len(wl) {
-			t.Errorf("arm64 digested %d presets, this machine %d", len(gl)-1, len(wl)-1)
+			t.Errorf("arm64 digested %d lines, this machine %d", len(gl)-1, len(wl)-1)
 		}
 	}
-	t.Logf("%d presets, the same on arm64:\n%s", strings.Count(want, "\n"), want)
+	t.Logf("the catalogue and %d presets, the same on arm64:\n%s", strings.Count(want, "\n")-1, want)
 }
