@@ -22,6 +22,12 @@ func goCmd(t *testing.T, env []string, args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
+// moduleRoot returns the module's root, having looked at (os.Stat) every
+// Go file and go.mod under it: the go command caches a test's result
+// keyed on its binary and the files it opened or looked at, and these
+// tests compile the whole module in a child process, whose reads it does
+// not see. Without the look, editing another package would not rerun
+// them.
 func moduleRoot(t *testing.T) string {
 	t.Helper()
 	dir, err := filepath.Abs("../..")
@@ -30,6 +36,21 @@ func moduleRoot(t *testing.T) string {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
 		t.Fatalf("module root: %v", err)
+	}
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum") {
+			_, err = os.Stat(path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("module sources: %v", err)
 	}
 	return dir
 }
