@@ -27,9 +27,15 @@ func (s *Sample) AppendRecord(b []byte) []byte {
 	b = strconv.AppendUint(b, uint64(s.Seed), 10)
 	b = append(b, `, "background": `...)
 	b = s.Background.appendRecord(b)
+	// The first symbol's fields appear twice, at the top level and in
+	// the list: formatted once (its floats' shortest forms are most of a
+	// record's cost) and copied.
+	var first []byte
 	if len(s.Symbols) > 0 {
 		b = append(b, ", "...)
+		at := len(b)
 		b = s.Symbols[0].appendFields(b)
+		first = b[at:]
 	}
 	b = append(b, `, "symbols": [`...)
 	for i := range s.Symbols {
@@ -37,7 +43,11 @@ func (s *Sample) AppendRecord(b []byte) []byte {
 			b = append(b, ", "...)
 		}
 		b = append(b, '{')
-		b = s.Symbols[i].appendFields(b)
+		if i == 0 {
+			b = append(b, first...)
+		} else {
+			b = s.Symbols[i].appendFields(b)
+		}
 		b = append(b, '}')
 	}
 	b = append(b, ']')
