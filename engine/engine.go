@@ -36,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
 )
@@ -255,6 +256,10 @@ func (b *Batch) Append(other *Batch) error {
 			p.Geom[0] = math.Float32frombits(math.Float32bits(p.Geom[0]) + layOff)
 		}
 	}
+	// One allocation each, not append's doublings: the plan stage
+	// appends every planner goroutine's batch in turn.
+	b.Images = slices.Grow(b.Images, len(other.Images))
+	b.Symbols = slices.Grow(b.Symbols, len(other.Symbols))
 	for _, im := range other.Images {
 		im.FirstSymbol += symOff
 		shift(&im.Bg)
