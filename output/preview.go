@@ -86,6 +86,25 @@ func (p *Preview) place(k int, src []byte) {
 	cols := min(p.m, previewCols)
 	ox, oy := (k%cols)*p.cellW, (k/cols)*p.cellH
 	C := p.c
+	if p.down == 1 {
+		// Nearest-neighbour enlargement: each source row enlarged
+		// once into the grid, then copied to the up − 1 rows below it
+		// (a pixel at a time cost 1.3 ms a 128×128 image).
+		for i := range p.h {
+			row := p.pix[(oy+i*p.up)*p.stride:]
+			s := src[i*p.w*C : (i+1)*p.w*C]
+			for j := range p.w {
+				for u := range p.up {
+					copy(row[(ox+j*p.up+u)*p.bpp:][:C], s[j*C:(j+1)*C])
+				}
+			}
+			cell := row[ox*p.bpp : (ox+p.cellW)*p.bpp]
+			for u := 1; u < p.up; u++ {
+				copy(p.pix[(oy+i*p.up+u)*p.stride+ox*p.bpp:], cell)
+			}
+		}
+		return
+	}
 	for ci := range p.cellH {
 		row := p.pix[(oy+ci)*p.stride:]
 		for cj := range p.cellW {
