@@ -3,6 +3,8 @@ package output
 import (
 	"encoding/binary"
 	"math"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/detmath"
 )
 
 // How a chunk is compressed at level 1. Images with pixel noise (most
@@ -56,17 +58,31 @@ const lzBits = 3.5
 // the bound, and the estimate runs on every chunk.
 const (
 	estimatePieces = 8
-	estimatePiece  = 256
+	estimatePiece  = 256 // 1 << log2Piece
 	estimateBytes  = estimatePieces * estimatePiece
 )
 
-// nlog2n[c] is c·log2(c) for the counts of a probe.
+// nlog2n[c] is c·log2(c) for the counts of a probe, from detmath's
+// logarithm: math's differs between builds and platforms, and a chunk's
+// class, and so the file's bytes, must not.
 var nlog2n = func() (t [estimateBytes + 1]float64) {
 	for c := 2; c <= estimateBytes; c++ {
-		t[c] = float64(c) * math.Log2(float64(c))
+		t[c] = float64(c) * (detmath.Log(float64(c)) / math.Ln2)
 	}
 	return
 }()
+
+// log2Sample and log2Piece are log2 of estimateBytes and estimatePiece.
+const (
+	log2Sample = 11
+	log2Piece  = 8
+)
+
+// Compile-time checks that they are: a constant index into [1]int must be 0.
+var (
+	_ = [1]int{}[estimateBytes-1<<log2Sample]
+	_ = [1]int{}[estimatePiece-1<<log2Piece]
+)
 
 // classify says how chunk src, of images with rows of row bytes and pixels
 // of pixel bytes, is compressed at level 1 (see chunkClass). A chunk shorter
@@ -97,7 +113,7 @@ func classify(src []byte, pixel, row int) chunkClass {
 	}
 	// H0 = log2(N) − Σ c·log2(c) / N, in bits a byte.
 	const n = float64(estimateBytes)
-	entropy := math.Log2(n) - sum/n
+	entropy := log2Sample - sum/n
 	// Every fourth position of each piece: a repeat of 8 bytes or more,
 	// what deflate gains by, starts one of them. A position looks back
 	// into the chunk, before its piece if need be.
@@ -153,7 +169,7 @@ func classify(src []byte, pixel, row int) chunkClass {
 		for _, v := range p {
 			hp[v] = 0
 		}
-		local += math.Log2(estimatePiece) - s/estimatePiece
+		local += log2Piece - s/estimatePiece
 	}
 	local /= estimatePieces
 	if local < lzBits {
