@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -50,6 +51,9 @@ func paintDigests(t testing.TB, n int) string {
 	// 0.0012 here, 0.0011 there). A family sitting on a threshold would
 	// change the pool; none of the installed ones does.
 	sys, err := fonts.Load(fonts.Options{System: true})
+	if errors.Is(err, fonts.ErrNoFonts) {
+		sys, err = &fonts.Library{}, nil // no installed fonts: nothing to decide
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
