@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -123,6 +124,9 @@ func TestPaintDigest(t *testing.T) {
 // math package's functions differ there; this is the check that neither
 // reaches a dataset (internal/detmath, TestNoFusedMultiplyAdd).
 func TestSameBytesOnArm64(t *testing.T) {
+	if runtime.GOARCH == "arm64" {
+		t.Skip("this is an arm64 machine: TestPaintDigest's digests are its own; compare them with an amd64 run's")
+	}
 	qemu, err := exec.LookPath("qemu-aarch64")
 	if err != nil {
 		if qemu, err = exec.LookPath("qemu-aarch64-static"); err != nil {
