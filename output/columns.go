@@ -241,18 +241,18 @@ func (w *Writer) packRows(enc *encoders, name string, start int, raw []byte, row
 			buf = append(make([]byte, 0, chunkRows*rowBytes), buf...)[:chunkRows*rowBytes]
 		}
 		if w.o.Level != NoCompression && !stored {
-			z, err := enc.deflate(nil, buf, w.o.Level, class == classHuffman)
-			if err == nil && len(z) >= len(buf) && class != classHuffman {
+			z, whole, err := enc.deflate(nil, buf, w.o.Level, class == classHuffman, false)
+			if err == nil && whole && class != classHuffman {
 				// Our encoder's levels 1–6 leave some columns
 				// whole that Huffman codes shrink (counting
 				// integers: bytes x ff ff ff, no 4-byte repeat, to
 				// 47%); the columns are small enough to try both.
-				z, err = enc.deflate(z[:0], buf, w.o.Level, true)
+				z, whole, err = enc.deflate(z[:0], buf, w.o.Level, true, false)
 			}
 			if err != nil {
 				return nil, w.ioErr("compress "+name, err)
 			}
-			if stored = len(z) >= len(buf); !stored {
+			if stored = whole; !stored {
 				buf = z
 			} else if &buf[0] == &raw[off] {
 				buf = append([]byte(nil), buf...)
@@ -317,19 +317,38 @@ func (e *encoders) writer(dst []byte, level int, huffman bool) (*zlib.Writer, er
 	return e.zw[k], nil
 }
 
-// deflate appends the zlib stream of src to dst.
-func (e *encoders) deflate(dst, src []byte, level int, huffman bool) ([]byte, error) {
+// deflate appends src's zlib stream to dst; stored reports a stream no
+// smaller than src, which is then better written raw. With probe, a
+// chunk of at least two probes is probed on the way: its first
+// probeBytes are flushed (a sync flush, so the stream goes on from there
+// rather than being compressed twice) and, if they came out larger than
+// storeRatio of themselves, deflating the rest is not worth its time:
+// stored, the stream unfinished.
+func (e *encoders) deflate(dst, src []byte, level int, huffman, probe bool) (out []byte, stored bool, err error) {
 	zw, err := e.writer(dst, level, huffman)
 	if err != nil {
-		return dst, err
+		return dst, false, err
 	}
-	if _, err := zw.Write(src); err != nil {
-		return e.sw.b, err
+	rest := src
+	if probe && len(src) >= 2*probeBytes {
+		if _, err := zw.Write(src[:probeBytes]); err != nil {
+			return e.sw.b, false, err
+		}
+		if err := zw.Flush(); err != nil {
+			return e.sw.b, false, err
+		}
+		if float64(len(e.sw.b)-len(dst)) > storeRatio*probeBytes {
+			return e.sw.b, true, nil
+		}
+		rest = src[probeBytes:]
+	}
+	if _, err := zw.Write(rest); err != nil {
+		return e.sw.b, false, err
 	}
 	if err := zw.Close(); err != nil {
-		return e.sw.b, err
+		return e.sw.b, false, err
 	}
-	return e.sw.b, nil
+	return e.sw.b, len(e.sw.b)-len(dst) >= len(src), nil
 }
 
 // WriteValues stores values as the dataset path, a one-dimensional array

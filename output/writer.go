@@ -517,38 +517,6 @@ func (w *Writer) failed() error {
 func (w *Writer) compressor() {
 	defer w.workersWG.Done()
 	var enc encoders
-	// deflate appends src's zlib stream to dst. With probe, a chunk of at
-	// least two probes is probed on the way: its first probeBytes are
-	// flushed (a sync flush, so the stream goes on from there rather than
-	// being compressed twice) and, if they came out larger than storeRatio
-	// of themselves, deflating the rest is not worth its time: stored.
-	deflate := func(dst, src []byte, huffman, probe bool) (out []byte, stored bool, err error) {
-		zw, err := enc.writer(dst[:0], w.o.Level, huffman)
-		if err != nil {
-			return dst, false, err
-		}
-		sw := &enc.sw
-		rest := src
-		if probe && len(src) >= 2*probeBytes {
-			if _, err := zw.Write(src[:probeBytes]); err != nil {
-				return sw.b, false, err
-			}
-			if err := zw.Flush(); err != nil {
-				return sw.b, false, err
-			}
-			if float64(len(sw.b)) > storeRatio*probeBytes {
-				return sw.b, true, nil
-			}
-			rest = src[probeBytes:]
-		}
-		if _, err := zw.Write(rest); err != nil {
-			return sw.b, false, err
-		}
-		if err := zw.Close(); err != nil {
-			return sw.b, false, err
-		}
-		return sw.b, len(sw.b) >= len(src), nil
-	}
 	for j := range w.jobs {
 		j.err = nil
 		if !w.aborting.Load() {
@@ -580,7 +548,7 @@ func (w *Writer) compressor() {
 					// larger.
 					j.comp[i] = zrle.Append(j.comp[i][:0], j.raw[i])
 					j.stored[i] = len(j.comp[i]) >= len(j.raw[i])
-				} else if j.comp[i], j.stored[i], j.err = deflate(j.comp[i], j.raw[i], class == classHuffman, !fast); j.err != nil {
+				} else if j.comp[i], j.stored[i], j.err = enc.deflate(j.comp[i][:0], j.raw[i], w.o.Level, class == classHuffman, !fast); j.err != nil {
 					break
 				}
 			}
