@@ -236,26 +236,34 @@ func (w *Writer) packRows(enc *encoders, name string, start int, raw []byte, row
 			class = classify(buf, elem, rowBytes)
 		}
 		stored := w.o.Level != NoCompression && class == classStore
+		// own gives the chunk a copy of its rows, padded: raw is the
+		// caller's pending buffer, reused once this returns.
+		owned := false
+		own := func() {
+			if !owned {
+				buf = append(make([]byte, 0, chunkRows*rowBytes), buf...)[:chunkRows*rowBytes]
+				owned = true
+			}
+		}
 		if len(buf) < chunkRows*rowBytes || w.o.Level == NoCompression || stored {
-			// Padded, or stored as it is: a copy the chunk owns.
-			buf = append(make([]byte, 0, chunkRows*rowBytes), buf...)[:chunkRows*rowBytes]
+			own()
 		}
 		if w.o.Level != NoCompression && !stored {
 			z, whole, err := enc.deflate(nil, buf, w.o.Level, class == classHuffman, false)
 			if err == nil && whole && class != classHuffman {
-				// Our encoder's levels 1–6 leave some columns
-				// whole that Huffman codes shrink (counting
-				// integers: bytes x ff ff ff, no 4-byte repeat, to
-				// 47%); the columns are small enough to try both.
+				// Our encoder's level 1 leaves some columns whole
+				// that Huffman codes shrink (counting integers:
+				// bytes x ff ff ff, no 4-byte repeat, to 47%); the
+				// columns are small enough to try both.
 				z, whole, err = enc.deflate(z[:0], buf, w.o.Level, true, false)
 			}
 			if err != nil {
 				return nil, w.ioErr("compress "+name, err)
 			}
-			if stored = whole; !stored {
+			if stored = whole; stored {
+				own()
+			} else {
 				buf = z
-			} else if &buf[0] == &raw[off] {
-				buf = append([]byte(nil), buf...)
 			}
 		}
 		origin := make([]uint64, rank)

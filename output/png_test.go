@@ -8,10 +8,9 @@ import (
 	"testing"
 )
 
-// TestEncodePNG: encodePNGRows' images decode with image/png (which checks
+// TestEncodePNG: encodePNG's images decode with image/png (which checks
 // every chunk's CRC) to the pixels given, grey and RGB, with rows equal to
-// the one above (filtered Up) and others (Sub), from a row function that
-// reuses one buffer, as the preview's does.
+// the one above (filtered Up) and others (Sub).
 func TestEncodePNG(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []int{1, 3} {
@@ -27,11 +26,7 @@ func TestEncodePNG(t *testing.T) {
 				row[i] = byte(r.Uint32())
 			}
 		}
-		buf := make([]byte, w*c)
-		data, err := encodePNGRows(w, h, c, func(y int) []byte {
-			copy(buf, pix[y*w*c:])
-			return buf
-		})
+		data, err := encodePNG(pix, h, w, c)
 		must(t, err)
 		img, err := png.Decode(bytes.NewReader(data))
 		must(t, err)

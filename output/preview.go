@@ -2,7 +2,6 @@ package output
 
 import (
 	"fmt"
-	"image"
 	"path/filepath"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
@@ -34,9 +33,10 @@ type Preview struct {
 	added        int
 	up, down     int // cell = image·up/down (one of them is 1)
 	cellH, cellW int
-	img          image.Image
+	// pix is the grid, gridW×gridH pixels of c bytes, row-major: the
+	// PNG's own rows.
 	pix          []byte
-	stride, bpp  int
+	gridW, gridH int
 }
 
 // NewPreview prepares the grid for a dataset of n images of H×W×C bytes
@@ -54,17 +54,8 @@ func NewPreview(n, H, W, C int) (*Preview, error) {
 	p.cellH, p.cellW = max(1, H*p.up/p.down), max(1, W*p.up/p.down)
 	cols := min(p.m, previewCols)
 	rows := (p.m + cols - 1) / cols
-	rect := image.Rect(0, 0, cols*p.cellW, rows*p.cellH)
-	if C == 3 {
-		rgba := image.NewRGBA(rect) // opaque RGBA is encoded as RGB
-		for i := 3; i < len(rgba.Pix); i += 4 {
-			rgba.Pix[i] = 0xff
-		}
-		p.img, p.pix, p.stride, p.bpp = rgba, rgba.Pix, rgba.Stride, 4
-	} else {
-		g := image.NewGray(rect)
-		p.img, p.pix, p.stride, p.bpp = g, g.Pix, g.Stride, 1
-	}
+	p.gridW, p.gridH = cols*p.cellW, rows*p.cellH
+	p.pix = make([]byte, p.gridW*p.gridH*C)
 	return p, nil
 }
 
@@ -86,27 +77,28 @@ func (p *Preview) place(k int, src []byte) {
 	cols := min(p.m, previewCols)
 	ox, oy := (k%cols)*p.cellW, (k/cols)*p.cellH
 	C := p.c
+	stride := p.gridW * C
 	if p.down == 1 {
 		// Nearest-neighbour enlargement: each source row enlarged
 		// once into the grid, then copied to the up − 1 rows below it
 		// (a pixel at a time cost 1.3 ms a 128×128 image).
 		for i := range p.h {
-			row := p.pix[(oy+i*p.up)*p.stride:]
+			row := p.pix[(oy+i*p.up)*stride:]
 			s := src[i*p.w*C : (i+1)*p.w*C]
 			for j := range p.w {
 				for u := range p.up {
-					copy(row[(ox+j*p.up+u)*p.bpp:][:C], s[j*C:(j+1)*C])
+					copy(row[(ox+j*p.up+u)*C:][:C], s[j*C:(j+1)*C])
 				}
 			}
-			cell := row[ox*p.bpp : (ox+p.cellW)*p.bpp]
+			cell := row[ox*C : (ox+p.cellW)*C]
 			for u := 1; u < p.up; u++ {
-				copy(p.pix[(oy+i*p.up+u)*p.stride+ox*p.bpp:], cell)
+				copy(p.pix[(oy+i*p.up+u)*stride+ox*C:], cell)
 			}
 		}
 		return
 	}
 	for ci := range p.cellH {
-		row := p.pix[(oy+ci)*p.stride:]
+		row := p.pix[(oy+ci)*stride:]
 		for cj := range p.cellW {
 			var px [3]byte
 			if p.down == 1 { // nearest neighbour enlargement
@@ -128,7 +120,7 @@ func (p *Preview) place(k int, src []byte) {
 					px[ch] = byte((sum[ch] + n/2) / max(n, 1))
 				}
 			}
-			copy(row[(ox+cj)*p.bpp:], px[:C])
+			copy(row[(ox+cj)*C:], px[:C])
 		}
 	}
 }
@@ -138,24 +130,7 @@ func (p *Preview) place(k int, src []byte) {
 // level cost a 100,000-sample run 2% of its CPU time and its fastest one,
 // which still tries every row filter, a 10,000-sample run at 128×128 7%.
 func (p *Preview) PNG() ([]byte, error) {
-	b := p.img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	var rgb []byte
-	if p.bpp == 4 {
-		rgb = make([]byte, 3*w)
-	}
-	row := func(y int) []byte {
-		r := p.pix[y*p.stride:][:w*p.bpp]
-		if p.bpp == 1 {
-			return r
-		}
-		// Opaque RGBA to RGB.
-		for i := range w {
-			copy(rgb[3*i:3*i+3], r[4*i:4*i+3])
-		}
-		return rgb
-	}
-	data, err := encodePNGRows(w, h, min(p.bpp, 3), row)
+	data, err := encodePNG(p.pix, p.gridH, p.gridW, p.c)
 	if err != nil {
 		return nil, fmt.Errorf("%w: encode preview: %w", ErrInput, err)
 	}

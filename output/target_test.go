@@ -209,7 +209,7 @@ func TestPreviewLarge(t *testing.T) {
 	}
 	// Cell pixel (0, j) averages columns 4j..4j+3, all equal to 4j mod 256.
 	for j := range p.cellW {
-		if got, want := p.pix[j*4], byte(4*j); got != want {
+		if got, want := p.pix[j*3], byte(4*j); got != want {
 			t.Fatalf("cell pixel (0,%d) = %d, want %d", j, got, want)
 		}
 	}
