@@ -3,6 +3,7 @@ package detmath
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -28,15 +30,23 @@ func goCmd(t *testing.T, env []string, args ...string) ([]byte, error) {
 // keyed on its binary and the files it opened or looked at, and these
 // tests compile the whole module in a child process, whose reads it does
 // not see. Without the look, editing another package would not rerun
-// them.
+// them. The walk runs once per test binary.
 func moduleRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs("../..")
+	dir, err := walkModule()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+var walkModule = sync.OnceValues(func() (string, error) {
+	dir, err := filepath.Abs("../..")
+	if err != nil {
+		return "", err
+	}
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
-		t.Fatalf("module root: %v", err)
+		return "", fmt.Errorf("module root: %w", err)
 	}
 	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -51,10 +61,10 @@ func moduleRoot(t *testing.T) string {
 		return err
 	})
 	if err != nil {
-		t.Fatalf("module sources: %v", err)
+		return "", fmt.Errorf("module sources: %w", err)
 	}
-	return dir
-}
+	return dir, nil
+})
 
 // fusedSites lists file:line, within the module's root, of the fused
 // multiply-add instructions matching fused in the compiler's assembly
