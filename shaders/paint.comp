@@ -142,10 +142,9 @@ float nextDown(float x) {
 
 // Exact rounding decisions in integers (ROUND_INT 1; 0 decides them with
 // double residuals throughout, as on llvmpipe, where doubles are the
-// CPU's and the integer path measured 0.5–0.6× as fast). A positive normal
-// float is
-// M·2^E, M its 24-bit significand (hidden bit set), E its exponent field
-// − 150. The midpoints between a candidate q = Mq·2^Eq and its neighbours
+// CPU's and the integer path measured 0.5–0.6× as fast). A positive
+// normal float is M·2^E, M its 24-bit significand (hidden bit set), E its
+// exponent field − 150. The midpoints between a candidate q = Mq·2^Eq and its neighbours
 // are (2Mq ± 1)·2^(Eq − 1), or (4Mq − 1)·2^(Eq − 2) below a power of two:
 // 25- or 26-bit integers, whose products with a 24-bit significand, or
 // with themselves, are exact in 64 bits (umulExtended). Integer multiplies
@@ -166,9 +165,9 @@ bool normalIn(uint u) {
 }
 
 // cmpProd is the sign of ma·2^ea − mx·my·2^e, for 2^23 ≤ ma < 2^24 (a
-// significand) and 2^23 ≤ mx, my < 2^26 (so 2^46 ≤ mx·my < 2^52). For a candidate within
-// a few ulps of a/b, ea − e is 23 to 27; the other shifts are decided by
-// the operands' sizes alone.
+// significand) and 2^23 ≤ mx, my < 2^26 (so 2^46 ≤ mx·my < 2^52). For a
+// candidate within a few ulps of a/b, ea − e is 23 to 27; the other shifts
+// are decided by the operands' sizes alone.
 int cmpProd(uint ma, int ea, uint mx, uint my, int e) {
 	uint phi, plo;
 	umulExtended(mx, my, phi, plo);

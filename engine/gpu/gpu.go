@@ -876,10 +876,11 @@ func (g *Backend) paintSimple(b *engine.Batch, out engine.Output, chunks []chunk
 	return err
 }
 
-// roundingTest, set by tests around New, makes the backend compile programs whose
-// divisions and square roots start two ulps off (ROUNDING_TEST in the
-// shader), so that the exact corrections run, and are held to the CPU's
-// bytes, on devices (llvmpipe) whose own results are correctly rounded.
+// roundingTest, set by tests around New, makes the backend compile
+// programs whose divisions and square roots start two ulps off
+// (ROUNDING_TEST in the shader), so that the exact corrections run, and
+// are held to the CPU's bytes, on devices (llvmpipe) whose own results
+// are correctly rounded.
 var roundingTest = false
 
 // syncHook, set by tests, fails a Paint call on the context goroutine,

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
@@ -101,11 +102,26 @@ func paintDigests(t testing.TB, n int) string {
 	return out.String()
 }
 
+// nativeDigests is paintDigests(t, 32), computed once per test binary: both
+// tests below want this machine's.
+func nativeDigests(t testing.TB) string {
+	digestOnce.Do(func() { digestMemo = paintDigests(t, 32) })
+	if digestMemo == "" {
+		t.Fatal("paintDigests failed in an earlier test")
+	}
+	return digestMemo
+}
+
+var (
+	digestOnce sync.Once
+	digestMemo string
+)
+
 // TestPaintDigest computes paintDigests (the catalogue and at least a
 // dozen presets) and, with SYNBOLS_DIGEST_OUT set, writes them there: the
 // half of TestSameBytesOnArm64 that runs on the other architecture.
 func TestPaintDigest(t *testing.T) {
-	d := paintDigests(t, 32)
+	d := nativeDigests(t)
 	if n := strings.Count(d, "\n"); n < 14 {
 		t.Fatalf("%d presets digested:\n%s", n, d)
 	}
@@ -154,7 +170,7 @@ func TestSameBytesOnArm64(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := paintDigests(t, 32)
+	want := nativeDigests(t)
 	if !bytes.Equal(got, []byte(want)) {
 		gl, wl := strings.Split(string(got), "\n"), strings.Split(want, "\n")
 		for i := range min(len(gl), len(wl)) {
