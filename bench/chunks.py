@@ -17,7 +17,7 @@ built command and measures, with h5py:
 Images/s counts samples read. Not a test: run it by hand, from the
 repository root, on a quiet machine:
 
-    go build -o synbols-gpu ./cmd/synbols-gpu
+    GOEXPERIMENT=simd go build -o synbols-gpu ./cmd/synbols-gpu
     /usr/bin/python3 bench/chunks.py --n 100000
 
 (``--help`` for the options). docs/format.md, "Chunks", gives the figures

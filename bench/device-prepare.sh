@@ -55,7 +55,7 @@ EOF
 export CGO_ENABLED=1
 GOCACHE=${DEVICE_GOCACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/synbols-gpu-device-gocache} \
 	PKG_CONFIG_PATH=$PWD/.device-build/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} \
-	go build -trimpath -ldflags='-s -w' -o bin/synbols-gpu ./cmd/synbols-gpu
+	GOEXPERIMENT=simd go build -trimpath -ldflags='-s -w' -o bin/synbols-gpu ./cmd/synbols-gpu
 if go list -deps -test ./engine/gpu | grep -q '/internal/hdf5$'; then
 	echo "device-prepare.sh: engine/gpu's tests depend on internal/hdf5 again (see internal/recipe)" >&2
 	exit 1

@@ -18,7 +18,7 @@ preset, 32×32, the CPU backend, 100,000 samples, batches of 1024):
 Images/s counts samples; MB/s counts the bytes of x and mask received
 (10⁶ bytes). Not a test: run it by hand, from the repository root,
 
-    go build -o synbols-gpu ./cmd/synbols-gpu
+    GOEXPERIMENT=simd go build -o synbols-gpu ./cmd/synbols-gpu
     SYNBOLS_GPU=./synbols-gpu PYTHONPATH=python python3 python/bench_stream.py
 
 (``--help`` for the options; ``--n 20000`` for a quicker run). Needs numpy

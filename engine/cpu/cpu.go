@@ -76,6 +76,7 @@ type painter struct {
 	spread float32
 	buf    []float32 // premultiplied RGB of the image being painted
 	ux     []float32 // unit x of each column's pixel centre
+	uy     []float32 // unit y of each row's pixel centre
 	// covered lists the pixels a symbol covers, in scan order.
 	covered []coveredPixel
 	// offs[n] is paint.SubOffsets(n), made when first needed.
@@ -85,6 +86,8 @@ type painter struct {
 	tex []float32
 	// fills holds a PatternLayers pattern's layers, prepared.
 	fills []paint.Fill
+	// scratch holds the noise of the image's values (postVector).
+	scratch []uint32
 }
 
 func newPainter(b *engine.Batch) *painter {
@@ -97,11 +100,15 @@ func newPainter(b *engine.Batch) *painter {
 		spread:  params.Spread,
 		buf:     make([]float32, b.Width*b.Height*3),
 		ux:      make([]float32, b.Width),
+		uy:      make([]float32, b.Height),
 		covered: make([]coveredPixel, b.Width*b.Height),
 	}
 	inv := 1 / float32(min(b.Width, b.Height))
 	for x := range p.ux {
 		p.ux[x] = float32((float32(x) + 0.5) * inv)
+	}
+	for y := range p.uy {
+		p.uy[y] = float32((float32(y) + 0.5) * inv)
 	}
 	return p
 }
@@ -224,10 +231,13 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 			}
 		}
 	case engine.PatternLinear:
-		for y := range h {
-			uy := float32((float32(y) + 0.5) * inv)
+		// Eight pixels at a time where the build has vectors
+		// (paint.Vectorized), the rest of each row here.
+		done := f.GradientRows(p.ux, p.uy, buf)
+		for y, uy := range p.uy {
 			row := buf[y*w*3 : (y+1)*w*3]
-			for x, ux := range p.ux {
+			for x := done; x < w; x++ {
+				ux := p.ux[x]
 				// f.Ramp, in two calls that inline.
 				seg, t := f.RampPiece(f.LinearT(ux, uy))
 				r, g, bl, a := seg.At(t)
@@ -236,10 +246,11 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 			}
 		}
 	case engine.PatternRadial:
-		for y := range h {
-			uy := float32((float32(y) + 0.5) * inv)
+		done := f.GradientRows(p.ux, p.uy, buf)
+		for y, uy := range p.uy {
 			row := buf[y*w*3 : (y+1)*w*3]
-			for x, ux := range p.ux {
+			for x := done; x < w; x++ {
+				ux := p.ux[x]
 				var r, g, bl, a float32
 				if t, ok := f.RadialT(ux, uy); ok {
 					seg, t := f.RampPiece(t)
@@ -471,8 +482,24 @@ func (p *painter) post(im *engine.Image, x []byte) {
 	sigma := im.NoiseScale
 	key := rng.Key(im.NoiseSeed)
 	x = x[:len(vals)]
+	// Branch-free inverse and stretch: 1 − v is 1 + (−1)·v exactly, and
+	// without them a + s·v = 0 + 1·v and (v − 0)·1 give v back (a −0 may
+	// become +0, which nothing downstream can tell from it).
+	var a, sv float32 = 0, 1
+	if inverse {
+		a, sv = 1, -1
+	}
+	start := 0
+	if vectorized && len(vals) <= 1<<16 {
+		// Eight values at a time; the loops below do the rest.
+		if len(p.scratch) < len(vals) {
+			p.scratch = make([]uint32, len(vals))
+		}
+		start = postVector(vals, x, a, sv, lo, scale, sigma, foldKey(key), p.scratch)
+	}
 	if sigma == 0 || len(vals) > 1<<16 {
-		for i, v := range vals {
+		for i := start; i < len(vals); i++ {
+			v := vals[i]
 			if inverse {
 				v = 1 - v
 			}
@@ -490,24 +517,17 @@ func (p *painter) post(im *engine.Image, x []byte) {
 	// usual image of at most 2¹⁶ values.
 	noise := (*[1 << paint.NoiseBits]float32)(paint.NoiseTable)
 	k := foldKey(key)
-	// Branch-free inverse and stretch: 1 − v is 1 + (−1)·v exactly, and
-	// without them a + s·v = 0 + 1·v and (v − 0)·1 give v back (a −0 may
-	// become +0, which nothing downstream can tell from it).
-	var a, sv float32 = 0, 1
-	if inverse {
-		a, sv = 1, -1
-	}
 	if bounded && sigma >= -1<<16 && sigma <= 1<<16 {
 		// 255·(1 + 2⁻²³ + 4·2¹⁶) < 2³⁰.
-		for i, v := range vals {
-			v = float32((a + float32(sv*v) - lo) * scale)
+		for i := start; i < len(vals); i++ {
+			v := float32((a + float32(sv*vals[i]) - lo) * scale)
 			v += float32(sigma * noise[noiseIndex(k, uint32(i))])
 			x[i] = quantizeSmall(v)
 		}
 		return
 	}
-	for i, v := range vals {
-		v = float32((a + float32(sv*v) - lo) * scale)
+	for i := start; i < len(vals); i++ {
+		v := float32((a + float32(sv*vals[i]) - lo) * scale)
 		v += float32(sigma * noise[noiseIndex(k, uint32(i))])
 		x[i] = quantize(v)
 	}
@@ -525,6 +545,10 @@ func (p *painter) post(im *engine.Image, x []byte) {
 // plain reports the first case: no value is negative, −0 or NaN.
 func minMax(vals []float32) (lo, hi float32, plain bool) {
 	bits := unsafe.Slice((*int32)(unsafe.Pointer(&vals[0])), len(vals))
+	if vectorized && len(bits) >= 8 {
+		l, h := minMaxBits(bits)
+		return minMaxOf(vals, l, h)
+	}
 	l0, h0 := bits[0], bits[0]
 	l1, h1, l2, h2, l3, h3 := l0, h0, l0, h0, l0, h0
 	for len(bits) >= 4 {
@@ -538,19 +562,24 @@ func minMax(vals []float32) (lo, hi float32, plain bool) {
 	for _, a := range bits {
 		l0, h0 = min(l0, a), max(h0, a)
 	}
-	if l, h := min(l0, l1, l2, l3), max(h0, h1, h2, h3); l >= 0 && h <= 0x7f800000 {
+	return minMaxOf(vals, min(l0, l1, l2, l3), max(h0, h1, h2, h3))
+}
+
+// minMaxOf is minMax given the integer extremes l and h of vals' bits.
+func minMaxOf(vals []float32, l, h int32) (lo, hi float32, plain bool) {
+	if l >= 0 && h <= 0x7f800000 {
 		return math.Float32frombits(uint32(l)), math.Float32frombits(uint32(h)), true
 	}
-	l, h := vals[0], vals[0]
+	lo, hi = vals[0], vals[0]
 	for _, v := range vals[1:] {
-		if v < l {
-			l = v
+		if v < lo {
+			lo = v
 		}
-		if v > h {
-			h = v
+		if v > hi {
+			hi = v
 		}
 	}
-	return l, h, false
+	return lo, hi, false
 }
 
 // foldKey and noiseIndex compute the table index of paint.NoiseKeyed,

@@ -3,16 +3,15 @@ package detmath
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/modsrc"
 )
 
 // goCmd runs the go command in the module's root with env added, and
@@ -25,46 +24,17 @@ func goCmd(t *testing.T, env []string, args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
-// moduleRoot returns the module's root, having looked at (os.Stat) every
-// Go file and go.mod under it: the go command caches a test's result
-// keyed on its binary and the files it opened or looked at, and these
-// tests compile the whole module in a child process, whose reads it does
-// not see. Without the look, editing another package would not rerun
-// them. The walk runs once per test binary.
+// moduleRoot returns the module's root, having looked at every Go file
+// under it so that go test's cache reruns these tests when any changes
+// (modsrc).
 func moduleRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := walkModule()
+	dir, err := modsrc.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return dir
 }
-
-var walkModule = sync.OnceValues(func() (string, error) {
-	dir, err := filepath.Abs("../..")
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
-		return "", fmt.Errorf("module root: %w", err)
-	}
-	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && path != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && (strings.HasSuffix(path, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum") {
-			_, err = os.Stat(path)
-		}
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("module sources: %w", err)
-	}
-	return dir, nil
-})
 
 // fusedSites lists file:line, within the module's root, of the fused
 // multiply-add instructions matching fused in the compiler's assembly
@@ -139,6 +109,10 @@ func TestNoFusedMultiplyAdd(t *testing.T) {
 	}{
 		{"arm64", []string{"CGO_ENABLED=0", "GOARCH=arm64"}, pure, arm},
 		{"amd64.v3", []string{"GOARCH=amd64", "GOAMD64=v3"}, v3, x86},
+		// The vector painting loops (engine/cpu, engine/internal/paint):
+		// archsimd's Mul and Add are separate instructions, unless
+		// the compiler learns to fuse them.
+		{"amd64.v3.simd", []string{"GOARCH=amd64", "GOAMD64=v3", "GOEXPERIMENT=simd"}, v3, x86},
 	} {
 		out, err := goCmd(t, c.env, append([]string{"build", "-gcflags=-S"}, c.pkgs...)...)
 		if err != nil {

@@ -35,8 +35,11 @@ func BuildCLI(t testing.TB, dir string) string {
 	bin := filepath.Join(dir, "synbols-gpu")
 	build := exec.Command(goTool(), "build", "-o", bin, "./cmd/synbols-gpu")
 	build.Dir = root
+	// The README's build: the vector painting loops where the CPU has
+	// AVX2 (engine/cpu).
+	build.Env = append(os.Environ(), "GOEXPERIMENT=simd")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/synbols-gpu: %v\n%s", err, out)
+		t.Fatalf("GOEXPERIMENT=simd go build ./cmd/synbols-gpu: %v\n%s", err, out)
 	}
 	return bin
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/cpu"
 	"github.com/synbols-gpu/synbols-gpu/fonts"
+	"github.com/synbols-gpu/synbols-gpu/internal/modsrc"
 	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"github.com/synbols-gpu/synbols-gpu/spec"
 )
@@ -153,18 +154,59 @@ func TestSameBytesOnArm64(t *testing.T) {
 			t.Skip(msg)
 		}
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "recipe.arm64.test")
-	build := exec.Command("go", "test", "-c", "-o", bin, ".")
-	build.Env = append(os.Environ(), "GOARCH=arm64", "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("cross-compiling for arm64: %v\n%s", err, out)
+	sameDigests(t, "arm64", []string{"GOARCH=arm64", "CGO_ENABLED=0"}, qemu)
+}
+
+// TestSameBytesVectorized is TestSameBytesOnArm64 for the build with
+// vector painting loops (GOEXPERIMENT=simd, engine/cpu's AVX2 form, which
+// the README's build uses): the test binary built that way runs
+// TestPaintDigest here and must write this build's digests, for every
+// preset. Needs a CPU with AVX2 (CI's has it).
+func TestSameBytesVectorized(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("not an amd64 machine: the vector loops are amd64's")
 	}
-	digests := filepath.Join(dir, "arm64.txt")
-	run := exec.Command(qemu, bin, "-test.run", "^TestPaintDigest$", "-test.count", "1")
+	if simdBuild {
+		t.Skip("this test binary is the vector build: run the tests without GOEXPERIMENT=simd to compare the two")
+	}
+	cpuinfo, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil || !strings.Contains(string(cpuinfo), " avx2") {
+		msg := "this CPU has no AVX2 (/proc/cpuinfo): the vector build paints with the scalar loops here"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	sameDigests(t, "the vector build", []string{"GOEXPERIMENT=simd"}, "")
+}
+
+// sameDigests builds this package's tests with env added, runs their
+// TestPaintDigest (under runner, when not ""), and compares the digests
+// it writes with this binary's.
+func sameDigests(t *testing.T, name string, env []string, runner string) {
+	// The other build's sources are not all in this binary: look at them
+	// all, so that go test's cache reruns this when any changes.
+	root, err := modsrc.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "recipe.other.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, "./internal/recipe")
+	build.Dir = root
+	build.Env = append(os.Environ(), env...)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the tests for %s (%s): %v\n%s", name, strings.Join(env, " "), err, out)
+	}
+	digests := filepath.Join(dir, "digests.txt")
+	args := []string{bin, "-test.run", "^TestPaintDigest$", "-test.count", "1"}
+	if runner != "" {
+		args = append([]string{runner}, args...)
+	}
+	run := exec.Command(args[0], args[1:]...)
 	run.Env = append(os.Environ(), digestEnv+"="+digests)
 	if out, err := run.CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", qemu, bin, err, out)
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	got, err := os.ReadFile(digests)
 	if err != nil {
@@ -175,12 +217,12 @@ func TestSameBytesOnArm64(t *testing.T) {
 		gl, wl := strings.Split(string(got), "\n"), strings.Split(want, "\n")
 		for i := range min(len(gl), len(wl)) {
 			if gl[i] != wl[i] {
-				t.Errorf("arm64: %s\n amd64: %s", gl[i], wl[i])
+				t.Errorf("%s: %s\n this build: %s", name, gl[i], wl[i])
 			}
 		}
 		if len(gl) != len(wl) {
-			t.Errorf("arm64 digested %d lines, this machine %d", len(gl)-1, len(wl)-1)
+			t.Errorf("%s digested %d lines, this build %d", name, len(gl)-1, len(wl)-1)
 		}
 	}
-	t.Logf("the catalogues and %d presets, the same on arm64:\n%s", strings.Count(want, "\n")-2, want)
+	t.Logf("the catalogues and %d presets, the same in %s:\n%s", strings.Count(want, "\n")-2, name, want)
 }

@@ -40,4 +40,4 @@ def find_binary():
                 return str(cand)
     raise FileNotFoundError(
         "synbols-gpu binary not found: set SYNBOLS_GPU to its path or put it on PATH "
-        "(build it with `go build -o synbols-gpu ./cmd/synbols-gpu` in the repository)")
+        "(build it with `GOEXPERIMENT=simd go build -o synbols-gpu ./cmd/synbols-gpu` in the repository)")

@@ -1,0 +1,126 @@
+package cpu
+
+import (
+	"math"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
+	"github.com/synbols-gpu/synbols-gpu/internal/modsrc"
+	"github.com/synbols-gpu/synbols-gpu/internal/rng"
+)
+
+// wantVectorEnv, set by TestVectorBuild for the vector build's tests,
+// makes TestVectorized (and engine/internal/paint's TestRowsMatchPixels)
+// fail unless the vector loops really run.
+const wantVectorEnv = "SYNBOLS_WANT_VECTOR"
+
+// TestVectorized: in the vector build on a CPU with AVX2 the loops run.
+func TestVectorized(t *testing.T) {
+	if os.Getenv(wantVectorEnv) != "" && !vectorized {
+		t.Fatal("the vector loops do not run in this build (GOEXPERIMENT=simd on a CPU with AVX2 expected)")
+	}
+	t.Logf("vector loops: %v", vectorized)
+}
+
+// TestVectorBuild runs this package's tests and engine/internal/paint's
+// in the build with vector loops (GOEXPERIMENT=simd, which the README's
+// build uses): the golden images, the original's reference images, the
+// stage and post-processing tests and the row checks must pass there as
+// they do here. internal/recipe's TestSameBytesVectorized compares every
+// preset's bytes between the two builds.
+func TestVectorBuild(t *testing.T) {
+	if vectorized {
+		t.Skip("this is the vector build")
+	}
+	if runtime.GOARCH != "amd64" {
+		t.Skip("not an amd64 machine: the vector loops are amd64's")
+	}
+	cpuinfo, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil || !strings.Contains(string(cpuinfo), " avx2") {
+		msg := "this CPU has no AVX2 (/proc/cpuinfo): the vector loops cannot run here"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	root, err := modsrc.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "test", "-count=1", "./engine/internal/paint", "./engine/cpu")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd", wantVectorEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("GOEXPERIMENT=simd go test: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// TestVectorMatchesScalar: postVector gives, value by value, what post's
+// scalar loop gives (quantize of (a + sv·v − lo)·scale plus the noise),
+// and minMaxBits the scalar extremes, on hard values: NaN, ±Inf, ±0,
+// subnormals, negatives, values whose 255·v is past 2³⁰ and 2³¹, exact
+// byte boundaries, with and without noise, inverse and stretch; lengths
+// that are not multiples of 8. In the scalar build there is nothing to
+// compare (the loops do not exist) and it says so.
+func TestVectorMatchesScalar(t *testing.T) {
+	if !vectorized {
+		t.Skip("no vector loops in this build (TestVectorBuild runs this test in the vector build)")
+	}
+	inf := float32(math.Inf(1))
+	hard := []float32{0, float32(math.Copysign(0, -1)), 1, 0.5, 1.0 / 255, 254.5 / 255, 255.0 / 255,
+		float32(math.NaN()), inf, -inf, 0x1p-149, -0x1p-149, -1, 2, 0x1p22, 0x1p23, 0x1p24, -0x1p24,
+		0x1p31, math.MaxFloat32, -math.MaxFloat32, 0.999999, 1.000001, 4.2e6, 8.5e6}
+	r := rng.New(21, 0)
+	for trial := range 400 {
+		n := 8 + r.Intn(300)
+		vals := make([]float32, n)
+		for i := range vals {
+			if r.Intn(3) == 0 {
+				vals[i] = hard[r.Intn(len(hard))]
+			} else {
+				vals[i] = float32(r.Uniform(-0.5, 1.5))
+			}
+		}
+		a, sv := float32(0), float32(1)
+		if trial%2 == 1 {
+			a, sv = 1, -1
+		}
+		lo, scale := float32(0), float32(1)
+		if trial%3 != 0 {
+			lo, scale = float32(r.Uniform(-1, 1)), float32(r.Uniform(0.1, 100))
+		}
+		sigmas := []float32{0, 0.05, 3, -2, 1e6, 1e30}
+		sigma := sigmas[trial%len(sigmas)]
+		k := foldKey(rng.Key(uint32(trial)))
+		got := make([]byte, n)
+		done := postVector(vals, got, a, sv, lo, scale, sigma, k, make([]uint32, n))
+		if done != n&^7 {
+			t.Fatalf("postVector did %d of %d values", done, n)
+		}
+		noise := (*[1 << paint.NoiseBits]float32)(paint.NoiseTable)
+		for i := range done {
+			v := float32((a + float32(sv*vals[i]) - lo) * scale)
+			if sigma != 0 {
+				v += float32(sigma * noise[noiseIndex(k, uint32(i))])
+			}
+			if want := quantize(v); got[i] != want {
+				t.Fatalf("trial %d value %d: %v (a %v sv %v lo %v scale %v sigma %v) gives %d, the scalar loop %d",
+					trial, i, vals[i], a, sv, lo, scale, sigma, got[i], want)
+			}
+		}
+		bits := unsafe.Slice((*int32)(unsafe.Pointer(&vals[0])), n)
+		l, h := minMaxBits(bits)
+		wl, wh := slices.Min(bits), slices.Max(bits)
+		if l != wl || h != wh {
+			t.Fatalf("trial %d: minMaxBits %d %d, want %d %d", trial, l, h, wl, wh)
+		}
+	}
+}
