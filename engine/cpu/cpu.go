@@ -88,6 +88,8 @@ type painter struct {
 	fills []paint.Fill
 	// scratch holds the noise of the image's values (postVector).
 	scratch []uint32
+	// cover holds oneCoveredVector's passes.
+	cover coverScratch
 }
 
 func newPainter(b *engine.Batch) *painter {
@@ -364,6 +366,9 @@ func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 	// and the blend, which only sees c > 0, clamps it above. Less work,
 	// the same bytes; otherwise c is clamped as Coverage does.
 	small := (float64(p.spread)+math.Abs(float64(bias)))*float64(distScale) < 1<<20
+	if vectorized && small {
+		return p.oneCoveredVector(sym, g, ch, mask, covered, x0, y0, x1, y1)
+	}
 	n := 0
 	for y := y0; y < y1; y++ {
 		py := float32(y) + 0.5

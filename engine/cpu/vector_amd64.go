@@ -4,9 +4,12 @@ package cpu
 
 import (
 	"encoding/binary"
+	"math"
 	"simd/archsimd"
 	"unsafe"
 
+	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 )
 
@@ -60,6 +63,9 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 		return 0
 	}
 	vals, x = vals[:n], x[:n]
+	// Decided before the first vector instruction, as an integer (see
+	// below): sigma ≠ 0, NaN included.
+	noisy := math.Float32bits(sigma)&^(1<<31) != 0
 	noise := (*[1 << paint.NoiseBits]float32)(paint.NoiseTable)
 	va, vsv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(sv)
 	vlo, vscale := archsimd.BroadcastFloat32x8(lo), archsimd.BroadcastFloat32x8(scale)
@@ -92,7 +98,7 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	// upper halves hold data, costs a merge each (ClearAVXUpperBits),
 	// measured here as a twentyfold slowdown. So the sigma test is
 	// outside the loops and the table is read as integers.
-	if sigma != 0 {
+	if noisy {
 		// The table look-ups in three passes: indices (vectors), the
 		// loads (no gather in AVX2 form here), then the values. Eight
 		// scalar stores read back at once as a vector cannot be
@@ -133,4 +139,158 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	}
 	archsimd.ClearAVXUpperBits()
 	return n
+}
+
+// coverScratch holds oneCoveredVector's per-pixel passes over a symbol's
+// bounds, each row padded to a multiple of 8 pixels.
+type coverScratch struct {
+	idx, state []int32   // tap index; 0 outside the tile, 1 interior, 2 edge
+	fx, fy, sd []float32 // fractions, then (pass C) coverage and mask byte
+	taps       []uint32  // the four tap bytes, d00 | d10<<8 | d01<<16 | d11<<24
+}
+
+func (s *coverScratch) grow(n int) {
+	if len(s.idx) >= n {
+		return
+	}
+	s.idx, s.state = make([]int32, n), make([]int32, n)
+	s.fx, s.fy, s.sd = make([]float32, n), make([]float32, n), make([]float32, n)
+	s.taps = make([]uint32, n)
+}
+
+// oneCoveredVector is oneCovered for a symbol whose coverage needs no
+// clamp (oneCovered's small), in four passes over the bounds:
+//
+//	A (vectors) the pixel centre's texel point (u, v), whether it is
+//	  Interior, its texel cell and fractions (paint.TexelCell);
+//	B (scalar) the four tap bytes of interior pixels, and SampleEdge's
+//	  distance for the others;
+//	C (vectors) the taps decoded (paint.SDFDecode's operations, which
+//	  give the decode table's values), paint.Bilerp, CoverageRamp, the
+//	  mask byte and whether the pixel is kept;
+//	D (scalar) the mask bytes and the covered list, in scan order.
+//
+// Every lane does oneCovered's float32 operations in its order. The
+// passes, rather than one loop, keep scalar float code (SampleEdge) away
+// from dirty vector registers, and let pass C read whole vectors of what
+// pass B stored a while before (no failed store forwarding).
+func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
+	w, k := p.b.Width, p.b.MaskChannels
+	tile, size := g.Tile, p.tile
+	bw, bh := x1-x0, y1-y0
+	rw := (bw + 7) &^ 7
+	s := &p.cover
+	s.grow(rw * bh)
+	a := &sym.Affine
+	fs := float32(size)
+
+	// Pass A. (No scalar float may be live across a vector loop: the
+	// compiler reloads it with a legacy SSE MOVSS, which pays the merge.)
+	half := archsimd.BroadcastFloat32x8(0.5)
+	one := archsimd.BroadcastFloat32x8(1)
+	lim := archsimd.BroadcastFloat32x8(fs - 1)
+	a0, a1, a2 := archsimd.BroadcastFloat32x8(a[0]), archsimd.BroadcastFloat32x8(a[1]), archsimd.BroadcastFloat32x8(a[2])
+	a3, a4, a5 := archsimd.BroadcastFloat32x8(a[3]), archsimd.BroadcastFloat32x8(a[4]), archsimd.BroadcastFloat32x8(a[5])
+	vsize := archsimd.BroadcastInt32x8(int32(size))
+	i1 := archsimd.BroadcastInt32x8(1)
+	i8 := archsimd.BroadcastInt32x8(8)
+	lanes := archsimd.LoadInt32x8(&[8]int32{0, 1, 2, 3, 4, 5, 6, 7})
+	for y := range bh {
+		py := archsimd.BroadcastInt32x8(int32(y0 + y)).ConvertToFloat32().Add(half)
+		by, bv := a1.Mul(py), a4.Mul(py)
+		xi := lanes.Add(archsimd.BroadcastInt32x8(int32(x0)))
+		row := y * rw
+		for i := 0; i < rw; i += 8 {
+			px := xi.ConvertToFloat32().Add(half)
+			xi = xi.Add(i8)
+			u := a0.Mul(px).Add(by).Add(a2)
+			v := a3.Mul(px).Add(bv).Add(a5)
+			in := u.GreaterEqual(one).And(v.GreaterEqual(one)).And(u.Less(lim)).And(v.Less(lim))
+			tx := u.Add(half).ConvertToInt32().Sub(i1)
+			ty := v.Add(half).ConvertToInt32().Sub(i1)
+			u.Sub(half).Sub(tx.ConvertToFloat32()).StoreSlice(s.fx[row+i:])
+			v.Sub(half).Sub(ty.ConvertToFloat32()).StoreSlice(s.fy[row+i:])
+			ty.Mul(vsize).Add(tx).StoreSlice(s.idx[row+i:])
+			in.ToInt32x8().StoreSlice(s.state[row+i:])
+			// Pass B needs u and v again where the point is not
+			// interior: keep them in sd and taps.
+			u.StoreSlice(s.sd[row+i:])
+			v.AsUint32x8().StoreSlice(s.taps[row+i:])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+
+	// Pass B. (Slices in locals: the fields would be reloaded after
+	// every store.)
+	for y := range bh {
+		row := y * rw
+		state, idx, taps, sd := s.state[row:row+rw], s.idx[row:row+rw], s.taps[row:row+rw], s.sd[row:row+rw]
+		for i := range bw {
+			if state[i] != 0 {
+				q := tile[idx[i]:][:size+2]
+				taps[i] = uint32(q[0]) | uint32(q[1])<<8 | uint32(q[size])<<16 | uint32(q[size+1])<<24
+				state[i] = 1
+				continue
+			}
+			d, ok := p.sdf.SampleEdge(tile, size, sd[i], math.Float32frombits(taps[i]))
+			sd[i], taps[i], state[i] = d, 0, 0
+			if ok {
+				state[i] = 2
+			}
+		}
+		clear(state[bw:])
+	}
+
+	// Pass C.
+	n := rw * bh
+	decode := p.spread / 127.5 // SDFDecode's factor, rounded as there
+	k127 := archsimd.BroadcastFloat32x8(127.5)
+	kdec := archsimd.BroadcastFloat32x8(decode)
+	bias := archsimd.BroadcastFloat32x8(sym.Bias)
+	dist := archsimd.BroadcastFloat32x8(sym.DistScale)
+	f255 := archsimd.BroadcastFloat32x8(255)
+	i0, i255 := archsimd.BroadcastInt32x8(0), archsimd.BroadcastInt32x8(255)
+	i2 := archsimd.BroadcastInt32x8(2)
+	byteMask := archsimd.BroadcastUint32x8(0xff)
+	s8, s16, s24 := archsimd.BroadcastUint32x8(8), archsimd.BroadcastUint32x8(16), archsimd.BroadcastUint32x8(24)
+	var zero archsimd.Float32x8
+	for j := 0; j < n; j += 8 {
+		t := archsimd.LoadUint32x8Slice(s.taps[j:])
+		d00 := t.And(byteMask).AsInt32x8().ConvertToFloat32().Sub(k127).Mul(kdec)
+		d10 := t.ShiftRight(s8).And(byteMask).AsInt32x8().ConvertToFloat32().Sub(k127).Mul(kdec)
+		d01 := t.ShiftRight(s16).And(byteMask).AsInt32x8().ConvertToFloat32().Sub(k127).Mul(kdec)
+		d11 := t.ShiftRight(s24).AsInt32x8().ConvertToFloat32().Sub(k127).Mul(kdec)
+		fx := archsimd.LoadFloat32x8Slice(s.fx[j:])
+		fy := archsimd.LoadFloat32x8Slice(s.fy[j:])
+		top := d00.Add(d10.Sub(d00).Mul(fx))
+		bot := d01.Add(d11.Sub(d01).Mul(fx))
+		sd := top.Add(bot.Sub(top).Mul(fy))
+		st := archsimd.LoadInt32x8Slice(s.state[j:])
+		sd = archsimd.LoadFloat32x8Slice(s.sd[j:]).Merge(sd, st.Equal(i2))
+		c := half.Add(sd.Add(bias).Mul(dist))
+		mb := c.Mul(f255).Add(half).ConvertToInt32().Max(i0).Min(i255)
+		keep := i1.And(st.NotEqual(i0).ToInt32x8()).AndNot(c.LessEqual(zero).ToInt32x8())
+		c.StoreSlice(s.fx[j:])
+		mb.StoreSlice(s.idx[j:])
+		keep.AsUint32x8().StoreSlice(s.taps[j:])
+	}
+	archsimd.ClearAVXUpperBits()
+
+	// Pass D.
+	m := 0
+	for y := range bh {
+		row := y * rw
+		py := int32(y0 + y)
+		state, mb, c, keep := s.state[row:row+bw], s.idx[row:row+bw], s.fx[row:row+bw], s.taps[row:row+bw]
+		mrow := mask[((y0+y)*w+x0)*k:]
+		for i := range state {
+			if state[i] == 0 {
+				continue
+			}
+			mrow[i*k+ch] = uint8(mb[i])
+			covered[m] = coveredPixel{x: int32(x0 + i), y: py, c: c[i]}
+			m += int(keep[i])
+		}
+	}
+	return m
 }

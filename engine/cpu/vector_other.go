@@ -2,6 +2,11 @@
 
 package cpu
 
+import (
+	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
+)
+
 // vectorized is false in this build: post's scalar loops do every value
 // (see vector_amd64.go).
 const vectorized = false
@@ -9,5 +14,12 @@ const vectorized = false
 func minMaxBits([]int32) (lo, hi int32) { panic("cpu: no vector loops in this build") }
 
 func postVector([]float32, []byte, float32, float32, float32, float32, float32, uint32, []uint32) int {
+	panic("cpu: no vector loops in this build")
+}
+
+// coverScratch is oneCoveredVector's scratch: none in this build.
+type coverScratch struct{}
+
+func (*painter) oneCoveredVector(*engine.Symbol, *atlas.Glyph, int, []byte, []coveredPixel, int, int, int, int) int {
 	panic("cpu: no vector loops in this build")
 }

@@ -3,6 +3,7 @@
 package paint
 
 import (
+	"math"
 	"simd/archsimd"
 
 	"github.com/synbols-gpu/synbols-gpu/engine"
@@ -39,18 +40,23 @@ type rampVec struct {
 }
 
 func (f *Fill) rampVec() (v rampVec) {
+	// The tables' scalar loads first: after the first vector
+	// instruction each would pay the merge (see the top of this file).
+	var t [5][8]float32
+	for c := range 4 {
+		for k := range 4 {
+			t[c][k], t[c][4+k] = f.ramp[k][c], f.ramp[k][4+c]
+		}
+	}
+	t[4] = [8]float32{0, 0, 0.5, 1}
+	for c := range 4 {
+		v.tab[c] = archsimd.LoadFloat32x8(&t[c])
+	}
+	v.off = archsimd.LoadFloat32x8(&t[4])
 	v.half = archsimd.BroadcastFloat32x8(0.5)
 	v.one = archsimd.BroadcastFloat32x8(1)
 	v.two = archsimd.BroadcastFloat32x8(2)
 	v.i1, v.i4 = archsimd.BroadcastInt32x8(1), archsimd.BroadcastInt32x8(4)
-	v.off = archsimd.LoadFloat32x8(&[8]float32{0, 0, 0.5, 1})
-	for c := range 4 {
-		var t [8]float32
-		for k := range 4 {
-			t[k], t[4+k] = f.ramp[k][c], f.ramp[k][4+c]
-		}
-		v.tab[c] = archsimd.LoadFloat32x8(&t)
-	}
 	return v
 }
 
@@ -142,12 +148,15 @@ func (f *Fill) GradientRows(ux, uy, buf []float32) int {
 
 func (f *Fill) linearRows(ux, uy, buf []float32, n int) {
 	w := len(ux)
+	// Scalar decisions before the first vector instruction, as integers
+	// (a float compare's flags may be recomputed where they are used).
+	flat := math.Float32bits(f.den)&^(1<<31) == 0 // den == 0
 	v := f.rampVec()
 	all := zero.Equal(zero)
 	x0, dx := archsimd.BroadcastFloat32x8(f.x0), archsimd.BroadcastFloat32x8(f.dx)
 	y0, dy := archsimd.BroadcastFloat32x8(f.y0), archsimd.BroadcastFloat32x8(f.dy)
 	den := archsimd.BroadcastFloat32x8(f.den)
-	if f.den == 0 {
+	if flat {
 		// t = 0 everywhere (LinearT).
 		r, g, b := v.premultiplied(zero, all)
 		for y := range uy {
@@ -172,6 +181,10 @@ func (f *Fill) linearRows(ux, uy, buf []float32, n int) {
 
 func (f *Fill) radialRows(ux, uy, buf []float32, n int) {
 	w := len(ux)
+	// For a < 0 the roots' order flips (see GradientRows): the sign
+	// bit, read as an integer before any vector instruction.
+	qa := math.Float32bits(f.qa)
+	flip := qa>>31 != 0 && qa&^(1<<31) <= 0x7f800000 // a < 0: negative, not NaN
 	v := f.rampVec()
 	a := archsimd.BroadcastFloat32x8(f.qa)
 	x0, dx := archsimd.BroadcastFloat32x8(f.x0), archsimd.BroadcastFloat32x8(f.dx)
@@ -181,7 +194,7 @@ func (f *Fill) radialRows(ux, uy, buf []float32, n int) {
 	hiFails := archsimd.BroadcastFloat32x8(f.hiFails)
 	fail := archsimd.BroadcastFloat32x8(-1)
 	sign := archsimd.BroadcastFloat32x8(1)
-	if f.qa < 0 {
+	if flip {
 		sign = fail
 	}
 	for y := range uy {
