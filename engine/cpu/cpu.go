@@ -356,9 +356,6 @@ func (p *painter) blendPremultiplied(sym *engine.Symbol, covered []coveredPixel,
 // its centre: it writes the mask bytes of the bounds [x0, x1)×[y0, y1) and
 // lists the covered pixels in covered, returning how many.
 func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
-	w, k := p.b.Width, p.b.MaskChannels
-	a := &sym.Affine
-	sdf, tile, size := p.sdf, g.Tile, p.tile
 	bias, distScale := sym.Bias, sym.DistScale
 	// Coverage clamps c = CoverageRamp(…) to [0, 1]. Where |c| is small
 	// for any distance the atlas holds (every symbol the Planner makes),
@@ -369,6 +366,15 @@ func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []
 	if vectorized && small {
 		return p.oneCoveredVector(sym, g, ch, mask, covered, x0, y0, x1, y1)
 	}
+	return p.oneCoveredScalar(sym, g, ch, mask, covered, x0, y0, x1, y1, small)
+}
+
+// oneCoveredScalar is oneCovered pixel by pixel; small is oneCovered's.
+func (p *painter) oneCoveredScalar(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int, small bool) int {
+	w, k := p.b.Width, p.b.MaskChannels
+	a := &sym.Affine
+	sdf, tile, size := p.sdf, g.Tile, p.tile
+	bias, distScale := sym.Bias, sym.DistScale
 	n := 0
 	for y := y0; y < y1; y++ {
 		py := float32(y) + 0.5

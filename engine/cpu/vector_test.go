@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"os/exec"
@@ -10,9 +11,11 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/synbols-gpu/synbols-gpu/atlas"
 	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/modsrc"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
+	"github.com/synbols-gpu/synbols-gpu/scene"
 )
 
 // wantVectorEnv, set by TestVectorBuild for the vector build's tests,
@@ -123,4 +126,90 @@ func TestVectorMatchesScalar(t *testing.T) {
 			t.Fatalf("trial %d: minMaxBits %d %d, want %d %d", trial, l, h, wl, wh)
 		}
 	}
+}
+
+// TestCoveredVectorMatchesScalar: oneCoveredVector writes the mask bytes
+// and the covered list (count, pixels, coverage bits) that the scalar
+// loop writes, for the planned symbols of 4 × 60 default-like samples at
+// 8, 13, 32 and 64 px over their ink bounds, and for the same symbols
+// moved by up to half a tile, with random bias and slope, over the whole
+// image (pixels outside the tile and within a texel of its border, the
+// SampleEdge path), with a NaN in the affine, and over a tile of random
+// bytes.
+func TestCoveredVectorMatchesScalar(t *testing.T) {
+	if !vectorized {
+		t.Skip("no vector loops in this build (TestVectorBuild runs this test in the vector build)")
+	}
+	_, _, fams := env(t)
+	r := rng.New(22, 0)
+	same := func(a, b float32) bool {
+		return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b
+	}
+	checked, edge := 0, 0
+	for _, res := range []int{8, 13, 32, 64} {
+		var ss []scene.Sample
+		for range 60 {
+			ss = append(ss, randomSample(&r, fams, res, 0.9))
+		}
+		b, _ := paintSamples(t, 1, ss...)
+		p := newPainter(b)
+		w, h, k := b.Width, b.Height, b.MaskChannels
+		size := float32(p.tile)
+		noise := make([]byte, p.tile*p.tile)
+		for j := range noise {
+			noise[j] = byte(r.Intn(256))
+		}
+		for i := range b.Symbols {
+			for variant := range 4 {
+				sym := b.Symbols[i]
+				if sym.Sub > 1 {
+					continue
+				}
+				x0, y0, x1, y1 := int(sym.Box[0]), int(sym.Box[1]), int(sym.Box[2]), int(sym.Box[3])
+				switch variant {
+				case 1, 2, 3:
+					sym.Affine[2] += float32(r.Uniform(-0.5, 0.5)) * size
+					sym.Affine[5] += float32(r.Uniform(-0.5, 0.5)) * size
+					sym.Bias = float32(r.Uniform(-2, 2))
+					sym.DistScale = float32(r.Uniform(0.1, 3))
+					x0, y0, x1, y1 = 0, 0, w, h
+					if variant == 2 {
+						sym.Affine[r.Intn(6)] = float32(math.NaN())
+					}
+				}
+				if x0 >= x1 || y0 >= y1 {
+					continue
+				}
+				g := p.glyphs[sym.Glyph]
+				if variant == 3 {
+					// Random bytes: real tiles are far outside at their
+					// border, where an edge sample could not tell a
+					// wrong distance from a right one.
+					g = &atlas.Glyph{Tile: noise}
+				}
+				mv, ms := make([]byte, w*h*k), make([]byte, w*h*k)
+				cv, cs := make([]coveredPixel, w*h), make([]coveredPixel, w*h)
+				ch := i % k
+				nv := p.oneCoveredVector(&sym, g, ch, mv, cv, x0, y0, x1, y1)
+				ns := p.oneCoveredScalar(&sym, g, ch, ms, cs, x0, y0, x1, y1, true)
+				if nv != ns || !bytes.Equal(mv, ms) {
+					t.Fatalf("%d px, symbol %d, variant %d: %d covered, mask equal %v; the scalar loop %d",
+						res, i, variant, nv, bytes.Equal(mv, ms), ns)
+				}
+				for j := range ns {
+					if cv[j].x != cs[j].x || cv[j].y != cs[j].y || !same(cv[j].c, cs[j].c) {
+						t.Fatalf("%d px, symbol %d, variant %d: covered[%d] %+v, the scalar loop %+v", res, i, variant, j, cv[j], cs[j])
+					}
+				}
+				checked++
+				if variant > 0 {
+					edge += ns
+				}
+			}
+		}
+	}
+	if checked < 300 || edge == 0 {
+		t.Fatalf("only %d symbols checked, %d pixels of moved ones covered", checked, edge)
+	}
+	t.Logf("%d symbols, %d covered pixels of moved ones", checked, edge)
 }
