@@ -98,12 +98,12 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	// upper halves hold data, costs a merge each (ClearAVXUpperBits),
 	// measured here as a twentyfold slowdown. So the sigma test is
 	// outside the loops and the table is read as integers.
+	nz := scratch[:n]
 	if noisy {
 		// The table look-ups in three passes: indices (vectors), the
-		// loads (no gather in AVX2 form here), then the values. Eight
-		// scalar stores read back at once as a vector cannot be
+		// loads (no gather in AVX2 form here), then the values (below).
+		// Eight scalar stores read back at once as a vector cannot be
 		// forwarded and stall the load; a pass later they can.
-		nz := scratch[:n]
 		ix := iota
 		for i := 0; i < n; i += 8 {
 			h := ix.Xor(vk).Mul(m1)
@@ -114,28 +114,19 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 		for i, j := range nz {
 			nz[i] = bits[j&(1<<paint.NoiseBits-1)]
 		}
-		for i := 0; i < n; i += 8 {
-			v := archsimd.LoadFloat32x8Slice(vals[i:])
-			v = va.Add(vsv.Mul(v)).Sub(vlo).Mul(vscale)
+	}
+	for i := 0; i < n; i += 8 {
+		v := archsimd.LoadFloat32x8Slice(vals[i:])
+		v = va.Add(vsv.Mul(v)).Sub(vlo).Mul(vscale)
+		if noisy { // a bool, not a float compare: no SSE in the loop
 			v = v.Add(vsigma.Mul(archsimd.LoadUint32x8Slice(nz[i:]).AsFloat32x8()))
-			f := v.Mul(f255)
-			q := f.ConvertToInt32().Max(i0).Min(i255)
-			q = i255.Merge(q, f.GreaterEqual(big))
-			b := q.AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(gather)
-			b.AsUint64x4().Store(&out)
-			binary.LittleEndian.PutUint64(x[i:], out[0])
 		}
-	} else {
-		for i := 0; i < n; i += 8 {
-			v := archsimd.LoadFloat32x8Slice(vals[i:])
-			v = va.Add(vsv.Mul(v)).Sub(vlo).Mul(vscale)
-			f := v.Mul(f255)
-			q := f.ConvertToInt32().Max(i0).Min(i255)
-			q = i255.Merge(q, f.GreaterEqual(big))
-			b := q.AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(gather)
-			b.AsUint64x4().Store(&out)
-			binary.LittleEndian.PutUint64(x[i:], out[0])
-		}
+		f := v.Mul(f255)
+		q := f.ConvertToInt32().Max(i0).Min(i255)
+		q = i255.Merge(q, f.GreaterEqual(big))
+		b := q.AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(gather)
+		b.AsUint64x4().Store(&out)
+		binary.LittleEndian.PutUint64(x[i:], out[0])
 	}
 	archsimd.ClearAVXUpperBits()
 	return n

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 	"unsafe"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/modsrc"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 	"github.com/synbols-gpu/synbols-gpu/scene"
 )
 
@@ -44,14 +44,7 @@ func TestVectorBuild(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skip("not an amd64 machine: the vector loops are amd64's")
 	}
-	cpuinfo, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil || !strings.Contains(string(cpuinfo), " avx2") {
-		msg := "this CPU has no AVX2 (/proc/cpuinfo): the vector loops cannot run here"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	testenv.RequireAVX2(t, "running the vector build's tests")
 	root, err := modsrc.Root()
 	if err != nil {
 		t.Fatal(err)

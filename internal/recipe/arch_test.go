@@ -169,14 +169,7 @@ func TestSameBytesVectorized(t *testing.T) {
 	if simdBuild {
 		t.Skip("this test binary is the vector build: run the tests without GOEXPERIMENT=simd to compare the two")
 	}
-	cpuinfo, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil || !strings.Contains(string(cpuinfo), " avx2") {
-		msg := "this CPU has no AVX2 (/proc/cpuinfo): the vector build paints with the scalar loops here"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	testenv.RequireAVX2(t, "comparing the vector build's digests")
 	sameDigests(t, "the vector build", []string{"GOEXPERIMENT=simd"}, "")
 }
 

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -15,6 +16,22 @@ func RequireRoot(t testing.TB, what string) {
 		return
 	}
 	msg := what + " needs root (run the suite as root, as CI does)"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// RequireAVX2 is for tests of the vector build's loops (engine/cpu),
+// which need a CPU with AVX2: CI's has it, so there a CPU without it
+// fails the test; elsewhere it is a skip that says why.
+func RequireAVX2(t testing.TB, what string) {
+	t.Helper()
+	cpuinfo, err := os.ReadFile("/proc/cpuinfo")
+	if err == nil && strings.Contains(string(cpuinfo), " avx2") {
+		return
+	}
+	msg := what + " needs a CPU with AVX2 (none in /proc/cpuinfo)"
 	if os.Getenv("CI") != "" {
 		t.Fatal(msg)
 	}
