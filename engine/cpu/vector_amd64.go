@@ -135,7 +135,7 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 // coverScratch holds oneCoveredVector's per-pixel passes over a symbol's
 // bounds, each row padded to a multiple of 8 pixels.
 type coverScratch struct {
-	idx, state []int32   // tap index; 0 outside the tile, 1 interior, 2 edge
+	idx, state []int32   // tap index; 0 outside the tile, −1 interior, 2 edge
 	fx, fy, sd []float32 // fractions, then (pass C) coverage and mask byte
 	taps       []uint32  // the four tap bytes, d00 | d10<<8 | d01<<16 | d11<<24
 }
@@ -217,10 +217,9 @@ func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, m
 		row := y * rw
 		state, idx, taps, sd := s.state[row:row+rw], s.idx[row:row+rw], s.taps[row:row+rw], s.sd[row:row+rw]
 		for i := range bw {
-			if state[i] != 0 {
+			if state[i] != 0 { // interior: −1 from pass A, kept as it is
 				q := tile[idx[i]:][:size+2]
-				taps[i] = uint32(q[0]) | uint32(q[1])<<8 | uint32(q[size])<<16 | uint32(q[size+1])<<24
-				state[i] = 1
+				taps[i] = uint32(binary.LittleEndian.Uint16(q)) | uint32(binary.LittleEndian.Uint16(q[size:]))<<16
 				continue
 			}
 			d, ok := p.sdf.SampleEdge(tile, size, sd[i], math.Float32frombits(taps[i]))
