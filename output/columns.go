@@ -8,7 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/flate"
+	"github.com/synbols-gpu/synbols-gpu/internal/adler"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
 )
 
@@ -297,32 +298,52 @@ func (w *Writer) writeRows(d *hdf5.Dataset, name string, start int, raw []byte, 
 	return w.writePacked(d, name, chunks)
 }
 
-// encoders holds one goroutine's zlib encoders, one per level it uses:
-// the writer's level, and Huffman codes only (classify). Not safe for
-// concurrent use.
+// encoders holds one goroutine's deflate encoders, one per level it uses:
+// the writer's level, and Huffman codes only (classify). It frames their
+// streams as zlib itself (the header, and the Adler-32 of the input from
+// internal/adler, whose vector loop is three times hash/adler32's speed),
+// byte for byte what klauspost's zlib.Writer writes (TestZlibFraming).
+// Not safe for concurrent use.
 type encoders struct {
-	zw [2]*zlib.Writer
+	fw [2]*flate.Writer
 	sw sliceWriter
 }
 
 // writer returns the encoder for level (Huffman codes only if huffman),
-// reset to append to dst.
-func (e *encoders) writer(dst []byte, level int, huffman bool) (*zlib.Writer, error) {
+// reset to append to dst, and the level it codes at.
+func (e *encoders) writer(dst []byte, level int, huffman bool) (*flate.Writer, int, error) {
 	e.sw.b = dst
 	k := 0
 	if huffman {
-		k, level = 1, zlib.HuffmanOnly
+		k, level = 1, flate.HuffmanOnly
 	}
-	if e.zw[k] == nil {
-		zw, err := zlib.NewWriterLevel(&e.sw, level)
+	if e.fw[k] == nil {
+		fw, err := flate.NewWriter(&e.sw, level)
 		if err != nil {
-			return nil, err
+			return nil, level, err
 		}
-		e.zw[k] = zw
+		e.fw[k] = fw
 	} else {
-		e.zw[k].Reset(&e.sw)
+		e.fw[k].Reset(&e.sw)
 	}
-	return e.zw[k], nil
+	return e.fw[k], level, nil
+}
+
+// zlibHeader is the two bytes that open a zlib stream of deflate level
+// (RFC 1950: method 8, 32 KiB window, FLEVEL from the level as
+// klauspost's zlib.Writer sets it, no dictionary, the check bits).
+func zlibHeader(level int) [2]byte {
+	h := [2]byte{0x78, 0}
+	switch {
+	case level >= 7:
+		h[1] = 3 << 6
+	case level == 6 || level == -1:
+		h[1] = 2 << 6
+	case level >= 2:
+		h[1] = 1 << 6
+	}
+	h[1] += uint8(31 - (uint16(h[0])<<8|uint16(h[1]))%31)
+	return h
 }
 
 // deflate appends src's zlib stream to dst; stored reports a stream no
@@ -333,16 +354,18 @@ func (e *encoders) writer(dst []byte, level int, huffman bool) (*zlib.Writer, er
 // storeRatio of themselves, deflating the rest is not worth its time:
 // stored, the stream unfinished.
 func (e *encoders) deflate(dst, src []byte, level int, huffman, probe bool) (out []byte, stored bool, err error) {
-	zw, err := e.writer(dst, level, huffman)
+	fw, level, err := e.writer(dst, level, huffman)
 	if err != nil {
 		return dst, false, err
 	}
+	h := zlibHeader(level)
+	e.sw.b = append(e.sw.b, h[:]...)
 	rest := src
 	if probe && len(src) >= 2*probeBytes {
-		if _, err := zw.Write(src[:probeBytes]); err != nil {
+		if _, err := fw.Write(src[:probeBytes]); err != nil {
 			return e.sw.b, false, err
 		}
-		if err := zw.Flush(); err != nil {
+		if err := fw.Flush(); err != nil {
 			return e.sw.b, false, err
 		}
 		if float64(len(e.sw.b)-len(dst)) > storeRatio*probeBytes {
@@ -350,12 +373,13 @@ func (e *encoders) deflate(dst, src []byte, level int, huffman, probe bool) (out
 		}
 		rest = src[probeBytes:]
 	}
-	if _, err := zw.Write(rest); err != nil {
+	if _, err := fw.Write(rest); err != nil {
 		return e.sw.b, false, err
 	}
-	if err := zw.Close(); err != nil {
+	if err := fw.Close(); err != nil {
 		return e.sw.b, false, err
 	}
+	e.sw.b = binary.BigEndian.AppendUint32(e.sw.b, adler.Checksum(src))
 	return e.sw.b, len(e.sw.b)-len(dst) >= len(src), nil
 }
 

@@ -31,8 +31,8 @@ func TestVectorized(t *testing.T) {
 	t.Logf("vector loops: %v", vectorized)
 }
 
-// TestVectorBuild runs this package's tests and engine/internal/paint's
-// in the build with vector loops (GOEXPERIMENT=simd, which the README's
+// TestVectorBuild runs this package's tests, engine/internal/paint's and
+// internal/adler's in the build with vector loops (GOEXPERIMENT=simd, which the README's
 // build uses): the golden images, the original's reference images, the
 // stage and post-processing tests and the row checks must pass there as
 // they do here. internal/recipe's TestSameBytesVectorized compares every
@@ -49,7 +49,7 @@ func TestVectorBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "test", "-count=1", "./engine/internal/paint", "./engine/cpu")
+	cmd := exec.Command("go", "test", "-count=1", "./engine/internal/paint", "./engine/cpu", "./internal/adler")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd", wantVectorEnv+"=1")
 	out, err := cmd.CombinedOutput()

@@ -13,8 +13,9 @@ package zrle
 
 import (
 	"encoding/binary"
-	"hash/adler32"
 	"math/bits"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/adler"
 )
 
 const (
@@ -148,7 +149,7 @@ func Append(dst, src []byte) []byte {
 	}
 	binary.LittleEndian.PutUint64(out[pos:], acc)
 	pos += int(nacc+7) / 8
-	binary.BigEndian.PutUint32(out[pos:], adler32.Checksum(src))
+	binary.BigEndian.PutUint32(out[pos:], adler.Checksum(src))
 	return dst[:start+pos+4]
 }
 
