@@ -5,8 +5,10 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -205,4 +207,48 @@ func TestCoveredVectorMatchesScalar(t *testing.T) {
 		t.Fatalf("only %d symbols checked, %d pixels of moved ones covered", checked, edge)
 	}
 	t.Logf("%d symbols, %d covered pixels of moved ones", checked, edge)
+}
+
+// TestVectorBuildWithoutAVX runs the vector build's tests on a CPU with
+// no AVX at all, qemu-x86_64's Nehalem model: nothing may execute a
+// vector instruction at start-up (a package-level vector would), the
+// painter must take the scalar loops (TestVectorized reports false) and
+// paint the golden and the original's reference images.
+func TestVectorBuildWithoutAVX(t *testing.T) {
+	if vectorized {
+		t.Skip("this is the vector build: the ordinary build's run of this test covers it")
+	}
+	if runtime.GOARCH != "amd64" {
+		t.Skip("not an amd64 machine")
+	}
+	qemu, err := exec.LookPath("qemu-x86_64")
+	if err != nil {
+		msg := "qemu-x86_64 not found (apt-get install qemu-user)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	root, err := modsrc.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "cpu.vector.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, "./engine/cpu")
+	build.Dir = root
+	build.Env = append(os.Environ(), "GOEXPERIMENT=simd")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("GOEXPERIMENT=simd go test -c: %v\n%s", err, out)
+	}
+	run := exec.Command(qemu, "-cpu", "Nehalem", bin, "-test.run", "^(TestVectorized|TestGolden|TestMatchesReference)$", "-test.v", "-test.count", "1")
+	run.Dir = filepath.Join(root, "engine", "cpu")
+	out, err := run.CombinedOutput()
+	if err != nil {
+		t.Fatalf("qemu-x86_64 -cpu Nehalem: %v\n%s", err, out)
+	}
+	for _, want := range []string{"vector loops: false", "--- PASS: TestVectorized", "--- PASS: TestGolden", "--- PASS: TestMatchesReference"} {
+		if !strings.Contains(string(out), want) {
+			t.Fatalf("qemu-x86_64 -cpu Nehalem: no %q in\n%s", want, out)
+		}
+	}
 }
