@@ -310,6 +310,12 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 			// fg.Color, inlined for a linear gradient.
 			seg, t := fg.RampPiece(fg.LinearT(ux, uy))
 			r, g, bl, al = seg.At(t)
+		} else if fg.Kind == engine.PatternRadial {
+			// fg.Color for a radial gradient, its ramp inlined.
+			if t, ok := fg.RadialT(ux, uy); ok {
+				seg, u := fg.RampPiece(t)
+				r, g, bl, al = seg.At(u)
+			}
 		} else if fg.Kind == engine.PatternImage {
 			r, g, bl = paint.ImageColor(p.b.Pool, &sym.Fg, x, y, inv, offs)
 			al = 1
