@@ -13,12 +13,14 @@ import (
 	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 )
 
-// This file is the 8-lane AVX2 form of post-processing's per-value loops,
-// built with GOEXPERIMENT=simd (see engine/internal/paint's
-// rows_vector.go for the build tag's reason). Each lane does the float32
-// operations of post's scalar loops in their order, so the bytes are the
-// same; TestVectorMatchesScalar checks it on hard values and the parity
-// tests of the whole painter run in this build too (TestVectorBuild).
+// This file is the 8-lane AVX2 form of post-processing's per-value loops
+// and of a symbol's first pass (oneCovered), built with GOEXPERIMENT=simd
+// (see engine/internal/paint's rows_vector.go for the build tag's reason
+// and the two rules these loops keep). Each lane does the float32
+// operations of the scalar loops in their order, so the bytes are the
+// same; TestVectorMatchesScalar and TestCoveredVectorMatchesScalar check
+// it on hard inputs, and the whole painter's tests run in this build too
+// (TestVectorBuild, TestVectorBuildWithoutAVX).
 
 // vectorized reports whether the vector loops run (the CPU has AVX2).
 var vectorized = paint.Vectorized
