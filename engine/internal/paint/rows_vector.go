@@ -22,7 +22,11 @@ import (
 // scalar float32 work (which Go compiles to legacy SSE instructions) out
 // of its loops: SSE instructions run while the vector registers' upper
 // halves hold data cost a merge each, measured on this project's Xeon as
-// a twentyfold slowdown of the loops.
+// a twentyfold slowdown of the loops. The second rule of the vector
+// build, for engine/cpu's loops: values stored one at a time are read
+// back as a vector a pass later, not at once (a vector load of fresh
+// scalar stores cannot be forwarded and stalls). docs/painting.md has
+// both.
 
 // Vectorized reports whether the row functions paint (the CPU has AVX2);
 // when false they return 0 and the caller paints every pixel itself.
