@@ -65,6 +65,11 @@ type run struct {
 // h5 run its context stops after a checkpoint keeps its samples beside
 // it for Config.Resume and returns a *SuspendedError (resume.go).
 func Run(ctx context.Context, cfg Config) (res Result, err error) {
+	// The splits' timestamp is taken at the end; a malformed
+	// SOURCE_DATE_EPOCH is an error before any work.
+	if _, err := output.Stamp(); err != nil {
+		return res, err
+	}
 	r, closeBackend, err := setUp(ctx, cfg)
 	if closeBackend != nil {
 		defer closeBackend()
@@ -568,7 +573,10 @@ func (r *run) finishFile(res *Result) (splitsTime, commitTime time.Duration, err
 		}
 		return time.Since(tSplits), 0, nil
 	}
-	stamp := time.Now().Format(output.TimestampFormat)
+	stamp, err := output.Stamp()
+	if err != nil {
+		return 0, 0, err
+	}
 	seed := int64(cfg.Seed)
 	// One split at a time: each one-hot array lives only while it is
 	// written (WriteSplits waits for libhdf5).

@@ -27,7 +27,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/generate"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
@@ -111,6 +110,9 @@ var valueLists = []string{"attr/char_values", "attr/font_values", "attr/alphabet
 func Merge(ctx context.Context, o Options) (res Result, err error) {
 	if len(o.Shards) == 0 {
 		return res, fmt.Errorf("%w: no shard given", ErrOptions)
+	}
+	if _, err := output.Stamp(); err != nil {
+		return res, err
 	}
 	if _, err := generate.CheckOutFormat(output.FormatH5, o.Out, o.Preview, o.Overwrite); err != nil {
 		return res, err
@@ -409,7 +411,10 @@ func writeSplits(w *output.Writer, n int, shards []*shard) error {
 	if err != nil {
 		return err
 	}
-	stamp := time.Now().Format(output.TimestampFormat)
+	stamp, err := output.Stamp()
+	if err != nil {
+		return err
+	}
 	for _, sp := range parts {
 		sp.Timestamp = stamp
 		if err := w.WriteSplits([]output.Split{sp}); err != nil {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
 )
@@ -100,7 +99,10 @@ func addSplits(f *hdf5.File, path string, s []Split, replace bool) error {
 			return err
 		}
 	}
-	stamp := time.Now().Format(TimestampFormat)
+	stamp, err := Stamp()
+	if err != nil {
+		return err
+	}
 	for _, sp := range s {
 		if len(sp.Part) != n {
 			return fmt.Errorf("%w: %s: split %q has %d entries, want N=%d", ErrInput, path, sp.Name, len(sp.Part), n)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // Format is the on-disk form of a dataset: FormatH5 (the original's
@@ -239,7 +238,10 @@ func (e *extras) WriteSplits(s []Split) error {
 		}
 		stamp := sp.Timestamp
 		if stamp == "" {
-			stamp = time.Now().Format(TimestampFormat)
+			var err error
+			if stamp, err = Stamp(); err != nil {
+				return err
+			}
 		}
 		e.splitNames[sp.Name] = true
 		e.splitMeta = append(e.splitMeta, splitMeta{sp.Name, sp.Seed, stamp})

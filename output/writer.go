@@ -1012,7 +1012,10 @@ func (w *Writer) WriteSplits(s []Split) error {
 		}
 		stamp := sp.Timestamp
 		if stamp == "" {
-			stamp = time.Now().Format(TimestampFormat)
+			var err error
+			if stamp, err = Stamp(); err != nil {
+				return err
+			}
 		}
 		if strings.IndexByte(stamp, 0) >= 0 {
 			return fmt.Errorf("%w: %s: split %q: NUL byte in timestamp", ErrInput, w.o.Path, sp.Name)
