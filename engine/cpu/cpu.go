@@ -38,9 +38,14 @@ func New(workers int) *Backend {
 // Name implements engine.Backend.
 func (*Backend) Name() string { return "cpu" }
 
-// Device implements engine.Backend.
+// Device implements engine.Backend. It names the loops too, so that a
+// run's summary and bench's table say which build painted.
 func (c *Backend) Device() string {
-	return fmt.Sprintf("Go %s/%s, %d workers", runtime.GOOS, runtime.GOARCH, c.workers)
+	loops := "scalar loops"
+	if vectorized {
+		loops = "AVX2 loops"
+	}
+	return fmt.Sprintf("Go %s/%s, %d workers, %s", runtime.GOOS, runtime.GOARCH, c.workers, loops)
 }
 
 // Close implements engine.Backend.

@@ -25,10 +25,14 @@ import (
 // fail unless the vector loops really run.
 const wantVectorEnv = "SYNBOLS_WANT_VECTOR"
 
-// TestVectorized: in the vector build on a CPU with AVX2 the loops run.
+// TestVectorized: in the vector build on a CPU with AVX2 the loops run,
+// and Device says which loops paint.
 func TestVectorized(t *testing.T) {
 	if os.Getenv(wantVectorEnv) != "" && !vectorized {
 		t.Fatal("the vector loops do not run in this build (GOEXPERIMENT=simd on a CPU with AVX2 expected)")
+	}
+	if d := New(1).Device(); strings.Contains(d, "AVX2 loops") != vectorized || strings.Contains(d, "scalar loops") == vectorized {
+		t.Errorf("Device() = %q with vector loops %v", d, vectorized)
 	}
 	t.Logf("vector loops: %v", vectorized)
 }
