@@ -236,12 +236,9 @@ func (e *extras) WriteSplits(s []Split) error {
 		if err := e.splitsZ.add(sp.Name+".npy", data, crc32.ChecksumIEEE(data)); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrIO, e.o.Splits, err)
 		}
-		stamp := sp.Timestamp
-		if stamp == "" {
-			var err error
-			if stamp, err = Stamp(); err != nil {
-				return err
-			}
+		stamp, err := sp.stamp()
+		if err != nil {
+			return err
 		}
 		e.splitNames[sp.Name] = true
 		e.splitMeta = append(e.splitMeta, splitMeta{sp.Name, sp.Seed, stamp})

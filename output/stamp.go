@@ -29,3 +29,12 @@ func Stamp() (string, error) {
 	}
 	return time.Unix(s, 0).UTC().Format(TimestampFormat), nil
 }
+
+// stamp is the timestamp split sp records: its own, or Stamp's when it
+// has none.
+func (sp *Split) stamp() (string, error) {
+	if sp.Timestamp != "" {
+		return sp.Timestamp, nil
+	}
+	return Stamp()
+}

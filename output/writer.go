@@ -1010,12 +1010,9 @@ func (w *Writer) WriteSplits(s []Split) error {
 			}
 			data[3*i+int(p)] = true
 		}
-		stamp := sp.Timestamp
-		if stamp == "" {
-			var err error
-			if stamp, err = Stamp(); err != nil {
-				return err
-			}
+		stamp, err := sp.stamp()
+		if err != nil {
+			return err
 		}
 		if strings.IndexByte(stamp, 0) >= 0 {
 			return fmt.Errorf("%w: %s: split %q: NUL byte in timestamp", ErrInput, w.o.Path, sp.Name)

@@ -511,13 +511,16 @@ func (p *painter) post(im *engine.Image, x []byte) {
 	if inverse {
 		a, sv = 1, -1
 	}
+	// The noise index's folded key (noiseIndex), for images of at most
+	// 2¹⁶ values.
+	k := foldKey(key)
 	start := 0
 	if vectorized && len(vals) <= 1<<16 {
 		// Eight values at a time; the loops below do the rest.
 		if len(p.scratch) < len(vals) {
 			p.scratch = make([]uint32, len(vals))
 		}
-		start = postVector(vals, x, a, sv, lo, scale, sigma, foldKey(key), p.scratch)
+		start = postVector(vals, x, a, sv, lo, scale, sigma, k, p.scratch)
 	}
 	if sigma == 0 || len(vals) > 1<<16 {
 		for i := start; i < len(vals); i++ {
@@ -538,7 +541,6 @@ func (p *painter) post(im *engine.Image, x []byte) {
 	// The same loop with paint.NoiseKeyed folded (noiseIndex), for the
 	// usual image of at most 2¹⁶ values.
 	noise := (*[1 << paint.NoiseBits]float32)(paint.NoiseTable)
-	k := foldKey(key)
 	if bounded && sigma >= -1<<16 && sigma <= 1<<16 {
 		// 255·(1 + 2⁻²³ + 4·2¹⁶) < 2³⁰.
 		for i := start; i < len(vals); i++ {
@@ -562,8 +564,10 @@ func (p *painter) post(im *engine.Image, x []byte) {
 // as integers, whose min and max compile to conditional moves, where float
 // compares are branches (the builtins' float min and max handle NaN and
 // signed zeros with more work still). Four independent lanes quarter the
-// chains (3.0 µs a 32×32 image with two, 2.3–2.7 with four). A value with the sign bit set, or a NaN, puts the integer
-// extremes outside [0, bits(+Inf)]: then the floats are scanned instead.
+// chains (3.0 µs a 32×32 image with two, 2.3–2.7 with four); the vector
+// build scans eight at a time (minMaxBits). A value with the sign bit set,
+// or a NaN, puts the integer extremes outside [0, bits(+Inf)]: then the
+// floats are scanned instead.
 // plain reports the first case: no value is negative, −0 or NaN.
 func minMax(vals []float32) (lo, hi float32, plain bool) {
 	bits := unsafe.Slice((*int32)(unsafe.Pointer(&vals[0])), len(vals))

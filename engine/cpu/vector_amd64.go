@@ -77,16 +77,7 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	iota := archsimd.LoadUint32x8(&[8]uint32{0, 1, 2, 3, 4, 5, 6, 7})
 	vk := archsimd.BroadcastUint32x8(k)
 	m1, m2 := archsimd.BroadcastUint32x8(0x7feb352d), archsimd.BroadcastUint32x8(0x846ca68b)
-	// Bytes 0, 4, 8, 12 of each 128-bit half (the low bytes of its four
-	// int32s) to its first four; then int32s 0 and 4 side by side.
-	var shuf [32]int8
-	for j := range shuf {
-		shuf[j] = -1
-		if j%16 < 4 {
-			shuf[j] = int8(4 * (j % 16))
-		}
-	}
-	pack := archsimd.LoadInt8x32(&shuf)
+	pack := archsimd.LoadInt8x32(&packLowBytes)
 	gather := archsimd.LoadUint32x8(&[8]uint32{0, 4, 1, 5, 2, 6, 3, 7})
 	eight := archsimd.BroadcastUint32x8(8)
 	// Shift counts as vectors: ShiftAllRight's count is moved into a
@@ -95,11 +86,9 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	s15, sIndex := archsimd.BroadcastUint32x8(15), archsimd.BroadcastUint32x8(32-paint.NoiseBits)
 	bits := (*[1 << paint.NoiseBits]uint32)(unsafe.Pointer(noise))
 	var out [4]uint64
-	// No scalar float instruction in the loops: the legacy SSE encoding
-	// Go uses for scalar float32 code, run while the vector registers'
-	// upper halves hold data, costs a merge each (ClearAVXUpperBits),
-	// measured here as a twentyfold slowdown. So the sigma test is
-	// outside the loops and the table is read as integers.
+	// No scalar float instruction in the loops (the first rule, in
+	// rows_vector.go): the sigma test is outside them and the table is
+	// read as integers.
 	nz := scratch[:n]
 	if noisy {
 		// The table look-ups in three passes: indices (vectors), the
@@ -133,6 +122,20 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	archsimd.ClearAVXUpperBits()
 	return n
 }
+
+// packLowBytes is postVector's byte shuffle: bytes 0, 4, 8, 12 of each
+// 128-bit half (the low bytes of its four int32s) to its first four, the
+// rest zero; a permute then puts int32s 0 and 4 side by side. A plain
+// array, made once: a vector here would run AVX2 at start-up.
+var packLowBytes = func() (s [32]int8) {
+	for j := range s {
+		s[j] = -1
+		if j%16 < 4 {
+			s[j] = int8(4 * (j % 16))
+		}
+	}
+	return s
+}()
 
 // coverScratch holds oneCoveredVector's per-pixel passes over a symbol's
 // bounds, each row padded to a multiple of 8 pixels.

@@ -7,6 +7,15 @@ import "simd/archsimd"
 // vectorized reports whether blocks runs (the CPU has AVX2).
 var vectorized = archsimd.X86.AVX2()
 
+// byteWeights are a block's bytes' weights in s2, 32 down to 1: a plain
+// array, made once (a vector here would run AVX2 at start-up).
+var byteWeights = func() (w [32]int8) {
+	for i := range w {
+		w[i] = int8(32 - i)
+	}
+	return w
+}()
+
 // blocks adds the whole 32-byte blocks of p to the sums s1, s2 and
 // returns them reduced and the rest of p. Per block b (bytes b₀…b₃₁),
 // s2 gains 32·s1 + Σ(32 − i)·bᵢ and s1 gains Σbᵢ: the byte sums come from
@@ -16,11 +25,7 @@ var vectorized = archsimd.X86.AVX2()
 // before each block (ps), multiplied once per run of at most nmax bytes,
 // and reduced in 64 bits there.
 func blocks(s1, s2 uint32, p []byte) (uint32, uint32, []byte) {
-	var w [32]int8
-	for i := range w {
-		w[i] = int8(32 - i)
-	}
-	weights := archsimd.LoadInt8x32(&w)
+	weights := archsimd.LoadInt8x32(&byteWeights)
 	ones := archsimd.BroadcastInt16x16(1)
 	var zero archsimd.Uint8x32
 	var lanes [8]uint32

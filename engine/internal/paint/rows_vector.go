@@ -93,10 +93,10 @@ func init() {
 
 // premultiplied returns the ramp's premultiplied r, g, b at offsets t,
 // zero where ok is false. rampPiece per lane: piece k = 0 where
-// !(t > 0) (NaN too), else 1 + [t > ½] + [t ≥ 1] (1 minus the masks, which are −1 or 0);
-// u = (min(t, 1) − off[k])·2, which is t·2, (t − ½)·2 and (1 − 1)·2 = 0
-// for pieces 1, 2, 3, and is zeroed for piece 0; then s + d·u with the
-// pads' slope 0, and r·a, g·a, b·a.
+// !(t > 0) (NaN too), else 1 + [t > ½] + [t ≥ 1] (1 minus the masks,
+// which are −1 or 0); u = (min(t, 1) − off[k])·2, which is t·2,
+// (t − ½)·2 and (1 − 1)·2 = 0 for pieces 1, 2, 3, and is zeroed for
+// piece 0; then s + d·u with the pads' slope 0, and r·a, g·a, b·a.
 func (v *rampVec) premultiplied(t archsimd.Float32x8, ok archsimd.Mask32x8) (r, g, b archsimd.Float32x8) {
 	pos := t.Greater(zero)
 	k := v.i1.Sub(t.Greater(v.half).ToInt32x8()).Sub(t.GreaterEqual(v.one).ToInt32x8()).Masked(pos).AsUint32x8()
