@@ -577,7 +577,10 @@ func (w *Writer) owner() {
 		if t.job != nil {
 			j := t.job
 			<-j.done
-			if !skip {
+			// Asked again after the compressor is done: Close may have
+			// set aborting while it waited, and then the compressor
+			// may have skipped the chunk, leaving nothing to write.
+			if skip = w.failed() != nil || w.aborting.Load(); !skip {
 				t0 := time.Now()
 				if j.err != nil {
 					w.fail(w.ioErr(fmt.Sprintf("compress chunk %d", j.idx), j.err))
