@@ -27,8 +27,10 @@ var ErrSplitExists = errors.New("output: split already in the file")
 // over path, so a reader sees the old file or the new one, and a failure
 // or a kill leaves the old file as it was (a killed run's folder is
 // removed by the next run on the same output). The copy needs as much
-// free space as the file; a replaced split's old bytes stay in the file
-// (libhdf5 does not reuse them) until it is repacked. A ctx cancelled
+// free space as the file. A replaced split's space is mostly reused
+// (libhdf5 hands freed blocks to later allocations of the same session):
+// replacing a split of 20,000 samples grew the file by about 5 KB of
+// metadata each time, against 104 KB for the split itself. A ctx cancelled
 // before the rename (an interrupt) stops it with ctx's error and the file
 // unchanged.
 func AddSplits(ctx context.Context, path string, s []Split, replace bool) (err error) {

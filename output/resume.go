@@ -117,7 +117,19 @@ type journal struct {
 	XCRC  []byte `json:"x_crc"`
 	YCRC  []byte `json:"y_crc"`
 	State []byte `json:"state,omitempty"`
+	// Seq numbers the checkpoints of a run (and its resumes) from 1;
+	// Size is the file's size after its close. Every open for writing
+	// after checkpoint k logs what it overwrites of those bytes to
+	// undoName(k), so that a resume can roll the file back to the
+	// journal's checkpoint wherever the run died (hdf5.OpenGuarded). A
+	// journal without them (Size 0, an older writer's) is resumed as it
+	// is.
+	Seq  int    `json:"seq,omitempty"`
+	Size uint64 `json:"size,omitempty"`
 }
+
+// undoName is the undo log of the opens for writing after checkpoint seq.
+func undoName(seq int) string { return fmt.Sprintf("undo-%d", seq) }
 
 // checkpointer is a resumable Writer's bookkeeping. Its fields are the
 // caller's (Write's goroutine), except that adopt runs in Create.
@@ -126,6 +138,7 @@ type checkpointer struct {
 	key    map[string]string
 	every  int          // samples between checkpoints (a multiple of y's chunk)
 	last   int          // samples of the last checkpoint requested
+	seq    int          // its number (journal.Seq); the libhdf5 goroutine's once requested
 	xcrc   []uint32     // CRC of each of x's chunks submitted (sum)
 	ycrc   []uint32     // CRC of each of y's chunks flushed (sumY)
 	folder string       // the adopted folder, "" for a fresh one
@@ -319,9 +332,13 @@ func (w *Writer) createOrResume() error {
 		}
 		w.closeHandles()
 		w.ck.note(fmt.Sprintf("%s: the interrupted run's file does not check out (%v); starting from the beginning", w.o.Path, err))
-		w.ck.resume, w.ck.last = false, 0
+		w.ck.resume, w.ck.last, w.ck.seq = false, 0, 0
 		os.Remove(filepath.Join(w.st.tmpDir, journalName))
 		os.Remove(w.tmp)
+		logs, _ := filepath.Glob(filepath.Join(globEscape(w.st.tmpDir), "undo-*"))
+		for _, l := range logs {
+			os.Remove(l)
+		}
 	} else if w.ck.folder != "" {
 		// A journal of no samples: nothing worth keeping.
 		os.Remove(w.tmp)
@@ -362,19 +379,26 @@ func (w *Writer) closeHandles() error {
 	return errors.Join(errs...)
 }
 
-// reopen opens the file and its datasets again (after a checkpoint's
-// close, or to resume), checking their shapes.
-func (w *Writer) reopen() error { return w.openFile(true) }
+// reopen opens the file and its datasets again after checkpoint seq's
+// close (or to resume after it), checking their shapes, its writes
+// guarded by undoName(seq).
+func (w *Writer) reopen(seq int) error {
+	return w.openFile(filepath.Join(w.st.tmpDir, undoName(seq)))
+}
 
-// openFile is reopen; without write, the file is opened read-only and
-// its metadata is not held (the resume's checks read every chunk, and
-// a held cache would keep all of their index and y's heap in memory).
-func (w *Writer) openFile(write bool) error {
-	open := hdf5.Open
+// openFile is reopen, with the undo log undo; without one, the file is
+// opened read-only and its metadata is not held (the resume's checks read
+// every chunk, and a held cache would keep all of their index and y's
+// heap in memory).
+func (w *Writer) openFile(undo string) error {
+	write := undo != ""
+	var f *hdf5.File
+	var err error
 	if write {
-		open = hdf5.OpenRW
+		f, err = hdf5.OpenGuarded(w.tmp, undo)
+	} else {
+		f, err = hdf5.Open(w.tmp)
 	}
-	f, err := open(w.tmp)
 	if err != nil {
 		return err
 	}
@@ -438,7 +462,10 @@ func replaceHandle(dst **hdf5.Dataset, d *hdf5.Dataset) {
 // opens it for writing, and sets the Writer to continue after the
 // checkpoint.
 func (w *Writer) resumeFile() error {
-	if err := w.openFile(false); err != nil {
+	if err := w.rollBack(); err != nil {
+		return err
+	}
+	if err := w.openFile(""); err != nil {
 		return err
 	}
 	if err := w.checkFile(); err != nil {
@@ -447,7 +474,8 @@ func (w *Writer) resumeFile() error {
 	if err := w.closeHandles(); err != nil {
 		return err
 	}
-	if err := w.reopen(); err != nil {
+	w.ck.seq = w.ck.j.Seq
+	if err := w.reopen(w.ck.seq); err != nil {
 		return err
 	}
 	s := w.ck.j.Done
@@ -457,6 +485,44 @@ func (w *Writer) resumeFile() error {
 		parts := strings.Split(c.Name, "/")
 		for i := 1; i < len(parts); i++ {
 			w.groups[strings.Join(parts[:i], "/")] = true
+		}
+	}
+	return nil
+}
+
+// rollBack returns the adopted file to the journal's checkpoint: it
+// undoes what every open for writing since wrote over the checkpoint's
+// bytes (a close cut short by a kill included), oldest log last, and
+// cuts off what was added after them; then it removes the logs.
+func (w *Writer) rollBack() error {
+	j := w.ck.j
+	ents, err := os.ReadDir(w.st.tmpDir)
+	if err != nil {
+		return err
+	}
+	var seqs []int
+	for _, e := range ents {
+		if n, ok := strings.CutPrefix(e.Name(), "undo-"); ok {
+			if k, err := strconv.Atoi(n); err == nil && undoName(k) == e.Name() {
+				seqs = append(seqs, k)
+			}
+		}
+	}
+	slices.Sort(seqs)
+	var logs []string
+	for _, k := range seqs {
+		if k >= j.Seq {
+			logs = append(logs, filepath.Join(w.st.tmpDir, undoName(k)))
+		}
+	}
+	if j.Size > 0 {
+		if err := hdf5.RollBack(w.tmp, j.Size, logs...); err != nil {
+			return fmt.Errorf("roll back to the checkpoint: %w", err)
+		}
+	}
+	for _, k := range seqs {
+		if err := os.Remove(filepath.Join(w.st.tmpDir, undoName(k))); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -587,6 +653,8 @@ func (w *Writer) checkpoint(s int, reply chan error) {
 		j.State = ck.cfg.State()
 	}
 	ck.last = s
+	ck.seq++
+	j.Seq = ck.seq
 	w.order <- task{fn: func() error {
 		// The journals are written in order: the previous one first.
 		if err := w.ckSynced(); err != nil {
@@ -594,10 +662,18 @@ func (w *Writer) checkpoint(s int, reply chan error) {
 		}
 		// Closing writes every piece of metadata; the sync makes the
 		// file durable before the journal says it holds s samples.
+		// Whatever this close overwrites of the last checkpoint's bytes
+		// is in that checkpoint's undo log (reopen), so a kill in the
+		// middle of it leaves a file the resume can roll back.
 		if err := w.closeHandles(); err != nil {
 			return w.ioErr("checkpoint", err)
 		}
-		if err := w.reopen(); err != nil {
+		fi, err := os.Stat(w.tmp)
+		if err != nil {
+			return w.ioErr("checkpoint", err)
+		}
+		j.Size = uint64(fi.Size())
+		if err := w.reopen(j.Seq); err != nil {
 			return w.ioErr("checkpoint reopen", err)
 		}
 		// The sync and the journal run beside the next chunks' writes:
@@ -618,6 +694,10 @@ func (w *Writer) checkpoint(s int, reply chan error) {
 			}
 			if err != nil {
 				err = w.ioErr("checkpoint journal", err)
+			} else if j.Seq > 1 {
+				// The journal no longer names the checkpoint
+				// before: its undo log has served.
+				os.Remove(filepath.Join(w.st.tmpDir, undoName(j.Seq-1)))
 			}
 			done <- err
 		}()

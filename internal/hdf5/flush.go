@@ -4,9 +4,7 @@ package hdf5
 #cgo pkg-config: hdf5
 #include <stdlib.h>
 #include <hdf5.h>
-
-void synb_capture(char *eb, size_t cap, const char *fn);
-void synb_quiet(void);
+#include "guard.h"
 
 #define SYNB_FAIL2(fn) do { synb_capture(eb, ebcap, fn); goto fail; } while (0)
 
@@ -30,11 +28,12 @@ fail:
 	return -1;
 }
 
-static hid_t synb_fopen_rw(const char *path, char *eb, size_t ebcap) {
+static hid_t synb_fopen_rw(const char *path, const char *undo, char *eb, size_t ebcap) {
 	hid_t fapl = -1, f = -1;
 	synb_quiet();
 	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0) SYNB_FAIL2("H5Pcreate");
 	if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) SYNB_FAIL2("H5Pset_fclose_degree");
+	if (synb_guard_fapl(fapl, undo) < 0) SYNB_FAIL2("H5Pset_driver(synb_guard)");
 	if ((f = H5Fopen(path, H5F_ACC_RDWR, fapl)) < 0) SYNB_FAIL2("H5Fopen");
 	H5Pclose(fapl);
 	return f;
@@ -74,12 +73,39 @@ import (
 // OpenRW opens an existing file for reading and writing, with the strong
 // close degree like Create: the writer reopens its file after each
 // checkpoint, and a resumed run opens the interrupted one's.
-func OpenRW(path string) (*File, error) {
+func OpenRW(path string) (*File, error) { return openRW(path, "") }
+
+// OpenGuarded is OpenRW with an undo log: until the File is closed, every
+// write or truncation that changes any of the file's bytes as they are
+// at the open (its first size bytes, the size at the open) first appends
+// the bytes it replaces to the new file undo, which must not exist.
+// RollBack(path, size, undo) then gives back the file as it was opened,
+// byte for byte, however the process ended: each record is appended
+// before its overwrite is issued, so only the last record can be torn,
+// and then its overwrite never happened. libhdf5 rewrites metadata in
+// place when it closes a file (and marks the superblock when it opens
+// one), so a kill in the middle of a close otherwise leaves a file that
+// is neither the old one nor the new. The log is not synced: surviving a
+// crash of the machine, not just of the process, needs the caller's
+// syncs.
+func OpenGuarded(path, undo string) (*File, error) {
+	if undo == "" {
+		return nil, fmt.Errorf("%w: OpenGuarded of %s without an undo log", ErrInvalid, path)
+	}
+	return openRW(path, undo)
+}
+
+func openRW(path, undo string) (*File, error) {
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))
+	var cu *C.char
+	if undo != "" {
+		cu = C.CString(undo)
+		defer C.free(unsafe.Pointer(cu))
+	}
 	var eb ebuf
 	p, n := eb.c()
-	id := C.synb_fopen_rw(cp, p, n)
+	id := C.synb_fopen_rw(cp, cu, p, n)
 	if id < 0 {
 		return nil, eb.err("open file for writing", path)
 	}

@@ -7,6 +7,11 @@
 // It is the only package of the module that links libhdf5, so the rest of
 // the project stays pure Go. No C type appears in its exported API.
 //
+// Files created or opened for writing go through a file driver of its
+// own (guard.c): libhdf5's POSIX I/O with an optional undo log, which lets
+// a resumable writer roll a file back to its last checkpoint after a kill
+// in the middle of a close (OpenGuarded, RollBack).
+//
 // # Concurrency
 //
 // libhdf5 is built thread-safe here, which only means that it serialises
@@ -36,6 +41,7 @@ package hdf5
 #include <stdlib.h>
 #include <string.h>
 #include <hdf5.h>
+#include "guard.h"
 
 typedef struct { char *p; size_t cap; size_t len; } synb_ebuf;
 
@@ -94,6 +100,7 @@ static hid_t synb_fcreate(const char *path, char *eb, size_t ebcap) {
 	synb_quiet();
 	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0) SYNB_FAIL("H5Pcreate");
 	if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) SYNB_FAIL("H5Pset_fclose_degree");
+	if (synb_guard_fapl(fapl, NULL) < 0) SYNB_FAIL("H5Pset_driver(synb_guard)");
 	if ((f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) SYNB_FAIL("H5Fcreate");
 	H5Pclose(fapl);
 	return f;

@@ -182,7 +182,7 @@ func TestErrors(t *testing.T) {
 		t.Errorf("error %q: want the errno text first and the API call named", err)
 	}
 	var he *Error
-	if !errors.As(err, &he) || !strings.Contains(he.Stack, "unable to") || !strings.Contains(he.Stack, "H5FD__sec2_open") {
+	if !errors.As(err, &he) || !strings.Contains(he.Stack, "unable to") || !strings.Contains(he.Stack, "synb_open") {
 		t.Errorf("stack %+v lacks the library's entries", he)
 	}
 
