@@ -520,7 +520,10 @@ func (w *Writer) rollBack() error {
 			return fmt.Errorf("roll back to the checkpoint: %w", err)
 		}
 	}
-	for _, k := range seqs {
+	// Newest first: a kill between two removals leaves the older logs,
+	// which a later resume applies again to the same bytes with the same
+	// result; the newer alone would hold bytes of a later state.
+	for _, k := range slices.Backward(seqs) {
 		if err := os.Remove(filepath.Join(w.st.tmpDir, undoName(k))); err != nil {
 			return err
 		}

@@ -103,8 +103,9 @@ func TestMain(m *testing.M) {
 
 // TestGuardRollBack: the undo log of a guarded reopen turns the file back
 // into its bytes at the open, byte for byte, after a whole second
-// close; a torn last record is skipped; a damaged record before the last
-// is refused with ErrUndoLog and the file is left as it is.
+// close, and again the same after a second roll-back; a torn last record
+// is skipped; a damaged record before the last is refused with ErrUndoLog
+// and the file is left as it is.
 func TestGuardRollBack(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "g.h5")
@@ -148,6 +149,14 @@ func TestGuardRollBack(t *testing.T) {
 	}
 	if now, _ := os.ReadFile(path); !bytes.Equal(now, want) {
 		t.Fatal("rolled back file differs from the bytes at the open")
+	}
+	// Again, as a resume killed after its roll-back (before removing the
+	// log) does: the same bytes.
+	if err := RollBack(path, uint64(len(want)), path+".undo"); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, want) {
+		t.Fatal("a second roll-back changed the file")
 	}
 	if err := verifyReadable(path, 200); err != nil {
 		t.Error(err)
