@@ -38,6 +38,13 @@ func finish(b *batch, cols *attrCols, mode masks.Mode, w, h, k, workers int) (er
 		boxes := make([]masks.Box, k)
 		regions := make([]masks.Box, k)
 		sum := make([]uint16, px)
+		// The run's records in one arena, each a full slice of it
+		// (appending to one cannot reach the next): one allocation
+		// instead of one a sample. A new arena starts where the next
+		// record may not fit; a record longer than the estimate makes
+		// append move the arena, and the records before keep the old
+		// array.
+		arena := make([]byte, 0, (hi-lo)*recordBytes)
 		for j := lo; j < hi; j++ {
 			s := &b.samples[j]
 			ns := len(s.Symbols)
@@ -66,7 +73,12 @@ func finish(b *batch, cols *attrCols, mode masks.Mode, w, h, k, workers int) (er
 			if cols != nil {
 				cols.fill(b, j, s)
 			}
-			b.records[j] = s.AppendRecord(make([]byte, 0, recordBytes+max(0, ns-1)*symbolRecordBytes))
+			if need := recordBytes + max(0, ns-1)*symbolRecordBytes; cap(arena)-len(arena) < need {
+				arena = make([]byte, 0, max(need, (hi-j)*recordBytes))
+			}
+			start := len(arena)
+			arena = s.AppendRecord(arena)
+			b.records[j] = arena[start:len(arena):len(arena)]
 		}
 		return nil
 	})
