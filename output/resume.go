@@ -687,6 +687,14 @@ func (w *Writer) checkpoint(s int, reply chan error) {
 		done := make(chan error, 1)
 		w.ckSync = done
 		go func() {
+			// The last open's undo log first: once the file's sync
+			// makes this close's overwrites durable, a crash of the
+			// machine before the journal below must still find their
+			// before-images (the first open has none).
+			if err := syncFile(filepath.Join(w.st.tmpDir, undoName(j.Seq-1))); err != nil && !errors.Is(err, os.ErrNotExist) {
+				done <- w.ioErr("checkpoint sync", err)
+				return
+			}
 			if err := syncFile(w.tmp); err != nil {
 				done <- w.ioErr("checkpoint sync", err)
 				return
@@ -807,6 +815,12 @@ func (w *Writer) Suspend() (done int, err error) {
 		w.cleanup()
 		return 0, err
 	}
+	// The last close's overwrites are in the page cache, as are their
+	// before-images: the log is made durable now, so that a crash of
+	// the machine while the kernel writes the file back can still be
+	// rolled back to the journal's checkpoint. Best effort: the state
+	// serves a resume on this machine as it is, whatever the sync says.
+	syncFile(filepath.Join(w.st.tmpDir, undoName(w.ck.seq)))
 	dir := filepath.Dir(w.st.tmpDir)
 	keep := filepath.Join(dir, partialName(filepath.Base(w.st.target.Path)))
 	if w.st.tmpDir != keep {
