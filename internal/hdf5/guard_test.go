@@ -2,8 +2,10 @@ package hdf5
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -246,4 +248,47 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzRollBack: whatever an undo log holds, RollBack refuses it with
+// ErrUndoLog and leaves the file as it was, or applies it and leaves the
+// file exactly limit bytes long; it never writes past limit.
+func FuzzRollBack(f *testing.F) {
+	rec := func(addr uint64, data []byte) []byte {
+		b := make([]byte, 24, 24+len(data))
+		binary.LittleEndian.PutUint64(b, addr)
+		binary.LittleEndian.PutUint64(b[8:], uint64(len(data)))
+		h := fnv.New64a()
+		h.Write(b[:16])
+		h.Write(data)
+		binary.LittleEndian.PutUint64(b[16:], h.Sum64())
+		return append(b, data...)
+	}
+	f.Add([]byte(undoMagic))
+	f.Add(append([]byte(undoMagic), rec(10, []byte("abc"))...))
+	f.Add(append(append([]byte(undoMagic), rec(0, []byte("xyz"))...), rec(4000, bytes.Repeat([]byte{9}, 96))...))
+	f.Add(append([]byte(undoMagic), rec(4090, []byte("too far"))...))
+	f.Add([]byte("SYNB"))
+	f.Add([]byte("not a log at all"))
+	f.Fuzz(func(t *testing.T, log []byte) {
+		dir := t.TempDir()
+		path, undo := filepath.Join(dir, "f"), filepath.Join(dir, "undo")
+		orig := bytes.Repeat([]byte("0123456789abcdef"), 300) // 4,800 bytes
+		must(t, os.WriteFile(path, orig, 0o600))
+		must(t, os.WriteFile(undo, log, 0o600))
+		const limit = 4096
+		err := RollBack(path, limit, undo)
+		now, rerr := os.ReadFile(path)
+		must(t, rerr)
+		switch {
+		case errors.Is(err, ErrUndoLog):
+			if !bytes.Equal(now, orig) {
+				t.Fatal("a refused log changed the file")
+			}
+		case err != nil:
+			t.Fatalf("RollBack: %v", err)
+		case len(now) != limit:
+			t.Fatalf("rolled back to %d bytes, want %d", len(now), limit)
+		}
+	})
 }
