@@ -34,6 +34,12 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <hdf5.h>
+#if H5_VERSION_GE(1, 13, 0)
+// From 1.13 on, the driver class and H5FDregister are declared in the
+// developer header (which 1.14.5's hdf5.h includes too; named here since
+// this file is a driver).
+#include <H5FDdevelop.h>
+#endif
 
 #include "guard.h"
 
@@ -335,13 +341,12 @@ static herr_t synb_unlock(H5FD_t *f) {
 
 // Designated initialisers: the fields named exist, under these names, in
 // the driver class of libhdf5 1.10 and of later versions, whose layout
-// differs (1.12 adds value, 1.14 version and vector I/O).
+// differs (H5FDdevelop.h of 1.14 adds a version, a value, vector and
+// selection I/O, del and ctl, which stay zero here).
 static const H5FD_class_t synb_guard_class = {
 #ifdef H5FD_CLASS_VERSION
 	.version = H5FD_CLASS_VERSION,
-#endif
-#if H5_VERSION_GE(1, 12, 0)
-	.value = 0x5359, // a private driver's value: ≥ 256, outside the registered range of HDF5's own
+	.value = 0x5359, // an unregistered driver's value, far above the library's reserved 0–255
 #endif
 	.name = "synb_guard",
 	.maxaddr = SYNB_MAXADDR,
