@@ -410,13 +410,16 @@ static synb_guard_t *synb_guard_state(hid_t f, char *eb, size_t ebcap) {
 
 // synb_arm opens the new undo log for g (its limit is set by the caller).
 static int synb_arm(synb_guard_t *g, const char *undo, char *eb, size_t ebcap) {
+	// The path at most 300 bytes in the message: the rest says what failed.
 	int fd = open(undo, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(eb, ebcap, "create undo log %s: errno = %d, error message = '%s'", undo, errno, strerror(errno));
+		int e = errno;
+		snprintf(eb, ebcap, "create undo log %.300s: errno = %d, error message = '%s'", undo, e, strerror(e));
 		return -1;
 	}
 	if (write(fd, SYNB_GUARD_MAGIC, 8) != 8) {
-		snprintf(eb, ebcap, "write undo log %s: errno = %d, error message = '%s'", undo, errno, strerror(errno));
+		int e = errno;
+		snprintf(eb, ebcap, "write undo log %.300s: errno = %d, error message = '%s'", undo, e, strerror(e));
 		close(fd);
 		return -1;
 	}
