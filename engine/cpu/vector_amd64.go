@@ -68,44 +68,22 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	// Decided before the first vector instruction, as an integer (see
 	// below): sigma ≠ 0, NaN included.
 	noisy := math.Float32bits(sigma)&^(1<<31) != 0
-	noise := (*[1 << paint.NoiseBits]float32)(paint.NoiseTable)
+	// No scalar float instruction in the loops (the first rule, in
+	// rows_vector.go): the sigma test is outside them and the table is
+	// read as integers, first, in a pass of its own (noise_amd64.s:
+	// indices and AVX2 gathers), before any vector here is live.
+	nz := scratch[:n]
+	if noisy {
+		noiseBits(&nz[0], n, k, (*[1 << paint.NoiseBits]uint32)(unsafe.Pointer(&paint.NoiseTable[0])))
+	}
 	va, vsv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(sv)
 	vlo, vscale := archsimd.BroadcastFloat32x8(lo), archsimd.BroadcastFloat32x8(scale)
 	vsigma := archsimd.BroadcastFloat32x8(sigma)
 	f255, big := archsimd.BroadcastFloat32x8(255), archsimd.BroadcastFloat32x8(0x1p31)
 	i255, i0 := archsimd.BroadcastInt32x8(255), archsimd.BroadcastInt32x8(0)
-	iota := archsimd.LoadUint32x8(&[8]uint32{0, 1, 2, 3, 4, 5, 6, 7})
-	vk := archsimd.BroadcastUint32x8(k)
-	m1, m2 := archsimd.BroadcastUint32x8(0x7feb352d), archsimd.BroadcastUint32x8(0x846ca68b)
 	pack := archsimd.LoadInt8x32(&packLowBytes)
 	gather := archsimd.LoadUint32x8(&[8]uint32{0, 4, 1, 5, 2, 6, 3, 7})
-	eight := archsimd.BroadcastUint32x8(8)
-	// Shift counts as vectors: ShiftAllRight's count is moved into a
-	// vector register each time with a legacy SSE MOVQ (Go 1.26), which
-	// pays the merge described below.
-	s15, sIndex := archsimd.BroadcastUint32x8(15), archsimd.BroadcastUint32x8(32-paint.NoiseBits)
-	bits := (*[1 << paint.NoiseBits]uint32)(unsafe.Pointer(noise))
 	var out [4]uint64
-	// No scalar float instruction in the loops (the first rule, in
-	// rows_vector.go): the sigma test is outside them and the table is
-	// read as integers.
-	nz := scratch[:n]
-	if noisy {
-		// The table look-ups in three passes: indices (vectors), the
-		// loads (no gather in AVX2 form here), then the values (below).
-		// Eight scalar stores read back at once as a vector cannot be
-		// forwarded and stall the load; a pass later they can.
-		ix := iota
-		for i := 0; i < n; i += 8 {
-			h := ix.Xor(vk).Mul(m1)
-			h = h.Xor(h.ShiftRight(s15)).Mul(m2).ShiftRight(sIndex)
-			ix = ix.Add(eight)
-			h.StoreSlice(nz[i:])
-		}
-		for i, j := range nz {
-			nz[i] = bits[j&(1<<paint.NoiseBits-1)]
-		}
-	}
 	for i := 0; i < n; i += 8 {
 		v := archsimd.LoadFloat32x8Slice(vals[i:])
 		v = va.Add(vsv.Mul(v)).Sub(vlo).Mul(vscale)
@@ -122,6 +100,15 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	archsimd.ClearAVXUpperBits()
 	return n
 }
+
+// noiseBits stores NoiseTable's bits at noiseIndex(k, i) in dst[i] for i
+// in [0, n), n a positive multiple of 8 (noise_amd64.s). Only with AVX2.
+//
+//go:noescape
+func noiseBits(dst *uint32, n int, k uint32, table *[1 << paint.NoiseBits]uint32)
+
+// noise_amd64.s shifts the hash right by 32 − 12: a NoiseBits of 12.
+var _ [0]struct{} = [paint.NoiseBits - 12]struct{}{}
 
 // packLowBytes is postVector's byte shuffle: bytes 0, 4, 8, 12 of each
 // 128-bit half (the low bytes of its four int32s) to its first four, the
