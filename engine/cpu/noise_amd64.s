@@ -58,3 +58,61 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func tapsGather(taps *uint32, idx, state *int32, n int, tile *byte, size, last int)
+//
+// tapsGather is oneCoveredVector's tap look-up for interior points: for
+// each i < n (a multiple of 8) with state[i] = −1 and 0 ≤ idx[i] ≤ last,
+// taps[i] = the 16 bits at tile[idx[i]] | the 16 bits at
+// tile[idx[i]+size] << 16, read by two 32-bit gathers (last keeps their
+// four bytes inside the tile); other entries are left as they are.
+TEXT ·tapsGather(SB), NOSPLIT, $0-56
+	MOVQ taps+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVQ state+16(FP), BX
+	MOVQ n+24(FP), CX
+	MOVQ tile+32(FP), DX
+	MOVQ size+40(FP), AX
+	MOVQ last+48(FP), R8
+	SHRQ $3, CX
+	JZ   tdone
+	VMOVD AX, X9
+	VPBROADCASTD X9, Y9          // size
+	INCQ R8
+	VMOVD R8, X10
+	VPBROADCASTD X10, Y10        // last + 1
+	VPCMPEQD Y11, Y11, Y11       // −1 in every lane
+	MOVL $0xffff, AX
+	VMOVD AX, X12
+	VPBROADCASTD X12, Y12        // the low half's mask
+
+tloop:
+	VMOVDQU  (BX), Y0
+	VPCMPEQD Y11, Y0, Y1         // interior
+	VMOVDQU  (SI), Y2
+	VPCMPGTD Y11, Y2, Y3         // idx > −1
+	VPAND    Y3, Y1, Y1
+	VPCMPGTD Y2, Y10, Y3         // last + 1 > idx
+	VPAND    Y3, Y1, Y1
+	VMOVDQA  Y1, Y4              // the gathers clear their masks
+	VPXOR    Y5, Y5, Y5
+	VPGATHERDD Y4, (DX)(Y2*1), Y5
+	VPADDD   Y9, Y2, Y6
+	VMOVDQA  Y1, Y4
+	VPXOR    Y7, Y7, Y7
+	VPGATHERDD Y4, (DX)(Y6*1), Y7
+	VPAND    Y12, Y5, Y5
+	VPSLLD   $16, Y7, Y7
+	VPOR     Y7, Y5, Y5
+	VMOVDQU  (DI), Y8
+	VPBLENDVB Y1, Y5, Y8, Y8     // the gathered taps where interior
+	VMOVDQU  Y8, (DI)
+	ADDQ     $32, DI
+	ADDQ     $32, SI
+	ADDQ     $32, BX
+	DECQ     CX
+	JNZ      tloop
+
+tdone:
+	VZEROUPPER
+	RET

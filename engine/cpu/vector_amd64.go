@@ -107,6 +107,15 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 //go:noescape
 func noiseBits(dst *uint32, n int, k uint32, table *[1 << paint.NoiseBits]uint32)
 
+// tapsGather gathers the interior points' taps of oneCoveredVector's
+// pass B (noise_amd64.s): for i < n, a multiple of 8, where state[i] is
+// −1 and 0 ≤ idx[i] ≤ last (the gathers read 4 bytes at idx[i] and at
+// idx[i]+size, so last is len(tile) − size − 4), taps[i] = the 16 bits
+// at tile[idx[i]] | those at tile[idx[i]+size] << 16. Only with AVX2.
+//
+//go:noescape
+func tapsGather(taps *uint32, idx, state *int32, n int, tile *byte, size, last int)
+
 // noise_amd64.s shifts the hash right by 32 − 12: a NoiseBits of 12.
 var _ [0]struct{} = [paint.NoiseBits - 12]struct{}{}
 
@@ -146,8 +155,9 @@ func (s *coverScratch) grow(n int) {
 //
 //	A (vectors) the pixel centre's texel point (u, v), whether it is
 //	  Interior, its texel cell and fractions (paint.TexelCell);
-//	B (scalar) the four tap bytes of interior pixels, and SampleEdge's
-//	  distance for the others;
+//	B the four tap bytes of interior pixels (AVX2 gathers, tapsGather;
+//	  scalar loads for the two whose 4-byte reads would pass the tile's
+//	  end), and SampleEdge's distance for the others (scalar);
 //	C (vectors) the taps decoded (paint.SDFDecode's operations, which
 //	  give the decode table's values), paint.Bilerp, CoverageRamp, the
 //	  mask byte and whether the pixel is kept;
@@ -203,15 +213,23 @@ func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, m
 	}
 	archsimd.ClearAVXUpperBits()
 
-	// Pass B. (Slices in locals: the fields would be reloaded after
-	// every store.)
+	// Pass B: the interior points' taps by gathers (noise_amd64.s),
+	// but where the gathers' 4 bytes would pass the tile's end; then
+	// the scalar rest. (Slices in locals: the fields would be reloaded
+	// after every store.)
+	last := len(tile) - size - 4
+	if n := rw * bh; n > 0 {
+		tapsGather(&s.taps[0], &s.idx[0], &s.state[0], n, unsafe.SliceData(tile), size, last)
+	}
 	for y := range bh {
 		row := y * rw
 		state, idx, taps, sd := s.state[row:row+rw], s.idx[row:row+rw], s.taps[row:row+rw], s.sd[row:row+rw]
 		for i := range bw {
 			if state[i] != 0 { // interior: −1 from pass A, kept as it is
-				q := tile[idx[i]:][:size+2]
-				taps[i] = uint32(binary.LittleEndian.Uint16(q)) | uint32(binary.LittleEndian.Uint16(q[size:]))<<16
+				if j := int(idx[i]); j > last {
+					q := tile[j:][:size+2]
+					taps[i] = uint32(binary.LittleEndian.Uint16(q)) | uint32(binary.LittleEndian.Uint16(q[size:]))<<16
+				}
 				continue
 			}
 			d, ok := p.sdf.SampleEdge(tile, size, sd[i], math.Float32frombits(taps[i]))
