@@ -333,3 +333,33 @@ func TestRegionsMatchWholeImage(t *testing.T) {
 		}
 	}
 }
+
+// TestAbove: BoxesIn's eight-pixel test marks exactly the bytes above
+// Threshold, for every byte value at every position (the others set to
+// values that could carry into it: 0xff, 0x7f, 0x80) and 10,000 random
+// words.
+func TestAbove(t *testing.T) {
+	check := func(v uint64) {
+		t.Helper()
+		var want uint64
+		for j := range 8 {
+			if byte(v>>(8*j)) > Threshold {
+				want |= 0x80 << (8 * j)
+			}
+		}
+		if got := above(v); got != want {
+			t.Fatalf("above(%#016x) = %#016x, want %#016x", v, got, want)
+		}
+	}
+	for _, fill := range []uint64{0, 0xffffffffffffffff, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080, 0x0303030303030303, 0x0202020202020202} {
+		for j := range 8 {
+			for b := range 256 {
+				check(fill&^(0xff<<(8*j)) | uint64(b)<<(8*j))
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 10000 {
+		check(r.Uint64())
+	}
+}
