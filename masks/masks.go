@@ -297,7 +297,7 @@ func BoxesIn(dst []Box, src []byte, w, h, k, n int, regions []Box) {
 // above 0x80 has it already.
 func above(v uint64) uint64 {
 	const low7, high = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
-	return ((v&low7)+0x0101010101010101*(127-Threshold) | v) & high
+	return ((v & low7) + 0x0101010101010101*(127-Threshold) | v) & high
 }
 
 // FlattenMaskIn is FlattenMask visiting only the regions. sum is w·h
