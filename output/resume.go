@@ -138,7 +138,7 @@ type checkpointer struct {
 	key    map[string]string
 	every  int          // samples between checkpoints (a multiple of y's chunk)
 	last   int          // samples of the last checkpoint requested
-	seq    int          // its number (journal.Seq); the libhdf5 goroutine's once requested
+	seq    int          // the last checkpoint's number (journal.Seq), 0 before the first
 	xcrc   []uint32     // CRC of each of x's chunks submitted (sum)
 	ycrc   []uint32     // CRC of each of y's chunks flushed (sumY)
 	folder string       // the adopted folder, "" for a fresh one
@@ -335,10 +335,7 @@ func (w *Writer) createOrResume() error {
 		w.ck.resume, w.ck.last, w.ck.seq = false, 0, 0
 		os.Remove(filepath.Join(w.st.tmpDir, journalName))
 		os.Remove(w.tmp)
-		logs, _ := filepath.Glob(filepath.Join(globEscape(w.st.tmpDir), "undo-*"))
-		for _, l := range logs {
-			os.Remove(l)
-		}
+		removeUndoLogs(w.st.tmpDir, undoLogs(w.st.tmpDir))
 	} else if w.ck.folder != "" {
 		// A journal of no samples: nothing worth keeping.
 		os.Remove(w.tmp)
@@ -496,19 +493,7 @@ func (w *Writer) resumeFile() error {
 // cuts off what was added after them; then it removes the logs.
 func (w *Writer) rollBack() error {
 	j := w.ck.j
-	ents, err := os.ReadDir(w.st.tmpDir)
-	if err != nil {
-		return err
-	}
-	var seqs []int
-	for _, e := range ents {
-		if n, ok := strings.CutPrefix(e.Name(), "undo-"); ok {
-			if k, err := strconv.Atoi(n); err == nil && undoName(k) == e.Name() {
-				seqs = append(seqs, k)
-			}
-		}
-	}
-	slices.Sort(seqs)
+	seqs := undoLogs(w.st.tmpDir)
 	var logs []string
 	for _, k := range seqs {
 		if k >= j.Seq {
@@ -520,11 +505,32 @@ func (w *Writer) rollBack() error {
 			return fmt.Errorf("roll back to the checkpoint: %w", err)
 		}
 	}
-	// Newest first: a kill between two removals leaves the older logs,
-	// which a later resume applies again to the same bytes with the same
-	// result; the newer alone would hold bytes of a later state.
+	return removeUndoLogs(w.st.tmpDir, seqs)
+}
+
+// undoLogs returns the checkpoint numbers of the undo logs in dir, in
+// increasing order.
+func undoLogs(dir string) []int {
+	ents, _ := os.ReadDir(dir)
+	var seqs []int
+	for _, e := range ents {
+		if n, ok := strings.CutPrefix(e.Name(), "undo-"); ok {
+			if k, err := strconv.Atoi(n); err == nil && undoName(k) == e.Name() {
+				seqs = append(seqs, k)
+			}
+		}
+	}
+	slices.Sort(seqs)
+	return seqs
+}
+
+// removeUndoLogs removes dir's undo logs seqs (increasing), newest first:
+// a kill between two removals leaves the older logs, which a later resume
+// applies again to the same bytes with the same result; the newer alone
+// would hold bytes of a later state.
+func removeUndoLogs(dir string, seqs []int) error {
 	for _, k := range slices.Backward(seqs) {
-		if err := os.Remove(filepath.Join(w.st.tmpDir, undoName(k))); err != nil {
+		if err := os.Remove(filepath.Join(dir, undoName(k))); err != nil {
 			return err
 		}
 	}

@@ -572,15 +572,16 @@ func (s *sliceWriter) Write(p []byte) (int, error) {
 // file.
 func (w *Writer) owner() {
 	defer close(w.ownerDone)
+	// skip: nothing is worth writing any more. A chunk asks after its
+	// compressor is done: Close may have set aborting while it waited,
+	// and then the compressor may have skipped the chunk, leaving
+	// nothing to write.
+	skip := func() bool { return w.failed() != nil || w.aborting.Load() }
 	for t := range w.order {
-		skip := w.failed() != nil || w.aborting.Load()
 		if t.job != nil {
 			j := t.job
 			<-j.done
-			// Asked again after the compressor is done: Close may have
-			// set aborting while it waited, and then the compressor
-			// may have skipped the chunk, leaving nothing to write.
-			if skip = w.failed() != nil || w.aborting.Load(); !skip {
+			if !skip() {
 				t0 := time.Now()
 				if j.err != nil {
 					w.fail(w.ioErr(fmt.Sprintf("compress chunk %d", j.idx), j.err))
@@ -598,7 +599,7 @@ func (w *Writer) owner() {
 				j.lease = nil
 			}
 			w.free <- j // never blocks: free holds every job
-		} else if !skip {
+		} else if !skip() {
 			t0 := time.Now()
 			if err := t.fn(); err != nil {
 				w.fail(err)

@@ -70,7 +70,7 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	noisy := math.Float32bits(sigma)&^(1<<31) != 0
 	// No scalar float instruction in the loops (the first rule, in
 	// rows_vector.go): the sigma test is outside them and the table is
-	// read as integers, first, in a pass of its own (noise_amd64.s:
+	// read as integers, first, in a pass of its own (gather_amd64.s:
 	// indices and AVX2 gathers), before any vector here is live.
 	nz := scratch[:n]
 	if noisy {
@@ -102,13 +102,13 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 }
 
 // noiseBits stores NoiseTable's bits at noiseIndex(k, i) in dst[i] for i
-// in [0, n), n a positive multiple of 8 (noise_amd64.s). Only with AVX2.
+// in [0, n), n a positive multiple of 8 (gather_amd64.s). Only with AVX2.
 //
 //go:noescape
 func noiseBits(dst *uint32, n int, k uint32, table *[1 << paint.NoiseBits]uint32)
 
 // tapsGather gathers the interior points' taps of oneCoveredVector's
-// pass B (noise_amd64.s): for i < n, a multiple of 8, where state[i] is
+// pass B (gather_amd64.s): for i < n, a multiple of 8, where state[i] is
 // −1 and 0 ≤ idx[i] ≤ last (the gathers read 4 bytes at idx[i] and at
 // idx[i]+size, so last is len(tile) − size − 4), taps[i] = the 16 bits
 // at tile[idx[i]] | those at tile[idx[i]+size] << 16. Only with AVX2.
@@ -116,7 +116,7 @@ func noiseBits(dst *uint32, n int, k uint32, table *[1 << paint.NoiseBits]uint32
 //go:noescape
 func tapsGather(taps *uint32, idx, state *int32, n int, tile *byte, size, last int)
 
-// noise_amd64.s shifts the hash right by 32 − 12: a NoiseBits of 12.
+// gather_amd64.s shifts the hash right by 32 − 12: a NoiseBits of 12.
 var _ [0]struct{} = [paint.NoiseBits - 12]struct{}{}
 
 // packLowBytes is postVector's byte shuffle: bytes 0, 4, 8, 12 of each
@@ -213,7 +213,7 @@ func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, m
 	}
 	archsimd.ClearAVXUpperBits()
 
-	// Pass B: the interior points' taps by gathers (noise_amd64.s),
+	// Pass B: the interior points' taps by gathers (gather_amd64.s),
 	// but where the gathers' 4 bytes would pass the tile's end; then
 	// the scalar rest. (Slices in locals: the fields would be reloaded
 	// after every store.)

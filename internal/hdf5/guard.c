@@ -1,10 +1,11 @@
 // synb_guard: the POSIX file driver of every file this package writes.
 //
 // It is libhdf5's sec2 driver (pread/pwrite on one descriptor) with one
-// addition: when armed (synb_guard_arm), every write or truncation that
-// would change the first `limit` bytes of the file first appends the
-// bytes it replaces to an undo log. A resumable writer arms it right after
-// a checkpoint's close, with the file's size then: if the process dies
+// addition: when the file access list names an undo log (synb_guard_fapl),
+// the open arms it, and every write or truncation that would change the
+// file's first `limit` bytes (its size at the open) first appends the
+// bytes it replaces to the log. A resumable writer reopens its file so
+// right after a checkpoint's close: if the process dies
 // anywhere after that, the next close's metadata writes included, the log
 // turns the file back into the checkpoint's bytes (guard.go, RollBack).
 // libhdf5 rewrites its metadata in place when it closes a file, so without
@@ -51,7 +52,6 @@ typedef struct {
 	ino_t ino;
 	int undo;      // the undo log, -1 while unarmed
 	haddr_t limit; // writes below it are logged first
-	unsigned long long logged; // bytes of before-images appended
 } synb_guard_t;
 
 // The driver's file access information: the undo log to arm at open
@@ -157,7 +157,6 @@ static int synb_log(synb_guard_t *g, haddr_t addr, size_t size) {
 		len -= (size_t)w;
 	}
 	free(rec);
-	g->logged += (unsigned long long)n;
 	return 1;
 }
 
@@ -234,10 +233,9 @@ static int synb_cmp(const H5FD_t *a, const H5FD_t *b) {
 
 static herr_t synb_query(const H5FD_t *f, unsigned long *flags) {
 	(void)f;
-	// sec2's features, less the POSIX handle: get_handle returns the
-	// driver's state, not a descriptor.
+	// sec2's features; get_handle returns the descriptor, as sec2's does.
 	*flags = H5FD_FEAT_AGGREGATE_METADATA | H5FD_FEAT_ACCUMULATE_METADATA | H5FD_FEAT_DATA_SIEVE |
-	         H5FD_FEAT_AGGREGATE_SMALLDATA;
+	         H5FD_FEAT_AGGREGATE_SMALLDATA | H5FD_FEAT_POSIX_COMPAT_HANDLE;
 #ifdef H5FD_FEAT_DEFAULT_VFD_COMPATIBLE
 	*flags |= H5FD_FEAT_DEFAULT_VFD_COMPATIBLE;
 #endif
@@ -262,7 +260,7 @@ static haddr_t synb_get_eof(const H5FD_t *f, H5FD_mem_t type) {
 
 static herr_t synb_get_handle(H5FD_t *f, hid_t fapl, void **handle) {
 	(void)fapl;
-	*handle = f;
+	*handle = &((synb_guard_t *)f)->fd;
 	return 0;
 }
 
@@ -386,28 +384,6 @@ int synb_guard_fapl(hid_t fapl, const char *undo) {
 	return H5Pset_driver(fapl, synb_guard_id, &fa) < 0 ? -1 : 0;
 }
 
-// synb_guard_state returns the driver state of the open file f, or NULL
-// (with a message in eb) when f is not open with this driver.
-static synb_guard_t *synb_guard_state(hid_t f, char *eb, size_t ebcap) {
-	hid_t fapl = H5Fget_access_plist(f);
-	if (fapl < 0) {
-		synb_capture(eb, ebcap, "H5Fget_access_plist");
-		return NULL;
-	}
-	hid_t drv = H5Pget_driver(fapl);
-	H5Pclose(fapl);
-	if (drv != synb_guard_id) {
-		snprintf(eb, ebcap, "the file is not open with the synb_guard driver");
-		return NULL;
-	}
-	void *h = NULL;
-	if (H5Fget_vfd_handle(f, H5P_DEFAULT, &h) < 0 || h == NULL) {
-		synb_capture(eb, ebcap, "H5Fget_vfd_handle");
-		return NULL;
-	}
-	return (synb_guard_t *)h;
-}
-
 // synb_arm opens the new undo log for g (its limit is set by the caller).
 static int synb_arm(synb_guard_t *g, const char *undo, char *eb, size_t ebcap) {
 	// The path at most 300 bytes in the message: the rest says what failed.
@@ -424,13 +400,5 @@ static int synb_arm(synb_guard_t *g, const char *undo, char *eb, size_t ebcap) {
 		return -1;
 	}
 	g->undo = fd;
-	g->logged = 0;
 	return 0;
-}
-
-long long synb_guard_logged(hid_t f, char *eb, size_t ebcap) {
-	synb_quiet();
-	synb_guard_t *g = synb_guard_state(f, eb, ebcap);
-	if (g == NULL) return -1;
-	return (long long)g->logged;
 }

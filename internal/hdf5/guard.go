@@ -34,21 +34,6 @@ func init() {
 	}
 }
 
-// Logged returns the bytes of before-images f's undo log holds (0 when
-// it has none: not opened with OpenGuarded).
-func (f *File) Logged() (int64, error) {
-	if err := f.open("Logged"); err != nil {
-		return 0, err
-	}
-	var eb ebuf
-	p, n := eb.c()
-	v := C.synb_guard_logged(f.id, p, n)
-	if v < 0 {
-		return 0, eb.err("undo log size", f.name)
-	}
-	return int64(v), nil
-}
-
 // RollBack undoes, in the file at path, the writes recorded by the undo
 // logs, newest log first and each log's records last first (so that the
 // oldest before-image of a region wins), then truncates the file to limit

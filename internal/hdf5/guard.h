@@ -13,6 +13,5 @@ void synb_capture(char *eb, size_t cap, const char *fn);
 void synb_quiet(void);
 
 int synb_guard_fapl(hid_t fapl, const char *undo);
-long long synb_guard_logged(hid_t f, char *eb, size_t ebcap);
 
 #endif

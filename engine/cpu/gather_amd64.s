@@ -2,9 +2,10 @@
 
 #include "textflag.h"
 
-// noiseBits is postVector's noise look-up (vector_amd64.go): archsimd has
-// no gather, and the scalar loop of loads it replaces cost about three
-// times as much. VEX instructions only, and VZEROUPPER before returning
+// The vector build's table look-ups, which archsimd cannot write (it has
+// no gather): noiseBits, postVector's noise look-up, and tapsGather,
+// oneCoveredVector's SDF taps (vector_amd64.go declares both). AVX2
+// VPGATHERDD; VEX instructions only, and VZEROUPPER before returning
 // (the rules of rows_vector.go).
 
 DATA noiseIota<>+0(SB)/4, $0
