@@ -284,11 +284,15 @@ func (p *painter) background(bg *engine.Pattern, inv float32) {
 // branch on it per pixel mispredicts; appending to the list does not
 // branch.
 func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
-	w := p.b.Width
 	g := p.glyphs[sym.Glyph]
 	// The Planner's engine.InkBounds, within the image (Batch.Check).
 	x0, y0, x1, y1 := int(sym.Box[0]), int(sym.Box[1]), int(sym.Box[2]), int(sym.Box[3])
 	if x0 >= x1 || y0 >= y1 {
+		return
+	}
+	fg := paint.NewFill(&sym.Fg)
+	if vectorized && sym.Sub <= 1 && fg.Blendable() && p.smallCoverage(sym) {
+		p.symbolRows(sym, g, &fg, ch, mask, x0, y0, x1, y1, inv)
 		return
 	}
 	covered := p.covered[:(x1-x0)*(y1-y0)]
@@ -302,12 +306,18 @@ func (p *painter) symbol(sym *engine.Symbol, ch int, mask []byte, inv float32) {
 		p.blendPremultiplied(sym, covered[:n], x0, y0, x1, y1, inv)
 		return
 	}
-	fg := paint.NewFill(&sym.Fg)
+	p.blendCovered(sym, &fg, covered[:n], inv)
+}
+
+// blendCovered is symbol's second pass for a foreground that is not
+// premultiplied: fg, sym's, blended over each of the covered pixels.
+func (p *painter) blendCovered(sym *engine.Symbol, fg *paint.Fill, covered []coveredPixel, inv float32) {
+	w := p.b.Width
 	var offs []float32
 	if fg.Kind == engine.PatternImage {
 		offs = p.offsets(paint.ImageTaps(&sym.Fg))
 	}
-	for _, c := range covered[:n] {
+	for _, c := range covered {
 		x, y, cov := int(c.x), int(c.y), min(c.c, 1) // paint.Coverage, as c > 0 or NaN
 		ux, uy := p.ux[x], float32((float32(y)+0.5)*inv)
 		var r, g, bl, al float32
@@ -367,17 +377,21 @@ func (p *painter) blendPremultiplied(sym *engine.Symbol, covered []coveredPixel,
 // its centre: it writes the mask bytes of the bounds [x0, x1)×[y0, y1) and
 // lists the covered pixels in covered, returning how many.
 func (p *painter) oneCovered(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
-	bias, distScale := sym.Bias, sym.DistScale
-	// Coverage clamps c = CoverageRamp(…) to [0, 1]. Where |c| is small
-	// for any distance the atlas holds (every symbol the Planner makes),
-	// the loop leaves c as it is: the mask byte is clamped as an integer
-	// and the blend, which only sees c > 0, clamps it above. Less work,
-	// the same bytes; otherwise c is clamped as Coverage does.
-	small := (float64(p.spread)+math.Abs(float64(bias)))*float64(distScale) < 1<<20
+	small := p.smallCoverage(sym)
 	if vectorized && small {
 		return p.oneCoveredVector(sym, g, ch, mask, covered, x0, y0, x1, y1)
 	}
 	return p.oneCoveredScalar(sym, g, ch, mask, covered, x0, y0, x1, y1, small)
+}
+
+// smallCoverage reports whether sym's coverage needs no clamp below.
+// Coverage clamps c = CoverageRamp(…) to [0, 1]. Where |c| is small for
+// any distance the atlas holds (every symbol the Planner makes), the
+// loops leave c as it is: the mask byte is clamped as an integer and the
+// blend, which only sees c > 0, clamps it above. Less work, the same
+// bytes; otherwise c is clamped as Coverage does.
+func (p *painter) smallCoverage(sym *engine.Symbol) bool {
+	return (float64(p.spread)+math.Abs(float64(sym.Bias)))*float64(sym.DistScale) < 1<<20
 }
 
 // oneCoveredScalar is oneCovered pixel by pixel; small is oneCovered's.

@@ -5,6 +5,7 @@ package cpu
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"simd/archsimd"
 	"unsafe"
 
@@ -139,6 +140,7 @@ type coverScratch struct {
 	idx, state []int32   // tap index; 0 outside the tile, −1 interior, 2 edge
 	fx, fy, sd []float32 // fractions, then (pass C) coverage and mask byte
 	taps       []uint32  // the four tap bytes, d00 | d10<<8 | d01<<16 | d11<<24
+	need       []uint8   // per eight pixels, the lanes pass B has work at
 }
 
 func (s *coverScratch) grow(n int) {
@@ -148,6 +150,7 @@ func (s *coverScratch) grow(n int) {
 	s.idx, s.state = make([]int32, n), make([]int32, n)
 	s.fx, s.fy, s.sd = make([]float32, n), make([]float32, n), make([]float32, n)
 	s.taps = make([]uint32, n)
+	s.need = make([]uint8, n/8)
 }
 
 // oneCoveredVector is oneCovered for a symbol whose coverage needs no
@@ -168,7 +171,36 @@ func (s *coverScratch) grow(n int) {
 // from dirty vector registers, and let pass C read whole vectors of what
 // pass B stored a while before (no failed store forwarding).
 func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
+	p.coverPasses(sym, g, x0, y0, x1, y1)
 	w, k := p.b.Width, p.b.MaskChannels
+	s := &p.cover
+	bw, bh := x1-x0, y1-y0
+	rw := (bw + 7) &^ 7
+	// Pass D.
+	m := 0
+	for y := range bh {
+		row := y * rw
+		py := int32(y0 + y)
+		state, mb, c, keep := s.state[row:row+bw], s.idx[row:row+bw], s.fx[row:row+bw], s.taps[row:row+bw]
+		mrow := mask[((y0+y)*w+x0)*k:]
+		for i := range state {
+			if state[i] == 0 {
+				continue
+			}
+			mrow[i*k+ch] = uint8(mb[i])
+			covered[m] = coveredPixel{x: int32(x0 + i), y: py, c: c[i]}
+			m += int(keep[i])
+		}
+	}
+	return m
+}
+
+// coverPasses is oneCoveredVector's passes A, B and C over the bounds
+// [x0, x1)×[y0, y1), rows padded to rw, a multiple of 8: they leave in
+// p.cover, per pixel, state (0 outside the tile), the mask byte (idx),
+// the coverage (fx) and whether the pixel is kept, 1 or 0 (taps), 0 in
+// the padding.
+func (p *painter) coverPasses(sym *engine.Symbol, g *atlas.Glyph, x0, y0, x1, y1 int) {
 	tile, size := g.Tile, p.tile
 	bw, bh := x1-x0, y1-y0
 	rw := (bw + 7) &^ 7
@@ -188,6 +220,11 @@ func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, m
 	i1 := archsimd.BroadcastInt32x8(1)
 	i8 := archsimd.BroadcastInt32x8(8)
 	lanes := archsimd.LoadInt32x8(&[8]int32{0, 1, 2, 3, 4, 5, 6, 7})
+	// The gathers' last safe index (pass B), and per eight pixels the
+	// lanes pass B has work at: not interior, or interior past last.
+	last := len(tile) - size - 4
+	vlast := archsimd.BroadcastInt32x8(int32(last))
+	need := s.need[:rw/8*bh]
 	for y := range bh {
 		py := archsimd.BroadcastInt32x8(int32(y0 + y)).ConvertToFloat32().Add(half)
 		by, bv := a1.Mul(py), a4.Mul(py)
@@ -203,8 +240,10 @@ func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, m
 			ty := v.Add(half).ConvertToInt32().Sub(i1)
 			u.Sub(half).Sub(tx.ConvertToFloat32()).StoreSlice(s.fx[row+i:])
 			v.Sub(half).Sub(ty.ConvertToFloat32()).StoreSlice(s.fy[row+i:])
-			ty.Mul(vsize).Add(tx).StoreSlice(s.idx[row+i:])
+			idx := ty.Mul(vsize).Add(tx)
+			idx.StoreSlice(s.idx[row+i:])
 			in.ToInt32x8().StoreSlice(s.state[row+i:])
+			need[(row+i)/8] = ^in.ToBits() | idx.Greater(vlast).ToBits()
 			// Pass B needs u and v again where the point is not
 			// interior: keep them in sd and taps.
 			u.StoreSlice(s.sd[row+i:])
@@ -215,27 +254,35 @@ func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, m
 
 	// Pass B: the interior points' taps by gathers (gather_amd64.s),
 	// but where the gathers' 4 bytes would pass the tile's end; then
-	// the scalar rest. (Slices in locals: the fields would be reloaded
+	// the scalar rest, only at the lanes pass A marked in need (most
+	// eights have none: a branch per pixel mispredicted along the
+	// glyph's outline). (Slices in locals: the fields would be reloaded
 	// after every store.)
-	last := len(tile) - size - 4
 	if n := rw * bh; n > 0 {
 		tapsGather(&s.taps[0], &s.idx[0], &s.state[0], n, unsafe.SliceData(tile), size, last)
 	}
+	groups := rw / 8
 	for y := range bh {
 		row := y * rw
 		state, idx, taps, sd := s.state[row:row+rw], s.idx[row:row+rw], s.taps[row:row+rw], s.sd[row:row+rw]
-		for i := range bw {
-			if state[i] != 0 { // interior: −1 from pass A, kept as it is
-				if j := int(idx[i]); j > last {
-					q := tile[j:][:size+2]
-					taps[i] = uint32(binary.LittleEndian.Uint16(q)) | uint32(binary.LittleEndian.Uint16(q[size:]))<<16
-				}
-				continue
+		for gi, work := range need[y*groups : (y+1)*groups] {
+			if gi == groups-1 {
+				work &= uint8(1<<(bw-8*gi) - 1) // not the padding
 			}
-			d, ok := p.sdf.SampleEdge(tile, size, sd[i], math.Float32frombits(taps[i]))
-			sd[i], taps[i], state[i] = d, 0, 0
-			if ok {
-				state[i] = 2
+			for ; work != 0; work &= work - 1 {
+				i := 8*gi + bits.TrailingZeros8(work)
+				if state[i] != 0 { // interior: −1 from pass A, kept as it is
+					if j := int(idx[i]); j > last {
+						q := tile[j:][:size+2]
+						taps[i] = uint32(binary.LittleEndian.Uint16(q)) | uint32(binary.LittleEndian.Uint16(q[size:]))<<16
+					}
+					continue
+				}
+				d, ok := p.sdf.SampleEdge(tile, size, sd[i], math.Float32frombits(taps[i]))
+				sd[i], taps[i], state[i] = d, 0, 0
+				if ok {
+					state[i] = 2
+				}
 			}
 		}
 		clear(state[bw:])
@@ -275,22 +322,76 @@ func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, m
 		keep.AsUint32x8().StoreSlice(s.taps[j:])
 	}
 	archsimd.ClearAVXUpperBits()
+}
 
-	// Pass D.
-	m := 0
+// symbolRows is symbol for a one-sample symbol whose coverage needs no
+// clamp (smallCoverage) and whose foreground fg BlendRows paints (the
+// planner's solid colours and gradients): coverPasses, the mask bytes
+// (pass D without the list), then the blend over whole rows of eight
+// pixels where they lie (paint.Fill.BlendRows, which leaves the pixels
+// not kept as they are), so that no pixel waits for a compaction in scan
+// order nor goes through a scalar colour. A row's pixels past its last
+// eight that fit in the image go through blendCovered.
+func (p *painter) symbolRows(sym *engine.Symbol, g *atlas.Glyph, fg *paint.Fill, ch int, mask []byte, x0, y0, x1, y1 int, inv float32) {
+	p.coverPasses(sym, g, x0, y0, x1, y1)
+	w, k := p.b.Width, p.b.MaskChannels
+	s := &p.cover
+	bw, bh := x1-x0, y1-y0
+	rw := (bw + 7) &^ 7
+	// The mask bytes: with one channel, eight at a time where the eight
+	// lie in the image's row (maskBytes8), the rest one by one.
+	wide := 0
+	if k == 1 {
+		wide = min(rw, w-x0) &^ 7
+	}
 	for y := range bh {
 		row := y * rw
-		py := int32(y0 + y)
-		state, mb, c, keep := s.state[row:row+bw], s.idx[row:row+bw], s.fx[row:row+bw], s.taps[row:row+bw]
 		mrow := mask[((y0+y)*w+x0)*k:]
-		for i := range state {
-			if state[i] == 0 {
-				continue
+		if wide > 0 {
+			maskBytes8(mrow[:wide], s.state[row:row+wide], s.idx[row:row+wide])
+		}
+		state, mb := s.state[row:row+bw], s.idx[row:row+bw]
+		for i := wide; i < bw; i++ {
+			if state[i] != 0 {
+				mrow[i*k+ch] = uint8(mb[i])
 			}
-			mrow[i*k+ch] = uint8(mb[i])
-			covered[m] = coveredPixel{x: int32(x0 + i), y: py, c: c[i]}
-			m += int(keep[i])
 		}
 	}
-	return m
+	// The padding's lanes are not kept (coverPasses), so rows of rw
+	// pixels may be blended where they fit in the image.
+	done := fg.BlendRows(p.buf[3*(y0*w+x0):], w, p.ux[x0:min(x0+rw, w)], p.uy[y0:y1], s.fx, s.taps, rw)
+	if done >= bw {
+		return
+	}
+	rest := p.covered[:0]
+	for y := range bh {
+		row := y * rw
+		for i := done; i < bw; i++ {
+			if s.taps[row+i] != 0 {
+				rest = append(rest, coveredPixel{x: int32(x0 + i), y: int32(y0 + y), c: s.fx[row+i]})
+			}
+		}
+	}
+	p.blendCovered(sym, fg, rest, inv)
+}
+
+// maskBytes8 sets dst[i] = mb[i] where state[i] ≠ 0, for len(dst) a
+// multiple of 8: eight bytes at a time, the new ones packed from mb's
+// int32s (postVector's shuffle) and merged into the old under the
+// states' bytes, branch-free: whether a pixel is in the tile changes
+// along every glyph's outline, and a branch on it mispredicted there.
+func maskBytes8(dst []byte, state, mb []int32) {
+	pack := archsimd.LoadInt8x32(&packLowBytes)
+	gather := archsimd.LoadUint32x8(&[8]uint32{0, 4, 1, 5, 2, 6, 3, 7})
+	zero := archsimd.BroadcastInt32x8(0)
+	var out, sel [4]uint64
+	for i := 0; i+8 <= len(dst); i += 8 {
+		v := archsimd.LoadInt32x8Slice(mb[i:]).AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(gather)
+		in := archsimd.LoadInt32x8Slice(state[i:]).NotEqual(zero).ToInt32x8().AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(gather)
+		v.AsUint64x4().Store(&out)
+		in.AsUint64x4().Store(&sel)
+		old := binary.LittleEndian.Uint64(dst[i:])
+		binary.LittleEndian.PutUint64(dst[i:], old&^sel[0]|out[0]&sel[0])
+	}
+	archsimd.ClearAVXUpperBits()
 }

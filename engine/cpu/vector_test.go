@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/synbols-gpu/synbols-gpu/atlas"
+	"github.com/synbols-gpu/synbols-gpu/engine"
 	"github.com/synbols-gpu/synbols-gpu/engine/internal/paint"
 	"github.com/synbols-gpu/synbols-gpu/internal/modsrc"
 	"github.com/synbols-gpu/synbols-gpu/internal/rng"
@@ -127,32 +128,31 @@ func TestVectorMatchesScalar(t *testing.T) {
 	}
 }
 
-// TestCoveredVectorMatchesScalar: oneCoveredVector writes the mask bytes
-// and the covered list (count, pixels, coverage bits) that the scalar
-// loop writes, for the planned symbols of 4 × 60 default-like samples at
-// 8, 13, 32 and 64 px over their ink bounds, and for the same symbols
-// moved by up to half a tile, with random bias and slope, over the whole
-// image (pixels outside the tile and within a texel of its border, the
-// SampleEdge path), with a NaN in the affine, and over a tile of random
-// bytes.
-func TestCoveredVectorMatchesScalar(t *testing.T) {
-	if !vectorized {
-		t.Skip("no vector loops in this build (TestVectorBuild runs this test in the vector build)")
-	}
+// coverCase is one of coverCases' symbols: bounds [x0, x1)×[y0, y1) and
+// the tile g to paint sym from, variant > 0 for a moved one.
+type coverCase struct {
+	sym                 *engine.Symbol
+	g                   *atlas.Glyph
+	x0, y0, x1, y1      int
+	res, index, variant int
+}
+
+// coverCases calls fn with the planned symbols of 4 × 60 default-like
+// samples at 8, 13, 32 and 64 px over their ink bounds, and with the same
+// symbols moved by up to half a tile, with random bias and slope, over
+// the whole image (pixels outside the tile and within a texel of its
+// border, the SampleEdge path), with a NaN in the affine, and over a
+// tile of random bytes; p is a painter of the symbol's batch.
+func coverCases(t *testing.T, r *rng.Stream, fn func(p *painter, c coverCase)) {
 	_, _, fams := env(t)
-	r := rng.New(22, 0)
-	same := func(a, b float32) bool {
-		return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b
-	}
-	checked, edge := 0, 0
 	for _, res := range []int{8, 13, 32, 64} {
 		var ss []scene.Sample
 		for range 60 {
-			ss = append(ss, randomSample(&r, fams, res, 0.9))
+			ss = append(ss, randomSample(r, fams, res, 0.9))
 		}
 		b, _ := paintSamples(t, 1, ss...)
 		p := newPainter(b)
-		w, h, k := b.Width, b.Height, b.MaskChannels
+		w, h := b.Width, b.Height
 		size := float32(p.tile)
 		noise := make([]byte, p.tile*p.tile)
 		for j := range noise {
@@ -186,31 +186,124 @@ func TestCoveredVectorMatchesScalar(t *testing.T) {
 					// wrong distance from a right one.
 					g = &atlas.Glyph{Tile: noise}
 				}
-				mv, ms := make([]byte, w*h*k), make([]byte, w*h*k)
-				cv, cs := make([]coveredPixel, w*h), make([]coveredPixel, w*h)
-				ch := i % k
-				nv := p.oneCoveredVector(&sym, g, ch, mv, cv, x0, y0, x1, y1)
-				ns := p.oneCoveredScalar(&sym, g, ch, ms, cs, x0, y0, x1, y1, true)
-				if nv != ns || !bytes.Equal(mv, ms) {
-					t.Fatalf("%d px, symbol %d, variant %d: %d covered, mask equal %v; the scalar loop %d",
-						res, i, variant, nv, bytes.Equal(mv, ms), ns)
-				}
-				for j := range ns {
-					if cv[j].x != cs[j].x || cv[j].y != cs[j].y || !same(cv[j].c, cs[j].c) {
-						t.Fatalf("%d px, symbol %d, variant %d: covered[%d] %+v, the scalar loop %+v", res, i, variant, j, cv[j], cs[j])
-					}
-				}
-				checked++
-				if variant > 0 {
-					edge += ns
-				}
+				fn(p, coverCase{&sym, g, x0, y0, x1, y1, res, i, variant})
 			}
 		}
 	}
+}
+
+// TestCoveredVectorMatchesScalar: oneCoveredVector writes the mask bytes
+// and the covered list (count, pixels, coverage bits) that the scalar
+// loop writes, for coverCases' symbols.
+func TestCoveredVectorMatchesScalar(t *testing.T) {
+	if !vectorized {
+		t.Skip("no vector loops in this build (TestVectorBuild runs this test in the vector build)")
+	}
+	r := rng.New(22, 0)
+	same := func(a, b float32) bool {
+		return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b
+	}
+	checked, edge := 0, 0
+	coverCases(t, &r, func(p *painter, c coverCase) {
+		w, h, k := p.b.Width, p.b.Height, p.b.MaskChannels
+		mv, ms := make([]byte, w*h*k), make([]byte, w*h*k)
+		cv, cs := make([]coveredPixel, w*h), make([]coveredPixel, w*h)
+		ch := c.index % k
+		nv := p.oneCoveredVector(c.sym, c.g, ch, mv, cv, c.x0, c.y0, c.x1, c.y1)
+		ns := p.oneCoveredScalar(c.sym, c.g, ch, ms, cs, c.x0, c.y0, c.x1, c.y1, true)
+		if nv != ns || !bytes.Equal(mv, ms) {
+			t.Fatalf("%d px, symbol %d, variant %d: %d covered, mask equal %v; the scalar loop %d",
+				c.res, c.index, c.variant, nv, bytes.Equal(mv, ms), ns)
+		}
+		for j := range ns {
+			if cv[j].x != cs[j].x || cv[j].y != cs[j].y || !same(cv[j].c, cs[j].c) {
+				t.Fatalf("%d px, symbol %d, variant %d: covered[%d] %+v, the scalar loop %+v", c.res, c.index, c.variant, j, cv[j], cs[j])
+			}
+		}
+		checked++
+		if c.variant > 0 {
+			edge += ns
+		}
+	})
 	if checked < 300 || edge == 0 {
 		t.Fatalf("only %d symbols checked, %d pixels of moved ones covered", checked, edge)
 	}
 	t.Logf("%d symbols, %d covered pixels of moved ones", checked, edge)
+}
+
+// TestSymbolRowsMatchCovered: symbolRows (the blend over whole rows of
+// eight) leaves the image and the mask that the scalar first pass and the
+// per-pixel blend leave, for coverCases' symbols with their gradients
+// and with solid colours, over a random image, with 1 and with 3 mask
+// channels (the eight-byte mask stores and the byte-wise ones), and
+// moved to the image's right edge (the per-pixel rest of a row).
+func TestSymbolRowsMatchCovered(t *testing.T) {
+	if !vectorized {
+		t.Skip("no vector loops in this build (TestVectorBuild runs this test in the vector build)")
+	}
+	r := rng.New(23, 0)
+	same := func(a, b float32) bool { return a == b || a != a && b != b }
+	checked, rest := 0, 0
+	coverCases(t, &r, func(p *painter, c coverCase) {
+		w, h := p.b.Width, p.b.Height
+		inv := 1 / float32(min(w, h))
+		for trial := range 3 {
+			sym := *c.sym
+			x0, y0, x1, y1 := c.x0, c.y0, c.x1, c.y1
+			k := 1 + 2*(trial%2)
+			if trial == 1 {
+				sym.Fg = engine.Pattern{Kind: engine.PatternSolid}
+				sym.Fg.Stops[0] = [4]float32{float32(r.Float64()), float32(r.Float64()), float32(r.Float64()), float32(r.Uniform(0, 1.2))}
+			}
+			if trial == 2 && x1 < w {
+				// To the right edge: the bounds move with the glyph.
+				dx := w - x1
+				sym.Affine[2] -= float32(dx) * sym.Affine[0]
+				sym.Affine[5] -= float32(dx) * sym.Affine[3]
+				x0, x1 = x0+dx, w
+			}
+			fg := paint.NewFill(&sym.Fg)
+			if !fg.Blendable() || !p.smallCoverage(&sym) {
+				continue
+			}
+			b := *p.b
+			b.MaskChannels = k
+			q := newPainter(&b)
+			bg := make([]float32, len(q.buf))
+			for j := range bg {
+				bg[j] = float32(r.Uniform(-0.1, 1.1))
+			}
+			mr, ms := make([]byte, w*h*k), make([]byte, w*h*k)
+			for j := range mr {
+				mr[j] = byte(r.Intn(256))
+			}
+			copy(ms, mr)
+			ch := c.index % k
+			copy(q.buf, bg)
+			q.symbolRows(&sym, c.g, &fg, ch, mr, x0, y0, x1, y1, inv)
+			got := append([]float32(nil), q.buf...)
+			copy(q.buf, bg)
+			n := q.oneCoveredScalar(&sym, c.g, ch, ms, q.covered, x0, y0, x1, y1, true)
+			q.blendCovered(&sym, &fg, q.covered[:n], inv)
+			if !bytes.Equal(mr, ms) {
+				t.Fatalf("%d px, symbol %d, variant %d, trial %d: the masks differ", c.res, c.index, c.variant, trial)
+			}
+			for j := range got {
+				if !same(got[j], q.buf[j]) {
+					t.Fatalf("%d px, symbol %d, variant %d, trial %d: value %d (pixel %d, %d) is %v, the per-pixel blend's %v",
+						c.res, c.index, c.variant, trial, j, j/3%w, j/3/w, got[j], q.buf[j])
+				}
+			}
+			checked++
+			if x0+((x1-x0+7)&^7) > w {
+				rest++
+			}
+		}
+	})
+	if checked < 600 || rest == 0 {
+		t.Fatalf("only %d symbols checked, %d with a per-pixel rest", checked, rest)
+	}
+	t.Logf("%d symbols, %d with a per-pixel rest", checked, rest)
 }
 
 // TestVectorBuildWithoutAVX runs the vector build's tests on a CPU with

@@ -91,22 +91,29 @@ func init() {
 	}
 }
 
-// premultiplied returns the ramp's premultiplied r, g, b at offsets t,
-// zero where ok is false. rampPiece per lane: piece k = 0 where
-// !(t > 0) (NaN too), else 1 + [t > ½] + [t ≥ 1] (1 minus the masks,
-// which are −1 or 0); u = (min(t, 1) − off[k])·2, which is t·2,
-// (t − ½)·2 and (1 − 1)·2 = 0 for pieces 1, 2, 3, and is zeroed for
-// piece 0; then s + d·u with the pads' slope 0, and r·a, g·a, b·a.
-func (v *rampVec) premultiplied(t archsimd.Float32x8, ok archsimd.Mask32x8) (r, g, b archsimd.Float32x8) {
+// straight returns the ramp's r, g, b and alpha at offsets t, not
+// premultiplied. rampPiece per lane: piece k = 0 where !(t > 0) (NaN
+// too), else 1 + [t > ½] + [t ≥ 1] (1 minus the masks, which are −1 or 0);
+// u = (min(t, 1) − off[k])·2, which is t·2, (t − ½)·2 and (1 − 1)·2 = 0
+// for pieces 1, 2, 3, and is zeroed for piece 0; then s + d·u with the
+// pads' slope 0 (RampSegment.At).
+func (v *rampVec) straight(t archsimd.Float32x8) (r, g, b, a archsimd.Float32x8) {
 	pos := t.Greater(zero)
 	k := v.i1.Sub(t.Greater(v.half).ToInt32x8()).Sub(t.GreaterEqual(v.one).ToInt32x8()).Masked(pos).AsUint32x8()
 	k4 := k.Add(v.i4.AsUint32x8())
 	u := t.Min(v.one).Sub(v.off.Permute(k)).Mul(v.two).Masked(pos)
-	a := v.tab[3].Permute(k).Add(v.tab[3].Permute(k4).Mul(u))
-	r = v.tab[0].Permute(k).Add(v.tab[0].Permute(k4).Mul(u)).Mul(a).Masked(ok)
-	g = v.tab[1].Permute(k).Add(v.tab[1].Permute(k4).Mul(u)).Mul(a).Masked(ok)
-	b = v.tab[2].Permute(k).Add(v.tab[2].Permute(k4).Mul(u)).Mul(a).Masked(ok)
-	return r, g, b
+	a = v.tab[3].Permute(k).Add(v.tab[3].Permute(k4).Mul(u))
+	r = v.tab[0].Permute(k).Add(v.tab[0].Permute(k4).Mul(u))
+	g = v.tab[1].Permute(k).Add(v.tab[1].Permute(k4).Mul(u))
+	b = v.tab[2].Permute(k).Add(v.tab[2].Permute(k4).Mul(u))
+	return r, g, b, a
+}
+
+// premultiplied returns the ramp's premultiplied r, g, b at offsets t,
+// zero where ok is false: straight's r·a, g·a, b·a.
+func (v *rampVec) premultiplied(t archsimd.Float32x8, ok archsimd.Mask32x8) (r, g, b archsimd.Float32x8) {
+	r, g, b, a := v.straight(t)
+	return r.Mul(a).Masked(ok), g.Mul(a).Masked(ok), b.Mul(a).Masked(ok)
 }
 
 // storeRGB writes 8 pixels' r, g, b interleaved into dst[:24].
@@ -150,17 +157,97 @@ func (f *Fill) GradientRows(ux, uy, buf []float32) int {
 	return n
 }
 
+// linearVec is a linear gradient's constants as vectors: a lane's offset
+// is Fill.LinearT's, (x − x0)·dx + (y − y0)·dy over den, with the
+// y term worked out once a row (row).
+type linearVec struct {
+	x0, dx, y0, dy, den archsimd.Float32x8
+	// flat: den == 0, where LinearT is 0 everywhere, decided as an
+	// integer before any vector instruction (a float compare's flags
+	// may be recomputed where they are used).
+	flat bool
+}
+
+func (f *Fill) linearVec() linearVec {
+	flat := math.Float32bits(f.den)&^(1<<31) == 0
+	return linearVec{
+		x0: archsimd.BroadcastFloat32x8(f.x0), dx: archsimd.BroadcastFloat32x8(f.dx),
+		y0: archsimd.BroadcastFloat32x8(f.y0), dy: archsimd.BroadcastFloat32x8(f.dy),
+		den: archsimd.BroadcastFloat32x8(f.den), flat: flat,
+	}
+}
+
+func (l *linearVec) row(uy float32) archsimd.Float32x8 {
+	return archsimd.BroadcastFloat32x8(uy).Sub(l.y0).Mul(l.dy)
+}
+
+func (l *linearVec) t(x, ty archsimd.Float32x8) archsimd.Float32x8 {
+	return x.Sub(l.x0).Mul(l.dx).Add(ty).Div(l.den)
+}
+
+// radialVec is a radial gradient's constants as vectors, for a ≠ 0: a
+// lane is Fill.RadialT with both roots divided out, the larger kept
+// where it passes (for a < 0 it is (b − sq)/a, so sq is negated: −sq is
+// exact and b + (−sq) is b − sq), none where neither does.
+type radialVec struct {
+	a, x0, dx, y0, dy   archsimd.Float32x8
+	r0dr, r0r0, r0, dr  archsimd.Float32x8
+	hiFails, fail, sign archsimd.Float32x8
+}
+
+// radialRow is a row's part of b and c (RadialT's), from pdy = y − y0.
+type radialRow struct{ by, cy archsimd.Float32x8 }
+
+func (f *Fill) radialVec() radialVec {
+	// For a < 0 the roots' order flips: the sign bit, read as an
+	// integer before any vector instruction.
+	qa := math.Float32bits(f.qa)
+	flip := qa>>31 != 0 && qa&^(1<<31) <= 0x7f800000 // a < 0: negative, not NaN
+	q := radialVec{
+		a:  archsimd.BroadcastFloat32x8(f.qa),
+		x0: archsimd.BroadcastFloat32x8(f.x0), dx: archsimd.BroadcastFloat32x8(f.dx),
+		y0: archsimd.BroadcastFloat32x8(f.y0), dy: archsimd.BroadcastFloat32x8(f.dy),
+		r0dr: archsimd.BroadcastFloat32x8(f.r0dr), r0r0: archsimd.BroadcastFloat32x8(f.r0r0),
+		r0: archsimd.BroadcastFloat32x8(f.r0), dr: archsimd.BroadcastFloat32x8(f.dr),
+		hiFails: archsimd.BroadcastFloat32x8(f.hiFails),
+		fail:    archsimd.BroadcastFloat32x8(-1),
+		sign:    archsimd.BroadcastFloat32x8(1),
+	}
+	if flip {
+		q.sign = q.fail
+	}
+	return q
+}
+
+func (q *radialVec) row(uy float32) radialRow {
+	pdy := archsimd.BroadcastFloat32x8(uy).Sub(q.y0)
+	return radialRow{by: pdy.Mul(q.dy), cy: pdy.Mul(pdy)}
+}
+
+// t returns the lanes' offsets and whether each has one.
+func (q *radialVec) t(x archsimd.Float32x8, row radialRow) (archsimd.Float32x8, archsimd.Mask32x8) {
+	pdx := x.Sub(q.x0)
+	b := pdx.Mul(q.dx).Add(row.by).Add(q.r0dr)
+	c := pdx.Mul(pdx).Add(row.cy).Sub(q.r0r0)
+	// A negative discriminant gives a NaN root, which fails both tests
+	// below: no branch for it.
+	sq := b.Mul(b).Sub(q.a.Mul(c)).Sqrt().Mul(q.sign)
+	hi, lo := b.Add(sq), b.Sub(sq)
+	tHi, tLo := hi.Div(q.a), lo.Div(q.a)
+	// hi ≤ hiFails: the larger root is known to fail (radialHiFails);
+	// its test is forced to fail, as the scalar code skips it.
+	rHi := q.fail.Merge(q.r0.Add(tHi.Mul(q.dr)), hi.LessEqual(q.hiFails))
+	okHi := rHi.GreaterEqual(zero)
+	okLo := q.r0.Add(tLo.Mul(q.dr)).GreaterEqual(zero)
+	return tHi.Merge(tLo, okHi), okHi.Or(okLo)
+}
+
 func (f *Fill) linearRows(ux, uy, buf []float32, n int) {
 	w := len(ux)
-	// Scalar decisions before the first vector instruction, as integers
-	// (a float compare's flags may be recomputed where they are used).
-	flat := math.Float32bits(f.den)&^(1<<31) == 0 // den == 0
+	l := f.linearVec()
 	v := f.rampVec()
 	all := zero.Equal(zero)
-	x0, dx := archsimd.BroadcastFloat32x8(f.x0), archsimd.BroadcastFloat32x8(f.dx)
-	y0, dy := archsimd.BroadcastFloat32x8(f.y0), archsimd.BroadcastFloat32x8(f.dy)
-	den := archsimd.BroadcastFloat32x8(f.den)
-	if flat {
+	if l.flat {
 		// t = 0 everywhere (LinearT).
 		r, g, b := v.premultiplied(zero, all)
 		for y := range uy {
@@ -172,11 +259,10 @@ func (f *Fill) linearRows(ux, uy, buf []float32, n int) {
 		return
 	}
 	for y := range uy {
-		ty := archsimd.BroadcastFloat32x8(uy[y]).Sub(y0).Mul(dy)
+		ty := l.row(uy[y])
 		row := buf[3*w*y:]
 		for i := 0; i < n; i += 8 {
-			x := archsimd.LoadFloat32x8Slice(ux[i:])
-			t := x.Sub(x0).Mul(dx).Add(ty).Div(den)
+			t := l.t(archsimd.LoadFloat32x8Slice(ux[i:]), ty)
 			r, g, b := v.premultiplied(t, all)
 			storeRGB(row[3*i:], r, g, b)
 		}
@@ -185,44 +271,115 @@ func (f *Fill) linearRows(ux, uy, buf []float32, n int) {
 
 func (f *Fill) radialRows(ux, uy, buf []float32, n int) {
 	w := len(ux)
-	// For a < 0 the roots' order flips (see GradientRows): the sign
-	// bit, read as an integer before any vector instruction.
-	qa := math.Float32bits(f.qa)
-	flip := qa>>31 != 0 && qa&^(1<<31) <= 0x7f800000 // a < 0: negative, not NaN
+	q := f.radialVec()
 	v := f.rampVec()
-	a := archsimd.BroadcastFloat32x8(f.qa)
-	x0, dx := archsimd.BroadcastFloat32x8(f.x0), archsimd.BroadcastFloat32x8(f.dx)
-	y0, dy := archsimd.BroadcastFloat32x8(f.y0), archsimd.BroadcastFloat32x8(f.dy)
-	r0dr, r0r0 := archsimd.BroadcastFloat32x8(f.r0dr), archsimd.BroadcastFloat32x8(f.r0r0)
-	r0, dr := archsimd.BroadcastFloat32x8(f.r0), archsimd.BroadcastFloat32x8(f.dr)
-	hiFails := archsimd.BroadcastFloat32x8(f.hiFails)
-	fail := archsimd.BroadcastFloat32x8(-1)
-	sign := archsimd.BroadcastFloat32x8(1)
-	if flip {
-		sign = fail
-	}
 	for y := range uy {
-		pdy := archsimd.BroadcastFloat32x8(uy[y]).Sub(y0)
-		by, cy := pdy.Mul(dy), pdy.Mul(pdy)
+		ry := q.row(uy[y])
 		row := buf[3*w*y:]
 		for i := 0; i < n; i += 8 {
-			pdx := archsimd.LoadFloat32x8Slice(ux[i:]).Sub(x0)
-			b := pdx.Mul(dx).Add(by).Add(r0dr)
-			c := pdx.Mul(pdx).Add(cy).Sub(r0r0)
-			// A negative discriminant gives a NaN root, which fails
-			// both tests below: no branch for it.
-			sq := b.Mul(b).Sub(a.Mul(c)).Sqrt().Mul(sign)
-			hi, lo := b.Add(sq), b.Sub(sq)
-			tHi, tLo := hi.Div(a), lo.Div(a)
-			// hi ≤ hiFails: the larger root is known to fail
-			// (radialHiFails); its test is forced to fail, as the
-			// scalar code skips it.
-			rHi := fail.Merge(r0.Add(tHi.Mul(dr)), hi.LessEqual(hiFails))
-			okHi := rHi.GreaterEqual(zero)
-			okLo := r0.Add(tLo.Mul(dr)).GreaterEqual(zero)
-			t := tHi.Merge(tLo, okHi)
-			r, g, bl := v.premultiplied(t, okHi.Or(okLo))
-			storeRGB(row[3*i:], r, g, bl)
+			t, ok := q.t(archsimd.LoadFloat32x8Slice(ux[i:]), ry)
+			r, g, b := v.premultiplied(t, ok)
+			storeRGB(row[3*i:], r, g, b)
 		}
+	}
+}
+
+// Blendable reports whether BlendRows paints f: a solid colour or a
+// linear gradient, or a radial one with a ≠ 0 (GradientRows' cases), in
+// this build on a CPU with AVX2.
+func (f *Fill) Blendable() bool {
+	return Vectorized && (f.Kind == engine.PatternSolid || f.Kind == engine.PatternLinear ||
+		f.Kind == engine.PatternRadial && f.qa != 0)
+}
+
+// BlendRows composites f over rows of premultiplied RGB, as a symbol's
+// foreground: at pixel i of row j, with (r, g, b, a) f's colour at unit
+// point (ux[i], uy[j]) (Fill.Color, not premultiplied), c = cov[j·cw+i]
+// and f = a·min(c, 1) (NaN stays NaN, as Go's min keeps it),
+//
+//	d = (r·f, g·f, b·f) + d·(1 − f)
+//
+// for the 3 floats d at dst[3(j·dw+i):], where keep[j·cw+i] is not 0; the
+// others keep their bits. Each lane does those float32 operations in
+// that order (engine/cpu's per-pixel blend), so it is the same bits. It
+// does the leading len(ux) rounded down to 8 pixels of each row and
+// returns how many: 0 where !f.Blendable(). cw ≥ that count.
+func (f *Fill) BlendRows(dst []float32, dw int, ux, uy, cov []float32, keep []uint32, cw int) int {
+	n := len(ux) &^ 7
+	if !f.Blendable() || n == 0 {
+		return 0
+	}
+	if len(uy) > 0 {
+		_ = dst[3*((len(uy)-1)*dw+n)-1]
+		_ = cov[(len(uy)-1)*cw+n-1]
+		_ = keep[(len(uy)-1)*cw+n-1]
+	}
+	switch f.Kind {
+	case engine.PatternSolid:
+		s := f.stops[0]
+		r, g, b, a := archsimd.BroadcastFloat32x8(s[0]), archsimd.BroadcastFloat32x8(s[1]),
+			archsimd.BroadcastFloat32x8(s[2]), archsimd.BroadcastFloat32x8(s[3])
+		for y := range uy {
+			for i := 0; i < n; i += 8 {
+				blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
+			}
+		}
+	case engine.PatternLinear:
+		l := f.linearVec()
+		v := f.rampVec()
+		if l.flat {
+			r, g, b, a := v.straight(zero)
+			for y := range uy {
+				for i := 0; i < n; i += 8 {
+					blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
+				}
+			}
+			break
+		}
+		for y := range uy {
+			ty := l.row(uy[y])
+			for i := 0; i < n; i += 8 {
+				r, g, b, a := v.straight(l.t(archsimd.LoadFloat32x8Slice(ux[i:]), ty))
+				blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
+			}
+		}
+	default: // radial, a ≠ 0
+		q := f.radialVec()
+		v := f.rampVec()
+		for y := range uy {
+			ry := q.row(uy[y])
+			for i := 0; i < n; i += 8 {
+				t, ok := q.t(archsimd.LoadFloat32x8Slice(ux[i:]), ry)
+				r, g, b, a := v.straight(t)
+				// Transparent where there is no root: Fill.Color's
+				// zeros.
+				r, g, b, a = r.Masked(ok), g.Masked(ok), b.Masked(ok), a.Masked(ok)
+				blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return n
+}
+
+// blend8 is BlendRows at 8 pixels: dst[:24], cov[:8], keep[:8].
+func blend8(dst, cov []float32, keep []uint32, r, g, b, a archsimd.Float32x8) {
+	k := archsimd.LoadUint32x8Slice(keep).AsInt32x8().NotEqual(zero.AsInt32x8())
+	if k.ToBits() == 0 {
+		return
+	}
+	one := archsimd.BroadcastFloat32x8(1)
+	c := archsimd.LoadFloat32x8Slice(cov)
+	// min(c, 1) as Go's: 1 where c ≥ 1, else c (NaN too).
+	f := a.Mul(one.Merge(c, c.GreaterEqual(one)))
+	g1 := one.Sub(f)
+	ki := k.ToInt32x8()
+	dst = dst[:24]
+	for j := range 3 {
+		ix := interleave[j]
+		col := r.Permute(ix).Merge(g.Permute(ix).Merge(b.Permute(ix), isG[j]), isR[j])
+		fj, gj := f.Permute(ix), g1.Permute(ix)
+		d := archsimd.LoadFloat32x8Slice(dst[8*j:])
+		col.Mul(fj).Add(d.Mul(gj)).Merge(d, ki.Permute(ix).NotEqual(zero.AsInt32x8())).StoreSlice(dst[8*j:])
 	}
 }
