@@ -105,16 +105,30 @@ func (c *common) load(sp *spec.Spec, stderr io.Writer) (*setup, error) {
 	if c.batch < 0 {
 		return nil, fmt.Errorf("%w: --batch must be ≥ 0, got %d", errUsage, c.batch)
 	}
-	be, err := selectBackend(c.backend, c.workers)
-	if err != nil {
-		return nil, err
+	// The backend opens while the fonts and the atlas load: "auto" loads
+	// EGL and a driver to look for a hardware GPU, 40–70 ms on a machine
+	// without one (where Mesa's software driver, LLVM and all, is what
+	// it finds), which the fonts need not wait for. A backend error is
+	// still the one reported when both fail.
+	type opened struct {
+		be  engine.Backend
+		err error
 	}
+	bc := make(chan opened, 1)
+	go func() {
+		be, err := selectBackend(c.backend, c.workers)
+		bc <- opened{be, err}
+	}()
 	lib, at, err := c.assets(stderr)
+	o := <-bc
+	if o.err != nil {
+		return nil, o.err
+	}
 	if err != nil {
-		be.Close()
+		o.be.Close()
 		return nil, err
 	}
-	return &setup{spec: sp, fonts: lib, atlas: at, backend: be}, nil
+	return &setup{spec: sp, fonts: lib, atlas: at, backend: o.be}, nil
 }
 
 // assets loads the fonts and opens the atlas: what every backend and

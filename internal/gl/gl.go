@@ -175,9 +175,21 @@ func (c *Context) open(opts Options) (C.EGLDisplay, C.EGLContext, error) {
 	}
 	client := C.GoString(C.synClientExtensions())
 	plat := opts.Platform
+	// Whether the device platform listed every device and none is
+	// hardware: then surfaceless has no hardware device to find either
+	// (Mesa's picks among the same render nodes, else its software
+	// driver), and HardwareOnly skips it rather than load that driver
+	// (LLVM and all, 40–70 ms and 50 MB) to learn it is software.
+	listedNoHardware := false
 	if plat == "" || plat == "device" {
 		if hasExt(client, "EGL_EXT_platform_device") {
 			n := int(C.synQueryDevices(32))
+			listedNoHardware = true
+			for i := range n {
+				if !hasExt(C.GoString(C.synDeviceExtensions(C.int(i))), "EGL_MESA_device_software") {
+					listedNoHardware = false
+				}
+			}
 			// Hardware devices first.
 			for pass := range 2 {
 				for i := range n {
@@ -210,7 +222,10 @@ func (c *Context) open(opts Options) (C.EGLDisplay, C.EGLContext, error) {
 		}
 	}
 	if plat == "" || plat == "surfaceless" {
-		if hasExt(client, "EGL_MESA_platform_surfaceless") {
+		if opts.HardwareOnly && listedNoHardware {
+			tried = append(tried, "EGL_MESA_platform_surfaceless: skipped, no hardware device listed")
+			skipped++
+		} else if hasExt(client, "EGL_MESA_platform_surfaceless") {
 			dpy := C.synSurfacelessDisplay()
 			if ctx, ok := try("EGL_MESA_platform_surfaceless", dpy, false); ok {
 				return dpy, ctx, nil
