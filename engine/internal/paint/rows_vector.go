@@ -233,12 +233,19 @@ func (q *radialVec) t(x archsimd.Float32x8, row radialRow) (archsimd.Float32x8, 
 	// below: no branch for it.
 	sq := b.Mul(b).Sub(q.a.Mul(c)).Sqrt().Mul(q.sign)
 	hi, lo := b.Add(sq), b.Sub(sq)
-	tHi, tLo := hi.Div(q.a), lo.Div(q.a)
-	// hi ≤ hiFails: the larger root is known to fail (radialHiFails);
-	// its test is forced to fail, as the scalar code skips it.
-	rHi := q.fail.Merge(q.r0.Add(tHi.Mul(q.dr)), hi.LessEqual(q.hiFails))
-	okHi := rHi.GreaterEqual(zero)
+	tLo := lo.Div(q.a)
 	okLo := q.r0.Add(tLo.Mul(q.dr)).GreaterEqual(zero)
+	// hi ≤ hiFails: the larger root is known to fail (radialHiFails);
+	// its test is forced to fail, as the scalar code skips it. Where it
+	// is known in every lane (at every pixel of the planner's radial
+	// gradients), its division is skipped too.
+	known := hi.LessEqual(q.hiFails)
+	if known.ToBits() == 0xff {
+		return tLo, okLo
+	}
+	tHi := hi.Div(q.a)
+	rHi := q.fail.Merge(q.r0.Add(tHi.Mul(q.dr)), known)
+	okHi := rHi.GreaterEqual(zero)
 	return tHi.Merge(tLo, okHi), okHi.Or(okLo)
 }
 
