@@ -346,6 +346,9 @@ func (f *Fill) BlendRows(dst []float32, dw int, ux, uy, cov []float32, keep []ui
 		for y := range uy {
 			ty := l.row(uy[y])
 			for i := 0; i < n; i += 8 {
+				if !anyKept(keep[y*cw+i:]) {
+					continue
+				}
 				r, g, b, a := v.straight(l.t(archsimd.LoadFloat32x8Slice(ux[i:]), ty))
 				blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
 			}
@@ -356,6 +359,9 @@ func (f *Fill) BlendRows(dst []float32, dw int, ux, uy, cov []float32, keep []ui
 		for y := range uy {
 			ry := q.row(uy[y])
 			for i := 0; i < n; i += 8 {
+				if !anyKept(keep[y*cw+i:]) {
+					continue
+				}
 				t, ok := q.t(archsimd.LoadFloat32x8Slice(ux[i:]), ry)
 				r, g, b, a := v.straight(t)
 				// Transparent where there is no root: Fill.Color's
@@ -367,6 +373,13 @@ func (f *Fill) BlendRows(dst []float32, dw int, ux, uy, cov []float32, keep []ui
 	}
 	archsimd.ClearAVXUpperBits()
 	return n
+}
+
+// anyKept reports whether any of keep[:8] is not 0: most eights of a
+// symbol's bounds have no covered pixel, and their colours are not worked
+// out.
+func anyKept(keep []uint32) bool {
+	return archsimd.LoadUint32x8Slice(keep).NotEqual(archsimd.Uint32x8{}).ToBits() != 0
 }
 
 // blend8 is BlendRows at 8 pixels: dst[:24], cov[:8], keep[:8].
