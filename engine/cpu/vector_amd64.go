@@ -171,11 +171,8 @@ func (s *coverScratch) grow(n int) {
 // from dirty vector registers, and let pass C read whole vectors of what
 // pass B stored a while before (no failed store forwarding).
 func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, mask []byte, covered []coveredPixel, x0, y0, x1, y1 int) int {
-	p.coverPasses(sym, g, x0, y0, x1, y1)
+	s, bw, bh, rw := p.coverPasses(sym, g, x0, y0, x1, y1)
 	w, k := p.b.Width, p.b.MaskChannels
-	s := &p.cover
-	bw, bh := x1-x0, y1-y0
-	rw := (bw + 7) &^ 7
 	// Pass D.
 	m := 0
 	for y := range bh {
@@ -199,12 +196,12 @@ func (p *painter) oneCoveredVector(sym *engine.Symbol, g *atlas.Glyph, ch int, m
 // [x0, x1)×[y0, y1), rows padded to rw, a multiple of 8: they leave in
 // p.cover, per pixel, state (0 outside the tile), the mask byte (idx),
 // the coverage (fx) and whether the pixel is kept, 1 or 0 (taps), 0 in
-// the padding.
-func (p *painter) coverPasses(sym *engine.Symbol, g *atlas.Glyph, x0, y0, x1, y1 int) {
+// the padding. It returns p.cover, the bounds' width and height, and rw.
+func (p *painter) coverPasses(sym *engine.Symbol, g *atlas.Glyph, x0, y0, x1, y1 int) (s *coverScratch, bw, bh, rw int) {
 	tile, size := g.Tile, p.tile
-	bw, bh := x1-x0, y1-y0
-	rw := (bw + 7) &^ 7
-	s := &p.cover
+	bw, bh = x1-x0, y1-y0
+	rw = (bw + 7) &^ 7
+	s = &p.cover
 	s.grow(rw * bh)
 	a := &sym.Affine
 	fs := float32(size)
@@ -322,6 +319,7 @@ func (p *painter) coverPasses(sym *engine.Symbol, g *atlas.Glyph, x0, y0, x1, y1
 		keep.AsUint32x8().StoreSlice(s.taps[j:])
 	}
 	archsimd.ClearAVXUpperBits()
+	return s, bw, bh, rw
 }
 
 // symbolRows is symbol for a one-sample symbol whose coverage needs no
@@ -333,11 +331,8 @@ func (p *painter) coverPasses(sym *engine.Symbol, g *atlas.Glyph, x0, y0, x1, y1
 // order nor goes through a scalar colour. A row's pixels past its last
 // eight that fit in the image go through blendCovered.
 func (p *painter) symbolRows(sym *engine.Symbol, g *atlas.Glyph, fg *paint.Fill, ch int, mask []byte, x0, y0, x1, y1 int, inv float32) {
-	p.coverPasses(sym, g, x0, y0, x1, y1)
+	s, bw, bh, rw := p.coverPasses(sym, g, x0, y0, x1, y1)
 	w, k := p.b.Width, p.b.MaskChannels
-	s := &p.cover
-	bw, bh := x1-x0, y1-y0
-	rw := (bw + 7) &^ 7
 	// The mask bytes: with one channel, eight at a time where the eight
 	// lie in the image's row (maskBytes8), the rest one by one.
 	wide := 0
