@@ -137,18 +137,21 @@ type coverCase struct {
 	res, index, variant int
 }
 
-// coverCases calls fn with the planned symbols of 4 × 60 default-like
-// samples at 8, 13, 32 and 64 px over their ink bounds, and with the same
+// coverCases calls fn with the planned symbols of 5 × 60 default-like
+// samples at 8, 13, 32, 64 px and 40×24 over their ink bounds, and with the same
 // symbols moved by up to half a tile, with random bias and slope, over
 // the whole image (pixels outside the tile and within a texel of its
 // border, the SampleEdge path), with a NaN in the affine, and over a
 // tile of random bytes; p is a painter of the symbol's batch.
 func coverCases(t *testing.T, r *rng.Stream, fn func(p *painter, c coverCase)) {
 	_, _, fams := env(t)
-	for _, res := range []int{8, 13, 32, 64} {
+	for _, wh := range [][2]int{{8, 8}, {13, 13}, {32, 32}, {64, 64}, {40, 24}} {
+		res := wh[0]
 		var ss []scene.Sample
 		for range 60 {
-			ss = append(ss, randomSample(r, fams, res, 0.9))
+			s := randomSample(r, fams, res, 0.9)
+			s.Width, s.Height = wh[0], wh[1]
+			ss = append(ss, s)
 		}
 		b, _ := paintSamples(t, 1, ss...)
 		p := newPainter(b)
