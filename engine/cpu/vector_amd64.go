@@ -83,8 +83,7 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 	f255, big := archsimd.BroadcastFloat32x8(255), archsimd.BroadcastFloat32x8(0x1p31)
 	i255, i0 := archsimd.BroadcastInt32x8(255), archsimd.BroadcastInt32x8(0)
 	pack := archsimd.LoadInt8x32(&packLowBytes)
-	gather := archsimd.LoadUint32x8(&[8]uint32{0, 4, 1, 5, 2, 6, 3, 7})
-	var out [4]uint64
+	gather := archsimd.LoadUint32x8(&halvesOrder)
 	for i := 0; i < n; i += 8 {
 		v := archsimd.LoadFloat32x8Slice(vals[i:])
 		v = va.Add(vsv.Mul(v)).Sub(vlo).Mul(vscale)
@@ -94,9 +93,7 @@ func postVector(vals []float32, x []byte, a, sv, lo, scale, sigma float32, k uin
 		f := v.Mul(f255)
 		q := f.ConvertToInt32().Max(i0).Min(i255)
 		q = i255.Merge(q, f.GreaterEqual(big))
-		b := q.AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(gather)
-		b.AsUint64x4().Store(&out)
-		binary.LittleEndian.PutUint64(x[i:], out[0])
+		binary.LittleEndian.PutUint64(x[i:], lowBytes(q, pack, gather))
 	}
 	archsimd.ClearAVXUpperBits()
 	return n
@@ -370,6 +367,19 @@ func (p *painter) symbolRows(sym *engine.Symbol, g *atlas.Glyph, fg *paint.Fill,
 	p.blendCovered(sym, fg, rest, inv)
 }
 
+// halvesOrder is lowBytes' permute: int32s 0 and 4 (each half's four
+// packed bytes) side by side.
+var halvesOrder = [8]uint32{0, 4, 1, 5, 2, 6, 3, 7}
+
+// lowBytes returns the low bytes of v's eight int32s, lane 0's first, as
+// one little-endian word: pack (packLowBytes) gathers each 128-bit half's
+// four, order (halvesOrder) puts the halves' side by side.
+func lowBytes(v archsimd.Int32x8, pack archsimd.Int8x32, order archsimd.Uint32x8) uint64 {
+	var out [4]uint64
+	v.AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(order).AsUint64x4().Store(&out)
+	return out[0]
+}
+
 // maskBytes8 sets dst[i] = mb[i] where state[i] ≠ 0, for len(dst) a
 // multiple of 8: eight bytes at a time, the new ones packed from mb's
 // int32s (postVector's shuffle) and merged into the old under the
@@ -377,16 +387,13 @@ func (p *painter) symbolRows(sym *engine.Symbol, g *atlas.Glyph, fg *paint.Fill,
 // along every glyph's outline, and a branch on it mispredicted there.
 func maskBytes8(dst []byte, state, mb []int32) {
 	pack := archsimd.LoadInt8x32(&packLowBytes)
-	gather := archsimd.LoadUint32x8(&[8]uint32{0, 4, 1, 5, 2, 6, 3, 7})
+	gather := archsimd.LoadUint32x8(&halvesOrder)
 	zero := archsimd.BroadcastInt32x8(0)
-	var out, sel [4]uint64
 	for i := 0; i+8 <= len(dst); i += 8 {
-		v := archsimd.LoadInt32x8Slice(mb[i:]).AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(gather)
-		in := archsimd.LoadInt32x8Slice(state[i:]).NotEqual(zero).ToInt32x8().AsUint8x32().PermuteOrZeroGrouped(pack).AsUint32x8().Permute(gather)
-		v.AsUint64x4().Store(&out)
-		in.AsUint64x4().Store(&sel)
+		v := lowBytes(archsimd.LoadInt32x8Slice(mb[i:]), pack, gather)
+		in := lowBytes(archsimd.LoadInt32x8Slice(state[i:]).NotEqual(zero).ToInt32x8(), pack, gather)
 		old := binary.LittleEndian.Uint64(dst[i:])
-		binary.LittleEndian.PutUint64(dst[i:], old&^sel[0]|out[0]&sel[0])
+		binary.LittleEndian.PutUint64(dst[i:], old&^in|v&in)
 	}
 	archsimd.ClearAVXUpperBits()
 }

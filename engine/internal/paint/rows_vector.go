@@ -321,36 +321,37 @@ func (f *Fill) BlendRows(dst []float32, dw int, ux, uy, cov []float32, keep []ui
 		_ = cov[(len(uy)-1)*cw+n-1]
 		_ = keep[(len(uy)-1)*cw+n-1]
 	}
-	switch f.Kind {
-	case engine.PatternSolid:
-		s := f.stops[0]
-		r, g, b, a := archsimd.BroadcastFloat32x8(s[0]), archsimd.BroadcastFloat32x8(s[1]),
-			archsimd.BroadcastFloat32x8(s[2]), archsimd.BroadcastFloat32x8(s[3])
+	// A solid colour, or a linear gradient whose ends coincide (t = 0
+	// everywhere, LinearT), is one colour: no offset to work out.
+	flat := f.Kind == engine.PatternSolid || f.Kind == engine.PatternLinear && f.linearVec().flat
+	switch {
+	case flat:
+		var r, g, b, a archsimd.Float32x8
+		if f.Kind == engine.PatternSolid {
+			s := f.stops[0]
+			r, g, b, a = archsimd.BroadcastFloat32x8(s[0]), archsimd.BroadcastFloat32x8(s[1]),
+				archsimd.BroadcastFloat32x8(s[2]), archsimd.BroadcastFloat32x8(s[3])
+		} else {
+			v := f.rampVec()
+			r, g, b, a = v.straight(zero)
+		}
 		for y := range uy {
 			for i := 0; i < n; i += 8 {
-				blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
-			}
-		}
-	case engine.PatternLinear:
-		l := f.linearVec()
-		v := f.rampVec()
-		if l.flat {
-			r, g, b, a := v.straight(zero)
-			for y := range uy {
-				for i := 0; i < n; i += 8 {
+				if anyKept(keep[y*cw+i:]) {
 					blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
 				}
 			}
-			break
 		}
+	case f.Kind == engine.PatternLinear:
+		l := f.linearVec()
+		v := f.rampVec()
 		for y := range uy {
 			ty := l.row(uy[y])
 			for i := 0; i < n; i += 8 {
-				if !anyKept(keep[y*cw+i:]) {
-					continue
+				if anyKept(keep[y*cw+i:]) {
+					r, g, b, a := v.straight(l.t(archsimd.LoadFloat32x8Slice(ux[i:]), ty))
+					blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
 				}
-				r, g, b, a := v.straight(l.t(archsimd.LoadFloat32x8Slice(ux[i:]), ty))
-				blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
 			}
 		}
 	default: // radial, a ≠ 0
@@ -359,15 +360,14 @@ func (f *Fill) BlendRows(dst []float32, dw int, ux, uy, cov []float32, keep []ui
 		for y := range uy {
 			ry := q.row(uy[y])
 			for i := 0; i < n; i += 8 {
-				if !anyKept(keep[y*cw+i:]) {
-					continue
+				if anyKept(keep[y*cw+i:]) {
+					t, ok := q.t(archsimd.LoadFloat32x8Slice(ux[i:]), ry)
+					r, g, b, a := v.straight(t)
+					// Transparent where there is no root: Fill.Color's
+					// zeros.
+					r, g, b, a = r.Masked(ok), g.Masked(ok), b.Masked(ok), a.Masked(ok)
+					blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
 				}
-				t, ok := q.t(archsimd.LoadFloat32x8Slice(ux[i:]), ry)
-				r, g, b, a := v.straight(t)
-				// Transparent where there is no root: Fill.Color's
-				// zeros.
-				r, g, b, a = r.Masked(ok), g.Masked(ok), b.Masked(ok), a.Masked(ok)
-				blend8(dst[3*(y*dw+i):], cov[y*cw+i:], keep[y*cw+i:], r, g, b, a)
 			}
 		}
 	}
@@ -385,9 +385,6 @@ func anyKept(keep []uint32) bool {
 // blend8 is BlendRows at 8 pixels: dst[:24], cov[:8], keep[:8].
 func blend8(dst, cov []float32, keep []uint32, r, g, b, a archsimd.Float32x8) {
 	k := archsimd.LoadUint32x8Slice(keep).AsInt32x8().NotEqual(zero.AsInt32x8())
-	if k.ToBits() == 0 {
-		return
-	}
 	one := archsimd.BroadcastFloat32x8(1)
 	c := archsimd.LoadFloat32x8Slice(cov)
 	// min(c, 1) as Go's: 1 where c ≥ 1, else c (NaN too).
