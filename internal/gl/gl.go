@@ -184,16 +184,15 @@ func (c *Context) open(opts Options) (C.EGLDisplay, C.EGLContext, error) {
 	if plat == "" || plat == "device" {
 		if hasExt(client, "EGL_EXT_platform_device") {
 			n := int(C.synQueryDevices(32))
+			software := make([]bool, n)
 			listedNoHardware = true
-			for i := range n {
-				if !hasExt(C.GoString(C.synDeviceExtensions(C.int(i))), "EGL_MESA_device_software") {
-					listedNoHardware = false
-				}
+			for i := range software {
+				software[i] = hasExt(C.GoString(C.synDeviceExtensions(C.int(i))), "EGL_MESA_device_software")
+				listedNoHardware = listedNoHardware && software[i]
 			}
 			// Hardware devices first.
 			for pass := range 2 {
-				for i := range n {
-					sw := hasExt(C.GoString(C.synDeviceExtensions(C.int(i))), "EGL_MESA_device_software")
+				for i, sw := range software {
 					if sw != (pass == 1) {
 						continue
 					}
