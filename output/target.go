@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
+	"github.com/synbols-gpu/synbols-gpu/internal/filekind"
 )
 
 var (
@@ -102,22 +105,7 @@ func ResolveTarget(path string) (Target, error) {
 }
 
 // kind names a non-regular file type for messages.
-func kind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (fifo)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	default:
-		return "not a regular file (" + m.Type().String() + ")"
-	}
-}
+func kind(m fs.FileMode) string { return filekind.Name(m) }
 
 // tempPrefix is the prefix of the private temporary folders (and, from
 // earlier versions, files) of the output base: ".<base>.tmp-".
@@ -142,9 +130,26 @@ type lock struct {
 func acquireLock(path string) (*lock, error) {
 	lp := filepath.Join(filepath.Dir(path), lockName(filepath.Base(path)))
 	for range 10 {
-		f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE, 0o644)
+		// The lock file is truncated and written: a symlink or a device
+		// planted under its name must not carry that to another file (as
+		// root, a link to /etc/passwd). Lstat first, so that no device is
+		// even opened; O_NOFOLLOW and the fstat below close the race.
+		if fi, err := os.Lstat(lp); err == nil && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%w: %s: its lock file %s is %s, not a regular file: refusing to use it", ErrTarget, path, lp, kind(fi.Mode()))
+		}
+		f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o644)
 		if err != nil {
+			if errors.Is(err, syscall.ELOOP) {
+				return nil, fmt.Errorf("%w: %s: its lock file %s is a symbolic link: refusing to follow it", ErrTarget, path, lp)
+			}
 			return nil, fmt.Errorf("%w: %s: lock: %w", ErrDir, path, err)
+		}
+		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+			f.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: lock %s: %w", ErrDir, path, lp, err)
+			}
+			return nil, fmt.Errorf("%w: %s: its lock file %s is %s, not a regular file: refusing to use it", ErrTarget, path, lp, kind(fi.Mode()))
 		}
 		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 			b := make([]byte, 32)
@@ -225,6 +230,32 @@ func (t Target) applyMode(tmp string) error {
 	}
 	if t.uid >= 0 && (t.uid != os.Geteuid() || t.gid != os.Getegid()) {
 		os.Lchown(tmp, t.uid, t.gid) // best effort: only root may give files away
+	}
+	return nil
+}
+
+// WriteFile writes data, a small file made from a dataset (view's
+// picture, a contact sheet), to path with the checks and care of a
+// dataset's output: ResolveTarget refuses a device, fifo, socket or
+// directory; a symlink's file is updated and the link kept; an existing
+// file keeps its mode; the bytes go in place by a rename, whole or not at
+// all.
+func WriteFile(path string, data []byte) error {
+	t, err := ResolveTarget(path)
+	if err != nil {
+		return err
+	}
+	f, err := atomicfile.CreateTemp(filepath.Dir(t.Path), tempPrefix(filepath.Base(t.Path)), 0)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrDir, path, err)
+	}
+	if err := t.applyMode(f.Name()); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("%w: %s: %w", ErrDir, path, err)
+	}
+	if err := atomicfile.Commit(f, data, t.Path, true); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrIO, path, err)
 	}
 	return nil
 }

@@ -214,3 +214,87 @@ func TestPreviewLarge(t *testing.T) {
 		}
 	}
 }
+
+// TestLockNotRegular: a symlink, a fifo or a device planted under the
+// lock file's name is refused, and what it names is untouched. The lock
+// file is truncated and gets the pid: through a link as root, that would
+// rewrite any file on the machine (it did: a link to a "victim" file left
+// it holding the pid).
+func TestLockNotRegular(t *testing.T) {
+	testenv.RequireRoot(t, "mknod")
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	must(t, os.WriteFile(victim, []byte("precious\n"), 0o644))
+	must(t, os.Symlink("victim", filepath.Join(dir, ".a.h5py.lock")))
+	must(t, syscall.Mkfifo(filepath.Join(dir, ".b.h5py.lock"), 0o644))
+	if err := syscall.Mknod(filepath.Join(dir, ".c.h5py.lock"), syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Fatalf("mknod (the suite runs as root in CI): %v", err)
+	}
+	before := listDir(t, dir)
+	for _, c := range []struct{ out, want string }{
+		{"a.h5py", "symbolic link"}, {"b.h5py", "named pipe"}, {"c.h5py", "character device"},
+	} {
+		err := writeSmall(t, filepath.Join(dir, c.out), "", false)
+		if !errors.Is(err, ErrTarget) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "lock file") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: got %v, want ErrTarget naming the lock file as %q on one line", c.out, err, c.want)
+		}
+	}
+	if got := listDir(t, dir); got != before {
+		t.Errorf("folder changed: %s, was %s", got, before)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+		t.Errorf("the link's target now holds %q", b)
+	}
+}
+
+// TestWriteFile: view's pictures get a dataset's care. Device nodes (mknod
+// in a scratch folder), fifos and folders are refused and stay; a symlink
+// stays a link and its file is replaced, keeping its mode; nothing
+// temporary is left.
+func TestWriteFile(t *testing.T) {
+	testenv.RequireRoot(t, "mknod")
+	dir := t.TempDir()
+	null := filepath.Join(dir, "null.png")
+	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Fatalf("mknod (the suite runs as root in CI): %v", err)
+	}
+	must(t, syscall.Mkfifo(filepath.Join(dir, "fifo.png"), 0o644))
+	must(t, os.Mkdir(filepath.Join(dir, "sub.png"), 0o755))
+	must(t, os.Symlink("null.png", filepath.Join(dir, "link-null.png")))
+	before := listDir(t, dir)
+	for _, c := range []struct{ name, want string }{
+		{"null.png", "character device"}, {"fifo.png", "named pipe"}, {"sub.png", "directory"}, {"link-null.png", "character device"},
+	} {
+		err := WriteFile(filepath.Join(dir, c.name), []byte("png"))
+		if !errors.Is(err, ErrTarget) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want ErrTarget naming %q", c.name, err, c.want)
+		}
+	}
+	if got := listDir(t, dir); got != before {
+		t.Errorf("folder changed: %s, was %s", got, before)
+	}
+	if fi, err := os.Lstat(null); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Errorf("device node replaced: %v", err)
+	}
+
+	sub := t.TempDir()
+	real := filepath.Join(sub, "real.png")
+	must(t, os.WriteFile(real, []byte("old"), 0o600))
+	must(t, os.Chmod(real, 0o640))
+	link := filepath.Join(sub, "link.png")
+	must(t, os.Symlink("real.png", link))
+	must(t, WriteFile(link, []byte("new")))
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	fi, err := os.Stat(real)
+	must(t, err)
+	if b, _ := os.ReadFile(real); string(b) != "new" || fi.Mode().Perm() != 0o640 {
+		t.Errorf("target holds %q with mode %v, want \"new\" with 0640 kept", b, fi.Mode().Perm())
+	}
+	must(t, WriteFile(filepath.Join(sub, "fresh.png"), []byte("x")))
+	assertOnly(t, sub, "fresh.png", "link.png", "real.png")
+	if err := WriteFile(filepath.Join(sub, "missing", "x.png"), nil); !errors.Is(err, ErrDir) {
+		t.Errorf("missing folder: got %v, want ErrDir", err)
+	}
+}

@@ -663,3 +663,67 @@ func TestFaultFontDirs(t *testing.T) {
 	sameSnapshot(t, dir, before)
 	noLeftovers(t, dir)
 }
+
+// TestFaultPictureAndInputPaths: the paths beside --out get its checks.
+// view's and fonts show's pictures refuse device nodes (mknod here), fifos,
+// folders, names that do not end in .png and an empty --out, before any
+// work, and keep a symlink a link; generate refuses an empty --out (an
+// unset "$OUT") and a --cpuprofile device; the readers of a dataset (info,
+// view, split, merge, --resume) refuse a fifo at once, where libhdf5's
+// open blocked until a writer came (the test kills such a run after 60 s).
+func TestFaultPictureAndInputPaths(t *testing.T) {
+	testenv.RequireRoot(t, "mknod")
+	dir := t.TempDir()
+	makeOld(t, dir)
+	if err := syscall.Mknod(filepath.Join(dir, "null.png"), syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Fatalf("mknod (the suite runs as root): %v", err)
+	}
+	must(t, syscall.Mkfifo(filepath.Join(dir, "fifo.png"), 0o644))
+	must(t, syscall.Mkfifo(filepath.Join(dir, "fifo.h5py"), 0o644))
+	must(t, os.Mkdir(filepath.Join(dir, "folder.png"), 0o755))
+	must(t, os.Symlink("null.png", filepath.Join(dir, "link.png")))
+	before := snapshot(t, dir)
+	hist := []string{"view", "out.h5py", "--attr", "scale", "--hist"}
+	for _, c := range []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{append(hist, "-o", "null.png"), 1, []string{"null.png", "character device"}},
+		{append(hist, "-o", "fifo.png"), 1, []string{"fifo.png", "named pipe"}},
+		{append(hist, "-o", "folder.png"), 1, []string{"folder.png", "directory"}},
+		{append(hist, "-o", "link.png"), 1, []string{"link.png", "character device"}},
+		{append(hist, "-o", "grid.jpg"), 2, []string{"grid.jpg", "only PNG"}},
+		{append(hist, "--out", ""), 2, []string{"--out is empty"}},
+		{[]string{"fonts", "show", "Comic Neue", "--fonts", "embedded", "--out", "null.png"}, 1, []string{"null.png", "character device"}},
+		{[]string{"fonts", "show", "Comic Neue", "--fonts", "embedded", "--out", "sheet.gif"}, 2, []string{"sheet.gif", "only PNG"}},
+		{append([]string{"generate", "--n_samples", "10", "--out", ""}, fastArgs...), 2, []string{"--out is empty", "default.h5py"}},
+		{append([]string{"generate", "--n_samples", "10", "--out", "new.h5py", "--cpuprofile", "null.png"}, fastArgs...), 2, []string{"--cpuprofile", "character device"}},
+		{[]string{"info", "fifo.h5py"}, 1, []string{"fifo.h5py", "named pipe"}},
+		{[]string{"view", "fifo.h5py", "--attr", "scale", "--hist", "-o", "h.png"}, 1, []string{"fifo.h5py", "named pipe"}},
+		{[]string{"split", "fifo.h5py", "--add", "stratified:scale"}, 1, []string{"fifo.h5py", "named pipe"}},
+		{[]string{"merge", "merged.h5py", "fifo.h5py"}, 1, []string{"fifo.h5py", "named pipe"}},
+		{append([]string{"generate", "--n_samples", "10", "--out", "fifo.h5py", "--resume"}, fastArgs...), 1, []string{"fifo.h5py", "named pipe"}},
+	} {
+		cmd := child(dir, nil, c.args...)
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		must(t, cmd.Start())
+		timer := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
+		err := cmd.Wait()
+		if !timer.Stop() {
+			t.Errorf("%q: still running after 60 s (killed)", c.args)
+			continue
+		}
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != c.code {
+			t.Errorf("%q: exit %d, want %d: %s", c.args, code, c.code, errb.String())
+		}
+		oneLine(t, errb.String(), c.want...)
+	}
+	sameSnapshot(t, dir, before)
+	noLeftovers(t, dir)
+}

@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
 	"io"
 	"maps"
 	"os"
@@ -285,6 +284,11 @@ func cmdFontsShow(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: fonts show: want one FAMILY (quote names with spaces)", errUsage)
 	}
+	if flagSet(fs, "out") {
+		if err := checkPNGOut("fonts show", *out); err != nil {
+			return err
+		}
+	}
 	o, err := src.options(stderr)
 	if err != nil {
 		return err
@@ -318,15 +322,7 @@ func cmdFontsShow(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if path == "" {
 		path = strings.ReplaceAll(fam.Name, " ", "_") + ".png"
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := writePNG("fonts show", path, img); err != nil {
 		return err
 	}
 	bold := "real bold face"

@@ -276,6 +276,11 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if f == output.FormatWDS && *out != "" && !strings.HasSuffix(*out, ".json") {
 		return fmt.Errorf("%w: --format wds: --out names the manifest, NAME.json (the shards are NAME-000000.tar, … beside it), got %q", errUsage, *out)
 	}
+	if flagSet(fs, "out") && strings.TrimSpace(*out) == "" {
+		// Likely an unset variable (--out "$OUT"): writing the default
+		// file into the current folder instead would surprise.
+		return fmt.Errorf("%w: --out is empty: give a file name, or leave --out out for %s", errUsage, name+f.Ext())
+	}
 	path := *out
 	switch {
 	case *dryRun && *out != "":
@@ -297,6 +302,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	// The profile covers the set-up too (fonts, catalogue): where a slow
 	// start's time goes.
 	if *cpuProf != "" {
+		if _, err := output.ResolveTarget(*cpuProf); err != nil {
+			return fmt.Errorf("%w: --cpuprofile: %w", errUsage, err)
+		}
 		f, err := os.Create(*cpuProf)
 		if err != nil {
 			return fmt.Errorf("--cpuprofile: %w", err)

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/synbols-gpu/synbols-gpu/inspect"
-	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
+	"github.com/synbols-gpu/synbols-gpu/output"
 )
 
 // cmdView draws a grid of a dataset's samples by two attributes, or a
@@ -59,6 +59,11 @@ func cmdView(args []string, stdout io.Writer) error {
 	case *bins < 1:
 		return fmt.Errorf("%w: view: --bins %d: want at least 1", errUsage, *bins)
 	}
+	if flagSet(fs, "out") || flagSet(fs, "o") {
+		if err := checkPNGOut("view", *out); err != nil {
+			return err
+		}
+	}
 	f, err := inspect.Open(pos[0])
 	if err != nil {
 		return err
@@ -86,11 +91,7 @@ func cmdView(args []string, stdout io.Writer) error {
 		}
 		result, img = g, g.Image
 	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(*out, buf.Bytes(), atomicfile.Options{}); err != nil {
+	if err := writePNG("view", *out, img); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -100,4 +101,33 @@ func cmdView(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "wrote", *out)
 	return nil
+}
+
+// checkPNGOut checks, before any work, that the picture's path out ends
+// in .png (only PNG is written: a grid.jpg would hold PNG bytes) and can
+// be written (output.ResolveTarget: no device, fifo or directory).
+func checkPNGOut(cmd, out string) error {
+	if strings.TrimSpace(out) == "" {
+		return fmt.Errorf("%w: %s: --out is empty: give a file name ending in .png, or leave --out out", errUsage, cmd)
+	}
+	if !strings.EqualFold(filepath.Ext(out), ".png") {
+		return fmt.Errorf("%w: %s: --out %q: only PNG is written; give a name ending in .png", errUsage, cmd, out)
+	}
+	if _, err := output.ResolveTarget(out); err != nil {
+		return fmt.Errorf("%s: --out: %w", cmd, err)
+	}
+	return nil
+}
+
+// writePNG encodes img and puts it at out (output.WriteFile: checked,
+// atomic, an existing file's mode kept).
+func writePNG(cmd, out string, img image.Image) error {
+	if err := checkPNGOut(cmd, out); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return fmt.Errorf("%s: encode %s: %w", cmd, out, err)
+	}
+	return output.WriteFile(out, buf.Bytes())
 }

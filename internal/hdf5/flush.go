@@ -96,6 +96,9 @@ func OpenGuarded(path, undo string) (*File, error) {
 }
 
 func openRW(path, undo string) (*File, error) {
+	if err := regular(path, "open file for writing"); err != nil {
+		return nil, err
+	}
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))
 	var cu *C.char

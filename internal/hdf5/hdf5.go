@@ -433,9 +433,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"runtime"
 	"strings"
 	"unsafe"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/filekind"
 )
 
 var (
@@ -654,6 +658,9 @@ func Create(path string) (*File, error) {
 // of an earlier dataset (generate --fonts-from). Close it like a created
 // File; the write methods fail on it with ErrHDF5.
 func Open(path string) (*File, error) {
+	if err := regular(path, "open file"); err != nil {
+		return nil, err
+	}
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))
 	var eb ebuf
@@ -663,6 +670,27 @@ func Open(path string) (*File, error) {
 		return nil, eb.err("open file", path)
 	}
 	return &File{object{id: id, name: path}}, nil
+}
+
+// regular checks that path names a regular file (after symlinks) before
+// libhdf5 opens it: its open(2) of a named pipe blocks until a writer
+// appears, inside a cgo call that no signal interrupts, and its messages
+// for a missing file or a directory are an errno's text. A file swapped
+// for a pipe between the check and the open still blocks; only a user's
+// own race does that.
+func regular(path, op string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is in the message already
+		}
+		return fmt.Errorf("hdf5: %s %q: %w", op, path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s %q: it is %s, not a regular file", ErrInvalid, op, path, filekind.Name(fi.Mode()))
+	}
+	return nil
 }
 
 // Close flushes and closes the file, and every object still open in it.

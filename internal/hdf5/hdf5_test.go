@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,9 +12,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 )
 
 // python returns the interpreter that has h5py and numpy; without it the
@@ -287,5 +291,74 @@ func TestWriteCStrings(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("read back %q, want %q", got, want)
+	}
+}
+
+// TestOpenNotRegular: Open and OpenRW refuse a named pipe, a device node
+// (mknod in a scratch folder) and a folder in one line naming what the
+// path is, and report a missing file as fs.ErrNotExist. A pipe is the
+// case that matters: libhdf5's open(2) of one blocks until a writer comes,
+// inside a cgo call no signal interrupts, so the process hung; here the
+// opens run on a goroutine and the test fails after 20 s instead.
+func TestOpenNotRegular(t *testing.T) {
+	testenv.RequireRoot(t, "mknod")
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.h5")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	null := filepath.Join(dir, "null.h5")
+	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Fatalf("mknod (the suite runs as root in CI): %v", err)
+	}
+	sub := filepath.Join(dir, "sub.h5")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.h5")
+	if err := os.Symlink("fifo.h5", link); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		name string
+		err  error
+	}
+	done := make(chan result)
+	cases := []struct{ path, want string }{
+		{fifo, "named pipe"}, {null, "character device"}, {sub, "directory"}, {link, "named pipe"},
+	}
+	go func() {
+		for _, c := range cases {
+			for _, open := range []struct {
+				name string
+				f    func(string) (*File, error)
+			}{{"Open", Open}, {"OpenRW", OpenRW}} {
+				f, err := open.f(c.path)
+				if err == nil {
+					f.Close()
+				}
+				done <- result{open.name + " " + c.path, err}
+			}
+		}
+		close(done)
+	}()
+	timeout := time.After(20 * time.Second)
+	for i := 0; i < 2*len(cases); i++ {
+		select {
+		case r := <-done:
+			c := cases[i/2]
+			if !errors.Is(r.err, ErrInvalid) || !strings.Contains(r.err.Error(), c.want) || strings.Contains(r.err.Error(), "\n") {
+				t.Errorf("%s: got %v, want ErrInvalid naming %q on one line", r.name, r.err, c.want)
+			}
+		case <-timeout:
+			t.Fatalf("an open of %s still blocks after 20 s", cases[i/2].path)
+		}
+	}
+	_, err := Open(filepath.Join(dir, "missing.h5"))
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), `"`+filepath.Join(dir, "missing.h5")+`": no such file or directory`) {
+		t.Errorf("missing file: got %v, want fs.ErrNotExist naming the path once", err)
+	}
+	if fi, err := os.Lstat(null); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Errorf("device node changed: %v", err)
 	}
 }

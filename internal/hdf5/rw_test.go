@@ -2,6 +2,7 @@ package hdf5
 
 import (
 	"errors"
+	"io/fs"
 	"path/filepath"
 	"testing"
 )
@@ -89,7 +90,7 @@ func TestOpenRW(t *testing.T) {
 	if ok, err := r.Exists("n"); err != nil || !ok {
 		t.Errorf("n after OpenRW: exists %v, %v", ok, err)
 	}
-	if _, err := OpenRW(filepath.Join(t.TempDir(), "missing.h5")); !errors.Is(err, ErrHDF5) {
+	if _, err := OpenRW(filepath.Join(t.TempDir(), "missing.h5")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("OpenRW of a missing file: %v", err)
 	}
 }
