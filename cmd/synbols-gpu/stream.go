@@ -133,7 +133,8 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		seed     = fs.Uint64("seed", 42, "dataset seed: sample i depends only on (spec, seed, i)")
 		start    = fs.Int("start", 0, "index of the first sample")
 		stop     = fs.Int("stop", 0, "index past the last sample (default: none, stream until the reader closes)")
-		out      = fs.String("out", "", "where to write: a FIFO, a file or device (truncated), or a path that does not exist, where a Unix socket listens for one reader (default stdout)")
+		out      = fs.String("out", "", "where to write: a FIFO, a file or device (truncated; a file that is not empty only with --force), or a path that does not exist, where a Unix socket listens for one reader (default stdout)")
+		force    = fs.Bool("force", false, "truncate a --out file that is not empty")
 		quiet    = fs.Bool("quiet", false, "no progress and no summary on stderr")
 		every    = fs.Duration("progress-every", defaultProgressEvery, "where stderr is no terminal (a batch log), print a progress line this often (0 = never)")
 		symMasks = fs.Bool("symbol-masks", false, "also send every symbol's own mask (H, W, K a sample), whatever the spec's mask mode")
@@ -164,7 +165,7 @@ func cmdStream(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	sp, name, pool, manifest := in.spec, in.name, in.pool, in.manifest
 	// The destination is checked (and a socket listens) before the fonts
 	// load: a bad path costs nothing, and a reader may connect at once.
-	dst, err := prepareStreamOut(*out, stdout)
+	dst, err := prepareStreamOut(*out, *force, stdout)
 	if err != nil {
 		return err
 	}
@@ -304,10 +305,11 @@ func (nopCloser) Close() error { return nil }
 
 // prepareStreamOut maps --out to a destination: "" is stdout; an existing
 // FIFO is opened for writing (waiting for its reader), an existing file or
-// device is truncated and written; a path that does not exist (or a stale
+// device is truncated and written (a file with bytes in it only if force:
+// "stream --out data.h5py" must not destroy a dataset); a path that does not exist (or a stale
 // socket) becomes a Unix socket that accepts one connection and is removed
 // once connected or at exit.
-func prepareStreamOut(path string, stdout io.Writer) (*streamOut, error) {
+func prepareStreamOut(path string, force bool, stdout io.Writer) (*streamOut, error) {
 	none := func() {}
 	if path == "" {
 		return &streamOut{connect: func(context.Context) (io.WriteCloser, error) { return nopCloser{stdout}, nil }, cleanup: none}, nil
@@ -355,6 +357,8 @@ func prepareStreamOut(path string, stdout io.Writer) (*streamOut, error) {
 			}}, nil
 	case fi.IsDir():
 		return nil, fmt.Errorf("%w: --out %s is a folder", errUsage, path)
+	case fi.Mode().IsRegular() && fi.Size() > 0 && !force:
+		return nil, fmt.Errorf("%w: --out %s is a file of %d bytes: give --force to truncate it and write the stream there", errUsage, path, fi.Size())
 	}
 	return &streamOut{cleanup: none, connect: func(context.Context) (io.WriteCloser, error) {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)

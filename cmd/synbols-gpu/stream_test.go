@@ -316,7 +316,38 @@ func TestStreamProgressInLog(t *testing.T) {
 	if n := strings.Count(errs, "/8000 samples ("); n < 2 || strings.Contains(errs, "\r") {
 		t.Errorf("stderr has %d progress lines (want several, no carriage returns):\n%s", n, errs)
 	}
-	if code, _, errs = run1(t, dir, nil, append(args, "--quiet")...); code != 0 || errs != "" {
+	if code, _, errs = run1(t, dir, nil, append(args, "--quiet", "--force")...); code != 0 || errs != "" {
 		t.Errorf("--quiet: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestStreamKeepsFiles: --out naming a file with bytes in it (a dataset,
+// say) is refused in one line and the file is unchanged; with --force, or
+// when the file is empty, the stream replaces its contents.
+func TestStreamKeepsFiles(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.h5py")
+	old := []byte("\x89HDF\r\n\x1a\nan earlier dataset")
+	must(t, os.WriteFile(data, old, 0o644))
+	args := []string{"stream", "--dataset", "default", "--stop", "4", "--out", data, "--system-fonts=false", "--quiet"}
+	code, _, errs := run1(t, dir, nil, args...)
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	oneLine(t, errs, data, "--force")
+	if b, _ := os.ReadFile(data); !bytes.Equal(b, old) {
+		t.Errorf("the file changed: %d bytes", len(b))
+	}
+	empty := filepath.Join(dir, "frames.bin")
+	must(t, os.WriteFile(empty, nil, 0o644))
+	for _, c := range [][]string{append(args, "--force"), {"stream", "--dataset", "default", "--stop", "4", "--out", empty, "--system-fonts=false", "--quiet"}} {
+		if code, _, errs := run1(t, dir, nil, c...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", c, code, errs)
+		}
+	}
+	a, _ := os.ReadFile(data)
+	b, _ := os.ReadFile(empty)
+	if len(a) < 1000 || !bytes.Equal(a, b) {
+		t.Errorf("--force wrote %d bytes, the empty file got %d: want the same stream", len(a), len(b))
 	}
 }
