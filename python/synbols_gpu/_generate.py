@@ -22,8 +22,10 @@ def generate(dataset_or_spec, n, seed=42, out=None, **options):
     ``preview=False`` (``--preview=false``). The progress bar and the
     summary pass through to the terminal (stderr and stdout); with
     ``quiet=True`` there is no progress bar and the summary line the command
-    prints on stdout is dropped. Without ``out`` the file is
-    ``<dataset name>.h5py`` in the current folder, as the command writes it.
+    prints on stdout is dropped. Without ``out`` the file is the command's
+    default in the current folder (``default_out``): ``<name>.h5py``,
+    ``.npz``, the manifest ``<name>.json`` with ``format="wds"``, or
+    ``<name>-A-B.h5py`` for a shard; the path returned is the file written.
     A failed run (a bad spec, an unknown preset, a missing spec file…)
     raises GenerateError (a SynbolsError, RuntimeError and
     subprocess.CalledProcessError) whose message is the command's one-line
@@ -35,9 +37,13 @@ def generate(dataset_or_spec, n, seed=42, out=None, **options):
         cmd = [binary, "generate", *flags, "--n_samples", str(int(n)), "--seed", str(int(seed))]
         if out is not None:
             path = os.fspath(out)
-            cmd += ["--out", path]
         elif not options.get("dry_run"):
-            path = name + ".h5py"
+            path = default_out(name, int(n), options)
+        if path is not None:
+            # Always given, so that the path returned is the file written
+            # whatever the format, shard or name (before, a format="npz"
+            # run returned NAME.h5py, a file it had not written).
+            cmd += ["--out", path]
         cmd += option_flags(options)
         quiet = bool(options.get("quiet"))
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
@@ -55,6 +61,32 @@ def generate(dataset_or_spec, n, seed=42, out=None, **options):
             msg = tail.last_line() or f"synbols-gpu generate exited with status {rc}"
             raise GenerateError(msg, rc, cmd, tail.text())
     return None if path is None else os.path.abspath(path)
+
+
+_EXT = {"h5": ".h5py", "npz": ".npz", "wds": ".json"}
+
+
+def default_out(name, n, options):
+    """The file the command writes without --out: NAME.h5py, .npz, or the
+    manifest NAME.json for ``format="wds"``; a shard (``shard="K/N"``, or
+    ``range="A:B"``) is NAME-A-B with rows [A, B), A = K*n//N and
+    B = (K+1)*n//N as the command computes them. An option it cannot read
+    is left for the command to refuse."""
+    ext = _EXT.get(str(options.get("format") or "h5"), ".h5py")
+    rows = None
+    try:
+        if options.get("range") is not None:
+            a, b = (int(v) for v in str(options["range"]).split(":"))
+            rows = (a, b)
+        elif options.get("shard") is not None:
+            k, parts = (int(v) for v in str(options["shard"]).split("/"))
+            if parts > 0:
+                rows = (k * n // parts, (k + 1) * n // parts)
+    except ValueError:
+        pass
+    if rows is not None:
+        return f"{name}-{rows[0]}-{rows[1]}{ext}"
+    return name + ext
 
 
 def load(path):

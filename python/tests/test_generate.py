@@ -84,6 +84,27 @@ class TestGenerate(unittest.TestCase):
         self.assertTrue(os.path.isfile(p))
         self.assertTrue(os.path.isfile(os.path.join(d, "tiny_preview.png")))
 
+    def test_default_out_follows_format_and_shard(self):
+        # The path returned is the file written: NAME.npz, the wds
+        # manifest, a shard's NAME-A-B.h5py (it was NAME.h5py for all).
+        for opts, want, rows in [({"format": "npz"}, "tiny.npz", 10),
+                                 ({"format": "wds"}, "tiny.json", None),
+                                 ({"shard": "1/3"}, "tiny-3-6.h5py", None),
+                                 ({"range": "4:9"}, "tiny-4-9.h5py", None)]:
+            d = tempfile.mkdtemp(dir=common.tmpdir())
+            old = os.getcwd()
+            os.chdir(d)
+            try:
+                got = sg.generate("tiny", 10, quiet=True, **opts, **common.FONTS)
+            finally:
+                os.chdir(old)
+            self.assertEqual(got, os.path.join(d, want), opts)
+            self.assertTrue(os.path.isfile(got), opts)
+            self.assertFalse(os.path.exists(os.path.join(d, "tiny.h5py")), opts)
+            if rows is not None:
+                self.assertEqual(len(np.load(got)["x"]), rows, opts)
+        self.assertFalse(os.path.exists(os.path.join(d, "tiny.h5py")))
+
     def test_dict_spec(self):
         spec = {"name": "py-dict", "base": "default", "resolution": [16, 24],
                 "symbol": {"bold": False, "char": "a", "rotation": 0}}
