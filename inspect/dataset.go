@@ -133,6 +133,13 @@ type Column struct {
 	Categorical bool
 	Labels      []string
 	Values      []float64
+
+	// codes and book, for a typed categorical column, are what Labels
+	// were made from (Labels[i] = book[codes[i]], "" for a negative
+	// code): summaries count codes in a slice instead of hashing a
+	// million strings.
+	codes []int32
+	book  []string
 }
 
 // Attributes lists the attribute names the file has: its typed columns,
@@ -157,7 +164,7 @@ func (f *File) Column(name string) (*Column, error) {
 	var c *Column
 	var err error
 	if slices.Contains(f.typed, name) {
-		c, err = f.typedColumn(name)
+		c, err = f.typedColumn(name, true)
 	} else {
 		c, err = f.recordColumn(name)
 	}
@@ -193,7 +200,7 @@ func (f *File) codebook(name string) ([]string, error) {
 	return nil, nil
 }
 
-func (f *File) typedColumn(name string) (*Column, error) {
+func (f *File) typedColumn(name string, labels bool) (*Column, error) {
 	n := uint64(f.Samples)
 	path, start, count := "attr/"+name, []uint64{0}, []uint64{n}
 	if strings.HasPrefix(name, "translation_") {
@@ -213,10 +220,15 @@ func (f *File) typedColumn(name string) (*Column, error) {
 			return nil, err
 		}
 		c.Categorical = true
-		c.Labels = make([]string, len(b))
+		c.book = []string{"False", "True"} // the records' spelling
+		c.codes = make([]int32, len(b))
 		for i, v := range b {
-			// The records' spelling of booleans.
-			c.Labels[i] = map[bool]string{true: "True", false: "False"}[v != 0]
+			if v != 0 {
+				c.codes[i] = 1
+			}
+		}
+		if labels {
+			c.Labels = c.labels()
 		}
 		return c, nil
 	case d.IsInteger():
@@ -230,13 +242,14 @@ func (f *File) typedColumn(name string) (*Column, error) {
 				return nil, err
 			}
 			c.Categorical = true
-			c.Labels = make([]string, len(codes))
 			for i, k := range codes {
-				if k >= 0 && int(k) < len(book) {
-					c.Labels[i] = book[k]
-				} else if k >= 0 {
+				if int(k) >= len(book) {
 					return nil, fmt.Errorf("%s: %s[%d] = %d is outside its %d names", f.Path, path, i, k, len(book))
 				}
+			}
+			c.codes, c.book = codes, book
+			if labels {
+				c.Labels = c.labels()
 			}
 			return c, nil
 		}
@@ -261,6 +274,32 @@ func (f *File) typedColumn(name string) (*Column, error) {
 	}
 	c.Values = v
 	return c, nil
+}
+
+// labels spells a coded column's codes out: book[code], "" for a negative
+// code.
+func (c *Column) labels() []string {
+	l := make([]string, len(c.codes))
+	for i, k := range c.codes {
+		if k >= 0 {
+			l[i] = c.book[k]
+		}
+	}
+	return l
+}
+
+// summaryColumn is Column for Summarise: a typed categorical column's
+// labels are not spelt out (its codes are counted) and what it reads is
+// not cached, so the summary of a million samples holds one column at a
+// time, without a string header per sample for the collector to scan.
+func (f *File) summaryColumn(name string) (*Column, error) {
+	if c, ok := f.columnCache[name]; ok || !slices.Contains(f.typed, name) {
+		if ok {
+			return c, nil
+		}
+		return f.Column(name)
+	}
+	return f.typedColumn(name, false)
 }
 
 // recordChunk is how many records parseRecords reads at a time.

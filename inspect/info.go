@@ -138,7 +138,7 @@ func (f *File) Summarise() (*Summary, error) {
 		return nil, err
 	}
 	for _, n := range names {
-		c, err := f.Column(n)
+		c, err := f.summaryColumn(n)
 		if err != nil {
 			return nil, err
 		}
@@ -213,6 +213,14 @@ func (f *File) splits() ([]Split, error) {
 
 func summariseColumn(c *Column) AttrSummary {
 	a := AttrSummary{Name: c.Name, Source: c.Source, Categorical: c.Categorical}
+	if c.Categorical && c.codes != nil {
+		a.Top, a.Missing = codeFrequencies(c.codes, c.book)
+		a.Distinct = len(a.Top)
+		if len(a.Top) > TopN {
+			a.Top = a.Top[:TopN]
+		}
+		return a
+	}
 	if c.Categorical {
 		a.Top, a.Missing = Frequencies(c.Labels)
 		a.Distinct = len(a.Top)
@@ -232,13 +240,104 @@ func summariseColumn(c *Column) AttrSummary {
 	if len(v) == 0 {
 		return a
 	}
-	slices.Sort(v)
-	sum := 0.0
+	sum, lo, hi := 0.0, v[0], v[0]
 	for _, x := range v {
 		sum += x
+		lo, hi = min(lo, x), max(hi, x)
 	}
-	a.Stats = &Stats{Min: v[0], Q1: quantile(v, 0.25), Median: quantile(v, 0.5), Q3: quantile(v, 0.75), Max: v[len(v)-1], Mean: sum / float64(len(v))}
+	a.Stats = &Stats{Min: lo, Q1: selectQuantile(v, 0.25), Median: selectQuantile(v, 0.5), Q3: selectQuantile(v, 0.75), Max: hi, Mean: sum / float64(len(v))}
 	return a
+}
+
+// codeFrequencies is Frequencies of the labels book[codes[i]] (a negative
+// code is missing), counted in a slice: the same counts, in the same
+// order, without hashing a string per sample.
+func codeFrequencies(codes []int32, book []string) (counts []Count, missing int) {
+	n := make([]int, len(book))
+	for _, k := range codes {
+		if k < 0 {
+			missing++
+		} else {
+			n[k]++ // typedColumn checked k < len(book)
+		}
+	}
+	// Merge the codes by label: a book may spell a value twice, and ""
+	// is missing, as in Frequencies.
+	m := map[string]int{}
+	for k, c := range n {
+		if c == 0 {
+			continue
+		}
+		if book[k] == "" {
+			missing += c
+		} else {
+			m[book[k]] += c
+		}
+	}
+	for v, c := range m {
+		counts = append(counts, Count{v, c})
+	}
+	sortCounts(counts)
+	return counts, missing
+}
+
+// selectQuantile is the q-quantile of v with numpy's default ("linear")
+// interpolation between the sorted v[i] and v[i+1], i = ⌊q·(len(v)−1)⌋,
+// without sorting v: v[i] and
+// v[i+1] found by selection (selectNth, then the least of the rest),
+// O(len(v)) where a sort of a million values took most of info's time.
+// It reorders v.
+func selectQuantile(v []float64, q float64) float64 {
+	pos := q * float64(len(v)-1)
+	i := int(math.Floor(pos))
+	selectNth(v, i)
+	if i+1 >= len(v) {
+		return v[len(v)-1]
+	}
+	next := v[i+1]
+	for _, x := range v[i+2:] {
+		next = min(next, x)
+	}
+	return v[i] + float64((pos-float64(i))*(next-v[i]))
+}
+
+// selectNth reorders v (no NaNs) so that v[k] is the value a sort would
+// put there, with nothing greater before it and nothing less after it. A
+// three-way partition round a pivot from a fixed pseudo-random sequence:
+// a run of equal values (a constant column) ends it in one pass, and no
+// input order makes it quadratic in practice.
+func selectNth(v []float64, k int) {
+	lo, hi := 0, len(v)
+	r := uint64(0x9e3779b97f4a7c15)
+	for hi-lo > 16 {
+		r ^= r << 13
+		r ^= r >> 7
+		r ^= r << 17
+		p := v[lo+int(r%uint64(hi-lo))]
+		lt, i, gt := lo, lo, hi
+		for i < gt {
+			switch x := v[i]; {
+			case x < p:
+				v[lt], v[i] = x, v[lt]
+				lt++
+				i++
+			case x > p:
+				gt--
+				v[i], v[gt] = v[gt], x
+			default:
+				i++
+			}
+		}
+		switch {
+		case k < lt:
+			hi = lt
+		case k >= gt:
+			lo = gt
+		default:
+			return // v[lt:gt] all equal the pivot
+		}
+	}
+	slices.Sort(v[lo:hi])
 }
 
 // Frequencies counts the labels ("" is missing, counted apart), most
@@ -255,20 +354,15 @@ func Frequencies(labels []string) (counts []Count, missing int) {
 	for v, n := range m {
 		counts = append(counts, Count{v, n})
 	}
-	slices.SortFunc(counts, func(a, b Count) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
-	})
+	sortCounts(counts)
 	return counts, missing
 }
 
-// quantile of sorted v, numpy's default ("linear") interpolation.
-func quantile(v []float64, q float64) float64 {
-	pos := q * float64(len(v)-1)
-	i := int(math.Floor(pos))
-	if i+1 >= len(v) {
-		return v[len(v)-1]
-	}
-	return v[i] + float64((pos-float64(i))*(v[i+1]-v[i]))
+// sortCounts orders counts most common first, ties by label.
+func sortCounts(counts []Count) {
+	slices.SortFunc(counts, func(a, b Count) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
+	})
 }
 
 // SpecLines is how many lines of the spec WriteText prints without
