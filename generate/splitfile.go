@@ -32,6 +32,11 @@ type AddSplitsOptions struct {
 	// for an existing name fails with ErrSplitFile before anything is
 	// written.
 	Force bool
+	// InPlace adds the splits in the file where it lies instead of in a
+	// copy renamed over it (output.AddSplitsInPlace): seconds and no free
+	// space for any size of file, but a reader that has it open meanwhile
+	// may fail, and a kill is undone only by the next run on the file.
+	InPlace bool
 }
 
 // AddSplits computes the requested splits from the typed columns of the
@@ -52,7 +57,11 @@ func AddSplits(ctx context.Context, path string, reqs []SplitRequest, o AddSplit
 	if err != nil {
 		return 0, err
 	}
-	if err := output.AddSplits(ctx, path, parts, o.Force); err != nil {
+	add := output.AddSplits
+	if o.InPlace {
+		add = output.AddSplitsInPlace
+	}
+	if err := add(ctx, path, parts, o.Force); err != nil {
 		if errors.Is(err, output.ErrSplitExists) {
 			return 0, fmt.Errorf("%w: %w", ErrSplitExists, err)
 		}

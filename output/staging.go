@@ -58,8 +58,12 @@ func openStaging(path string, adopt func(dir, base string) (string, error), side
 			return nil, err
 		}
 	}
-	removeStale(dir, base)
+	if err := removeStale(dir, base); err != nil {
+		s.lock.release()
+		return nil, err
+	}
 	for _, sd := range s.sides {
+		// A side file is never changed in place: nothing to recover.
 		removeStale(filepath.Dir(sd.t.Path), filepath.Base(sd.t.Path))
 	}
 	if s.tmpDir != "" {

@@ -195,16 +195,26 @@ func (l *lock) release() {
 // named ".<base>.tmp-*" beside it. It runs only under the output's lock,
 // so none of them can belong to a live run. A folder with a checkpoint
 // journal is a resumable run's state (resume.go) and is kept.
-func removeStale(dir string, bases ...string) {
+//
+// A folder of an in-place change that was killed (AddSplitsInPlace) is
+// first undone in the file it names, from its undo log: if that fails the
+// folder stays and the error says so (the file may not read until then).
+func removeStale(dir string, bases ...string) error {
 	for _, base := range bases {
 		matches, _ := filepath.Glob(filepath.Join(dir, globEscape(tempPrefix(base))+"*"))
 		for _, m := range matches {
 			if hasJournal(m) {
 				continue
 			}
+			if fi, err := os.Lstat(m); err == nil && fi.IsDir() {
+				if _, err := recoverInPlace(m, filepath.Join(dir, base)); err != nil {
+					return fmt.Errorf("%w: %s: an interrupted split --in-place left its undo log in %s, which could not be applied: %w", ErrIO, filepath.Join(dir, base), m, err)
+				}
+			}
 			os.RemoveAll(m) // does not follow symlinks
 		}
 	}
+	return nil
 }
 
 // globEscape quotes the glob metacharacters of a literal file name.

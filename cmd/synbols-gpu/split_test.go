@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/pytest"
@@ -247,4 +248,74 @@ func TestGenerateSplitBadInput(t *testing.T) {
 			t.Errorf("%v: left %v", c.args, ents)
 		}
 	}
+}
+
+// TestSplitAddInPlace: --in-place gives the file the splits the copy does
+// (h5py: every split and split index equal, and splitCheck), keeps its
+// inode, and leaves nothing beside it. On a file system without room for
+// the copy (root: a 2 MiB tmpfs), the copy is refused in one line that
+// names --in-place, the file unchanged, and --in-place then succeeds.
+func TestSplitAddInPlace(t *testing.T) {
+	py := pytest.Python(t)
+	dir := t.TempDir()
+	a := gen300(t, dir, "a.h5py")
+	b := filepath.Join(dir, "b.h5py")
+	copyTo(t, a, b)
+	copyTo(t, a, filepath.Join(dir, "before.h5py"))
+	var before, after syscall.Stat_t
+	must(t, syscall.Stat(b, &before))
+	adds := []string{"--add", "stratified:scale", "--add", "compositional:rotation,scale", "--add", "r80=random@0.8,0.1,0.1", "--add", "stratified:translation.x"}
+	for _, args := range [][]string{append([]string{"split", "a.h5py"}, adds...), append([]string{"split", "b.h5py", "--in-place"}, adds...)} {
+		if code, _, errs := command(t, dir, args...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, errs)
+		}
+	}
+	must(t, syscall.Stat(b, &after))
+	if after.Ino != before.Ino {
+		t.Errorf("--in-place replaced the file (inode %d → %d)", before.Ino, after.Ino)
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("left %v", l)
+	}
+	pytest.Run(t, py, splitCheck, b, filepath.Join(dir, "before.h5py"), "7")
+	pytest.Run(t, py, `
+import sys, h5py
+with h5py.File(sys.argv[1], 'r') as a, h5py.File(sys.argv[2], 'r') as b:
+    for g in ('split', 'split_index'):
+        names = []
+        a[g].visit(names.append)
+        names2 = []
+        b[g].visit(names2.append)
+        assert names == names2, (g, names, names2)
+        for k in names:
+            if isinstance(a[g][k], h5py.Dataset):
+                assert (a[g][k][...] == b[g][k][...]).all(), (g, k)
+print('ok')
+`, a, b)
+
+	testenv.RequireRoot(t, "mounting a small tmpfs")
+	small := mountTmpfs(t, dir, "small", "size=2m")
+	full := gen300(t, small, "c.h5py")
+	want, _ := os.ReadFile(full)
+	code, _, errs := command(t, small, "split", "c.h5py", "--add", "stratified:scale")
+	if code != 1 {
+		t.Errorf("copy on a full file system: exit %d, want 1: %s", code, errs)
+	}
+	oneLine(t, errs, "c.h5py", "no space left", "--in-place")
+	if got, _ := os.ReadFile(full); !bytes.Equal(got, want) {
+		t.Error("the refused copy changed the file")
+	}
+	if l := leftovers(t, small); len(l) > 0 {
+		t.Errorf("the refused copy left %v", l)
+	}
+	if code, _, errs := command(t, small, "split", "c.h5py", "--add", "stratified:scale", "--in-place"); code != 0 {
+		t.Fatalf("--in-place on a full file system: exit %d: %s", code, errs)
+	}
+	pytest.Run(t, py, `
+import sys, h5py
+with h5py.File(sys.argv[1], 'r') as f:
+    assert f['split/stratified_scale'].shape == (300, 3)
+    assert f['split/stratified_scale'][...].sum() == 300
+print('ok')
+`, full)
 }

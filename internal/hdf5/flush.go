@@ -28,12 +28,12 @@ fail:
 	return -1;
 }
 
-static hid_t synb_fopen_rw(const char *path, const char *undo, char *eb, size_t ebcap) {
+static hid_t synb_fopen_rw(const char *path, const char *undo, int sync, char *eb, size_t ebcap) {
 	hid_t fapl = -1, f = -1;
 	synb_quiet();
 	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0) SYNB_FAIL2("H5Pcreate");
 	if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) SYNB_FAIL2("H5Pset_fclose_degree");
-	if (synb_guard_fapl(fapl, undo) < 0) SYNB_FAIL2("H5Pset_driver(synb_guard)");
+	if (synb_guard_fapl(fapl, undo, sync) < 0) SYNB_FAIL2("H5Pset_driver(synb_guard)");
 	if ((f = H5Fopen(path, H5F_ACC_RDWR, fapl)) < 0) SYNB_FAIL2("H5Fopen");
 	H5Pclose(fapl);
 	return f;
@@ -73,7 +73,7 @@ import (
 // OpenRW opens an existing file for reading and writing, with the strong
 // close degree like Create: the writer reopens its file after each
 // checkpoint, and a resumed run opens the interrupted one's.
-func OpenRW(path string) (*File, error) { return openRW(path, "") }
+func OpenRW(path string) (*File, error) { return openRW(path, "", false) }
 
 // OpenGuarded is OpenRW with an undo log: until the File is closed, every
 // write or truncation that changes any of the file's bytes as they are
@@ -92,10 +92,21 @@ func OpenGuarded(path, undo string) (*File, error) {
 	if undo == "" {
 		return nil, fmt.Errorf("%w: OpenGuarded of %s without an undo log", ErrInvalid, path)
 	}
-	return openRW(path, undo)
+	return openRW(path, undo, false)
 }
 
-func openRW(path, undo string) (*File, error) {
+// OpenGuardedDurable is OpenGuarded with each record of the undo log
+// synced (fdatasync) before the overwrite it guards: a power loss too
+// leaves a log RollBack can apply, at the cost of a sync per overwrite. For a file changed in place
+// (split --add --in-place), where no copy survives a crash.
+func OpenGuardedDurable(path, undo string) (*File, error) {
+	if undo == "" {
+		return nil, fmt.Errorf("%w: OpenGuardedDurable of %s without an undo log", ErrInvalid, path)
+	}
+	return openRW(path, undo, true)
+}
+
+func openRW(path, undo string, durable bool) (*File, error) {
 	if err := regular(path, "open file for writing"); err != nil {
 		return nil, err
 	}
@@ -108,7 +119,11 @@ func openRW(path, undo string) (*File, error) {
 	}
 	var eb ebuf
 	p, n := eb.c()
-	id := C.synb_fopen_rw(cp, cu, p, n)
+	sync := C.int(0)
+	if durable {
+		sync = 1
+	}
+	id := C.synb_fopen_rw(cp, cu, sync, p, n)
 	if id < 0 {
 		return nil, eb.err("open file for writing", path)
 	}

@@ -51,6 +51,7 @@ typedef struct {
 	dev_t dev;
 	ino_t ino;
 	int undo;      // the undo log, -1 while unarmed
+	int sync;      // fdatasync the log after each record
 	haddr_t limit; // writes below it are logged first
 } synb_guard_t;
 
@@ -58,6 +59,7 @@ typedef struct {
 // ("" for none). A fixed array, so that libhdf5 copies it as plain bytes.
 typedef struct {
 	char undo[4096];
+	int sync; // each record durable before its overwrite
 } synb_guard_fa_t;
 
 static int synb_arm(synb_guard_t *g, const char *undo, char *eb, size_t ebcap);
@@ -67,6 +69,11 @@ static int synb_arm(synb_guard_t *g, const char *undo, char *eb, size_t ebcap);
 // written to the file, n > 0. Zero (always, outside the tests) is off.
 long synb_guard_kill_after = 0;
 static long synb_guard_overwrites = 0;
+
+// Records synced by durable logs, for the tests (guardSyncs).
+static long synb_guard_syncs = 0;
+
+long synb_guard_synced(void) { return __atomic_load_n(&synb_guard_syncs, __ATOMIC_RELAXED); }
 
 #define SYNB_MAXADDR (((haddr_t)1 << (8 * sizeof(off_t) - 1)) - 1)
 
@@ -157,6 +164,15 @@ static int synb_log(synb_guard_t *g, haddr_t addr, size_t size) {
 		len -= (size_t)w;
 	}
 	free(rec);
+	// Durable before the overwrite it guards: else a power loss could
+	// keep the overwrite and lose its before-image.
+	if (g->sync) {
+		if (fdatasync(g->undo) < 0) {
+			synb_push(H5E_WRITEERROR, "undo log: sync", addr, (size_t)n, errno);
+			return -1;
+		}
+		__atomic_add_fetch(&synb_guard_syncs, 1, __ATOMIC_RELAXED);
+	}
 	return 1;
 }
 
@@ -207,6 +223,7 @@ static H5FD_t *synb_open(const char *name, unsigned flags, hid_t fapl, haddr_t m
 			return NULL;
 		}
 		g->limit = g->eof;
+		g->sync = fa->sync;
 	}
 	return &g->pub;
 }
@@ -372,7 +389,7 @@ static pthread_once_t synb_guard_once = PTHREAD_ONCE_INIT;
 
 static void synb_guard_register(void) { synb_guard_id = H5FDregister(&synb_guard_class); }
 
-int synb_guard_fapl(hid_t fapl, const char *undo) {
+int synb_guard_fapl(hid_t fapl, const char *undo, int sync) {
 	pthread_once(&synb_guard_once, synb_guard_register);
 	if (synb_guard_id < 0) return -1;
 	synb_guard_fa_t fa;
@@ -380,6 +397,7 @@ int synb_guard_fapl(hid_t fapl, const char *undo) {
 	if (undo != NULL) {
 		if (strlen(undo) >= sizeof fa.undo) return -1;
 		strcpy(fa.undo, undo);
+		fa.sync = sync;
 	}
 	return H5Pset_driver(fapl, synb_guard_id, &fa) < 0 ? -1 : 0;
 }

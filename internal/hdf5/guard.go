@@ -26,6 +26,10 @@ var ErrUndoLog = errors.New("hdf5: damaged undo log")
 
 const undoMagic = C.SYNB_GUARD_MAGIC
 
+// guardSyncs is how many undo records durable logs have synced, for the
+// tests of OpenGuardedDurable.
+func guardSyncs() int64 { return int64(C.synb_guard_synced()) }
+
 func init() {
 	// Fault injection for the tests of crash recovery: SIGKILL the
 	// process right after the n-th guarded overwrite reached the file.

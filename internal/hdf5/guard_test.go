@@ -292,3 +292,53 @@ func FuzzRollBack(f *testing.F) {
 		}
 	})
 }
+
+// TestGuardDurable: OpenGuardedDurable syncs each undo record (one
+// fdatasync per record of the log it leaves), and OpenGuarded none; both
+// logs roll the file back to its bytes at the open.
+func TestGuardDurable(t *testing.T) {
+	for _, durable := range []bool{false, true} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "g.h5")
+		f, err := Create(path)
+		must(t, err)
+		g, err := f.CreateGroup("a")
+		must(t, err)
+		must(t, errors.Join(g.Close(), f.Close()))
+		want, _ := os.ReadFile(path)
+		open := OpenGuarded
+		if durable {
+			open = OpenGuardedDurable
+		}
+		before := guardSyncs()
+		f, err = open(path, path+".undo")
+		must(t, err)
+		must(t, f.HoldMetadata())
+		for _, name := range []string{"b", "c", "a/d"} {
+			g, err := f.CreateGroup(name)
+			must(t, err)
+			must(t, g.Close())
+		}
+		must(t, f.Close())
+		synced := guardSyncs() - before
+		log, err := os.ReadFile(path + ".undo")
+		must(t, err)
+		records := 0
+		for off := len(undoMagic); off+24 <= len(log); records++ {
+			off += 24 + int(binary.LittleEndian.Uint64(log[off+8:]))
+		}
+		if records == 0 {
+			t.Fatalf("durable %v: no undo record: nothing was overwritten", durable)
+		}
+		if wantSyncs := map[bool]int{false: 0, true: records}[durable]; synced != int64(wantSyncs) {
+			t.Errorf("durable %v: %d syncs for %d records, want %d", durable, synced, records, wantSyncs)
+		}
+		must(t, RollBack(path, uint64(len(want)), path+".undo"))
+		if now, _ := os.ReadFile(path); !bytes.Equal(now, want) {
+			t.Errorf("durable %v: rolled back file differs", durable)
+		}
+	}
+	if _, err := OpenGuardedDurable("x.h5", ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("no undo log: got %v, want ErrInvalid", err)
+	}
+}

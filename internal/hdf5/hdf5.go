@@ -100,7 +100,7 @@ static hid_t synb_fcreate(const char *path, char *eb, size_t ebcap) {
 	synb_quiet();
 	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0) SYNB_FAIL("H5Pcreate");
 	if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) SYNB_FAIL("H5Pset_fclose_degree");
-	if (synb_guard_fapl(fapl, NULL) < 0) SYNB_FAIL("H5Pset_driver(synb_guard)");
+	if (synb_guard_fapl(fapl, NULL, 0) < 0) SYNB_FAIL("H5Pset_driver(synb_guard)");
 	if ((f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) SYNB_FAIL("H5Fcreate");
 	H5Pclose(fapl);
 	return f;
