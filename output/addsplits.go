@@ -36,17 +36,11 @@ var ErrSplitExists = errors.New("output: split already in the file")
 // before the rename (an interrupt) stops it with ctx's error and the file
 // unchanged.
 func AddSplits(ctx context.Context, path string, s []Split, replace bool) (err error) {
-	if err := checkSplits(path, s); err != nil {
-		return err
-	}
-	st, err := openStaging(path, nil)
+	st, err := stageSplits(path, s)
 	if err != nil {
 		return err
 	}
 	defer st.cleanup()
-	if !st.target.Exist {
-		return fmt.Errorf("%w: %s: %w", ErrIO, path, os.ErrNotExist)
-	}
 	tmp := st.temp(filepath.Base(st.target.Path))
 	if err := copyFile(ctx, st.target.Path, tmp); err != nil {
 		if ctx.Err() != nil {
@@ -98,17 +92,11 @@ const (
 //     its lock, from the log it left. Until then a file killed during the
 //     close may not read.
 func AddSplitsInPlace(ctx context.Context, path string, s []Split, replace bool) (err error) {
-	if err := checkSplits(path, s); err != nil {
-		return err
-	}
-	st, err := openStaging(path, nil)
+	st, err := stageSplits(path, s)
 	if err != nil {
 		return err
 	}
 	defer st.cleanup()
-	if !st.target.Exist {
-		return fmt.Errorf("%w: %s: %w", ErrIO, path, os.ErrNotExist)
-	}
 	fi, err := os.Stat(st.target.Path)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrIO, path, err)
@@ -176,6 +164,23 @@ func recoverInPlace(dir, target string) (bool, error) {
 		return true, nil // killed before the open: nothing changed
 	}
 	return true, hdf5.RollBack(target, size, filepath.Join(dir, inPlaceUndo))
+}
+
+// stageSplits checks s and takes the existing file at path for a change
+// (openStaging: its lock, a killed change undone, a private folder).
+func stageSplits(path string, s []Split) (*staging, error) {
+	if err := checkSplits(path, s); err != nil {
+		return nil, err
+	}
+	st, err := openStaging(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !st.target.Exist {
+		st.cleanup()
+		return nil, fmt.Errorf("%w: %s: %w", ErrIO, path, os.ErrNotExist)
+	}
+	return st, nil
 }
 
 // checkSplits refuses names and partitions no file should hold.

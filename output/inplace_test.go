@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 )
 
 // inPlaceSplits are two splits of the 6-sample writeSmall file, with
@@ -97,24 +97,12 @@ func TestAddSplitsInPlaceKilled(t *testing.T) {
 	must(t, AddSplitsInPlace(context.Background(), clean, inPlaceSplits("k"), false))
 	want, _ := os.ReadFile(clean)
 	origBytes, _ := os.ReadFile(orig)
-	killed := 0
-	for k := 1; ; k++ {
-		if k > 200 {
-			t.Fatal("more than 200 guarded overwrites: the kill hook is never reached")
-		}
-		sub := t.TempDir()
-		p := filepath.Join(sub, "d.h5py")
+	var p string
+	killed := testenv.KillAtEachGuardedWrite(t, 200, "^TestAddSplitsInPlaceKilled$", func(k int) []string {
+		p = filepath.Join(t.TempDir(), "d.h5py")
 		copyFileT(t, orig, p)
-		cmd := exec.Command(os.Args[0], "-test.run=^TestAddSplitsInPlaceKilled$")
-		cmd.Env = append(os.Environ(), "SYNBOLS_INPLACE_CHILD="+p, "SYNBOLS_TEST_KILL_IN_GUARD="+strconv.Itoa(k))
-		out, err := cmd.CombinedOutput()
-		if err == nil {
-			break // fewer than k overwrites: every point was tried
-		}
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != -1 {
-			t.Fatalf("child %d: %v: %s", k, err, out)
-		}
-		killed++
+		return []string{"SYNBOLS_INPLACE_CHILD=" + p}
+	}, func(k int) {
 		// Any writer's lock undoes it: the original bytes again.
 		st, err := openStaging(p, nil)
 		if err != nil {
@@ -130,8 +118,8 @@ func TestAddSplitsInPlaceKilled(t *testing.T) {
 		if now, _ := os.ReadFile(p); !bytes.Equal(now, want) {
 			t.Fatalf("after the kill at overwrite %d and a second run: the file differs from an uninterrupted run's", k)
 		}
-		assertOnly(t, sub, "d.h5py")
-	}
+		assertOnly(t, filepath.Dir(p), "d.h5py")
+	})
 	if killed < 2 {
 		t.Fatalf("killed %d times: the close rewrote less than expected", killed)
 	}

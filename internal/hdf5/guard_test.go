@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/testenv"
 )
 
 // guardScenario builds a file as a checkpointing writer does: a first
@@ -171,23 +171,11 @@ func TestGuardRollBack(t *testing.T) {
 // after every kill, the roll-back gives the checkpoint's bytes exactly,
 // and the file reads back.
 func TestGuardKilled(t *testing.T) {
-	killed := 0
-	for k := 1; ; k++ {
-		if k > 500 {
-			t.Fatal("more than 500 guarded overwrites: the scenario grew, or the kill hook is never reached")
-		}
-		dir := t.TempDir()
-		path := filepath.Join(dir, "g.h5")
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "SYNBOLS_GUARD_CHILD="+path, "SYNBOLS_TEST_KILL_IN_GUARD="+strconv.Itoa(k))
-		out, err := cmd.CombinedOutput()
-		if err == nil {
-			break // fewer than k overwrites: every point was tried
-		}
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != -1 {
-			t.Fatalf("child %d: %v: %s", k, err, out)
-		}
-		killed++
+	var path string
+	killed := testenv.KillAtEachGuardedWrite(t, 500, "^$", func(k int) []string {
+		path = filepath.Join(t.TempDir(), "g.h5")
+		return []string{"SYNBOLS_GUARD_CHILD=" + path}
+	}, func(k int) {
 		want, err := os.ReadFile(path + ".want")
 		if err != nil {
 			t.Fatal(err)
@@ -201,7 +189,7 @@ func TestGuardKilled(t *testing.T) {
 		if err := verifyReadable(path, 200); err != nil {
 			t.Fatalf("killed after overwrite %d: %v", k, err)
 		}
-	}
+	})
 	if killed < 3 {
 		t.Errorf("only %d kill points: the second close rewrote (almost) nothing in place", killed)
 	}
