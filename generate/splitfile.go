@@ -53,6 +53,11 @@ func AddSplits(ctx context.Context, path string, reqs []SplitRequest, o AddSplit
 	if err := CheckSplitRequests(reqs); err != nil {
 		return 0, err
 	}
+	// A killed in-place change first: the splits are computed from the
+	// file's columns, which it may have left unreadable.
+	if err := output.RecoverInPlace(path); err != nil {
+		return 0, err
+	}
 	parts, seed, err := computeFileSplits(path, reqs, o)
 	if err != nil {
 		return 0, err

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/synbols-gpu/synbols-gpu/internal/atomicfile"
 	"github.com/synbols-gpu/synbols-gpu/internal/hdf5"
@@ -296,4 +297,49 @@ func copyFile(ctx context.Context, src, dst string) error {
 		err = cerr
 	}
 	return err
+}
+
+// InterruptedInPlace returns the private folder that an in-place change
+// of the file at path (AddSplitsInPlace) left when it was killed, "" if
+// there is none, or if the change is still running (its lock is held).
+// Until the next writer of the file undoes it from that folder's log, a
+// file killed in the middle of its close may not read: readers (info,
+// view) say so.
+func InterruptedInPlace(path string) string {
+	t, err := ResolveTarget(path)
+	if err != nil || !t.Exist {
+		return ""
+	}
+	dir, base := filepath.Dir(t.Path), filepath.Base(t.Path)
+	matches, _ := filepath.Glob(filepath.Join(dir, globEscape(tempPrefix(base))+"*"))
+	for _, m := range matches {
+		if _, err := os.Stat(filepath.Join(m, inPlaceUndo)); err != nil {
+			continue
+		}
+		if l, err := os.OpenFile(filepath.Join(dir, lockName(base)), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0); err == nil {
+			busy := syscall.Flock(int(l.Fd()), syscall.LOCK_SH|syscall.LOCK_NB) != nil
+			l.Close()
+			if busy {
+				return "" // the change is running, not interrupted
+			}
+		}
+		return m
+	}
+	return ""
+}
+
+// RecoverInPlace undoes, under the file's lock, an in-place change of
+// the file at path that was killed (InterruptedInPlace), as every writer
+// of it does first: for a caller that reads the file before it writes it
+// (split --add computes the splits from the file's columns).
+func RecoverInPlace(path string) error {
+	if InterruptedInPlace(path) == "" {
+		return nil
+	}
+	st, err := openStaging(path, nil)
+	if err != nil {
+		return err
+	}
+	st.cleanup()
+	return nil
 }

@@ -103,6 +103,16 @@ func TestAddSplitsInPlaceKilled(t *testing.T) {
 		copyFileT(t, orig, p)
 		return []string{"SYNBOLS_INPLACE_CHILD=" + p}
 	}, func(k int) {
+		// Readers are told; a held lock means a live change, not a kill.
+		if InterruptedInPlace(p) == "" {
+			t.Fatalf("after the kill at overwrite %d: InterruptedInPlace finds nothing", k)
+		}
+		l, err := acquireLock(p)
+		must(t, err)
+		if d := InterruptedInPlace(p); d != "" {
+			t.Fatalf("with the lock held: InterruptedInPlace = %s, want \"\"", d)
+		}
+		l.release()
 		// Any writer's lock undoes it: the original bytes again.
 		st, err := openStaging(p, nil)
 		if err != nil {
@@ -111,6 +121,9 @@ func TestAddSplitsInPlaceKilled(t *testing.T) {
 		st.cleanup()
 		if now, _ := os.ReadFile(p); !bytes.Equal(now, origBytes) {
 			t.Fatalf("after the kill at overwrite %d: the recovered file differs from the original", k)
+		}
+		if d := InterruptedInPlace(p); d != "" {
+			t.Fatalf("after the recovery: InterruptedInPlace = %s", d)
 		}
 		if err := AddSplitsInPlace(context.Background(), p, inPlaceSplits("k"), false); err != nil {
 			t.Fatalf("after the kill at overwrite %d: %v", k, err)

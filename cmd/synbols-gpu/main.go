@@ -216,11 +216,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "presets":
 		return cmdPresets(args[1:], stdout)
 	case "info":
-		return cmdInfo(args[1:], stdout)
+		return cmdInfo(args[1:], stdout, stderr)
 	case "merge":
 		return cmdMerge(ctx, args[1:], stdout)
 	case "view":
-		return cmdView(args[1:], stdout)
+		return cmdView(args[1:], stdout, stderr)
 	case "split":
 		return cmdSplit(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":

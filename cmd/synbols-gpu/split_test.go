@@ -319,3 +319,38 @@ with h5py.File(sys.argv[1], 'r') as f:
 print('ok')
 `, full)
 }
+
+// TestSplitInPlaceKilled: a split --in-place SIGKILLed in the middle of
+// its close (the fault hook, after its 3rd guarded overwrite) makes info
+// warn where the undo log is and what undoes it; the next split --in-place
+// undoes it first and adds the split, and info is silent again.
+func TestSplitInPlaceKilled(t *testing.T) {
+	py := pytest.Python(t)
+	dir := t.TempDir()
+	gen300(t, dir, "a.h5py")
+	cmd := child(dir, []string{"SYNBOLS_TEST_KILL_IN_GUARD=3"}, "split", "a.h5py", "--add", "stratified:scale", "--in-place")
+	if err := cmd.Run(); err == nil {
+		t.Fatal("split --in-place was not killed: the hook is never reached")
+	} else if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != -1 {
+		t.Fatalf("split --in-place: %v, want a kill", err)
+	}
+	_, _, errs := command(t, dir, "info", "a.h5py")
+	if !strings.Contains(errs, "warning: a.h5py: a split --in-place was killed") || !strings.Contains(errs, ".a.h5py.tmp-") {
+		t.Errorf("info after the kill: stderr %q, want the warning naming the undo log", errs)
+	}
+	if code, _, errs := command(t, dir, "split", "a.h5py", "--add", "stratified:scale", "--in-place"); code != 0 {
+		t.Fatalf("split after the kill: exit %d: %s", code, errs)
+	}
+	if code, _, errs := command(t, dir, "info", "a.h5py"); code != 0 || errs != "" {
+		t.Errorf("info after the repair: exit %d, stderr %q", code, errs)
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("left %v", l)
+	}
+	pytest.Run(t, py, `
+import sys, h5py
+with h5py.File(sys.argv[1], 'r') as f:
+    assert f['split/stratified_scale'][...].sum() == 300
+print('ok')
+`, filepath.Join(dir, "a.h5py"))
+}

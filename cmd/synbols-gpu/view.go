@@ -17,7 +17,7 @@ import (
 
 // cmdView draws a grid of a dataset's samples by two attributes, or a
 // histogram of one (inspect.View, inspect.Hist), into a PNG.
-func cmdView(args []string, stdout io.Writer) error {
+func cmdView(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("view", func(w io.Writer, fs *flag.FlagSet) {
 		fmt.Fprint(w, `Usage of synbols-gpu view:
   synbols-gpu view FILE --h-axis char --v-axis font -o grid.png
@@ -64,6 +64,7 @@ func cmdView(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	warnInterrupted(stderr, pos[0])
 	f, err := inspect.Open(pos[0])
 	if err != nil {
 		return err
