@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/synbols-gpu/synbols-gpu/internal/filekind"
 )
 
 // ErrNoFonts is returned (wrapped, with the places looked in) when Load
@@ -312,7 +314,7 @@ func walkDir(ctx context.Context, root string, user bool, seen map[[32]byte]bool
 		}
 		return nil, err
 	}
-	w := &walker{ctx: ctx, seen: seen, idx: idx, warn: warn, visited: map[string]bool{real: true}}
+	w := &walker{ctx: ctx, seen: seen, idx: idx, warn: warn, user: user, visited: map[string]bool{real: true}}
 	w.dir(root, ents)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("fonts: loading stopped: %w", context.Cause(ctx))
@@ -325,6 +327,7 @@ type walker struct {
 	seen    map[[32]byte]bool
 	idx     *faceIndex // nil: no face index
 	warn    func(string)
+	user    bool            // a --font-dir: a font name that holds no font is said
 	visited map[string]bool // real paths of the folders walked
 	faces   []*Face
 	buf     []byte // loadFile's, reused
@@ -343,7 +346,12 @@ func (w *walker) dir(p string, ents []fs.DirEntry) {
 		if t&fs.ModeSymlink != 0 {
 			st, err := os.Stat(q)
 			if err != nil {
-				continue // dangling link: nothing there
+				// Nothing there. System folders hold such links by the
+				// dozen; in the user's own, a font's name is worth a line.
+				if w.user && fontExt(q) {
+					w.skip(q, fmt.Errorf("a symbolic link to nothing (%w)", err))
+				}
+				continue
 			}
 			t = st.Mode().Type()
 		}
@@ -366,6 +374,9 @@ func (w *walker) dir(p string, ents []fs.DirEntry) {
 			w.dir(q, sub)
 		case t.IsRegular() && fontExt(q):
 			w.faces = append(w.faces, w.file(q)...)
+		case w.user && fontExt(q) && !t.IsRegular():
+			// Not opened: reading a fifo would block until a writer came.
+			w.skip(q, fmt.Errorf("it is %s, not a font file", filekind.Name(t)))
 		}
 	}
 }

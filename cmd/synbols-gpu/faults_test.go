@@ -662,6 +662,23 @@ func TestFaultFontDirs(t *testing.T) {
 	}
 	sameSnapshot(t, dir, before)
 	noLeftovers(t, dir)
+
+	// In the user's folder, a font's name that holds no font is said
+	// (and a fifo is not opened: that would block); the real font loads.
+	mixed := filepath.Join(dir, "mixed")
+	must(t, os.Mkdir(mixed, 0o755))
+	must(t, os.Symlink(filepath.Join(dejavu, "DejaVuSans.ttf"), filepath.Join(mixed, "DejaVuSans.ttf")))
+	must(t, syscall.Mkfifo(filepath.Join(mixed, "pipe.ttf"), 0o644))
+	must(t, os.Symlink(filepath.Join(dir, "nothing.otf"), filepath.Join(mixed, "gone.otf")))
+	code, out, errs = run1(t, dir, nil, append(base, "--font-dir", mixed)...)
+	if code != 0 || !strings.Contains(out, "(1 fonts, 26 symbols)") {
+		t.Fatalf("--font-dir with a fifo and a dangling link: exit %d, %q, %s", code, out, errs)
+	}
+	for _, w := range []string{"pipe.ttf: it is a named pipe (fifo), not a font file", "gone.otf: a symbolic link to nothing"} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errs)
+		}
+	}
 }
 
 // TestFaultPictureAndInputPaths: the paths beside --out get its checks.
