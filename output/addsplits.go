@@ -83,15 +83,17 @@ const (
 // its end and the old ones are rewritten only by the close. It costs the
 // splits' bytes instead of the file's, in time and in space, which for a
 // file of tens of gigabytes is the difference between seconds and
-// minutes (and twice its size free). What it gives up:
+// minutes (and twice its size free).
+//
+// A failure or an interrupt is undone at once; a kill, the machine's crash
+// included, by the next run that writes the same output (split, generate,
+// merge), under its lock, from the log it left (RecoverInPlace for a
+// caller that reads the file first). What it gives up:
 //   - a reader that has the file open while it runs may fail or see the
 //     old splits (AddSplits' readers keep the old file whole);
 //   - the file is the same inode, so hard links see the change;
-//   - a failure, an interrupt or a kill, the machine's crash included,
-//     is undone: a failure or an interrupt at once, a kill by the next
-//     run that writes the same output (split, generate, merge), under
-//     its lock, from the log it left. Until then a file killed during the
-//     close may not read.
+//   - a file killed during the close may not read until that next run
+//     (InterruptedInPlace tells readers).
 func AddSplitsInPlace(ctx context.Context, path string, s []Split, replace bool) (err error) {
 	st, err := stageSplits(path, s)
 	if err != nil {
@@ -138,6 +140,9 @@ func AddSplitsInPlace(ctx context.Context, path string, s []Split, replace bool)
 // in-place open, from the undo log in the private folder. If that fails
 // the folder is kept, for the next run's removeStale to try again.
 func (s *staging) rollBackInPlace(size uint64) error {
+	if _, err := os.Stat(s.temp(inPlaceUndo)); errors.Is(err, os.ErrNotExist) {
+		return nil // the open failed before it wrote anything
+	}
 	if err := hdf5.RollBack(s.target.Path, size, s.temp(inPlaceUndo)); err != nil {
 		keep := s.tmpDir
 		s.tmpDir = "" // cleanup keeps it
