@@ -80,7 +80,7 @@ func ResolveTarget(path string) (Target, error) {
 			continue
 		}
 		if !fi.Mode().IsRegular() {
-			what := kind(fi.Mode())
+			what := filekind.Name(fi.Mode())
 			if p != path {
 				what += " (" + p + ")"
 			}
@@ -103,9 +103,6 @@ func ResolveTarget(path string) (Target, error) {
 	}
 	return t, nil
 }
-
-// kind names a non-regular file type for messages.
-func kind(m fs.FileMode) string { return filekind.Name(m) }
 
 // tempPrefix is the prefix of the private temporary folders (and, from
 // earlier versions, files) of the output base: ".<base>.tmp-".
@@ -135,7 +132,7 @@ func acquireLock(path string) (*lock, error) {
 		// root, a link to /etc/passwd). Lstat first, so that no device is
 		// even opened; O_NOFOLLOW and the fstat below close the race.
 		if fi, err := os.Lstat(lp); err == nil && !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("%w: %s: its lock file %s is %s, not a regular file: refusing to use it", ErrTarget, path, lp, kind(fi.Mode()))
+			return nil, fmt.Errorf("%w: %s: its lock file %s is %s, not a regular file: refusing to use it", ErrTarget, path, lp, filekind.Name(fi.Mode()))
 		}
 		f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o644)
 		if err != nil {
@@ -149,7 +146,7 @@ func acquireLock(path string) (*lock, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%w: %s: lock %s: %w", ErrDir, path, lp, err)
 			}
-			return nil, fmt.Errorf("%w: %s: its lock file %s is %s, not a regular file: refusing to use it", ErrTarget, path, lp, kind(fi.Mode()))
+			return nil, fmt.Errorf("%w: %s: its lock file %s is %s, not a regular file: refusing to use it", ErrTarget, path, lp, filekind.Name(fi.Mode()))
 		}
 		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 			b := make([]byte, 32)
