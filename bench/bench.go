@@ -1,12 +1,14 @@
 // Package bench measures the painting backends and the whole pipeline:
-// images/s painted (sampling and planning excluded) and images/s end to end
-// into a compressed HDF5 file. The `synbols-gpu bench` command prints its
+// images/s painted (sampling and planning excluded), images/s end to end
+// into a compressed HDF5 file, without the file, and of the file's bytes
+// written alone. The `synbols-gpu bench` command prints its
 // table; bench_test.go exposes the same work to `go test -bench`.
 package bench
 
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +42,19 @@ type Row struct {
 	// disturbs least.
 	Ratio     float64
 	FileBytes int64
+	// NoFileRate is the same run with no file (generate.Config.DryRun:
+	// sampling, planning, painting, masks, boxes and records, no
+	// compression, libhdf5 or kernel). Between it and EndToEndRate lies
+	// what writing costs; between PaintRate and it, what the samples cost
+	// before and after painting.
+	NoFileRate float64
+	// WriteRate is images/s of writing the file's bytes alone, FileBytes
+	// in chunk-sized writes into a fresh file in the same folder with one
+	// goroutine, no fsync: what the storage path (the kernel's page cache
+	// on most machines) costs for that file, whatever wrote it. A machine
+	// where it is near PaintRate cannot reach an end-to-end rate near
+	// PaintRate on the same cores.
+	WriteRate float64
 	// Times is the backend's engine.Times over the painting measurement
 	// (zero for a backend that is not an engine.Timer): where the
 	// painted rate's time went.
@@ -61,8 +76,11 @@ func NewOutput(b *engine.Batch) engine.Output {
 
 // Measure paints a planned batch repeatedly, for at least minTime and at
 // least twice (a rate from one call is one sample of a noisy machine),
-// with engine.InFlight(be) calls in flight, and then runs the whole
-// pipeline for samples samples into a file under dir.
+// with engine.InFlight(be) calls in flight, then runs the whole
+// pipeline for samples samples into a file under dir, then the same run
+// with no file, then writes the file's bytes alone: the three rates that
+// say whether the samples' own work or the storage holds the end-to-end
+// rate below the painted one.
 func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.Library, at *atlas.Atlas, batch, samples int, minTime time.Duration, dir string) (Row, error) {
 	w, h := sp.Resolution()
 	row := Row{Backend: be.Name(), Device: DeviceLabel(be), Width: w, Height: h, Batch: batch, Samples: samples}
@@ -130,7 +148,58 @@ func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.L
 	row.EndToEndRate = float64(res.N) / res.Elapsed.Seconds()
 	row.Ratio = row.EndToEndRate / row.PaintRate
 	row.FileBytes = res.Bytes
+
+	dry, err := generate.Run(ctx, generate.Config{
+		Name: "bench", Spec: sp, N: samples, Seed: 1, DryRun: true,
+		Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: be, BatchSize: batch,
+	})
+	if err != nil {
+		return row, err
+	}
+	row.NoFileRate = float64(dry.N) / dry.Elapsed.Seconds()
+
+	d, err := writeAlone(ctx, dir, res.Bytes)
+	if err != nil {
+		return row, err
+	}
+	row.WriteRate = float64(samples) / d.Seconds()
 	return row, nil
+}
+
+// writeAloneChunk is the size of each write of writeAlone: about a chunk
+// of x at 32×32 and 128×128 (30 KiB and 48 KiB), what libhdf5 hands the
+// kernel.
+const writeAloneChunk = 32 << 10
+
+// writeAlone writes n bytes into a fresh file in dir and removes it: the
+// time the storage path takes for a file of that size. The bytes vary (a
+// page of zeros costs what any page does, but a filesystem that
+// compresses or deduplicates would not measure the same).
+func writeAlone(ctx context.Context, dir string, n int64) (time.Duration, error) {
+	f, err := os.CreateTemp(dir, "bench-write-*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	buf := make([]byte, writeAloneChunk)
+	x := uint64(0x9e3779b97f4a7c15)
+	for i := 0; i+8 <= len(buf); i += 8 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		binary.LittleEndian.PutUint64(buf[i:], x)
+	}
+	t0 := time.Now()
+	for left := n; left > 0; left -= int64(len(buf)) {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		if _, err := f.Write(buf[:min(left, int64(len(buf)))]); err != nil {
+			return 0, fmt.Errorf("bench: write alone: %w", err)
+		}
+	}
+	return time.Since(t0), nil
 }
 
 // median combines repeated measurements of one row: the median of each
@@ -145,14 +214,16 @@ func median(rs []Row) Row {
 		}
 		return (v[n/2-1] + v[n/2]) / 2
 	}
-	var paint, e2e, ratio []float64
+	var paint, e2e, ratio, noFile, write []float64
 	for _, r := range rs {
 		paint, e2e, ratio = append(paint, r.PaintRate), append(e2e, r.EndToEndRate), append(ratio, r.Ratio)
+		noFile, write = append(noFile, r.NoFileRate), append(write, r.WriteRate)
 	}
 	byRatio := slices.Clone(rs)
 	slices.SortFunc(byRatio, func(a, b Row) int { return cmp.Compare(a.Ratio, b.Ratio) })
 	out := byRatio[len(byRatio)/2]
 	out.PaintRate, out.EndToEndRate, out.Ratio = mid(paint), mid(e2e), mid(ratio)
+	out.NoFileRate, out.WriteRate = mid(noFile), mid(write)
 	return out
 }
 
@@ -211,7 +282,7 @@ func Table(ctx context.Context, cfg TableConfig, w io.Writer) ([]Row, error) {
 		notes []string
 	)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "backend\tdevice\tresolution\tbatch\tpainted images/s\tend-to-end images/s\tend to end / painted\tfile MiB/1k\t"+breakdownHeader)
+	fmt.Fprintln(tw, "backend\tdevice\tresolution\tbatch\tpainted images/s\tend-to-end images/s\tend to end / painted\tno-file images/s\tno file / painted\twrite alone images/s\tfile MiB/1k\t"+breakdownHeader)
 	for _, size := range cfg.Sizes {
 		for _, be := range open {
 			sp, err := spec.Preset(cfg.Dataset)
@@ -240,8 +311,9 @@ func Table(ctx context.Context, cfg TableConfig, w io.Writer) ([]Row, error) {
 			}
 			row := median(runs)
 			rows = append(rows, row)
-			fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.0f%%\t%.2f\t%s\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
-				row.PaintRate, row.EndToEndRate, 100*row.Ratio, float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20), breakdown(row.Times))
+			fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%.0f\t%.0f\t%.0f%%\t%.0f\t%.0f%%\t%.0f\t%.2f\t%s\n", row.Backend, row.Device, row.Width, row.Height, row.Batch,
+				row.PaintRate, row.EndToEndRate, 100*row.Ratio, row.NoFileRate, 100*row.NoFileRate/row.PaintRate, row.WriteRate,
+				float64(row.FileBytes)/float64(row.Samples)*1000/(1<<20), breakdown(row.Times))
 		}
 	}
 	if err := tw.Flush(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -75,12 +76,18 @@ func BenchmarkEndToEnd32(b *testing.B) {
 // positive and the file has about the expected size.
 func TestMeasure(t *testing.T) {
 	sp, lib, at := load(t, 32)
-	row, err := Measure(context.Background(), cpu.New(2), sp, lib, at, 256, 1000, 10*time.Millisecond, t.TempDir())
+	dir := t.TempDir()
+	row, err := Measure(context.Background(), cpu.New(2), sp, lib, at, 256, 1000, 10*time.Millisecond, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if row.PaintRate <= 0 || row.EndToEndRate <= 0 || row.Backend != "cpu" || row.Width != 32 {
+	if row.PaintRate <= 0 || row.EndToEndRate <= 0 || row.NoFileRate <= 0 || row.WriteRate <= 0 || row.Backend != "cpu" || row.Width != 32 {
 		t.Fatalf("row %+v", row)
+	}
+	// Nothing is left in the folder: the run's file and the write-alone
+	// file are removed.
+	if left, err := os.ReadDir(dir); err != nil || len(left) != 0 {
+		t.Errorf("left in %s: %v (%v)", dir, left, err)
 	}
 	// 1000 samples of 3 KiB of noisy pixels + a 1 KiB mask: the file is
 	// between 1 and 5 MB whatever the compression does.
@@ -200,5 +207,22 @@ func TestTableRepeat(t *testing.T) {
 	}
 	if want := fmt.Sprintf("%.0f%%", 100*rows[0].Ratio); !strings.Contains(buf.String(), "end to end / painted") || !strings.Contains(buf.String(), want) {
 		t.Errorf("table without the ratio column or %s:\n%s", want, buf.String())
+	}
+}
+
+// TestWriteAloneFails: a folder that does not exist and a cancelled
+// context are errors, not a rate.
+func TestWriteAloneFails(t *testing.T) {
+	if _, err := writeAlone(context.Background(), filepath.Join(t.TempDir(), "missing"), 1<<20); err == nil {
+		t.Error("write alone into a missing folder: no error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := t.TempDir()
+	if _, err := writeAlone(ctx, dir, 1<<20); err == nil {
+		t.Error("write alone with a cancelled context: no error")
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left in %s: %v", dir, left)
 	}
 }
