@@ -8,15 +8,17 @@ import numpy as np
 
 from ._binary import find_binary
 from ._errors import GenerateError, StderrTail
-from ._spec import option_flags, spec_args
+from ._spec import integer, option_flags, spec_args
 
 
 def generate(dataset_or_spec, n, seed=42, out=None, **options):
     """Run ``synbols-gpu generate`` and return the output path.
 
     ``dataset_or_spec`` is a preset name (``"default"``), a YAML spec file,
-    or a dict in the distribution language (docs/spec-language.md), written
-    to a temporary YAML file for the run. ``options`` become flags:
+    YAML text (a string with a line break) or a dict in the distribution
+    language (docs/spec-language.md), the last two written to a temporary
+    YAML file for the run. ``n`` and ``seed`` are whole numbers (an int, or
+    a float such as 1e6; 2.5 or True is a TypeError). ``options`` become flags:
     ``resolution="64x64"`` (or ``(64, 64)``), ``backend="cpu"``,
     ``font_dir=[...]`` (repeated), ``force=True`` (``--force``),
     ``preview=False`` (``--preview=false``). The progress bar and the
@@ -34,11 +36,12 @@ def generate(dataset_or_spec, n, seed=42, out=None, **options):
     binary = find_binary()
     with spec_args(dataset_or_spec) as (flags, name):
         path = None
-        cmd = [binary, "generate", *flags, "--n_samples", str(int(n)), "--seed", str(int(seed))]
+        n, seed = integer("n", n, low=1), integer("seed", seed, low=0)
+        cmd = [binary, "generate", *flags, "--n_samples", str(n), "--seed", str(seed)]
         if out is not None:
             path = os.fspath(out)
         elif not options.get("dry_run"):
-            path = default_out(name, int(n), options)
+            path = default_out(name, n, options)
         if path is not None:
             # Always given, so that the path returned is the file written
             # whatever the format, shard or name (before, a format="npz"

@@ -1,6 +1,7 @@
 """Dataset arguments: preset names, YAML files and dict specs; options as flags."""
 
 import json
+import numbers
 import os
 import re
 import tempfile
@@ -10,6 +11,21 @@ from pathlib import Path
 _NAME = re.compile(r"""^name:\s*["']?([A-Za-z0-9._+-]+)["']?\s*(#.*)?$""", re.M)
 
 
+def integer(name, v, low=None):
+    """v as an int, for the command line: an int (numpy's too) or a float
+    that is a whole number (1e6). Anything else is a TypeError naming the
+    argument, since int(2.5) would silently make 2 samples of a request for
+    2.5, and int(True) one."""
+    if isinstance(v, bool) or not isinstance(v, (numbers.Integral, float)):
+        raise TypeError(f"{name} must be an integer, not {v!r}")
+    if isinstance(v, float) and not v.is_integer():
+        raise TypeError(f"{name} must be a whole number, not {v!r}")
+    i = int(v)
+    if low is not None and i < low:
+        raise ValueError(f"{name} must be ≥ {low}, got {i}")
+    return i
+
+
 def _looks_like_file(s):
     return s.endswith((".yaml", ".yml")) or os.sep in s or os.path.isfile(s)
 
@@ -17,16 +33,20 @@ def _looks_like_file(s):
 @contextmanager
 def spec_args(dataset_or_spec):
     """Yields (flags, name): ["--dataset", X] or ["--spec", FILE], and the
-    dataset's name (which names the default output). A dict is written to a
-    temporary YAML file (JSON is YAML) that lives as long as the context."""
+    dataset's name (which names the default output). A dict (JSON is YAML)
+    or a string of YAML text (one with a line break, which no preset name or
+    path has) is written to a temporary YAML file that lives as long as the
+    context."""
     if isinstance(dataset_or_spec, dict):
         spec = dict(dataset_or_spec)
         name = str(spec.get("name") or "spec")
-        with tempfile.TemporaryDirectory(prefix="synbols-gpu-spec-") as d:
-            path = os.path.join(d, name + ".yaml")
-            with open(path, "w", encoding="utf-8") as f:
-                json.dump(spec, f, indent=1, ensure_ascii=False)
-                f.write("\n")
+        with _spec_file(name, json.dumps(spec, indent=1, ensure_ascii=False) + "\n") as path:
+            yield ["--spec", path], name
+        return
+    if isinstance(dataset_or_spec, str) and "\n" in dataset_or_spec:
+        m = _NAME.search(dataset_or_spec)
+        name = m.group(1) if m else "spec"
+        with _spec_file(name, dataset_or_spec) as path:
             yield ["--spec", path], name
         return
     if isinstance(dataset_or_spec, os.PathLike):
@@ -45,6 +65,17 @@ def spec_args(dataset_or_spec):
         yield ["--spec", os.path.abspath(s)], (m.group(1) if m else Path(s).stem)
         return
     yield ["--dataset", s], s
+
+
+@contextmanager
+def _spec_file(name, text):
+    # The file is named after the spec, as the command names the dataset
+    # after a spec file without a name: field.
+    with tempfile.TemporaryDirectory(prefix="synbols-gpu-spec-") as d:
+        path = os.path.join(d, name + ".yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        yield path
 
 
 def option_flags(options):

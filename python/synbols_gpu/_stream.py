@@ -22,7 +22,7 @@ import numpy as np
 from ._binary import find_binary
 from ._errors import SynbolsError, StderrTail
 from ._records import columns
-from ._spec import option_flags, spec_args
+from ._spec import integer, option_flags, spec_args
 
 _FRAME = struct.Struct("<4sQ")
 _BATCH = struct.Struct("<QII")
@@ -295,14 +295,16 @@ class Stream:
 
     def __init__(self, dataset_or_spec, seed=42, batch_size=256, start=0, stop=None,
                  backend="auto", engine_batch_size=None, **options):
-        if batch_size < 1:
-            raise ValueError("batch_size must be ≥ 1")
+        batch_size = integer("batch_size", batch_size, low=1)
+        seed, start = integer("seed", seed, low=0), integer("start", start)
+        if stop is not None:
+            stop = integer("stop", stop)
         if start < 0 or (stop is not None and stop < start):
             raise ValueError(f"bad range [{start}, {stop})")
         self.spec = dataset_or_spec
-        self.seed, self.batch_size, self.start, self.stop = int(seed), int(batch_size), int(start), stop
+        self.seed, self.batch_size, self.start, self.stop = seed, batch_size, start, stop
         self.backend = backend
-        self.engine_batch_size = int(engine_batch_size or batch_size)
+        self.engine_batch_size = integer("engine_batch_size", engine_batch_size or batch_size, low=1)
         self.options = options
         # A function of the values, not a bound method: the engine must not
         # refer back to the Stream (see _Engine).

@@ -126,6 +126,54 @@ class TestGenerate(unittest.TestCase):
         np.testing.assert_array_equal(x, x2)
         self.assertEqual(y, y2)
 
+    def test_yaml_text_spec(self):
+        # A string with a line break is YAML text, not a preset's name:
+        # before, it went to --dataset and failed as an unknown preset.
+        text = ("name: py-text\nbase: default\nresolution: [16, 24]\n"
+                "symbol: {bold: false, char: a, rotation: 0}\n")
+        d = tempfile.mkdtemp(dir=common.tmpdir())
+        out = sg.generate(text, 30, seed=5, out=os.path.join(d, "text.h5py"), quiet=True, **common.FONTS)
+        x, _, y, _ = sg.load(out)
+        self.assertEqual(x.shape, (30, 24, 16, 3))
+        self.assertTrue(all(r["char"] == "a" for r in y))
+        import h5py
+
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f.attrs["dataset"], "py-text")
+        # Without out, the file is named after the spec's name: field.
+        old = os.getcwd()
+        os.chdir(d)
+        try:
+            p = sg.generate(text, 5, quiet=True, **common.FONTS)
+        finally:
+            os.chdir(old)
+        self.assertEqual(p, os.path.join(d, "py-text.h5py"))
+        self.assertTrue(os.path.isfile(p))
+        # A bad one is the command's one-line error naming the field.
+        with self.assertRaises(sg.GenerateError) as cm:
+            sg.generate("n_symbols: -3\n", 5, out=os.path.join(d, "bad.h5py"), quiet=True)
+        self.assertIn("n_symbols", str(cm.exception))
+        self.assertFalse(os.path.exists(os.path.join(d, "bad.h5py")))
+
+    def test_integer_arguments(self):
+        # int(2.5) made 2 samples of a request for 2.5, int(True) one:
+        # whole numbers only (1e1 is ten), named in a TypeError, and no run.
+        d = tempfile.mkdtemp(dir=common.tmpdir())
+        for n in (2.5, True, "10", None, float("nan")):
+            with self.assertRaises(TypeError, msg=repr(n)) as cm:
+                sg.generate("tiny", n, out=os.path.join(d, "n.h5py"), quiet=True)
+            self.assertIn("n must be", str(cm.exception))
+        with self.assertRaises(TypeError):
+            sg.generate("tiny", 10, seed=1.5, out=os.path.join(d, "n.h5py"), quiet=True)
+        with self.assertRaises(ValueError):
+            sg.generate("tiny", 0, out=os.path.join(d, "n.h5py"), quiet=True)
+        self.assertEqual(os.listdir(d), [])
+        out = sg.generate("tiny", 1e1, seed=np.int64(3), out=os.path.join(d, "n.h5py"), quiet=True, **common.FONTS)
+        self.assertEqual(len(sg.load(out)[2]), 10)
+        for kw in ({"stop": 2.5}, {"start": 1.5, "stop": 4}, {"batch_size": 0.5}, {"seed": False}):
+            with self.assertRaises(TypeError, msg=repr(kw)):
+                sg.stream("tiny", **kw)
+
     def test_failure_raises(self):
         with self.assertRaises(subprocess.CalledProcessError):
             sg.generate("no-such-preset", 10, out=os.path.join(common.tmpdir(), "x.h5py"), quiet=True)
