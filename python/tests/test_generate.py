@@ -173,6 +173,9 @@ class TestGenerate(unittest.TestCase):
         for kw in ({"stop": 2.5}, {"start": 1.5, "stop": 4}, {"batch_size": 0.5}, {"seed": False}):
             with self.assertRaises(TypeError, msg=repr(kw)):
                 sg.stream("tiny", **kw)
+            if common.have("torch"):
+                with self.assertRaises(TypeError, msg=repr(kw)):
+                    sg.SynbolsIterableDataset("tiny", **kw)
 
     def test_failure_raises(self):
         with self.assertRaises(subprocess.CalledProcessError):
