@@ -145,7 +145,10 @@ func Merge(ctx context.Context, o Options) (res Result, err error) {
 func openShard(path string) (s *shard, err error) {
 	f, err := hdf5.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: not an HDF5 file (%w)", ErrShard, path, err)
+		if errors.Is(err, hdf5.ErrNotHDF5) {
+			return nil, fmt.Errorf("%w: %w", ErrShard, err) // it names the file and its format
+		}
+		return nil, fmt.Errorf("%w: %s: not a readable HDF5 file (%w)", ErrShard, path, err)
 	}
 	s = &shard{path: path, f: f, attrs: map[string]string{}, arrays: map[string][]uint64{}, values: map[string][]string{}}
 	defer func() {

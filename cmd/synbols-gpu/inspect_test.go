@@ -415,6 +415,13 @@ with h5py.File(sys.argv[1], 'w') as f:
     f['y'] = [b'{}']
 `, filepath.Join(dir, "nox.h5py"))
 	pytest.Run(t, pytest.Python(t), originalPy, filepath.Join(dir, "orig.h5py"))
+	// This tool's other outputs, given where an HDF5 file is wanted.
+	for format, out := range map[string]string{"npz": "t.npz", "wds": "w.json"} {
+		if code, _, errs := command(t, dir, "generate", "--dataset", "tiny", "--n_samples", "12", "--format", format, "--preview=false",
+			"--system-fonts=false", "--quiet", "--out", out); code != 0 {
+			t.Fatalf("--format %s: exit %d: %s", format, code, errs)
+		}
+	}
 	for _, c := range []struct {
 		name string
 		args []string
@@ -424,6 +431,13 @@ with h5py.File(sys.argv[1], 'w') as f:
 		{"info junk", []string{"info", "junk.h5py"}, 1, []string{"junk.h5py", "signature"}},
 		{"view junk", []string{"view", "junk.h5py"}, 1, []string{"junk.h5py"}},
 		{"info missing file", []string{"info", "nope.h5py"}, 1, []string{"nope.h5py"}},
+		{"info npz", []string{"info", "t.npz"}, 1, []string{"t.npz", "a zip archive, as numpy's .npz files are"}},
+		{"view npz", []string{"view", "t.npz"}, 1, []string{"t.npz", "a zip archive"}},
+		{"info wds manifest", []string{"info", "w.json"}, 1, []string{"w.json", "JSON text, as a WebDataset manifest is"}},
+		{"info wds shard", []string{"info", "w-000000.tar"}, 1, []string{"w-000000.tar", "a tar archive, as WebDataset shards are"}},
+		{"split npz", []string{"split", "t.npz", "--add", "random"}, 1, []string{"t.npz", "a zip archive"}},
+		{"split in place npz", []string{"split", "t.npz", "--add", "random", "--in-place"}, 1, []string{"t.npz", "a zip archive"}},
+		{"merge npz", []string{"merge", "m.h5py", "t.npz"}, 1, []string{"t.npz", "a zip archive"}},
 		{"info no x", []string{"info", "nox.h5py"}, 1, []string{"nox.h5py", "no dataset x"}},
 		{"view no x", []string{"view", "nox.h5py", "--h-axis", "char"}, 1, []string{"no dataset x"}},
 		{"unknown axis", []string{"view", "orig.h5py", "--h-axis", "colour"}, 2, []string{"colour", "known: ", "background_style", "char", "font", "scale"}},

@@ -110,6 +110,9 @@ func openRW(path, undo string, durable bool) (*File, error) {
 	if err := regular(path, "open file for writing"); err != nil {
 		return nil, err
 	}
+	if err := checkHDF5(path, "open file for writing"); err != nil {
+		return nil, err
+	}
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))
 	var cu *C.char

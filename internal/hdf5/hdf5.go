@@ -667,7 +667,7 @@ func Open(path string) (*File, error) {
 	p, n := eb.c()
 	id := C.synb_fopen_ro(cp, p, n)
 	if id < 0 {
-		return nil, eb.err("open file", path)
+		return nil, notHDF5(path, eb.err("open file", path))
 	}
 	return &File{object{id: id, name: path}}, nil
 }
