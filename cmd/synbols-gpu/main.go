@@ -13,10 +13,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/synbols-gpu/synbols-gpu/generate"
 	"github.com/synbols-gpu/synbols-gpu/spec"
@@ -194,9 +197,62 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v (see 'synbols-gpu %s --help')", errUsage, fs.Name(), err, fs.Name())
+		return fmt.Errorf("%w: %s: %s (see 'synbols-gpu %s --help')", errUsage, fs.Name(), flagMessage(fs, err), fs.Name())
 	}
 	return nil
+}
+
+// Package flag's messages, which name flags with one dash and say
+// "parse error" of a number.
+var (
+	flagInvalid   = regexp.MustCompile(`^invalid (?:boolean )?value (".*") for (?:flag )?-(\S+): (.*)$`)
+	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`)
+	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -+(\S+)$`)
+)
+
+// flagMessage is err, a mistake package flag found in fs's arguments, in
+// the tool's words: flags with two dashes, and for a value that does not
+// parse, what the flag wants.
+func flagMessage(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+		return "unknown flag --" + m[1]
+	}
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[1] + " needs a value"
+	}
+	m := flagInvalid.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	value, name, why := m[1], m[2], m[3]
+	var g flag.Getter
+	if f := fs.Lookup(name); f != nil {
+		g, _ = f.Value.(flag.Getter)
+	}
+	if g == nil {
+		return "--" + name + " " + value + ": " + why
+	}
+	rangeErr := strings.Contains(why, "out of range")
+	switch g.Get().(type) {
+	case uint64, uint:
+		why = "want a whole number ≥ 0"
+		if rangeErr {
+			why = fmt.Sprintf("out of range: at most %d", uint64(math.MaxUint64))
+		}
+	case int, int64:
+		why = "want a whole number"
+		if rangeErr {
+			why = "out of range for a 64-bit integer"
+		}
+	case float64:
+		why = "want a number"
+	case time.Duration:
+		why = "want a duration, e.g. 2s or 500ms"
+	case bool:
+		why = "want true or false"
+	}
+	return "--" + name + " " + value + ": " + why
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

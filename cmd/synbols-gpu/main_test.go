@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -326,5 +327,42 @@ func TestConventions(t *testing.T) {
 	_ = run(context.Background(), []string{"generate", "--help"}, &help, io.Discard)
 	if !strings.Contains(help.String(), "  --n_samples int") || strings.Contains(help.String(), "  --no-preview") || !strings.Contains(help.String(), "--no-preview turns it off") {
 		t.Errorf("generate --help:\n%s", help.String())
+	}
+}
+
+// TestFlagMessages: package flag's mistakes in the tool's words, two
+// dashes and what the flag wants, for each kind of flag the commands use.
+func TestFlagMessages(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--seed", "-1"}, `--seed "-1": want a whole number ≥ 0`},
+		{[]string{"--seed", "1e30"}, `--seed "1e30": want a whole number ≥ 0`},
+		{[]string{"--seed", "99999999999999999999"}, `--seed "99999999999999999999": out of range: at most 18446744073709551615`},
+		{[]string{"--n", "2.5"}, `--n "2.5": want a whole number`},
+		{[]string{"--n", "99999999999999999999"}, `--n "99999999999999999999": out of range for a 64-bit integer`},
+		{[]string{"--ratio", "half"}, `--ratio "half": want a number`},
+		{[]string{"--time", "5"}, `--time "5": want a duration, e.g. 2s or 500ms`},
+		{[]string{"--quiet=maybe"}, `--quiet "maybe": want true or false`},
+		{[]string{"--nope"}, "unknown flag --nope"},
+		{[]string{"-nope"}, "unknown flag --nope"},
+		{[]string{"--n"}, "--n needs a value"},
+	} {
+		fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		fs.Uint64("seed", 0, "")
+		fs.Int("n", 0, "")
+		fs.Float64("ratio", 0, "")
+		fs.Duration("time", 0, "")
+		fs.Bool("quiet", false, "")
+		err := fs.Parse(c.args)
+		if err == nil {
+			t.Errorf("%v: parsed", c.args)
+			continue
+		}
+		if got := flagMessage(fs, err); got != c.want {
+			t.Errorf("%v: %q, want %q (package flag said %q)", c.args, got, c.want, err)
+		}
 	}
 }
