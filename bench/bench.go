@@ -136,27 +136,24 @@ func Measure(ctx context.Context, be engine.Backend, sp *spec.Spec, lib *fonts.L
 		row.Times = after.Sub(before)
 	}
 
+	// The same run twice: into a file, then with none (out "").
+	runRate := func(out string) (generate.Result, float64, error) {
+		res, err := generate.Run(ctx, generate.Config{
+			Name: "bench", Spec: sp, N: samples, Seed: 1, Out: out, DryRun: out == "",
+			Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: be, BatchSize: batch,
+		})
+		return res, float64(res.N) / res.Elapsed.Seconds(), err
+	}
 	path := filepath.Join(dir, fmt.Sprintf("bench-%s-%dx%d.h5py", be.Name(), w, h))
 	defer os.Remove(path)
-	res, err := generate.Run(ctx, generate.Config{
-		Name: "bench", Spec: sp, N: samples, Seed: 1, Out: path,
-		Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: be, BatchSize: batch,
-	})
+	res, rate, err := runRate(path)
 	if err != nil {
 		return row, err
 	}
-	row.EndToEndRate = float64(res.N) / res.Elapsed.Seconds()
-	row.Ratio = row.EndToEndRate / row.PaintRate
-	row.FileBytes = res.Bytes
-
-	dry, err := generate.Run(ctx, generate.Config{
-		Name: "bench", Spec: sp, N: samples, Seed: 1, DryRun: true,
-		Fonts: lib, SkipFontChecks: true, Atlas: at, Backend: be, BatchSize: batch,
-	})
-	if err != nil {
+	row.EndToEndRate, row.Ratio, row.FileBytes = rate, rate/row.PaintRate, res.Bytes
+	if _, row.NoFileRate, err = runRate(""); err != nil {
 		return row, err
 	}
-	row.NoFileRate = float64(dry.N) / dry.Elapsed.Seconds()
 
 	d, err := writeAlone(ctx, dir, res.Bytes)
 	if err != nil {
