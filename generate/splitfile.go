@@ -79,10 +79,7 @@ func AddSplits(ctx context.Context, path string, reqs []SplitRequest, o AddSplit
 func computeFileSplits(path string, reqs []SplitRequest, o AddSplitsOptions) ([]output.Split, uint64, error) {
 	f, err := hdf5.Open(path)
 	if err != nil {
-		if errors.Is(err, hdf5.ErrNotHDF5) {
-			return nil, 0, fmt.Errorf("%w: %w", ErrSplitFile, err) // it names the file and its format
-		}
-		return nil, 0, fmt.Errorf("%w: %s: not a readable HDF5 file: %w", ErrSplitFile, path, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrSplitFile, err) // hdf5's errors name the file (and a foreign one's format)
 	}
 	defer f.Close()
 	y, err := f.OpenDataset("y")

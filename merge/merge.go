@@ -145,10 +145,7 @@ func Merge(ctx context.Context, o Options) (res Result, err error) {
 func openShard(path string) (s *shard, err error) {
 	f, err := hdf5.Open(path)
 	if err != nil {
-		if errors.Is(err, hdf5.ErrNotHDF5) {
-			return nil, fmt.Errorf("%w: %w", ErrShard, err) // it names the file and its format
-		}
-		return nil, fmt.Errorf("%w: %s: not a readable HDF5 file (%w)", ErrShard, path, err)
+		return nil, fmt.Errorf("%w: %w", ErrShard, err) // hdf5's errors name the file (and a foreign one's format)
 	}
 	s = &shard{path: path, f: f, attrs: map[string]string{}, arrays: map[string][]uint64{}, values: map[string][]string{}}
 	defer func() {

@@ -94,10 +94,7 @@ func ReadFontManifest(path string) ([]FontRecord, error) {
 	}
 	f, err := hdf5.Open(path)
 	if err != nil {
-		if errors.Is(err, hdf5.ErrNotHDF5) {
-			return nil, fmt.Errorf("%w: %w", ErrManifest, err) // it names the file and its format
-		}
-		return nil, fmt.Errorf("%w: %s: not a readable HDF5 file: %w", ErrManifest, path, err)
+		return nil, fmt.Errorf("%w: %w", ErrManifest, err) // hdf5's errors name the file (and a foreign one's format)
 	}
 	defer f.Close()
 	text, err := f.AttrString(FontManifestAttr)

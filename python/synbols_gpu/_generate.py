@@ -34,9 +34,9 @@ def generate(dataset_or_spec, n, seed=42, out=None, **options):
     error. With ``dry_run=True`` nothing is written and None is returned.
     """
     binary = find_binary()
+    n, seed = integer("n", n, low=1), integer("seed", seed, low=0)
     with spec_args(dataset_or_spec) as (flags, name):
         path = None
-        n, seed = integer("n", n, low=1), integer("seed", seed, low=0)
         cmd = [binary, "generate", *flags, "--n_samples", str(n), "--seed", str(seed)]
         if out is not None:
             path = os.fspath(out)

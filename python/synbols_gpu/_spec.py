@@ -26,6 +26,17 @@ def integer(name, v, low=None):
     return i
 
 
+def stream_args(seed, start, stop, batch_size):
+    """(seed, start, stop, batch_size) checked as integer() does, with
+    0 ≤ start ≤ stop (stop None: no end): what stream() and the torch
+    data set both take."""
+    seed, start = integer("seed", seed, low=0), integer("start", start)
+    stop = None if stop is None else integer("stop", stop)
+    if start < 0 or (stop is not None and stop < start):
+        raise ValueError(f"bad range [{start}, {stop})")
+    return seed, start, stop, integer("batch_size", batch_size, low=1)
+
+
 def _looks_like_file(s):
     return s.endswith((".yaml", ".yml")) or os.sep in s or os.path.isfile(s)
 

@@ -22,7 +22,7 @@ import numpy as np
 from ._binary import find_binary
 from ._errors import SynbolsError, StderrTail
 from ._records import columns
-from ._spec import integer, option_flags, spec_args
+from ._spec import integer, option_flags, spec_args, stream_args
 
 _FRAME = struct.Struct("<4sQ")
 _BATCH = struct.Struct("<QII")
@@ -295,12 +295,7 @@ class Stream:
 
     def __init__(self, dataset_or_spec, seed=42, batch_size=256, start=0, stop=None,
                  backend="auto", engine_batch_size=None, **options):
-        batch_size = integer("batch_size", batch_size, low=1)
-        seed, start = integer("seed", seed, low=0), integer("start", start)
-        if stop is not None:
-            stop = integer("stop", stop)
-        if start < 0 or (stop is not None and stop < start):
-            raise ValueError(f"bad range [{start}, {stop})")
+        seed, start, stop, batch_size = stream_args(seed, start, stop, batch_size)
         self.spec = dataset_or_spec
         self.seed, self.batch_size, self.start, self.stop = seed, batch_size, start, stop
         self.backend = backend

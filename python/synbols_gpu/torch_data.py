@@ -19,7 +19,7 @@ import torch
 import torch.utils.data as tud
 
 from ._records import COLUMNS, columns
-from ._spec import integer
+from ._spec import stream_args
 from ._stream import Stream
 
 PARTS = {"train": 0, "valid": 1, "test": 2}
@@ -79,14 +79,8 @@ class SynbolsIterableDataset(tud.IterableDataset):
     def __init__(self, spec, seed=42, start=0, stop=None, batch_size=256, batched=False,
                  backend="auto", **options):
         super().__init__()
-        seed, start = integer("seed", seed, low=0), integer("start", start)
-        if stop is not None:
-            stop = integer("stop", stop)
-        if start < 0 or (stop is not None and stop < start):
-            raise ValueError(f"bad range [{start}, {stop})")
-        self.spec, self.seed, self.start, self.stop = spec, seed, start, stop
-        self.batch_size, self.batched, self.backend, self.options = (integer("batch_size", batch_size, low=1),
-                                                                     batched, backend, options)
+        self.seed, self.start, self.stop, self.batch_size = stream_args(seed, start, stop, batch_size)
+        self.spec, self.batched, self.backend, self.options = spec, batched, backend, options
 
     def __len__(self):
         if self.stop is None:
